@@ -1,0 +1,271 @@
+"""The journey model: a customer journey is a plain ``nx.DiGraph`` of touchpoints.
+
+Graph attributes
+----------------
+``id``           stable journey id (a short string; ``""`` until stored)
+``name``         the journey's title
+``description``  free text
+``state``        ``"as-is"`` (today) or ``"to-be"`` (designed future)
+``stages``       ordered list of ``{"id", "name"}``; touchpoints refer to the id
+``personas``     ordered list of ``{"id", "name", "segment", "goals", "quote", "value"}``
+                 (``value``: value to the company, e.g. customer lifetime value, or None)
+
+Node attributes (a node is a touchpoint; its key is its stable id)
+------------------------------------------------------------------
+``name``, ``stage`` (a stage id), ``channel``, ``owner`` (department), ``description``
+``backstage``        True for an internal touchpoint that supports a front-stage one
+``moment_of_truth``  True where the relationship is decided
+``entry`` / ``exit`` True where customers start / leave the journey
+``personas``         ids of the personas who pass this touchpoint
+``needs``            list of ``{"text", "motivation", "kind", "persona"}``
+``pains``            list of ``{"text", "severity", "evidence", "persona"}``
+``emotions``         ``{persona id: -2..+2}``
+``expectation``, ``experience``  1..5 or None
+
+Edge attributes (an edge is a transition)
+-----------------------------------------
+``label`` free text, ``share`` the share of customers taking it (0..1) or None.
+
+``persona`` in a need or pain point is a persona id, or None when it holds for all.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+import uuid
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "STATES",
+    "CHANNELS",
+    "NEED_KINDS",
+    "EVIDENCE",
+    "EMOTION_RANGE",
+    "SCORE_RANGE",
+    "SEVERITY_RANGE",
+    "TOUCHPOINT_DEFAULTS",
+    "PERSONA_DEFAULTS",
+    "TRANSITION_DEFAULTS",
+    "new_journey",
+    "new_id",
+    "slugify",
+    "unique_key",
+    "add_touchpoint",
+    "add_transition",
+    "normalize",
+    "stage_ids",
+    "persona_ids",
+    "touchpoints_in_order",
+    "journey_equal",
+    "summary",
+]
+
+STATES = ("as-is", "to-be")
+CHANNELS = ("web", "app", "shop", "phone", "email", "letter", "social", "partner", "product")
+NEED_KINDS = ("functional", "emotional", "economic")
+EVIDENCE = ("interview", "observation", "survey", "assumption")
+EMOTION_RANGE = (-2, 2)
+SCORE_RANGE = (1, 5)
+SEVERITY_RANGE = (1, 5)
+
+TOUCHPOINT_DEFAULTS: dict[str, Any] = {
+    "name": "",
+    "stage": "",
+    "channel": "",
+    "owner": "",
+    "description": "",
+    "backstage": False,
+    "moment_of_truth": False,
+    "entry": False,
+    "exit": False,
+    "personas": [],
+    "needs": [],
+    "pains": [],
+    "emotions": {},
+    "expectation": None,
+    "experience": None,
+}
+PERSONA_DEFAULTS: dict[str, Any] = {
+    "id": "",
+    "name": "",
+    "segment": "",
+    "goals": "",
+    "quote": "",
+    "value": None,
+}
+NEED_DEFAULTS: dict[str, Any] = {"text": "", "motivation": "", "kind": "functional", "persona": None}
+PAIN_DEFAULTS: dict[str, Any] = {"text": "", "severity": 3, "evidence": "assumption", "persona": None}
+TRANSITION_DEFAULTS: dict[str, Any] = {"label": "", "share": None}
+GRAPH_DEFAULTS: dict[str, Any] = {
+    "id": "",
+    "name": "",
+    "description": "",
+    "state": "as-is",
+    "stages": [],
+    "personas": [],
+}
+
+
+def new_id() -> str:
+    """Return a fresh, short, URL-safe journey id."""
+    return uuid.uuid4().hex[:12]
+
+
+def slugify(text: str) -> str:
+    """Return a lower-case ASCII id made from ``text``.
+
+    Examples
+    --------
+    >>> slugify("Router einrichten (Hotline)")
+    'router-einrichten-hotline'
+    >>> slugify("Über uns!")
+    'uber-uns'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unique_key(text: str, taken, *, fallback: str = "tp") -> str:
+    """Return a slug of ``text`` that is not in ``taken``, numbered where needed.
+
+    Examples
+    --------
+    >>> unique_key("Hotline", {"hotline"})
+    'hotline-2'
+    """
+    base = slugify(text) or fallback
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def new_journey(
+    name: str,
+    *,
+    stages: list[dict] | None = None,
+    personas: list[dict] | None = None,
+    state: str = "as-is",
+    description: str = "",
+    journey_id: str = "",
+) -> nx.DiGraph:
+    """Return an empty journey with the given stages and personas.
+
+    Examples
+    --------
+    >>> G = new_journey("Onboarding", stages=[{"id": "buy", "name": "Buy"}])
+    >>> G.graph["state"], [s["id"] for s in G.graph["stages"]]
+    ('as-is', ['buy'])
+    """
+    G = nx.DiGraph()
+    G.graph.update(
+        id=journey_id,
+        name=name,
+        description=description,
+        state=state,
+        stages=copy.deepcopy(stages or []),
+        personas=[{**PERSONA_DEFAULTS, **p} for p in copy.deepcopy(personas or [])],
+    )
+    return G
+
+
+def add_touchpoint(G: nx.DiGraph, key: str, **attrs) -> str:
+    """Add touchpoint ``key`` with every attribute filled in; return the key."""
+    unknown = set(attrs) - set(TOUCHPOINT_DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown touchpoint attribute(s): {', '.join(sorted(unknown))}")
+    data = copy.deepcopy(TOUCHPOINT_DEFAULTS)
+    data.update(copy.deepcopy(attrs))
+    data["needs"] = [{**NEED_DEFAULTS, **n} for n in data["needs"]]
+    data["pains"] = [{**PAIN_DEFAULTS, **p} for p in data["pains"]]
+    G.add_node(key, **data)
+    return key
+
+
+def add_transition(G: nx.DiGraph, source: str, target: str, *, label: str = "", share=None) -> None:
+    """Add the transition ``source`` → ``target``."""
+    G.add_edge(source, target, label=label, share=share)
+
+
+def normalize(G: nx.DiGraph) -> nx.DiGraph:
+    """Return a copy of ``G`` with every missing attribute set to its default.
+
+    Order of nodes, edges, stages and personas is kept.
+    """
+    H = nx.DiGraph()
+    H.graph.update(copy.deepcopy(GRAPH_DEFAULTS))
+    H.graph.update(copy.deepcopy(G.graph))
+    H.graph["personas"] = [{**PERSONA_DEFAULTS, **p} for p in H.graph["personas"]]
+    for p in H.graph["personas"]:
+        p["value"] = _as_float(p["value"])
+    for key, data in G.nodes(data=True):
+        add_touchpoint(H, key, **{k: v for k, v in data.items() if k in TOUCHPOINT_DEFAULTS})
+    for u, v, data in G.edges(data=True):
+        attrs = {**TRANSITION_DEFAULTS, **copy.deepcopy(data)}
+        attrs["share"] = _as_float(attrs["share"])
+        H.add_edge(u, v, **attrs)
+    return H
+
+
+def _as_float(value):
+    """Numbers are stored as floats, so ``1`` and ``1.0`` mean the same journey."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def stage_ids(G: nx.DiGraph) -> list[str]:
+    """Return the stage ids in journey order."""
+    return [s["id"] for s in G.graph.get("stages", [])]
+
+
+def persona_ids(G: nx.DiGraph) -> list[str]:
+    """Return the persona ids in the order they were defined."""
+    return [p["id"] for p in G.graph.get("personas", [])]
+
+
+def touchpoints_in_order(G: nx.DiGraph) -> list[str]:
+    """Return touchpoints ordered by stage, then by the order they were added.
+
+    Touchpoints of an unknown stage come last.
+
+    Examples
+    --------
+    >>> G = new_journey("j", stages=[{"id": "a", "name": "A"}, {"id": "b", "name": "B"}])
+    >>> for key, stage in [("late", "b"), ("early", "a"), ("lost", "x")]:
+    ...     _ = add_touchpoint(G, key, stage=stage)
+    >>> touchpoints_in_order(G)
+    ['early', 'late', 'lost']
+    """
+    rank = {s: i for i, s in enumerate(stage_ids(G))}
+    keys = list(G.nodes)
+    order = {k: i for i, k in enumerate(keys)}
+    return sorted(keys, key=lambda k: (rank.get(G.nodes[k].get("stage"), len(rank)), order[k]))
+
+
+def journey_equal(G: nx.DiGraph, H: nx.DiGraph, *, ignore_id: bool = False) -> bool:
+    """Return True when two journeys hold the same content in the same order."""
+    g, h = dict(G.graph), dict(H.graph)
+    if ignore_id:
+        g.pop("id", None)
+        h.pop("id", None)
+    return (
+        g == h
+        and list(G.nodes(data=True)) == list(H.nodes(data=True))
+        and list(G.edges(data=True)) == list(H.edges(data=True))
+    )
+
+
+def summary(G: nx.DiGraph) -> dict[str, Any]:
+    """Return the figures shown in a journey list: counts and persona names."""
+    return {
+        "touchpoints": G.number_of_nodes(),
+        "transitions": G.number_of_edges(),
+        "stages": len(G.graph.get("stages", [])),
+        "personas": [p["name"] for p in G.graph.get("personas", [])],
+    }

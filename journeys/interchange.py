@@ -1,0 +1,200 @@
+"""The lossless JSON format of a journey (see ``docs/json-format.md``).
+
+A document is networkx node-link data with ``edges="edges"`` plus a ``format``
+tag and a ``version``, so ``nx.node_link_graph(doc, edges="edges")`` reads it
+directly. Import checks the whole document first and either returns a complete,
+valid journey or raises :class:`JourneyFormatError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+
+import networkx as nx
+
+from journeys.graph import TOUCHPOINT_DEFAULTS, normalize
+from journeys.validation import Problem, validate
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "MAX_BYTES",
+    "JourneyFormatError",
+    "schema",
+    "to_document",
+    "dumps",
+    "from_document",
+    "loads",
+]
+
+FORMAT = "journey-workbench"
+VERSION = 1
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+class JourneyFormatError(ValueError):
+    """Raised when a document is not a valid journey; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = "\n".join(f"- {p}" for p in self.problems[:50])
+        more = f"\n- … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"This is not a journey the workbench can import:\n{lines}{more}")
+
+
+@cache
+def schema() -> dict:
+    """Return the JSON Schema of the format (``journeys/journey.schema.json``)."""
+    return json.loads(resources.files("journeys").joinpath("journey.schema.json").read_text("utf-8"))
+
+
+def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
+    """Return the JSON-ready document of journey ``G``, every attribute included.
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> doc = to_document(broadband_demo())
+    >>> doc["format"], doc["version"], len(doc["nodes"]) == len(nx.node_link_graph(doc, edges="edges"))
+    ('journey-workbench', 1, True)
+    """
+    H = normalize(G)
+    data = nx.node_link_data(H, edges="edges")
+    data["nodes"] = [{"id": n.pop("id"), **n} for n in data["nodes"]]
+    head = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if exported_by:
+        head["exported_by"] = exported_by
+    return {**head, **data}
+
+
+def dumps(G: nx.DiGraph, *, exported_by: str = "", indent: int | None = 2) -> str:
+    """Return journey ``G`` as JSON text."""
+    return json.dumps(to_document(G, exported_by=exported_by), ensure_ascii=False, indent=indent)
+
+
+def _depth(value, limit: int) -> int:
+    """Return the nesting depth of ``value``, stopping early once it passes ``limit``."""
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        item, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, d + 1) for v in item)
+    return deepest
+
+
+def _where(doc: dict, path) -> str:
+    parts = list(path)
+    if len(parts) >= 2 and parts[0] in ("nodes", "edges") and isinstance(parts[1], int):
+        items = doc.get(parts[0])
+        item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
+        if parts[0] == "nodes":
+            label = f"touchpoint #{parts[1] + 1}"
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                label += f" '{item['id']}'"
+        else:
+            label = f"transition #{parts[1] + 1}"
+            if isinstance(item, dict):
+                label += f" '{item.get('source')}' → '{item.get('target')}'"
+        rest = ".".join(str(p) for p in parts[2:])
+        return f"{label} {rest}".strip()
+    return ".".join(str(p) for p in parts) or "document"
+
+
+def _structure_problems(doc) -> list[Problem]:
+    import jsonschema
+
+    if not isinstance(doc, dict):
+        return [Problem("not_a_journey", "document", f"expected a JSON object, found {type(doc).__name__}")]
+    if doc.get("format") != FORMAT:
+        return [Problem("foreign_format", "format", f"expected {FORMAT!r}, found {doc.get('format')!r}")]
+    if doc.get("version") != VERSION:
+        return [
+            Problem(
+                "unknown_version",
+                "version",
+                f"this workbench reads version {VERSION}, the file has {doc.get('version')!r}",
+            )
+        ]
+    if _depth(doc, MAX_DEPTH) > MAX_DEPTH:
+        return [Problem("too_deep", "document", f"nested deeper than {MAX_DEPTH} levels")]
+    validator = jsonschema.Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        message = error.message if len(error.message) < 200 else error.message[:197] + "..."
+        problems.append(Problem("schema", _where(doc, error.absolute_path), message))
+    return problems
+
+
+def _reference_problems(doc: dict) -> list[Problem]:
+    problems, seen = [], set()
+    for node in doc["nodes"]:
+        if node["id"] in seen:
+            problems.append(Problem("duplicate_id", f"touchpoint '{node['id']}'", "id is used more than once"))
+        seen.add(node["id"])
+    pairs = set()
+    for i, edge in enumerate(doc["edges"], start=1):
+        where = f"transition #{i} '{edge['source']}' → '{edge['target']}'"
+        for end in ("source", "target"):
+            if edge[end] not in seen:
+                problems.append(Problem("dangling", where, f"{end} {edge[end]!r} is not a touchpoint of this journey"))
+        if (edge["source"], edge["target"]) in pairs:
+            problems.append(Problem("duplicate_transition", where, "this transition is listed twice"))
+        pairs.add((edge["source"], edge["target"]))
+    return problems
+
+
+def from_document(doc) -> nx.DiGraph:
+    """Return the journey in ``doc``; raise :class:`JourneyFormatError` if it is not valid.
+
+    Examples
+    --------
+    >>> from_document({"format": "something-else"})
+    Traceback (most recent call last):
+    ...
+    journeys.interchange.JourneyFormatError: This is not a journey the workbench can import:
+    - format: expected 'journey-workbench', found 'something-else'
+    """
+    problems = _structure_problems(doc)
+    if not problems:
+        problems = _reference_problems(doc)
+    if problems:
+        raise JourneyFormatError(problems)
+    nodes = [{k: v for k, v in n.items() if k in TOUCHPOINT_DEFAULTS or k == "id"} for n in doc["nodes"]]
+    G = normalize(nx.node_link_graph({**doc, "nodes": nodes}, directed=True, multigraph=False, edges="edges"))
+    problems = validate(G)
+    if problems:
+        raise JourneyFormatError(problems)
+    return G
+
+
+def loads(text: str | bytes) -> nx.DiGraph:
+    """Return the journey in JSON ``text``; raise :class:`JourneyFormatError` if it is not one."""
+    if len(text) > MAX_BYTES:
+        raise JourneyFormatError(
+            [Problem("too_large", "file", f"{len(text) / 1e6:.1f} MB is more than the {MAX_BYTES / 1e6:.0f} MB limit")]
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise JourneyFormatError(
+                [Problem("not_utf8", "file", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 JSON")]
+            ) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JourneyFormatError(
+            [Problem("not_json", f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
+    except RecursionError:
+        raise JourneyFormatError([Problem("too_deep", "document", f"nested deeper than {MAX_DEPTH} levels")]) from None
+    return from_document(doc)
