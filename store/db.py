@@ -1,0 +1,88 @@
+"""Engines and schema migrations, the same for SQLite and PostgreSQL.
+
+The database URL comes from ``JOURNEYS_DB_URL``; without it the workbench keeps
+its data in a SQLite file under ``./data/`` that is created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+__all__ = ["DEFAULT_URL", "database_url", "head_revision", "make_engine", "migrate", "schema_revision"]
+
+DEFAULT_URL = "sqlite:///data/journeys.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Writers queue on SQLite's lock for this long before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    """Return ``JOURNEYS_DB_URL`` or the default SQLite file."""
+    return os.environ.get("JOURNEYS_DB_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """Return an engine for ``url`` (default: :func:`database_url`).
+
+    For SQLite the parent folder is created, and every new connection gets
+    foreign keys, WAL and a busy timeout. Transactions are begun explicitly so
+    that writers can take the write lock up front (``BEGIN IMMEDIATE``, see
+    :func:`store.repository.write_transaction`) instead of failing on a lock upgrade.
+    """
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy's begin event below issues BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` in one transaction (a no-op when current)."""
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """Return the schema revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """Return the newest schema revision this code knows."""
+    return ScriptDirectory.from_config(_config()).get_current_head()

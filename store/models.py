@@ -1,0 +1,194 @@
+"""All tables of the workbench, normalised so that cross-journey questions are plain SQL.
+
+A journey owns its stages, personas, touchpoints, transitions and revisions; a
+touchpoint owns its needs, pain points, emotions and persona links. Deleting a
+journey removes all of it, both through the ORM and through ``ON DELETE CASCADE``.
+Times are timezone-aware, in UTC.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+__all__ = [
+    "Emotion",
+    "Journey",
+    "Need",
+    "PainPoint",
+    "Persona",
+    "Revision",
+    "Stage",
+    "Touchpoint",
+    "TouchpointPersona",
+    "Transition",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fk(target: str, ondelete: str = "CASCADE", *, nullable: bool = False, primary_key: bool = False):
+    return Field(
+        default=None if nullable else ...,
+        sa_column=Column(
+            Integer,
+            ForeignKey(target, ondelete=ondelete),
+            nullable=nullable,
+            primary_key=primary_key,
+            index=not primary_key,
+        ),
+    )
+
+
+class Journey(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    description: str = Field(default="", sa_type=Text)
+    state: str = Field(default="as-is", max_length=16)
+    version: int = 1
+    source_id: str | None = Field(default=None, max_length=64)  # the journey this one was copied from
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = ""
+    deleted_at: datetime | None = None
+    deleted_by: str = ""
+
+    stages: list["Stage"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    personas: list["Persona"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    touchpoints: list["Touchpoint"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    transitions: list["Transition"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    revisions: list["Revision"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+
+
+class Stage(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("journey_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    key: str
+    name: str
+    position: int
+
+    journey: "Journey" = Relationship(back_populates="stages")
+    touchpoints: list["Touchpoint"] = Relationship(back_populates="stage")
+
+
+class Persona(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("journey_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    key: str
+    name: str
+    segment: str = Field(default="", sa_type=Text)
+    goals: str = Field(default="", sa_type=Text)
+    quote: str = Field(default="", sa_type=Text)
+    value: float | None = None
+    position: int
+
+    journey: "Journey" = Relationship(back_populates="personas")
+
+
+class Touchpoint(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("journey_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    key: str
+    stage_id: int = _fk("stage.id", "RESTRICT")
+    name: str
+    channel: str = ""
+    owner: str = ""
+    description: str = Field(default="", sa_type=Text)
+    backstage: bool = False
+    moment_of_truth: bool = False
+    entry: bool = False
+    exit: bool = False
+    expectation: int | None = None
+    experience: int | None = None
+    position: int
+
+    journey: "Journey" = Relationship(back_populates="touchpoints")
+    stage: "Stage" = Relationship(back_populates="touchpoints")
+    needs: list["Need"] = Relationship(back_populates="touchpoint", cascade_delete=True, passive_deletes=True)
+    pains: list["PainPoint"] = Relationship(back_populates="touchpoint", cascade_delete=True, passive_deletes=True)
+    emotions: list["Emotion"] = Relationship(back_populates="touchpoint", cascade_delete=True, passive_deletes=True)
+    persona_links: list["TouchpointPersona"] = Relationship(
+        back_populates="touchpoint", cascade_delete=True, passive_deletes=True
+    )
+
+
+class TouchpointPersona(SQLModel, table=True):
+    """A persona who passes a touchpoint."""
+
+    touchpoint_id: int = _fk("touchpoint.id", primary_key=True)
+    persona_id: int = _fk("persona.id", primary_key=True)
+    position: int
+
+    touchpoint: "Touchpoint" = Relationship(back_populates="persona_links")
+
+
+class Emotion(SQLModel, table=True):
+    """How a persona feels at a touchpoint, -2..+2."""
+
+    touchpoint_id: int = _fk("touchpoint.id", primary_key=True)
+    persona_id: int = _fk("persona.id", primary_key=True)
+    value: int
+
+    touchpoint: "Touchpoint" = Relationship(back_populates="emotions")
+
+
+class Need(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    touchpoint_id: int = _fk("touchpoint.id")
+    persona_id: int | None = _fk("persona.id", "SET NULL", nullable=True)
+    text: str = Field(sa_type=Text)
+    motivation: str = Field(default="", sa_type=Text)
+    kind: str = Field(default="functional", max_length=16)
+    position: int
+
+    touchpoint: "Touchpoint" = Relationship(back_populates="needs")
+
+
+class PainPoint(SQLModel, table=True):
+    __tablename__ = "pain_point"
+    id: int | None = Field(default=None, primary_key=True)
+    touchpoint_id: int = _fk("touchpoint.id")
+    persona_id: int | None = _fk("persona.id", "SET NULL", nullable=True)
+    text: str = Field(sa_type=Text)
+    severity: int
+    evidence: str = Field(default="assumption", max_length=16)
+    position: int
+
+    touchpoint: "Touchpoint" = Relationship(back_populates="pains")
+
+
+class Transition(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("source_id", "target_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    source_id: int = _fk("touchpoint.id")
+    target_id: int = _fk("touchpoint.id")
+    label: str = ""
+    share: float | None = None
+    position: int
+
+    journey: "Journey" = Relationship(back_populates="transitions")
+
+
+class Revision(SQLModel, table=True):
+    """One saved version of a journey: who, when, what changed, and the whole journey as JSON."""
+
+    __table_args__ = (
+        UniqueConstraint("journey_id", "version"),
+        Index("ix_revision_created_at", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    version: int
+    author: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    summary: str = Field(default="", sa_type=Text)
+    snapshot: str = Field(sa_type=Text)
+
+    journey: "Journey" = Relationship(back_populates="revisions")

@@ -1,0 +1,382 @@
+"""What the workbench does with stored journeys: list, create, load, save, trash, history.
+
+Every function takes the session as a keyword and is one transaction: it commits
+what it did or, on any error, rolls back so that nothing is half-written.
+Saving uses optimistic concurrency: the caller names the version it edited, and a
+save against a version someone else has replaced raises :class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import networkx as nx
+from sqlalchemy import func, or_, select, update
+from sqlmodel import Session
+
+from journeys import interchange
+from journeys.graph import new_id, normalize
+from journeys.templates import broadband_demo, ebike_demo
+from journeys.validation import check
+from store.models import Journey, Persona, Revision, Stage, Touchpoint, utcnow
+from store.rows import describe_diff, read_graph, write_diff
+
+__all__ = [
+    "ConflictError",
+    "JourneyInfo",
+    "JourneyNotFound",
+    "RevisionInfo",
+    "create_journey",
+    "current_version",
+    "delete_journey",
+    "duplicate_journey",
+    "import_journey",
+    "list_journeys",
+    "list_revisions",
+    "load_journey",
+    "load_revision",
+    "purge_journey",
+    "rename_journey",
+    "restore_journey",
+    "restore_revision",
+    "save_journey",
+    "seed_demo_journeys",
+    "write_transaction",
+]
+
+
+class JourneyNotFound(LookupError):
+    """Raised when no journey (or revision) has the id asked for."""
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    version: int
+    author: str
+    created_at: datetime
+    summary: str
+
+
+class ConflictError(RuntimeError):
+    """Raised when a save is based on a version that someone else has replaced.
+
+    ``newer`` lists the revisions saved since ``expected_version`` (who, when, what).
+    Nothing was written.
+    """
+
+    def __init__(self, journey_id: str, expected_version: int, current_version: int, newer: list[RevisionInfo]):
+        self.journey_id = journey_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.newer = newer
+        who = "; ".join(f"{r.author or 'someone'} at {r.created_at:%H:%M}: {r.summary}" for r in newer) or "deleted"
+        super().__init__(
+            f"Journey {journey_id} was changed since you opened version {expected_version} "
+            f"(now version {current_version}): {who}"
+        )
+
+
+@dataclass(frozen=True)
+class JourneyInfo:
+    """One row of the journey list."""
+
+    id: str
+    name: str
+    state: str
+    version: int
+    personas: list[str]
+    stages: int
+    touchpoints: int
+    updated_at: datetime
+    updated_by: str
+    source_id: str | None
+    deleted_at: datetime | None
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run a block as one write transaction: committed at the end, rolled back on error.
+
+    On SQLite the write lock is taken up front (``BEGIN IMMEDIATE``), so that
+    concurrent writers queue on the busy timeout instead of failing on a lock upgrade.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _journey(session: Session, journey_id: str, *, deleted: bool = False) -> Journey:
+    journey = session.get(Journey, journey_id)
+    if journey is None or (journey.deleted_at is not None and not deleted):
+        raise JourneyNotFound(f"no journey with id {journey_id!r}")
+    return journey
+
+
+def list_journeys(*, session: Session, search: str = "", trash: bool = False) -> list[JourneyInfo]:
+    """Return the journeys (or those in the trash), most recently changed first.
+
+    ``search`` matches the journey name or a persona name, case-insensitively.
+    """
+    query = select(Journey).where(Journey.deleted_at.is_not(None) if trash else Journey.deleted_at.is_(None))
+    if search:
+        pattern = f"%{search.lower()}%"
+        with_persona = select(Persona.journey_id).where(func.lower(Persona.name).like(pattern))
+        query = query.where(or_(func.lower(Journey.name).like(pattern), Journey.id.in_(with_persona)))
+    journeys = session.execute(query.order_by(Journey.updated_at.desc())).scalars().all()
+    ids = [j.id for j in journeys]
+
+    def counts(model):
+        rows = session.execute(
+            select(model.journey_id, func.count()).where(model.journey_id.in_(ids)).group_by(model.journey_id)
+        )
+        return dict(rows.all())
+
+    stages, touchpoints = counts(Stage), counts(Touchpoint)
+    personas: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Persona.journey_id, Persona.name).where(Persona.journey_id.in_(ids)).order_by(Persona.position)
+    )
+    for jid, name in rows:
+        personas.setdefault(jid, []).append(name)
+    return [
+        JourneyInfo(
+            id=j.id,
+            name=j.name,
+            state=j.state,
+            version=j.version,
+            personas=personas.get(j.id, []),
+            stages=stages.get(j.id, 0),
+            touchpoints=touchpoints.get(j.id, 0),
+            updated_at=j.updated_at,
+            updated_by=j.updated_by,
+            source_id=j.source_id,
+            deleted_at=j.deleted_at,
+        )
+        for j in journeys
+    ]
+
+
+def _add_revision(session, journey: Journey, graph: nx.DiGraph, author: str, summary: str) -> None:
+    session.add(
+        Revision(
+            journey_id=journey.id,
+            version=journey.version,
+            author=author,
+            created_at=journey.updated_at,
+            summary=summary,
+            snapshot=interchange.dumps(graph, indent=None),
+        )
+    )
+
+
+def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_id: str | None = None) -> str:
+    """Store ``graph`` as a new journey (version 1) and return its id.
+
+    The graph's own id is kept when it is free; otherwise a new one is given.
+    Raises :class:`journeys.validation.JourneyInvalid` for an invalid journey.
+    """
+    graph = normalize(check(graph))
+    with write_transaction(session):
+        jid = graph.graph.get("id") or new_id()
+        if session.get(Journey, jid) is not None:
+            jid = new_id()
+        graph.graph["id"] = jid
+        now = utcnow()
+        journey = Journey(
+            id=jid,
+            name=graph.graph["name"],
+            description=graph.graph["description"],
+            state=graph.graph["state"],
+            source_id=source_id,
+            created_at=now,
+            updated_at=now,
+            updated_by=author,
+        )
+        session.add(journey)
+        session.flush()
+        write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)
+        _add_revision(session, journey, graph, author, "created")
+    return jid
+
+
+def import_journey(*, session: Session, data: str | bytes, author: str) -> str:
+    """Import a JSON document (see ``docs/json-format.md``) as a new journey; return its id.
+
+    Raises :class:`journeys.interchange.JourneyFormatError` listing every problem;
+    then nothing is written.
+    """
+    return create_journey(session=session, graph=interchange.loads(data), author=author)
+
+
+def load_journey(*, session: Session, journey_id: str) -> tuple[nx.DiGraph, int]:
+    """Return the journey as a graph and the version it is at."""
+    journey = _journey(session, journey_id)
+    graph = read_graph(session, journey)
+    version = journey.version
+    session.rollback()  # end the read transaction: sessions stay short
+    return graph, version
+
+
+def current_version(*, session: Session, journey_id: str) -> int:
+    """Return the journey's current version (to detect that someone else saved)."""
+    version = session.execute(select(Journey.version).where(Journey.id == journey_id)).scalar_one_or_none()
+    session.rollback()
+    if version is None:
+        raise JourneyNotFound(f"no journey with id {journey_id!r}")
+    return version
+
+
+def _bump(session: Session, journey_id: str, expected_version: int, author: str) -> Journey:
+    """Claim the next version, or raise :class:`ConflictError` when it is no longer ours to claim."""
+    claimed = session.execute(
+        update(Journey)
+        .where(Journey.id == journey_id, Journey.version == expected_version, Journey.deleted_at.is_(None))
+        .values(version=Journey.version + 1, updated_at=utcnow(), updated_by=author)
+    )
+    if claimed.rowcount != 1:
+        current = session.get(Journey, journey_id)
+        if current is None:
+            raise JourneyNotFound(f"no journey with id {journey_id!r}")
+        newer = _revisions(session, journey_id, after=expected_version)
+        raise ConflictError(journey_id, expected_version, current.version, newer)
+    journey = session.get(Journey, journey_id)
+    session.refresh(journey)
+    return journey
+
+
+def save_journey(
+    *,
+    session: Session,
+    graph: nx.DiGraph,
+    expected_version: int,
+    author: str,
+    base: nx.DiGraph | None = None,
+    summary: str | None = None,
+) -> int:
+    """Save ``graph`` over version ``expected_version`` and return the new version.
+
+    Only rows that differ are written. ``base`` may be the graph as loaded at
+    ``expected_version``; it spares reading the stored rows to compare against.
+    Raises :class:`ConflictError` (someone saved meanwhile) or
+    :class:`journeys.validation.JourneyInvalid`; in both cases nothing is written.
+    """
+    graph = normalize(check(graph))
+    journey_id = graph.graph["id"]
+    with write_transaction(session):
+        journey = _bump(session, journey_id, expected_version, author)
+        stored = base if base is not None else read_graph(session, journey)
+        journey.name = graph.graph["name"]
+        journey.description = graph.graph["description"]
+        journey.state = graph.graph["state"]
+        write_diff(session, journey_id, stored, graph)
+        _add_revision(session, journey, graph, author, summary or describe_diff(stored, graph))
+        version = journey.version
+    return version
+
+
+def rename_journey(*, session: Session, journey_id: str, name: str, author: str) -> int:
+    """Rename a journey (a new revision); return the new version."""
+    if not name.strip():
+        raise ValueError("a journey needs a name")
+    graph, version = load_journey(session=session, journey_id=journey_id)
+    graph.graph["name"] = name.strip()
+    return save_journey(session=session, graph=graph, expected_version=version, author=author)
+
+
+def duplicate_journey(
+    *, session: Session, journey_id: str, author: str, name: str | None = None, state: str | None = None
+) -> str:
+    """Copy a journey (e.g. an as-is into a to-be) with a link back; return the copy's id."""
+    graph, _ = load_journey(session=session, journey_id=journey_id)
+    graph.graph["id"] = ""
+    graph.graph["name"] = name or f"{graph.graph['name']} (copy)"
+    if state:
+        graph.graph["state"] = state
+    return create_journey(session=session, graph=graph, author=author, source_id=journey_id)
+
+
+def _set_deleted(session: Session, journey_id: str, author: str, deleted: bool) -> None:
+    with write_transaction(session):
+        journey = _journey(session, journey_id, deleted=True)
+        journey.deleted_at = utcnow() if deleted else None
+        journey.deleted_by = author if deleted else ""
+        session.add(journey)
+
+
+def delete_journey(*, session: Session, journey_id: str, author: str) -> None:
+    """Move a journey to the trash, from where it can be restored."""
+    _set_deleted(session, journey_id, author, True)
+
+
+def restore_journey(*, session: Session, journey_id: str) -> None:
+    """Bring a journey back from the trash."""
+    _set_deleted(session, journey_id, "", False)
+
+
+def purge_journey(*, session: Session, journey_id: str) -> None:
+    """Delete a journey in the trash for good, with all its rows and history."""
+    with write_transaction(session):
+        journey = _journey(session, journey_id, deleted=True)
+        if journey.deleted_at is None:
+            raise ValueError("only a journey in the trash can be deleted for good")
+        session.delete(journey)
+
+
+def _revisions(session: Session, journey_id: str, *, after: int = 0) -> list[RevisionInfo]:
+    rows = session.execute(
+        select(Revision.version, Revision.author, Revision.created_at, Revision.summary)
+        .where(Revision.journey_id == journey_id, Revision.version > after)
+        .order_by(Revision.version.desc())
+    )
+    return [RevisionInfo(*row) for row in rows]
+
+
+def list_revisions(*, session: Session, journey_id: str) -> list[RevisionInfo]:
+    """Return the journey's saved versions, newest first."""
+    _journey(session, journey_id, deleted=True)
+    revisions = _revisions(session, journey_id)
+    session.rollback()
+    return revisions
+
+
+def load_revision(*, session: Session, journey_id: str, version: int) -> nx.DiGraph:
+    """Return the journey as it was saved at ``version``."""
+    snapshot = session.execute(
+        select(Revision.snapshot).where(Revision.journey_id == journey_id, Revision.version == version)
+    ).scalar_one_or_none()
+    session.rollback()
+    if snapshot is None:
+        raise JourneyNotFound(f"journey {journey_id!r} has no version {version}")
+    return interchange.from_document(json.loads(snapshot))
+
+
+def restore_revision(*, session: Session, journey_id: str, version: int, expected_version: int, author: str) -> int:
+    """Make an earlier version the current one (as a new revision); return the new version."""
+    graph = load_revision(session=session, journey_id=journey_id, version=version)
+    graph.graph["id"] = journey_id
+    return save_journey(
+        session=session,
+        graph=graph,
+        expected_version=expected_version,
+        author=author,
+        summary=f"restored version {version}",
+    )
+
+
+def seed_demo_journeys(*, session: Session, author: str = "demo") -> list[str]:
+    """Store the demo journeys when the database holds no journey at all; return their ids."""
+    if session.execute(select(func.count()).select_from(Journey)).scalar_one():
+        session.rollback()
+        return []
+    session.rollback()
+    return [create_journey(session=session, graph=make(), author=author) for make in (broadband_demo, ebike_demo)]

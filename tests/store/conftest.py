@@ -1,0 +1,21 @@
+"""Store fixtures: a migrated engine on each backend, and a session on it."""
+
+import pytest
+from sqlmodel import Session
+
+from store import make_engine, migrate
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated, empty database (SQLite file in tmp_path, or a fresh PostgreSQL database)."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    with Session(engine) as session:
+        yield session

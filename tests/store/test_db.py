@@ -1,0 +1,94 @@
+"""Engines, connection settings and schema migrations."""
+
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+import store
+from journeys.graph import journey_equal
+from store import db
+from store.db import head_revision, make_engine, migrate, schema_revision
+
+
+def test_default_database_is_a_sqlite_file_under_data(tmp_path, monkeypatch):
+    """Without configuration the workbench makes ./data/journeys.db on first use."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JOURNEYS_DB_URL", raising=False)
+    engine = make_engine()
+    migrate(engine)
+    engine.dispose()
+    assert (tmp_path / "data" / "journeys.db").is_file()
+
+
+def test_database_url_comes_from_the_environment(monkeypatch):
+    """JOURNEYS_DB_URL chooses the database."""
+    monkeypatch.setenv("JOURNEYS_DB_URL", "postgresql+psycopg://u@db/journeys")
+    assert db.database_url() == "postgresql+psycopg://u@db/journeys"
+
+
+def test_every_sqlite_connection_has_foreign_keys_and_wal(tmp_path):
+    """Foreign keys and WAL are set on each new connection, not just the first."""
+    engine = make_engine(f"sqlite:///{tmp_path}/j.db")
+    connections = [engine.connect() for _ in range(3)]
+    try:
+        for connection in connections:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        for connection in connections:
+            connection.close()
+        engine.dispose()
+
+
+def test_migrations_create_exactly_the_tables_of_the_models(engine):
+    """The schema built by the migrations matches store/models.py (nothing left to autogenerate)."""
+    assert schema_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == []
+
+
+def test_migrating_twice_changes_nothing(engine):
+    """Migrations run at every start; on a current database they are a no-op."""
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=store.repository.broadband_demo(), author="a")
+        before, _ = store.load_journey(session=session, journey_id=jid)
+    migrate(engine)
+    with Session(engine) as session:
+        after, _ = store.load_journey(session=session, journey_id=jid)
+    assert journey_equal(before, after)
+
+
+def test_a_database_made_by_the_first_schema_upgrades_in_place(tmp_path):
+    """Rows written by the first schema survive the upgrade to the newest and load as a journey."""
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    first = ScriptDirectory.from_config(db._config()).get_base()
+    migrate(engine, first)
+    engine.dispose()
+    with sqlite3.connect(path) as raw:  # write as an old version of the app would have
+        raw.execute(
+            "INSERT INTO journey (id, name, description, state, version, created_at, updated_at, updated_by, deleted_by)"
+            " VALUES ('old1', 'Legacy journey', '', 'as-is', 4, '2025-01-01 10:00:00', '2025-01-02 10:00:00', 'Eva', '')"
+        )
+        raw.execute("INSERT INTO stage (id, journey_id, key, name, position) VALUES (1, 'old1', 'use', 'Use', 0)")
+        raw.execute(
+            "INSERT INTO touchpoint (id, journey_id, key, stage_id, name, channel, owner, description, backstage,"
+            " moment_of_truth, entry, exit, expectation, experience, position)"
+            " VALUES (1, 'old1', 'app', 1, 'App login', 'app', 'IT', '', 0, 1, 1, 0, 4, 2, 0)"
+        )
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    assert schema_revision(engine) == head_revision()
+    with Session(engine) as session:
+        G, version = store.load_journey(session=session, journey_id="old1")
+        (info,) = store.list_journeys(session=session)
+    engine.dispose()
+    assert version == 4 and info.updated_by == "Eva"
+    assert G.nodes["app"]["name"] == "App login"
+    assert (G.nodes["app"]["moment_of_truth"], G.nodes["app"]["experience"]) == (True, 2)

@@ -1,0 +1,283 @@
+"""The store on SQLite and PostgreSQL: every operation a user relies on."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy import event, func, select, text
+from sqlmodel import Session, SQLModel
+
+import store
+from journeys.graph import add_touchpoint, add_transition, journey_equal, normalize
+from journeys.interchange import JourneyFormatError, dumps
+from journeys.templates import broadband_demo, ebike_demo
+from journeys.validation import JourneyInvalid
+from store import repository
+from tests.strategies import journeys, make_journey
+
+
+def row_counts(session) -> dict[str, int]:
+    counts = {
+        t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in SQLModel.metadata.sorted_tables
+    }
+    session.rollback()
+    return counts
+
+
+def test_first_run_seeds_the_demo_journeys_once(session):
+    """An empty database gets the two demo journeys, and only once."""
+    ids = store.seed_demo_journeys(session=session)
+    assert len(ids) == 2
+    assert store.seed_demo_journeys(session=session) == []
+    names = {j.name for j in store.list_journeys(session=session)}
+    assert names == {broadband_demo().graph["name"], ebike_demo().graph["name"]}
+
+
+def test_journey_list_shows_personas_and_counts(session):
+    """The list carries what the library page shows: personas, stage and touchpoint counts, author."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="Anna")
+    (info,) = store.list_journeys(session=session)
+    assert info.id == jid
+    assert info.personas == ["Petra, busy parent", "Jonas, home-office worker"]
+    assert (info.stages, info.touchpoints, info.version, info.updated_by) == (7, 13, 1, "Anna")
+
+
+def test_search_matches_journey_and_persona_names(session):
+    """Searching finds journeys by their name or a persona's name, ignoring case."""
+    store.create_journey(session=session, graph=broadband_demo(), author="a")
+    store.create_journey(session=session, graph=ebike_demo(), author="a")
+    assert [j.name for j in store.list_journeys(session=session, search="E-BIKE")] == [ebike_demo().graph["name"]]
+    assert [j.name for j in store.list_journeys(session=session, search="petra")] == [broadband_demo().graph["name"]]
+
+
+def test_demo_journey_survives_save_and_load(session):
+    """What is stored is exactly what comes back."""
+    G = broadband_demo()
+    jid = store.create_journey(session=session, graph=G, author="a")
+    loaded, version = store.load_journey(session=session, journey_id=jid)
+    assert version == 1
+    assert loaded.graph["id"] == jid
+    assert journey_equal(loaded, normalize(G), ignore_id=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(G=journeys())
+def test_any_valid_journey_survives_save_and_load(session, G):
+    """Property: create → load → save unchanged → load gives back the same journey."""
+    G.graph["id"] = ""
+    jid = store.create_journey(session=session, graph=G, author="prop")
+    loaded, version = store.load_journey(session=session, journey_id=jid)
+    assert journey_equal(loaded, normalize(G), ignore_id=True)
+    store.save_journey(session=session, graph=loaded, expected_version=version, author="prop")
+    again, _ = store.load_journey(session=session, journey_id=jid)
+    assert journey_equal(again, loaded)
+
+
+def edit_structure(G):
+    """Make every kind of structural change a workshop makes at once."""
+    H = G.copy()
+    H.graph = json.loads(json.dumps(G.graph))
+    H.remove_node("shop-advice")  # with its transitions
+    H.graph["stages"].reverse()
+    H.graph["stages"][0]["name"] = "Treue"
+    H.graph["personas"].pop()  # Jonas leaves: remove every reference to him
+    for _, data in H.nodes(data=True):
+        data["personas"] = [p for p in data["personas"] if p != "jonas"]
+        data["emotions"] = {p: v for p, v in data["emotions"].items() if p != "jonas"}
+        data["needs"] = [n for n in data["needs"] if n["persona"] != "jonas"]
+        data["pains"] = [p for p in data["pains"] if p["persona"] != "jonas"]
+    H.graph["personas"].append(
+        {"id": "ines", "name": "Ines", "segment": "SME", "goals": "", "quote": "", "value": None}
+    )
+    add_touchpoint(
+        H, "chatbot", name="Chatbot", stage="support", channel="app", personas=["ines"], emotions={"ines": -1}
+    )
+    add_transition(H, "install-router", "chatbot", label="tries the app")
+    H.nodes["hotline"]["stage"] = "use"
+    H.edges["hotline", "line-check"]["share"] = 0.85
+    return H
+
+
+def test_structural_edits_are_saved_exactly(session):
+    """Removing, adding, moving and renaming things all land as edited."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    G, version = store.load_journey(session=session, journey_id=jid)
+    H = edit_structure(G)
+    assert store.save_journey(session=session, graph=H, expected_version=version, author="b") == version + 1
+    loaded, _ = store.load_journey(session=session, journey_id=jid)
+    assert journey_equal(loaded, normalize(H))
+
+
+def count_writes(engine):
+    writes = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement.split()[0:3])
+
+    return writes
+
+
+@pytest.mark.parametrize("with_base", [False, True])
+def test_saving_one_changed_touchpoint_writes_only_that_touchpoint(engine, with_base):
+    """A save is a diff: one changed touchpoint in a large journey is a handful of statements."""
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=make_journey(200), author="a")
+        G, version = store.load_journey(session=session, journey_id=jid)
+        H = G.copy()
+        key = list(H.nodes)[100]
+        H.nodes[key]["experience"] = 2 if H.nodes[key]["experience"] == 1 else 1
+        writes = count_writes(engine)
+        store.save_journey(
+            session=session, graph=H, expected_version=version, author="b", base=G if with_base else None
+        )
+    tables = sorted(w[1] if w[0].upper() == "UPDATE" else w[2] for w in writes)
+    assert tables == ["journey", "revision", "touchpoint"]
+
+
+def test_changed_needs_rewrite_only_that_touchpoints_needs(engine):
+    """Editing one touchpoint's pain points touches no other touchpoint's rows."""
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+        G, version = store.load_journey(session=session, journey_id=jid)
+        H = G.copy()
+        H.nodes["hotline"]["pains"] = [{"text": "No call-back", "severity": 4, "evidence": "survey", "persona": None}]
+        writes = count_writes(engine)
+        store.save_journey(session=session, graph=H, expected_version=version, author="b")
+        loaded, _ = store.load_journey(session=session, journey_id=jid)
+    assert loaded.nodes["hotline"]["pains"][0]["text"] == "No call-back"
+    assert loaded.nodes["cancel"]["pains"] == G.nodes["cancel"]["pains"]
+    assert [w[2] if w[0] != "UPDATE" else w[1] for w in writes] == ["journey", "pain_point", "pain_point", "revision"]
+
+
+def test_second_save_of_the_same_version_is_a_conflict(engine):
+    """Two people open version N; the first saves; the second is told who changed what, and nothing of theirs lands."""
+    with Session(engine) as first, Session(engine) as second:
+        jid = store.create_journey(session=first, graph=broadband_demo(), author="setup")
+        mine, version = store.load_journey(session=first, journey_id=jid)
+        theirs, _ = store.load_journey(session=second, journey_id=jid)
+        mine.nodes["hotline"]["experience"] = 3
+        store.save_journey(session=first, graph=mine, expected_version=version, author="Anna")
+        theirs.nodes["hotline"]["experience"] = 5
+        theirs.nodes["cancel"]["name"] = "Kündigt"
+        before = row_counts(second)
+        with pytest.raises(store.ConflictError) as caught:
+            store.save_journey(session=second, graph=theirs, expected_version=version, author="Ben")
+        assert row_counts(second) == before
+        conflict = caught.value
+        assert (conflict.expected_version, conflict.current_version) == (1, 2)
+        assert conflict.newer[0].author == "Anna"
+        assert "Call the hotline" in conflict.newer[0].summary
+        assert "Anna" in str(conflict)
+        stored, _ = store.load_journey(session=first, journey_id=jid)
+    assert journey_equal(stored, mine)
+
+
+def test_invalid_journey_is_refused_and_nothing_changes(session):
+    """A save with validation problems raises with all of them and writes nothing."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    G, version = store.load_journey(session=session, journey_id=jid)
+    G.nodes["hotline"]["experience"] = 9
+    G.nodes["cancel"]["stage"] = "nowhere"
+    before = row_counts(session)
+    with pytest.raises(JourneyInvalid) as caught:
+        store.save_journey(session=session, graph=G, expected_version=version, author="b")
+    assert {p.code for p in caught.value.problems} >= {"out_of_range", "unknown_stage"}
+    assert row_counts(session) == before
+    assert store.current_version(session=session, journey_id=jid) == version
+
+
+def test_a_failure_in_the_middle_of_a_save_leaves_the_old_version(session, monkeypatch):
+    """The save is one transaction: an error after the rows are written rolls all of it back."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    G, version = store.load_journey(session=session, journey_id=jid)
+    H = edit_structure(G)
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(repository, "_add_revision", explode)
+    with pytest.raises(OSError):
+        store.save_journey(session=session, graph=H, expected_version=version, author="b")
+    stored, stored_version = store.load_journey(session=session, journey_id=jid)
+    assert stored_version == version
+    assert journey_equal(stored, G)
+
+
+def test_broken_json_import_leaves_the_database_unchanged(session):
+    """A malformed or foreign file is refused with its problems, and nothing is stored."""
+    store.seed_demo_journeys(session=session)
+    before = row_counts(session)
+    doc = json.loads(dumps(broadband_demo()))
+    doc["edges"].append({"source": "hotline", "target": "nowhere", "label": "", "share": 0.1})
+    for data in (b"\xff\xfe not json", '{"format": "other"}', json.dumps(doc)):
+        with pytest.raises(JourneyFormatError):
+            store.import_journey(session=session, data=data, author="x")
+    assert row_counts(session) == before
+
+
+def test_import_of_an_exported_journey_gives_a_copy(session):
+    """Exported JSON imports back as an equal journey, with a new id when the old one is taken."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    G, _ = store.load_journey(session=session, journey_id=jid)
+    new = store.import_journey(session=session, data=dumps(G), author="b")
+    assert new != jid
+    copy, _ = store.load_journey(session=session, journey_id=new)
+    assert journey_equal(copy, G, ignore_id=True)
+
+
+def test_rename_duplicate_and_trash(session):
+    """Rename, copy as to-be with a link back, delete to the trash, restore, purge."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    assert store.rename_journey(session=session, journey_id=jid, name="Router 2027", author="b") == 2
+    copy = store.duplicate_journey(session=session, journey_id=jid, author="c", name="Router to-be", state="to-be")
+    info = {j.id: j for j in store.list_journeys(session=session)}
+    assert info[jid].name == "Router 2027"
+    assert (info[copy].state, info[copy].source_id, info[copy].version) == ("to-be", jid, 1)
+
+    store.delete_journey(session=session, journey_id=copy, author="c")
+    assert [j.id for j in store.list_journeys(session=session)] == [jid]
+    assert [j.id for j in store.list_journeys(session=session, trash=True)] == [copy]
+    with pytest.raises(store.JourneyNotFound):
+        store.load_journey(session=session, journey_id=copy)
+    with pytest.raises(ValueError):
+        store.purge_journey(session=session, journey_id=jid)  # not in the trash
+
+    store.restore_journey(session=session, journey_id=copy)
+    assert {j.id for j in store.list_journeys(session=session)} == {jid, copy}
+    store.delete_journey(session=session, journey_id=copy, author="c")
+    store.purge_journey(session=session, journey_id=copy)
+    assert store.list_journeys(session=session, trash=True) == []
+    assert row_counts(session)["touchpoint"] == broadband_demo().number_of_nodes()
+
+
+def test_history_lists_previews_and_restores_revisions(session):
+    """Each save is a revision with author and summary; an old one can be previewed and restored."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="Anna")
+    original, v1 = store.load_journey(session=session, journey_id=jid)
+    changed = original.copy()
+    changed.remove_node("cancel")
+    v2 = store.save_journey(session=session, graph=changed, expected_version=v1, author="Ben")
+    revisions = store.list_revisions(session=session, journey_id=jid)
+    assert [(r.version, r.author) for r in revisions] == [(2, "Ben"), (1, "Anna")]
+    assert "removed touchpoint Cancels the contract" in revisions[0].summary
+    assert journey_equal(store.load_revision(session=session, journey_id=jid, version=1), original)
+
+    v3 = store.restore_revision(session=session, journey_id=jid, version=1, expected_version=v2, author="Cleo")
+    restored, version = store.load_journey(session=session, journey_id=jid)
+    assert version == v3 == 3
+    assert journey_equal(restored, original)
+    assert store.list_revisions(session=session, journey_id=jid)[0].summary == "restored version 1"
+    with pytest.raises(store.JourneyNotFound):
+        store.load_revision(session=session, journey_id=jid, version=99)
+
+
+def test_deleting_a_journey_removes_its_rows_through_the_schema(engine):
+    """ON DELETE CASCADE in the database itself removes every row that belongs to a journey."""
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+        session.execute(text("DELETE FROM journey WHERE id = :id"), {"id": jid})
+        session.commit()
+        assert set(row_counts(session).values()) == {0}
