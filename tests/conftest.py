@@ -1,0 +1,57 @@
+"""Shared fixtures: a database per test (SQLite and PostgreSQL) and Debian's Chromium for browser tests."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """URL of the PostgreSQL server for tests; `make test` starts a throwaway one."""
+    url = os.environ.get("JOURNEYS_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("JOURNEYS_TEST_PG_URL is not set: CI must test PostgreSQL too (run .ci/test)")
+        pytest.skip("set JOURNEYS_TEST_PG_URL or run make test")
+    return url
+
+
+@pytest.fixture
+def pg_database_url(pg_url):
+    """URL of a fresh, empty database on the test server, dropped after the test."""
+    name = f"journeys_{uuid.uuid4().hex[:12]}"
+    server = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """URL of an empty database, once for each backend the store supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/journeys.db"
+    return request.getfixturevalue("pg_database_url")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium: `playwright install` cannot download browsers here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

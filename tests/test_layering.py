@@ -1,0 +1,68 @@
+"""Imports point one way: pages → store → journeys, and nothing imports app.py."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ["journeys", "store", "pages"]
+FORBIDDEN = {
+    "journeys": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "store", "pages"},
+    "store": {"streamlit", "pages"},
+}
+
+
+def wrong_way_imports(source: str, path: str) -> list[str]:
+    """Return "path:line imports name" for each import that the layer of `path` may not use."""
+    package = list(Path(path).parent.parts)
+    forbidden = FORBIDDEN.get(Path(path).parts[0], set()) | {"app"}
+    problems = []
+    for node in ast.walk(ast.parse(source, filename=path)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            names = [".".join([*base, node.module or ""]).strip(".")]
+        else:
+            continue
+        problems += [f"{path}:{node.lineno} imports {name}" for name in names if name.split(".")[0] in forbidden]
+    return problems
+
+
+def source_files() -> list[Path]:
+    """Every Python file of the app: app.py and the three layers."""
+    return [ROOT / "app.py", *(path for layer in LAYERS for path in sorted((ROOT / layer).rglob("*.py")))]
+
+
+def test_arrows_point_one_way():
+    """No file of the app imports against the direction of the layers."""
+    files = [path for path in source_files() if path.exists()]
+    assert any(path.parent.name == "journeys" for path in files), "found no files to check"
+    problems = [
+        problem
+        for path in files
+        for problem in wrong_way_imports(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+    ]
+    assert not problems, "imports that point the wrong way:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "expected"),
+    [
+        (
+            "journeys/graph.py",
+            "import networkx as nx\nfrom sqlmodel import Session",
+            ["journeys/graph.py:2 imports sqlmodel"],
+        ),
+        ("journeys/graph.py", "from ..store import models", ["journeys/graph.py:1 imports store"]),
+        ("journeys/graph.py", "from . import validation", []),
+        ("store/models.py", "import streamlit.components.v1", ["store/models.py:1 imports streamlit.components.v1"]),
+        ("store/models.py", "from journeys import graph", []),
+        ("pages/editor.py", "from app import engine", ["pages/editor.py:1 imports app"]),
+        ("pages/editor.py", "import streamlit as st\nfrom store import models", []),
+    ],
+)
+def test_checker_catches_wrong_way_imports(path, source, expected):
+    """The checker reports forbidden imports with file and line, and lets allowed ones pass."""
+    assert wrong_way_imports(source, path) == expected
