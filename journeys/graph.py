@@ -137,7 +137,7 @@ def unique_key(text: str, taken, *, fallback: str = "tp") -> str:
     >>> unique_key("Hotline", {"hotline"})
     'hotline-2'
     """
-    base = slugify(text) or fallback
+    base = slugify(text)[:64].rstrip("-") or fallback  # a long name must not make an id past the 200 limit
     key, n = base, 1
     while key in taken:
         n += 1

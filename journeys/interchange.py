@@ -15,7 +15,7 @@ from importlib import resources
 
 import networkx as nx
 
-from journeys.graph import TOUCHPOINT_DEFAULTS, normalize
+from journeys.graph import GRAPH_DEFAULTS, TOUCHPOINT_DEFAULTS, TRANSITION_DEFAULTS, normalize
 from journeys.validation import Problem, validate
 
 __all__ = [
@@ -64,7 +64,11 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
     """
     H = normalize(G)
     data = nx.node_link_data(H, edges="edges")
+    # only the documented attributes: anything else (say a store's bookkeeping) would make the file unimportable
+    data["graph"] = {k: v for k, v in data["graph"].items() if k in GRAPH_DEFAULTS}
     data["nodes"] = [{"id": n.pop("id"), **n} for n in data["nodes"]]
+    keep = {"source", "target", *TRANSITION_DEFAULTS}
+    data["edges"] = [{k: v for k, v in e.items() if k in keep} for e in data["edges"]]
     head = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if exported_by:
         head["exported_by"] = exported_by
@@ -178,9 +182,11 @@ def from_document(doc) -> nx.DiGraph:
 
 def loads(text: str | bytes) -> nx.DiGraph:
     """Return the journey in JSON ``text``; raise :class:`JourneyFormatError` if it is not one."""
-    if len(text) > MAX_BYTES:
+    # a character takes up to 4 bytes in UTF-8, so count bytes only when the characters alone do not decide
+    size = len(text) if isinstance(text, bytes) or len(text) > MAX_BYTES else len(text.encode("utf-8", "replace"))
+    if size > MAX_BYTES:
         raise JourneyFormatError(
-            [Problem("too_large", "file", f"{len(text) / 1e6:.1f} MB is more than the {MAX_BYTES / 1e6:.0f} MB limit")]
+            [Problem("too_large", "file", f"{size / 1e6:.1f} MB is more than the {MAX_BYTES / 1e6:.0f} MB limit")]
         )
     if isinstance(text, bytes):
         try:

@@ -5,6 +5,7 @@ Cycles are allowed: real journeys loop (use → support → use).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from numbers import Real
@@ -18,14 +19,13 @@ from journeys.graph import (
     SCORE_RANGE,
     SEVERITY_RANGE,
     STATES,
-    persona_ids,
-    stage_ids,
 )
 
 __all__ = ["Problem", "JourneyInvalid", "validate", "check"]
 
 SHARE_TOLERANCE = 1e-6
 MAX_TEXT = 10_000
+MAX_KEY = 200  # ids of stages, personas and touchpoints; the JSON schema allows no longer
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and value == value
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_range(problems, where, field, value, bounds, *, optional=True, integer=True):
@@ -84,6 +84,11 @@ def _check_text(problems, where, field, value, *, required=False):
         problems.append(Problem("too_long", where, f"{field} is longer than {MAX_TEXT} characters"))
 
 
+def _check_key_length(problems, where, key):
+    if isinstance(key, str) and len(key) > MAX_KEY:
+        problems.append(Problem("too_long", where, f"id is longer than {MAX_KEY} characters"))
+
+
 def _check_ids(problems, where, kind, items) -> list[str]:
     ids = []
     for i, item in enumerate(items):
@@ -95,7 +100,10 @@ def _check_ids(problems, where, kind, items) -> list[str]:
             problems.append(Problem("missing", f"{kind} #{i + 1}", "id is empty"))
             continue
         ids.append(ident)
+        _check_key_length(problems, f"{kind} '{ident}'", ident)
         _check_text(problems, f"{kind} '{ident}'", "name", item.get("name", ""), required=True)
+        for field in ("segment", "goals", "quote") if kind == "persona" else ():
+            _check_text(problems, f"{kind} '{ident}'", field, item.get(field, ""))
     for ident, n in Counter(ids).items():
         if n > 1:
             problems.append(Problem("duplicate_id", f"{kind} '{ident}'", f"id is used {n} times"))
@@ -104,6 +112,7 @@ def _check_ids(problems, where, kind, items) -> list[str]:
 
 def _check_graph(G, problems) -> tuple[set[str], set[str]]:
     _check_text(problems, "journey", "name", G.graph.get("name", ""), required=True)
+    _check_text(problems, "journey", "description", G.graph.get("description", ""))
     if G.graph.get("state") not in STATES:
         problems.append(
             Problem("unknown_state", "journey", f"state {G.graph.get('state')!r} is not one of {', '.join(STATES)}")
@@ -113,12 +122,12 @@ def _check_graph(G, problems) -> tuple[set[str], set[str]]:
     if not isinstance(stages, list) or not isinstance(personas, list):
         problems.append(Problem("malformed", "journey", "stages and personas must be lists"))
         return set(), set()
-    _check_ids(problems, "journey", "stage", stages)
-    _check_ids(problems, "journey", "persona", personas)
+    stage_keys = _check_ids(problems, "journey", "stage", stages)
+    persona_keys = _check_ids(problems, "journey", "persona", personas)
     for p in personas:
         if isinstance(p, dict) and p.get("value") is not None and not _is_number(p.get("value")):
             problems.append(Problem("not_a_number", f"persona '{p.get('id')}'", "value must be a number or empty"))
-    return set(stage_ids(G)), set(persona_ids(G))
+    return set(stage_keys), set(persona_keys)
 
 
 def _check_items(problems, where, field, items, personas, *, score_field, score_range, vocab_field, vocab):
@@ -131,6 +140,8 @@ def _check_items(problems, where, field, items, personas, *, score_field, score_
             problems.append(Problem("malformed", at, "must be an object"))
             continue
         _check_text(problems, at, "text", item.get("text", ""), required=True)
+        if field == "needs":
+            _check_text(problems, at, "motivation", item.get("motivation", ""))
         if score_field:
             _check_range(problems, at, score_field, item.get(score_field), score_range, optional=False)
         if item.get(vocab_field) not in vocab:
@@ -146,6 +157,7 @@ def _check_touchpoint(key, data, stages, personas, problems):
     where = f"touchpoint '{key}'"
     if not isinstance(key, str) or not key.strip():
         problems.append(Problem("missing", where, "id is empty"))
+    _check_key_length(problems, where, key)
     _check_text(problems, where, "name", data.get("name", ""), required=True)
     for field in ("channel", "owner", "description"):
         _check_text(problems, where, field, data.get(field, ""))

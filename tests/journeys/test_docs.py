@@ -1,0 +1,67 @@
+"""The documented JSON format matches what the workbench really reads."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+
+from journeys import interchange, validation
+from journeys.interchange import from_document, schema
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "json-format.md"
+
+
+def example() -> dict:
+    """The first ```json block of docs/json-format.md, parsed."""
+    match = re.search(r"```json\n(.*?)\n```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert match, "docs/json-format.md has no ```json block"
+    return json.loads(match.group(1))
+
+
+def field_names(node) -> set[str]:
+    """Every property name the schema defines, at any depth."""
+    if isinstance(node, list):
+        return set().union(*(field_names(child) for child in node))
+    if not isinstance(node, dict):
+        return set()
+    return set(node.get("properties", {})).union(*(field_names(child) for child in node.values()))
+
+
+def test_example_imports():
+    """The example document in the docs imports, and is as small as the docs say, loop included."""
+    G = from_document(example())
+    assert len(G.graph["stages"]) == 2
+    assert len(G.graph["personas"]) == 1
+    assert G.number_of_nodes() == 3
+    assert not nx.is_directed_acyclic_graph(G)
+
+
+def test_networkx_snippet():
+    """The networkx lines in the docs read the example as the comments say."""
+    G = nx.node_link_graph(example(), edges="edges")
+    assert G.graph["stages"][0] == {"id": "onboarding", "name": "Onboarding"}
+    assert G.edges["install-router", "hotline"] == {"label": "Wi-Fi keeps dropping", "share": 0.4}
+
+
+def test_every_field_is_documented():
+    """Every field the schema knows is described in the docs."""
+    text = DOC.read_text(encoding="utf-8")
+    assert {name for name in field_names(schema()) if f"`{name}`" not in text} == set()
+
+
+def test_documented_limits_match_the_code():
+    """The limits in the docs are the ones import enforces."""
+    text = DOC.read_text(encoding="utf-8")
+    assert f"{interchange.MAX_BYTES:,} bytes" in text
+    assert f"{interchange.MAX_DEPTH} levels" in text
+    assert f"{validation.MAX_TEXT:,} characters" in text
+    assert f"{validation.MAX_KEY} characters" in text
+
+
+def test_schema_link_resolves():
+    """The docs link to the schema file that exists."""
+    assert "(../journeys/journey.schema.json)" in DOC.read_text(encoding="utf-8")
+    assert (DOC.parent / "../journeys/journey.schema.json").resolve().is_file()

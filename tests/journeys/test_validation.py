@@ -1,0 +1,286 @@
+"""A journey's problems are found, each with a code and a place the user can act on."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from journeys.graph import add_touchpoint, add_transition, unique_key
+from journeys.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
+from tests.strategies import journeys, make_journey
+
+
+def problems_of(G: nx.DiGraph) -> set[tuple[str, str]]:
+    """The (code, where) pairs validate reports for G."""
+    return {(p.code, p.where) for p in validate(G)}
+
+
+def only_problem(G: nx.DiGraph) -> Problem:
+    """The single problem of G; fails when there is none or more than one."""
+    problems = validate(G)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def test_factory_journey_is_valid():
+    """The shared test journey has no problems, so every fault below comes from the test."""
+    assert validate(make_journey()) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(journeys())
+def test_generated_journeys_are_valid(G):
+    """Every journey the hypothesis strategy draws validates, loops and unicode included."""
+    assert validate(G) == []
+
+
+def test_dangling_transition():
+    """A transition to a touchpoint that does not exist names the missing touchpoint."""
+    G = make_journey()
+    add_transition(G, "tp-1", "ghost")
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("dangling", "touchpoint 'ghost'")
+    assert "not defined" in problem.what
+
+
+@pytest.mark.parametrize("kind", ["stage", "persona"])
+def test_duplicate_ids(kind):
+    """A stage or persona id used twice is reported once, with how often it is used."""
+    G = make_journey()
+    items = G.graph[f"{kind}s"]
+    items.append(dict(items[0], name="Copy"))
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("duplicate_id", f"{kind} '{items[0]['id']}'")
+    assert "2 times" in problem.what
+
+
+@pytest.mark.parametrize("kind", ["stage", "persona"])
+def test_stage_or_persona_without_id(kind):
+    """A stage or persona without an id is reported instead of crashing validation."""
+    G = make_journey()
+    items = G.graph[f"{kind}s"]
+    items.append({"name": "Nameless"})
+    assert ("missing", f"{kind} #{len(items)}") in problems_of(G)
+
+
+def test_unknown_stage():
+    """A touchpoint in a stage the journey does not have names the stage."""
+    G = make_journey()
+    G.nodes["tp-2"]["stage"] = "nowhere"
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("unknown_stage", "touchpoint 'tp-2'")
+    assert "'nowhere'" in problem.what
+
+
+def _touchpoint_personas(G):
+    G.nodes["tp-2"]["personas"].append("ghost")
+    return "touchpoint 'tp-2'"
+
+
+def _need(G):
+    G.nodes["tp-2"]["needs"][0]["persona"] = "ghost"
+    return "touchpoint 'tp-2' need #1"
+
+
+def _pain(G):
+    G.nodes["tp-2"]["pains"][0]["persona"] = "ghost"
+    return "touchpoint 'tp-2' pain #1"
+
+
+def _emotion(G):
+    G.nodes["tp-2"]["emotions"]["ghost"] = 1
+    return "touchpoint 'tp-2'"
+
+
+@pytest.mark.parametrize("break_it", [_touchpoint_personas, _need, _pain, _emotion])
+def test_unknown_persona(break_it):
+    """A reference to an undefined persona anywhere in a touchpoint names the persona and the place."""
+    G = make_journey()
+    where = break_it(G)
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("unknown_persona", where)
+    assert "'ghost'" in problem.what
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "words"),
+    [
+        (lambda G: G.nodes["tp-2"].update(expectation=0), "touchpoint 'tp-2'", "expectation 0 is outside 1..5"),
+        (lambda G: G.nodes["tp-2"].update(experience=6), "touchpoint 'tp-2'", "experience 6 is outside 1..5"),
+        (lambda G: G.nodes["tp-2"]["emotions"].update({"persona-1": 3}), "touchpoint 'tp-2'", "-2..2"),
+        (lambda G: G.nodes["tp-2"]["pains"][0].update(severity=9), "touchpoint 'tp-2' pain #1", "severity 9"),
+        (lambda G: G.edges["tp-2", "tp-3"].update(share=1.5), "transition 'tp-2' → 'tp-3'", "share 1.5"),
+        (lambda G: G.edges["tp-2", "tp-3"].update(share=-0.1), "transition 'tp-2' → 'tp-3'", "share -0.1"),
+    ],
+)
+def test_score_out_of_range(change, where, words):
+    """A score outside its scale is reported with the value, the scale and the place."""
+    G = make_journey()
+    change(G)
+    assert any(p.code == "out_of_range" and p.where == where and words in p.what for p in validate(G)), validate(G)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda G: G.nodes["tp-2"].update(expectation="4"), "touchpoint 'tp-2'"),
+        (lambda G: G.nodes["tp-2"].update(experience=True), "touchpoint 'tp-2'"),
+        (lambda G: G.nodes["tp-2"].update(experience=3.5), "touchpoint 'tp-2'"),
+        (lambda G: G.nodes["tp-2"]["emotions"].update({"persona-1": "happy"}), "touchpoint 'tp-2'"),
+        (lambda G: G.nodes["tp-2"]["pains"][0].update(severity="high"), "touchpoint 'tp-2' pain #1"),
+        (lambda G: G.nodes["tp-2"]["pains"][0].update(severity=None), "touchpoint 'tp-2' pain #1"),
+        (lambda G: G.edges["tp-2", "tp-3"].update(share="half"), "transition 'tp-2' → 'tp-3'"),
+        (lambda G: G.edges["tp-2", "tp-3"].update(share=float("nan")), "transition 'tp-2' → 'tp-3'"),
+        (lambda G: G.graph["personas"][0].update(value="lots"), "persona 'persona-1'"),
+        (lambda G: G.graph["personas"][0].update(value=float("inf")), "persona 'persona-1'"),
+    ],
+)
+def test_non_numeric_score(change, where):
+    """A score that is not a (whole, finite) number is reported as such, not as out of range."""
+    G = make_journey()
+    change(G)
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("not_a_number", where)
+
+
+def test_shares_above_one():
+    """Shares leaving a touchpoint that add up to more than 1 are reported at that touchpoint with the total."""
+    G = make_journey()
+    G.edges["tp-1", "tp-3"]["share"] = 0.5
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("shares_over_one", "touchpoint 'tp-1'")
+    assert "1.2" in problem.what
+
+
+def test_shares_adding_to_one_with_rounding_are_valid():
+    """Shares such as 0.7 + 0.2 + 0.1, which floats add to just past 1, are accepted."""
+    G = make_journey()
+    G.edges["tp-1", "tp-2"]["share"] = 0.7
+    G.edges["tp-1", "tp-3"]["share"] = 0.2
+    add_transition(G, "tp-1", "tp-5", share=0.1)
+    assert validate(G) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda G: G.nodes["tp-2"].update(name="   "), "touchpoint 'tp-2'"),
+        (lambda G: G.graph.update(name=""), "journey"),
+        (lambda G: G.graph["stages"][0].update(name=""), "stage 'before'"),
+        (lambda G: G.graph["personas"][0].update(name=" "), "persona 'persona-1'"),
+        (lambda G: G.nodes["tp-2"]["needs"][0].update(text=""), "touchpoint 'tp-2' need #1"),
+    ],
+)
+def test_empty_name(change, where):
+    """A blank name or text is reported as missing at its place."""
+    G = make_journey()
+    change(G)
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("missing", where)
+    assert "empty" in problem.what
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "code"),
+    [
+        (lambda G: G.nodes["tp-2"].update(name="Hot\x00line"), "touchpoint 'tp-2'", "bad_text"),
+        (lambda G: G.graph.update(description="a\x00b"), "journey", "bad_text"),
+        (lambda G: G.graph["personas"][0].update(quote="\x00"), "persona 'persona-1'", "bad_text"),
+        (lambda G: G.nodes["tp-2"]["needs"][0].update(motivation="\x00"), "touchpoint 'tp-2' need #1", "bad_text"),
+        (lambda G: G.edges["tp-2", "tp-3"].update(label="\x00"), "transition 'tp-2' → 'tp-3'", "bad_text"),
+        (lambda G: G.nodes["tp-2"].update(description="x" * (MAX_TEXT + 1)), "touchpoint 'tp-2'", "too_long"),
+        (lambda G: G.graph["personas"][0].update(goals="x" * (MAX_TEXT + 1)), "persona 'persona-1'", "too_long"),
+        (lambda G: G.nodes["tp-2"].update(owner=42), "touchpoint 'tp-2'", "not_text"),
+    ],
+)
+def test_unstorable_text(change, where, code):
+    """Text with a NUL character, too long or not text at all is reported, in every text field."""
+    G = make_journey()
+    change(G)
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == (code, where)
+
+
+@pytest.mark.parametrize("kind", ["touchpoint", "stage", "persona"])
+def test_overlong_id(kind):
+    """An id longer than the JSON format allows is reported, so every valid journey can be exported."""
+    G = make_journey(1, personas=1)
+    long_id = "x" * (MAX_KEY + 1)
+    if kind == "touchpoint":
+        add_touchpoint(G, long_id, name="Long", stage="before")
+    else:
+        G.graph[f"{kind}s"].append({"id": long_id, "name": "Long"})
+    assert ("too_long", f"{kind} '{long_id}'") in problems_of(G)
+
+
+def test_id_made_from_a_long_name_is_valid():
+    """A touchpoint whose id is made from a very long name still validates."""
+    G = make_journey(1)
+    name = "Kunde ruft an, weil der Router nicht funktioniert " * 20
+    add_touchpoint(G, unique_key(name, set(G)), name=name, stage="during")
+    assert validate(G) == []
+
+
+def test_bad_state():
+    """A journey state other than as-is / to-be is reported on the journey with the allowed values."""
+    G = make_journey()
+    G.graph["state"] = "done"
+    problem = only_problem(G)
+    assert (problem.code, problem.where) == ("unknown_state", "journey")
+    assert "'done'" in problem.what
+    assert "as-is, to-be" in problem.what
+
+
+def test_flag_and_vocabulary():
+    """A flag that is not true/false and an unknown need kind or evidence are reported."""
+    G = make_journey()
+    G.nodes["tp-2"]["backstage"] = "yes"
+    G.nodes["tp-2"]["needs"][0]["kind"] = "spiritual"
+    G.nodes["tp-2"]["pains"][0]["evidence"] = "gut feeling"
+    assert problems_of(G) == {
+        ("not_a_flag", "touchpoint 'tp-2'"),
+        ("unknown_value", "touchpoint 'tp-2' need #1"),
+        ("unknown_value", "touchpoint 'tp-2' pain #1"),
+    }
+
+
+def test_all_problems_at_once():
+    """A journey with four different faults gets all four reported in one go."""
+    G = make_journey()
+    G.graph["state"] = "done"
+    G.nodes["tp-1"]["stage"] = "nowhere"
+    G.nodes["tp-3"]["expectation"] = 9
+    add_transition(G, "tp-4", "ghost")
+    problems = validate(G)
+    assert len(problems) >= 4
+    assert {("unknown_state", "journey"), ("unknown_stage", "touchpoint 'tp-1'")} <= problems_of(G)
+    assert {("out_of_range", "touchpoint 'tp-3'"), ("dangling", "touchpoint 'ghost'")} <= problems_of(G)
+
+
+def test_cycles_and_self_loops_are_valid():
+    """Journeys loop (use → support → use) and may repeat a touchpoint: neither is a problem."""
+    G = make_journey()
+    add_transition(G, "tp-3", "tp-3", label="tries again", share=0.1)
+    assert not nx.is_directed_acyclic_graph(G)
+    assert nx.number_of_selfloops(G) == 1
+    assert validate(G) == []
+
+
+def test_check_returns_a_valid_journey():
+    """check() hands a valid journey back unchanged."""
+    G = make_journey()
+    assert check(G) is G
+
+
+def test_check_raises_with_every_problem():
+    """check() raises JourneyInvalid that carries and prints every problem."""
+    G = make_journey()
+    G.graph["state"] = "done"
+    G.nodes["tp-2"]["stage"] = "nowhere"
+    with pytest.raises(JourneyInvalid) as info:
+        check(G)
+    assert info.value.problems == validate(G)
+    assert "2 problem(s)" in str(info.value)
+    for problem in info.value.problems:
+        assert str(problem) in str(info.value)
