@@ -1,0 +1,200 @@
+"""Consensus, flow and weakness: the numbers managers act on."""
+
+import math
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journeys.flow import FlowError, flow, transition_shares
+from journeys.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
+from journeys.templates import broadband_demo, ebike_demo
+
+HOTLINE_RATINGS = [
+    {
+        "touchpoint": "hotline",
+        "rater": "Ana",
+        "discipline": "customer-service",
+        "desirable": 1,
+        "viable": 3,
+        "feasible": 4,
+    },
+    {"touchpoint": "hotline", "rater": "Ben", "discipline": "it", "desirable": 2, "viable": 3, "feasible": 4},
+    {"touchpoint": "hotline", "rater": "Cem", "discipline": "finance", "desirable": 2, "viable": 4, "feasible": 5},
+]
+
+
+def test_worked_example_in_the_docs():
+    """The hotline numbers in docs/scoring.md are what the code computes."""
+    row = weakness_table(broadband_demo(), consensus(HOTLINE_RATINGS)).loc["hotline"]
+    assert (row.desirable, row.viable, row.feasible) == (2, 3, 4)
+    assert (row.c_dvf, row.c_gap, row.c_pain, row.c_emotion) == (0.5, 0.75, 1.0, 1.0)
+    assert row.severity == pytest.approx(1.18125)
+    assert row.flow == pytest.approx(0.3234 / (1 - 0.07425))
+    assert row.weakness == pytest.approx(0.4127, abs=1e-4)
+    assert row.why == "pain"
+
+
+def test_consensus_is_the_median_and_spread_shows_disagreement():
+    """Three raters: the median wins, the spread is max − min, and each count is kept."""
+    result = consensus(HOTLINE_RATINGS)["hotline"]
+    assert result["viable"] == {"median": 3, "spread": 1, "n": 3}
+    lone = consensus(
+        [{"touchpoint": "t", "rater": "a", "desirable": 1}, {"touchpoint": "t", "rater": "b", "desirable": 5}]
+    )
+    assert lone["t"]["desirable"] == {"median": 3.0, "spread": 4, "n": 2}
+
+
+def test_discipline_weighting_lets_the_experts_count_twice():
+    """With weighting, IT's view of feasibility outweighs two non-experts."""
+    ratings = [
+        {"touchpoint": "t", "rater": "it", "discipline": "it", "feasible": 1},
+        {"touchpoint": "t", "rater": "m", "discipline": "marketing", "feasible": 5},
+        {"touchpoint": "t", "rater": "s", "discipline": "sales", "feasible": 5},
+    ]
+    assert consensus(ratings)["t"]["feasible"]["median"] == 5
+    assert consensus(ratings, weighted=True)["t"]["feasible"]["median"] == 3.0
+
+
+def test_flow_solves_loops_exactly():
+    """A support loop: visits follow the geometric series, not a path count."""
+    G = nx.DiGraph()
+    G.add_node("start", entry=True)
+    G.add_edge("start", "use", share=1.0)
+    G.add_edge("use", "support", share=0.5)
+    G.add_edge("support", "use", share=0.8)
+    visits = flow(G).visits
+    assert visits["use"] == pytest.approx(1 / (1 - 0.4))
+    assert visits["support"] == pytest.approx(0.5 / (1 - 0.4))
+
+
+def test_missing_shares_split_the_rest_evenly_and_are_reported():
+    """Missing shares share what the given ones leave, and the app can say which were assumed."""
+    G = nx.DiGraph()
+    G.add_edge("a", "b", share=0.4)
+    G.add_edge("a", "c")
+    G.add_edge("a", "d")
+    result = flow(G)
+    assert result.visits["c"] == pytest.approx(0.3) and result.visits["d"] == pytest.approx(0.3)
+    assert result.assumed == [("a", "c"), ("a", "d")]
+
+
+def test_shares_below_one_drop_customers_out():
+    """Shares that add up to less than 1 lose the rest of the customers there."""
+    G = nx.DiGraph([("a", "b"), ("b", "c")])
+    G.edges["a", "b"]["share"] = 0.5
+    G.edges["b", "c"]["share"] = 0.5
+    assert flow(G).visits == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.25})
+
+
+def test_exits_keep_no_customers():
+    """Customers leave at an exit even if a transition is drawn from it."""
+    G = nx.DiGraph([("a", "b"), ("b", "a")])
+    G.nodes["a"]["entry"] = True
+    G.nodes["b"]["exit"] = True
+    shares, _ = transition_shares(G)
+    assert ("b", "a") not in shares
+    assert flow(G).visits == pytest.approx({"a": 1.0, "b": 1.0})
+
+
+def test_a_closed_loop_is_reported_not_solved():
+    """A loop that never lets customers go names its touchpoints."""
+    G = nx.DiGraph()
+    G.add_node("start", entry=True)
+    G.add_edge("start", "a", share=1.0)
+    G.add_edge("a", "b", share=1.0)
+    G.add_edge("b", "a", share=1.0)
+    with pytest.raises(FlowError) as caught:
+        flow(G)
+    assert caught.value.trapped == ["a", "b"]
+
+
+def test_demo_journeys_rank_the_router_set_up_and_hotline_worst():
+    """In the broadband demo the router set-up hurts most customers most, then the hotline."""
+    assert [k for k, _ in weakest_touchpoints(broadband_demo(), top=2)] == ["install-router", "hotline"]
+    assert weakest_touchpoints(ebike_demo(), top=1)[0][0] in {"financing", "credit-check", "service"}
+
+
+def test_rollups_sum_weakness_per_stage_and_persona():
+    """Stage and persona roll-ups add up the touchpoints' weakness."""
+    table = weakness_table(broadband_demo())
+    stages = rollup(table, "stage")
+    assert stages["weakness"].sum() == pytest.approx(table["weakness"].sum())
+    assert stages.index[0] == "onboarding"
+    personas = rollup(table, "persona")
+    assert set(personas.index) == {"petra", "jonas"}
+    assert personas.loc["petra", "touchpoints"] == 13
+
+
+def test_weights_must_make_sense():
+    """Negative or all-zero weights are refused with a message."""
+    with pytest.raises(ValueError, match="negative"):
+        Weights(dvf=-1)
+    with pytest.raises(ValueError, match="at least one"):
+        Weights(dvf=0, gap=0, pain=0, emotion=0)
+
+
+scores = st.integers(1, 5)
+touchpoint_data = st.fixed_dictionaries(
+    {
+        "expectation": scores,
+        "experience": scores,
+        "pains": st.lists(st.fixed_dictionaries({"severity": scores}), max_size=4),
+        "emotions": st.dictionaries(st.sampled_from(["p1", "p2", "p3"]), st.integers(-2, 2), max_size=3),
+        "moment_of_truth": st.booleans(),
+    }
+)
+dvf_scores = st.fixed_dictionaries({lens: scores for lens in ("desirable", "viable", "feasible")})
+
+
+def severity_of(data, dvf, flow_value=1.0):
+    G = nx.DiGraph()
+    G.add_node("t", **data)
+    scored = {"t": {lens: {"median": v} for lens, v in dvf.items()}}
+    return weakness_table(G, scored, visits={"t": flow_value}).loc["t", "weakness"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=touchpoint_data, dvf=dvf_scores, lens=st.sampled_from(["desirable", "viable", "feasible"]))
+def test_lowering_a_dvf_score_never_lowers_weakness(data, dvf, lens):
+    """Property: a worse DVF consensus never makes a touchpoint look better."""
+    lower = {**dvf, lens: max(1, dvf[lens] - 1)}
+    assert severity_of(data, lower) >= severity_of(data, dvf)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=touchpoint_data, dvf=dvf_scores)
+def test_lowering_experience_or_emotion_never_lowers_weakness(data, dvf):
+    """Property: a worse experience or a worse feeling never lowers the weakness."""
+    worse_experience = {**data, "experience": max(1, data["experience"] - 1)}
+    assert severity_of(worse_experience, dvf) >= severity_of(data, dvf)
+    if data["emotions"]:
+        persona = sorted(data["emotions"])[0]
+        worse_emotion = {**data, "emotions": {**data["emotions"], persona: max(-2, data["emotions"][persona] - 1)}}
+        assert severity_of(worse_emotion, dvf) >= severity_of(data, dvf)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=touchpoint_data, dvf=dvf_scores, index=st.integers(0, 3))
+def test_raising_a_severity_never_lowers_weakness(data, dvf, index):
+    """Property: a more severe (or an extra) pain point never lowers the weakness."""
+    pains = list(data["pains"])
+    if index < len(pains):
+        pains[index] = {"severity": min(5, pains[index]["severity"] + 1)}
+    else:
+        pains.append({"severity": 1})
+    assert severity_of({**data, "pains": pains}, dvf) >= severity_of(data, dvf)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=touchpoint_data, dvf=dvf_scores, base=st.floats(0, 3), extra=st.floats(0, 3))
+def test_raising_the_flow_never_lowers_weakness(data, dvf, base, extra):
+    """Property: more customers passing the same touchpoint never lowers its weakness."""
+    assert severity_of(data, dvf, base + extra) >= severity_of(data, dvf, base)
+
+
+def test_components_ignore_missing_data():
+    """Without scores, gap, pains or emotions a touchpoint shows no trouble, not an error."""
+    assert components({}, {}) == {"dvf": 0.0, "gap": 0.0, "pain": 0.0, "emotion": 0.0}
+    assert math.isclose(components({"expectation": 5, "experience": 1}, None)["gap"], 1.0)
