@@ -55,6 +55,8 @@ class Journey(SQLModel, table=True):
     updated_by: str = ""
     deleted_at: datetime | None = None
     deleted_by: str = ""
+    # the version whose figures are in touchpointmetric; 0 = to be recomputed (see store.analysis)
+    metrics_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     stages: list["Stage"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     personas: list["Persona"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
@@ -116,6 +118,7 @@ class Touchpoint(SQLModel, table=True):
     persona_links: list["TouchpointPersona"] = Relationship(
         back_populates="touchpoint", cascade_delete=True, passive_deletes=True
     )
+    ratings: list["Rating"] = Relationship(back_populates="touchpoint", cascade_delete=True, passive_deletes=True)
 
 
 class TouchpointPersona(SQLModel, table=True):
@@ -192,3 +195,44 @@ class Revision(SQLModel, table=True):
     snapshot: str = Field(sa_type=Text)
 
     journey: "Journey" = Relationship(back_populates="revisions")
+
+
+class Rating(SQLModel, table=True):
+    """One participant's desirable / viable / feasible scores (1..5) for one touchpoint.
+
+    One row per rater and touchpoint: raters never overwrite each other, and a
+    rater's new scores replace only their own.
+    """
+
+    __table_args__ = (UniqueConstraint("touchpoint_id", "rater"),)
+    id: int | None = Field(default=None, primary_key=True)
+    touchpoint_id: int = _fk("touchpoint.id")
+    rater: str
+    discipline: str = Field(default="other", max_length=32)
+    desirable: int | None = None
+    viable: int | None = None
+    feasible: int | None = None
+    comment: str = Field(default="", sa_type=Text)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    touchpoint: "Touchpoint" = Relationship(back_populates="ratings")
+
+
+class TouchpointMetric(SQLModel, table=True):
+    """Derived figures of a touchpoint, kept so that portfolio heatmaps are one SQL query.
+
+    Recomputed from the journey and its ratings whenever ``journey.metrics_version``
+    is behind ``journey.version`` (see ``store.analysis.refresh_metrics``).
+    """
+
+    touchpoint_id: int = _fk("touchpoint.id", primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    flow: float
+    c_dvf: float
+    c_gap: float
+    c_pain: float
+    c_emotion: float
+    desirable: float | None = None
+    viable: float | None = None
+    feasible: float | None = None
+    raters: int = 0

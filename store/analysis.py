@@ -1,0 +1,282 @@
+"""Ratings from many participants, and the figures that managers review across journeys.
+
+Ratings are rows of their own (one per rater and touchpoint), saved without touching
+the journey's version: scoring never conflicts with editing, nor one rater with another.
+
+The portfolio heatmap is one SQL aggregation over ``touchpointmetric``: per touchpoint
+it keeps the flow and the four trouble components (see docs/scoring.md), so weakness
+with any weights is a linear expression the database can sum. The figures of a journey
+are recomputed (:func:`refresh_metrics`) when it was saved or re-rated since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from journeys.flow import FlowError, flow
+from journeys.scoring import LENSES, Weights, components, consensus
+from store.models import Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
+from store.repository import JourneyNotFound, load_journey, write_transaction
+
+__all__ = [
+    "RatingInvalid",
+    "GROUPINGS",
+    "save_ratings",
+    "list_ratings",
+    "delete_rating",
+    "refresh_metrics",
+    "refresh_stale_metrics",
+    "portfolio",
+    "filter_options",
+]
+
+GROUPINGS = ("journey", "stage", "channel", "owner")
+
+
+class RatingInvalid(ValueError):
+    """Raised when a score is not a whole number from 1 to 5; nothing is saved."""
+
+
+@dataclass(frozen=True)
+class _Score:
+    desirable: int | None
+    viable: int | None
+    feasible: int | None
+    comment: str
+
+
+def _checked(touchpoint: str, scores: dict) -> _Score:
+    values = {}
+    for lens in LENSES:
+        value = scores.get(lens)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
+            raise RatingInvalid(f"{touchpoint}: {lens} must be a whole number from 1 to 5, not {value!r}")
+        values[lens] = value
+    return _Score(**values, comment=str(scores.get("comment") or ""))
+
+
+def save_ratings(*, session: Session, journey_id: str, rater: str, discipline: str, scores: dict[str, dict]) -> int:
+    """Save one rater's scores for several touchpoints at once; return how many were saved.
+
+    ``scores`` maps touchpoint key → ``{"desirable", "viable", "feasible", "comment"}``.
+    Each replaces only this rater's earlier scores of that touchpoint. All or nothing.
+    """
+    rater = rater.strip()
+    if not rater:
+        raise RatingInvalid("a rating needs the rater's name")
+    checked = {key: _checked(key, values) for key, values in scores.items()}
+    for attempt in range(2):  # a second try covers the same rater saving twice at once
+        try:
+            with write_transaction(session):
+                ids = dict(
+                    session.execute(
+                        select(Touchpoint.key, Touchpoint.id).where(
+                            Touchpoint.journey_id == journey_id, Touchpoint.key.in_(list(checked))
+                        )
+                    ).all()
+                )
+                unknown = sorted(set(checked) - set(ids))
+                if unknown:
+                    raise JourneyNotFound(f"journey {journey_id!r} has no touchpoint {', '.join(unknown)}")
+                existing = dict(
+                    session.execute(
+                        select(Rating.touchpoint_id, Rating.id).where(
+                            Rating.touchpoint_id.in_(list(ids.values())), Rating.rater == rater
+                        )
+                    ).all()
+                )
+                now = utcnow()
+                new_rows = []
+                for key, score in checked.items():
+                    values = {**score.__dict__, "discipline": discipline, "updated_at": now}
+                    if ids[key] in existing:
+                        session.execute(update(Rating).where(Rating.id == existing[ids[key]]).values(**values))
+                    else:
+                        new_rows.append({"touchpoint_id": ids[key], "rater": rater, **values})
+                if new_rows:
+                    session.execute(insert(Rating), new_rows)
+                session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
+            return len(checked)
+        except IntegrityError:
+            if attempt:
+                raise
+    return 0
+
+
+def list_ratings(*, session: Session, journey_id: str) -> list[dict]:
+    """Return every rating of the journey's touchpoints as plain dicts, by touchpoint and rater."""
+    rows = session.execute(
+        select(Touchpoint.key, Rating)
+        .join(Rating, Rating.touchpoint_id == Touchpoint.id)
+        .where(Touchpoint.journey_id == journey_id)
+        .order_by(Touchpoint.position, Rating.rater)
+    ).all()
+    result = [
+        {
+            "touchpoint": key,
+            "rater": r.rater,
+            "discipline": r.discipline,
+            **{lens: getattr(r, lens) for lens in LENSES},
+            "comment": r.comment,
+            "updated_at": r.updated_at,
+        }
+        for key, r in rows
+    ]
+    session.rollback()
+    return result
+
+
+def delete_rating(*, session: Session, journey_id: str, touchpoint: str, rater: str) -> None:
+    """Remove one rater's scores of one touchpoint."""
+    with write_transaction(session):
+        tp = select(Touchpoint.id).where(Touchpoint.journey_id == journey_id, Touchpoint.key == touchpoint)
+        session.execute(delete(Rating).where(Rating.touchpoint_id.in_(tp.scalar_subquery()), Rating.rater == rater))
+        session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
+
+
+def refresh_metrics(*, session: Session, journey_id: str) -> None:
+    """Recompute the stored figures of one journey from its graph and ratings.
+
+    Where customers are trapped in a closed loop (no finite flow), every touchpoint
+    counts with a flow of 1 until the loop gets a way out.
+    """
+    graph, version = load_journey(session=session, journey_id=journey_id)
+    scores = consensus(list_ratings(session=session, journey_id=journey_id))
+    try:
+        visits = flow(graph).visits
+    except FlowError:
+        visits = dict.fromkeys(graph, 1.0)
+    with write_transaction(session):
+        ids = dict(
+            session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == journey_id)).all()
+        )
+        session.execute(delete(TouchpointMetric).where(TouchpointMetric.journey_id == journey_id))
+        rows = []
+        for key, data in graph.nodes(data=True):
+            lens = {name: scores.get(key, {}).get(name, {}).get("median") for name in LENSES}
+            parts = components(data, lens)
+            rows.append(
+                {
+                    "touchpoint_id": ids[key],
+                    "journey_id": journey_id,
+                    "flow": visits.get(key, 0.0),
+                    **{f"c_{k}": v for k, v in parts.items()},
+                    **lens,
+                    "raters": max((s["n"] for s in scores.get(key, {}).values()), default=0),
+                }
+            )
+        if rows:
+            session.execute(insert(TouchpointMetric), rows)
+        # only if nobody saved or re-rated meanwhile; otherwise the next reader recomputes
+        session.execute(
+            update(Journey).where(Journey.id == journey_id, Journey.version == version).values(metrics_version=version)
+        )
+
+
+def refresh_stale_metrics(*, session: Session) -> list[str]:
+    """Recompute the figures of every journey saved or re-rated since; return their ids."""
+    stale = (
+        session.execute(
+            select(Journey.id).where(Journey.deleted_at.is_(None), Journey.metrics_version != Journey.version)
+        )
+        .scalars()
+        .all()
+    )
+    session.rollback()
+    for journey_id in stale:
+        refresh_metrics(session=session, journey_id=journey_id)
+    return list(stale)
+
+
+def portfolio(
+    *,
+    session: Session,
+    rows: str = "journey",
+    columns: str = "stage",
+    weights: Weights | None = None,
+    persona: str | None = None,
+    channel: str | None = None,
+    owner: str | None = None,
+    state: str | None = None,
+) -> pd.DataFrame:
+    """Return weakness summed per (rows, columns) group over all journeys, in one SQL query.
+
+    ``rows`` and ``columns`` are each one of :data:`GROUPINGS`. Filters: a persona
+    name, a channel, an owner, a journey state. The frame has the group labels,
+    ``weakness``, ``flow``, ``touchpoints`` and, for the journey grouping, ``journey_id``.
+    """
+    for grouping in (rows, columns):
+        if grouping not in GROUPINGS:
+            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {grouping!r}")
+    refresh_stale_metrics(session=session)
+    w = weights or Weights()
+    total = w.dvf + w.gap + w.pain + w.emotion
+    M = TouchpointMetric
+    severity = (
+        (w.dvf * M.c_dvf + w.gap * M.c_gap + w.pain * M.c_pain + w.emotion * M.c_emotion)
+        / total
+        * (1 + w.moment_of_truth * case((Touchpoint.moment_of_truth, 1.0), else_=0.0))
+    )
+    label = {
+        "journey": Journey.name.label("journey"),
+        "stage": Stage.name.label("stage"),
+        "channel": Touchpoint.channel.label("channel"),
+        "owner": Touchpoint.owner.label("owner"),
+    }
+    group = [label[rows], label[columns]]
+    extra = [Journey.id.label("journey_id")] if "journey" in (rows, columns) else []
+    order = func.min(Stage.position).label("stage_order")
+    query = (
+        select(
+            *group,
+            *extra,
+            func.sum(severity * M.flow).label("weakness"),
+            func.sum(M.flow).label("flow"),
+            func.count().label("touchpoints"),
+            order,
+        )
+        .select_from(M)
+        .join(Touchpoint, Touchpoint.id == M.touchpoint_id)
+        .join(Stage, Stage.id == Touchpoint.stage_id)
+        .join(Journey, Journey.id == M.journey_id)
+        .where(Journey.deleted_at.is_(None))
+        .group_by(*group, *extra)
+    )
+    if persona:
+        query = query.where(
+            exists(
+                select(literal(1))
+                .select_from(TouchpointPersona)
+                .join(Persona, Persona.id == TouchpointPersona.persona_id)
+                .where(TouchpointPersona.touchpoint_id == Touchpoint.id, Persona.name == persona)
+            )
+        )
+    for column, value in ((Touchpoint.channel, channel), (Touchpoint.owner, owner), (Journey.state, state)):
+        if value:
+            query = query.where(column == value)
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    session.rollback()
+    if frame.empty:
+        return pd.DataFrame(columns=[rows, columns, "weakness", "flow", "touchpoints", "stage_order"])
+    return frame.sort_values(["stage_order", "weakness"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def filter_options(*, session: Session) -> dict[str, list[str]]:
+    """Return the persona names, channels and owners that occur, for the portfolio's filters."""
+    live = select(Journey.id).where(Journey.deleted_at.is_(None))
+    options = {
+        "persona": session.execute(select(Persona.name).where(Persona.journey_id.in_(live)).distinct()).scalars().all(),
+        "channel": session.execute(select(Touchpoint.channel).where(Touchpoint.journey_id.in_(live)).distinct())
+        .scalars()
+        .all(),
+        "owner": session.execute(select(Touchpoint.owner).where(Touchpoint.journey_id.in_(live)).distinct())
+        .scalars()
+        .all(),
+    }
+    session.rollback()
+    return {k: sorted(v for v in values if v) for k, values in options.items()}
