@@ -201,6 +201,8 @@ def weakness_table(
                 "personas": list(data.get("personas", [])),
                 "moment_of_truth": bool(data.get("moment_of_truth")),
                 **lens_scores,
+                "expectation": expectation,
+                "experience": experience,
                 "gap": experience - expectation if expectation is not None and experience is not None else None,
                 "emotion": fmean(emotions) if emotions else None,
                 "pain": max((p["severity"] for p in data.get("pains", [])), default=None),

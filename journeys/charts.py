@@ -1,0 +1,265 @@
+"""Charts for managers: the weakness heatmap, the importance–performance matrix, the
+emotion curve and the portfolio heatmap. Plotly only; every figure sets its template
+explicitly so that an image exported from inside the app is not dark.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from journeys.captions import escape, stage_names, wrap
+from journeys.graph import touchpoints_in_order
+from journeys.i18n import t
+
+__all__ = [
+    "HEATMAP_LENSES",
+    "GOOD_BAD_SCALE",
+    "heatmap_values",
+    "weakness_heatmap",
+    "importance_performance",
+    "importance_performance_frame",
+    "emotion_curve",
+    "portfolio_heatmap",
+]
+
+TEMPLATE = "plotly_white"
+HEATMAP_LENSES = ("desirable", "viable", "feasible", "emotion", "gap", "pain", "weakness")
+# −1 (weak, red) … 0 (neutral) … +1 (strong, green); the weak end is saturated on purpose.
+GOOD_BAD_SCALE = [[0.0, "#b71c1c"], [0.25, "#ef5350"], [0.5, "#f5f5f5"], [0.75, "#81c784"], [1.0, "#2e7d32"]]
+WEAK_SCALE = [[0.0, "#fff8f6"], [0.35, "#f4a582"], [0.7, "#d6604d"], [1.0, "#8b0000"]]
+
+
+def _goodness(lens: str, value, worst_weakness: float) -> float | None:
+    """Map a lens value to −1 (weak) … +1 (strong) so that one colour scale fits every column."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if lens in ("desirable", "viable", "feasible"):
+        return (value - 3) / 2
+    if lens == "emotion":
+        return value / 2
+    if lens == "gap":
+        return max(-1.0, min(1.0, value / 4))
+    if lens == "pain":
+        return -value / 5
+    return -value / worst_weakness if worst_weakness > 0 else 0.0  # weakness: the worst is −1
+
+
+def heatmap_values(table: pd.DataFrame, G: nx.DiGraph) -> pd.DataFrame:
+    """Return the heatmap's raw values: touchpoints in journey order × :data:`HEATMAP_LENSES`."""
+    order = [k for k in touchpoints_in_order(G) if k in table.index]
+    return table.loc[order, list(HEATMAP_LENSES)].astype(float)
+
+
+def _fmt(lens: str, value: float) -> str:
+    if math.isnan(value):
+        return ""
+    if lens == "weakness":
+        return f"{value:.2f}"
+    if lens in ("gap", "emotion"):
+        return f"{value:+.1f}".replace("+0.0", "0")
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def weakness_heatmap(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", title: str | None = None) -> go.Figure:
+    """Touchpoints (rows, grouped by stage in journey order) × lenses, red where weak.
+
+    Each cell shows the raw value (scores 1–5, emotion −2..+2, gap, worst pain severity,
+    weakness); its colour is that value on one diverging scale from weak to strong.
+    """
+    values = heatmap_values(table, G)
+    worst = float(values["weakness"].max()) if not values.empty else 0.0
+    stages = stage_names(G, lang)
+    rows = [f"{escape(stages.get(G.nodes[k]['stage'], ''))} · {escape(G.nodes[k]['name'])}" for k in values.index]
+    z = [[_goodness(lens, v, worst) for lens, v in row.items()] for _, row in values.iterrows()]
+    text = [[_fmt(lens, v) for lens, v in row.items()] for _, row in values.iterrows()]
+    columns = [t(f"lens.{lens}", lang) for lens in HEATMAP_LENSES]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=rows,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=GOOD_BAD_SCALE,
+            zmin=-1,
+            zmax=1,
+            xgap=2,
+            ygap=2,
+            customdata=[[k] * len(columns) for k in values.index],
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+            colorbar={
+                "title": {"text": t("chart.strength", lang), "side": "right"},
+                "tickvals": [-1, 0, 1],
+                "ticktext": [t("chart.weak", lang), t("chart.neutral", lang), t("chart.strong", lang)],
+            },
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        title=title or t("chart.heatmap_title", lang, journey=escape(G.graph.get("name", ""))),
+        height=max(360, 140 + 28 * len(rows)),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"side": "top"},
+        margin={"l": 20, "r": 20, "t": 110, "b": 20},
+    )
+    return fig
+
+
+def importance_performance_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Return importance (flow × (1 + moment of truth)) and performance per touchpoint.
+
+    Performance is the experience (1–5); where it is missing, the mean DVF consensus.
+    """
+    dvf = table[["desirable", "viable", "feasible"]].astype(float).mean(axis=1, skipna=True)
+    experience = table["experience"]
+    frame = pd.DataFrame(
+        {
+            "name": table["name"],
+            "importance": table["flow"] * (1 + table["moment_of_truth"].astype(float)),
+            "performance": experience.astype(float).fillna(dvf),
+            "flow": table["flow"],
+            "moment_of_truth": table["moment_of_truth"],
+        }
+    )
+    return frame.dropna(subset=["performance"])
+
+
+def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en") -> go.Figure:
+    """Importance–performance matrix (Martilla & James) with the "act here" quadrant labelled."""
+    frame = importance_performance_frame(table)
+    split_x = float(frame["importance"].median()) if not frame.empty else 0.5
+    top = max(1.0, float(frame["importance"].max()) * 1.1) if not frame.empty else 1.0
+    # label what matters (the act-here quadrant and moments of truth); the rest on hover
+    labelled = (frame["importance"] >= split_x) | (frame["performance"] < 3) | frame["moment_of_truth"]
+    fig = go.Figure()
+    fig.add_shape(type="rect", x0=split_x, x1=top, y0=0.8, y1=3, fillcolor="#ffebee", line_width=0, layer="below")
+    fig.add_trace(
+        go.Scatter(
+            x=frame["importance"],
+            y=frame["performance"],
+            mode="markers+text",
+            text=[wrap(escape(n), 18, 2) if show else "" for n, show in zip(frame["name"], labelled, strict=True)],
+            hovertext=[escape(n) for n in frame["name"]],
+            textposition="top center",
+            customdata=list(frame.index),
+            marker={
+                "size": [14 + 10 * m for m in frame["moment_of_truth"]],
+                "symbol": ["star" if m else "circle" for m in frame["moment_of_truth"]],
+                "color": frame["performance"],
+                "colorscale": GOOD_BAD_SCALE,
+                "cmin": 1,
+                "cmax": 5,
+                "line": {"width": 1, "color": "#37474f"},
+            },
+            hovertemplate="%{text}<br>"
+            + t("chart.importance", lang)
+            + ": %{x:.2f}<br>"
+            + t("chart.performance", lang)
+            + ": %{y:.1f}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=split_x, line_dash="dot", line_color="#90a4ae")
+    fig.add_hline(y=3, line_dash="dot", line_color="#90a4ae")
+    for x, y, key, color in (
+        (top, 1.0, "chart.act_here", "#b71c1c"),
+        (top, 5.0, "chart.keep_up", "#2e7d32"),
+        (0, 1.0, "chart.low_priority", "#546e7a"),
+        (0, 5.0, "chart.overkill", "#546e7a"),
+    ):
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=f"<b>{t(key, lang)}</b>",
+            showarrow=False,
+            font={"color": color, "size": 14},
+            xanchor="right" if x else "left",
+            yanchor="bottom" if y < 3 else "top",
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        title=t("chart.ipa_title", lang, journey=escape(G.graph.get("name", ""))),
+        xaxis={"title": t("chart.importance_axis", lang), "range": [0, top], "zeroline": False},
+        yaxis={"title": t("chart.performance_axis", lang), "range": [0.8, 5.4]},
+        height=560,
+        showlegend=False,
+    )
+    return fig
+
+
+def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
+    """The emotion of every persona along the journey's front-stage touchpoints."""
+    order = [k for k in touchpoints_in_order(G) if not G.nodes[k].get("backstage")]
+    labels = [wrap(escape(G.nodes[k]["name"]), 16, 2) for k in order]
+    fig = go.Figure()
+    for persona in G.graph.get("personas", []):
+        ys = [G.nodes[k].get("emotions", {}).get(persona["id"]) for k in order]
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=ys,
+                name=escape(persona["name"]),
+                mode="lines+markers",
+                connectgaps=True,
+                line={"width": 3},
+                marker={"size": 9},
+            )
+        )
+    fig.add_hrect(y0=-2.3, y1=0, fillcolor="#ffebee", line_width=0, layer="below")
+    fig.add_hline(y=0, line_color="#90a4ae")
+    fig.update_layout(
+        template=TEMPLATE,
+        title=t("chart.emotion_title", lang, journey=escape(G.graph.get("name", ""))),
+        yaxis={
+            "range": [-2.3, 2.3],
+            "tickvals": [-2, -1, 0, 1, 2],
+            "ticktext": [t(f"emotion.{v}", lang) for v in (-2, -1, 0, 1, 2)],
+        },
+        legend={"orientation": "h", "y": -0.25},
+        height=460,
+    )
+    return fig
+
+
+def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str = "en") -> go.Figure:
+    """Weakness summed per (rows × columns) across journeys; darker red hurts more customers more."""
+    if cells.empty:
+        grid = pd.DataFrame()
+    else:
+        order = cells.groupby(columns)["stage_order"].min().sort_values().index if columns == "stage" else None
+        grid = cells.pivot_table(index=rows, columns=columns, values="weakness", aggfunc="sum")
+        if order is not None:
+            grid = grid[list(order)]
+        grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
+    ids = None
+    if rows == "journey" and "journey_id" in cells:
+        mapping = cells.drop_duplicates("journey").set_index("journey")["journey_id"]
+        ids = [[mapping.get(r)] * len(grid.columns) for r in grid.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.values,
+            x=[escape(c) for c in grid.columns],
+            y=[escape(r) for r in grid.index],
+            text=[[f"{v:.2f}" if v == v else "" for v in row] for row in grid.values],
+            texttemplate="%{text}",
+            colorscale=WEAK_SCALE,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            customdata=ids,
+            hovertemplate="%{y} · %{x}<br>" + t("lens.weakness", lang) + ": %{text}<extra></extra>",
+            colorbar={"title": {"text": t("lens.weakness", lang)}},
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        title=t("chart.portfolio_title", lang, rows=t(f"group.{rows}", lang), columns=t(f"group.{columns}", lang)),
+        height=max(360, 160 + 40 * len(grid.index)),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"side": "top"},
+        margin={"l": 20, "r": 20, "t": 120, "b": 20},
+    )
+    return fig

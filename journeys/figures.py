@@ -1,0 +1,301 @@
+"""The journey map as a plotly figure, for the browser and for slides.
+
+Stages are light column bands with their names on top; touchpoints sit where
+:func:`journeys.layout.map_layout` puts them, coloured on a diverging red → grey →
+green scale by experience (or by the chosen persona's emotion), stars for moments
+of truth, squares for exits. Transitions are arrows labelled with their share
+(see :mod:`journeys.arrows`). A dashed line of visibility separates the back
+stage, and the persona's emotion curve runs along the main path in a band below.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from journeys.arrows import ARROW_COLOR, LOOP_COLOR, MAIN_COLOR, transition_arrows
+from journeys.captions import (
+    details,
+    escape,
+    find_persona,
+    is_number,
+    persona_name,
+    signed,
+    stage_names,
+    touchpoint_label,
+    wrap,
+)
+from journeys.i18n import t
+from journeys.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
+from journeys.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
+
+__all__ = ["SCORE_SCALE", "journey_map"]
+
+SCORE_SCALE = [[0.0, "#c62828"], [0.25, "#e57373"], [0.5, "#bdbdbd"], [0.75, "#66bb6a"], [1.0, "#2e7d32"]]
+"""Diverging scale for experience and emotion: red is bad, grey neutral, green good."""
+SELECT_COLOR = "#1565c0"
+BAND_COLORS = ("#eceff4", "#f7f9fb")
+HEADER_COLOR = "#cfd8e3"
+TEXT_COLOR = "#263238"
+MUTED_COLOR = "#546e7a"
+LANE_PX = 95  # height of one lane on screen
+CURVE_PX = 240  # height of the emotion band
+
+
+def _score(G: nx.DiGraph, n, persona: str | None) -> float | None:
+    data = G.nodes[n]
+    value = data.get("emotions", {}).get(persona) if persona else data.get("experience")
+    return float(value) if is_number(value) else None
+
+
+def _radius(G: nx.DiGraph, n, size: float) -> float:
+    """Marker radius in pixels: stars are drawn larger so they read as large as circles."""
+    data = G.nodes[n]
+    return size * (0.75 if data.get("moment_of_truth") is True else 0.45 if data.get("exit") is True else 0.5)
+
+
+def _color(value: float | None, low: int, high: int) -> str:
+    if value is None:
+        return "#ffffff"  # not scored: an empty marker
+    return sample_colorscale(SCORE_SCALE, [(min(max(value, low), high) - low) / (high - low)])[0]
+
+
+LABEL_ANCHOR = {  # plotly text position -> annotation anchors and the direction to shift away from the marker
+    BELOW: ("center", "top", 0, -1),
+    ABOVE: ("center", "bottom", 0, 1),
+    RIGHT: ("left", "middle", 1, 0),
+    LEFT: ("right", "middle", -1, 0),
+}
+
+
+def _add_touchpoints(fig, G, pos, *, persona, stages, lang, selected, size) -> None:
+    """One marker per touchpoint, its key in ``customdata`` and its details in the hover text."""
+    low, high = (-2, 2) if persona else (1, 5)
+    nodes = list(G)
+    radius = {n: _radius(G, n, size) for n in nodes}
+    symbols = []
+    for n in nodes:
+        mot, leaves = G.nodes[n].get("moment_of_truth") is True, G.nodes[n].get("exit") is True
+        symbols.append("star-square" if mot and leaves else "star" if mot else "square" if leaves else "circle")
+    marker_line = {
+        "color": [SELECT_COLOR if n == selected else MAIN_COLOR for n in nodes],
+        "width": [4 if n == selected else 1.5 for n in nodes],
+    }
+    if selected in pos:  # a ring behind the selected touchpoint
+        ring = {"size": 2 * radius[selected] + 22, "color": "rgba(21,101,192,0.15)", "line": {"color": SELECT_COLOR}}
+        x, y = pos[selected]
+        fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", marker=ring, hoverinfo="skip", showlegend=False), 1, 1)
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[n][0] for n in nodes],
+            y=[pos[n][1] for n in nodes],
+            customdata=nodes,
+            uid="touchpoints",
+            name=t("map.touchpoint", lang),
+            mode="markers",
+            hovertext=[details(G, n, stages, lang) for n in nodes],
+            hovertemplate="%{hovertext}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
+            marker={
+                "symbol": symbols,
+                "size": [2 * radius[n] for n in nodes],
+                "color": [_color(_score(G, n, persona), low, high) for n in nodes],
+                "line": marker_line,
+            },
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _labels(G, pos, segments, *, width: int, size: int, unit, bounds) -> list[dict]:
+    """Every touchpoint's name beside its marker, on the side :func:`journeys.labels.label_sides` picks."""
+    radius = {n: _radius(G, n, size) for n in G}
+    texts = {n: touchpoint_label(G, n, width) for n in G}
+    font = {"size": 13 if size >= 24 else 11, "color": TEXT_COLOR}
+    room = (unit[0] * 0.9, unit[1] * 0.8)  # exports and narrow screens squeeze the map: leave slack
+    sides = label_sides(pos, texts, segments, radius=radius, font=font["size"], unit=room, bounds=bounds)
+    notes = []
+    for n, side in sides.items():
+        xanchor, yanchor, dx, dy = LABEL_ANCHOR[side]
+        note = {"name": "label", "x": pos[n][0], "y": pos[n][1], "text": texts[n], "showarrow": False, "font": font}
+        note.update(xanchor=xanchor, yanchor=yanchor, xshift=dx * (radius[n] + 3), yshift=dy * (radius[n] + 2))
+        notes.append({**note, "bgcolor": "rgba(255,255,255,0.8)", "borderpad": 1, "xref": "x", "yref": "y"})
+    return notes
+
+
+def _add_colorbar(fig, G, persona: str | None, lang: str) -> None:
+    """The colour scale of the markers: experience 1..5, or the persona's emotion −2..+2."""
+    low, high = (-2, 2) if persona else (1, 5)
+    title = t("map.emotion_of", lang, persona=wrap(persona_name(G, persona), 14)) if persona else None
+    colorbar = {
+        "title": {"text": title or t("map.experience_scale", lang), "side": "top"},
+        "tickvals": list(range(low, high + 1)),
+        "ticktext": [signed(v) if persona else str(v) for v in range(low, high + 1)],
+        **{"len": 0.4, "y": 1, "yanchor": "top", "thickness": 14},
+    }
+    marker = {"colorscale": SCORE_SCALE, "cmin": low, "cmax": high, "color": [low], "colorbar": colorbar}
+    scale = go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker=marker)
+    fig.add_trace(scale, row=1, col=1)
+
+
+def _stages(spans: dict, names: dict, *, top: float, unit_px: float) -> tuple[list[dict], list[dict]]:
+    """Alternating column bands through the whole figure with a header strip on top of the map."""
+    shapes, notes = [], []
+    for i, (sid, (x0, x1)) in enumerate(spans.items()):
+        band = {"type": "rect", "x0": x0, "x1": x1, "layer": "below", "line_width": 0, "xref": "x"}
+        shapes.append({**band, "y0": 0, "y1": 1, "yref": "paper", "fillcolor": BAND_COLORS[i % 2]})
+        shapes.append({**band, "y0": top - 0.62, "y1": top, "yref": "y", "fillcolor": HEADER_COLOR})
+        name = names.get(sid, sid or "?")
+        font = 15 if len(name) * 9 < (x1 - x0) * unit_px else 13
+        text = wrap(name, max(int((x1 - x0) * unit_px / (font * 0.62)), 6), 2)
+        header = {"x": (x0 + x1) / 2, "y": top - 0.31, "xref": "x", "yref": "y", "font_size": font}
+        notes.append({"name": "stage", **header, "text": f"<b>{text}</b>", "showarrow": False})
+    return shapes, notes
+
+
+def _bands(G, pos, *, lang: str, left: float, right: float, low: float, high: float) -> tuple[list, list]:
+    """The dashed line of visibility and the names of the front- and back-stage bands in the margin."""
+    line = line_of_visibility(G, pos)
+    side = {"x": 0, "xref": "paper", "xanchor": "right", "xshift": -6, "yref": "y", "textangle": -90}
+    side["showarrow"] = False
+    if line is None:
+        return [], [{**side, "y": (low + high) / 2, "text": t("map.front_stage", lang)}]
+    dashed = {"type": "line", "x0": left, "x1": right, "y0": line, "y1": line, "xref": "x", "yref": "y"}
+    text = f"<i>{t('map.line_of_visibility', lang)}</i>"
+    label = {"x": left + 0.08, "y": line, "xref": "x", "yref": "y", "xanchor": "left", "yanchor": "bottom"}
+    return [{**dashed, "line": {"dash": "dash", "color": MUTED_COLOR}}], [
+        {"name": "visibility", **label, "text": text, "showarrow": False, "font": {"size": 12, "color": MUTED_COLOR}},
+        {**side, "y": (line + high) / 2, "text": t("map.front_stage", lang)},
+        {**side, "y": (low + line) / 2, "text": t("map.back_stage", lang)},
+    ]
+
+
+def _add_emotion_curve(fig, G, pos, persona: dict, lang: str) -> dict:
+    """The persona's emotion at every touchpoint of the main path, in a band of its own; returns its title."""
+    path = main_path(G)
+    values = [_score(G, n, persona["id"]) for n in path]
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[n][0] for n in path],
+            y=values,
+            customdata=path,
+            uid="emotion-curve",
+            name=t("map.emotion_curve", lang, persona=escape(persona.get("name"))),
+            mode="lines+markers+text",
+            connectgaps=True,
+            text=[signed(v) if v is not None else "" for v in values],
+            textposition="top center",
+            textfont_size=13,
+            hovertext=[escape(G.nodes[n].get("name") or n) for n in path],
+            hovertemplate="%{hovertext}: %{y:+g}<extra></extra>",
+            line={"color": MAIN_COLOR, "width": 3},
+            marker={
+                "size": 14,
+                "color": [_color(v, -2, 2) for v in values],
+                "line": {"color": MAIN_COLOR, "width": 1.5},
+            },
+            showlegend=False,
+        ),
+        row=2,
+        col=1,
+    )
+    ticks = {"tickvals": list(range(-2, 3)), "ticktext": [signed(v) for v in range(-2, 3)]}
+    fig.update_yaxes(range=[-2.6, 2.9], **ticks, zeroline=True, zerolinecolor="#78909c", zerolinewidth=2, row=2, col=1)
+    title = t("map.emotion_curve", lang, persona=escape(persona.get("name")))
+    side = {"x": 0, "xref": "paper", "xanchor": "right", "xshift": -30, "y": 0, "yref": "y2", "textangle": -90}
+    return {**side, "text": title, "showarrow": False}
+
+
+def _add_legend(fig, G, pos, lang: str) -> None:
+    """Legend entries for the marker shapes and arrow kinds that occur in this journey."""
+    has = {key: any(d.get(key) is True for _, d in G.nodes(data=True)) for key in ("moment_of_truth", "exit")}
+    markers = [("map.touchpoint", "circle", True), ("map.moment_of_truth", "star", has["moment_of_truth"])]
+    markers.append(("map.exit", "square", has["exit"]))
+    lines = [
+        ("map.main_path", MAIN_COLOR, "solid", len(main_path(G)) > 1),
+        ("map.transition", ARROW_COLOR, "solid", G.number_of_edges() > 0),
+        ("map.loop", LOOP_COLOR, "dot", bool(loop_edges(G, pos))),
+    ]
+    for key, symbol, shown in markers:
+        marker = {"symbol": symbol, "size": 15, "color": "#bdbdbd", "line": {"color": MAIN_COLOR, "width": 1.5}}
+        if shown:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(key, lang), marker=marker))
+    for key, color, dash, shown in lines:
+        if shown:
+            line = {"color": color, "width": 2.6, "dash": dash}
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t(key, lang), line=line))
+
+
+def journey_map(
+    G: nx.DiGraph,
+    *,
+    persona: str | None = None,
+    lang: str = "en",
+    selected: str | None = None,
+    template: str = "plotly_white",
+) -> go.Figure:
+    """Return the journey map of ``G`` as a figure.
+
+    ``persona`` (an id or a name) colours the touchpoints by that persona's
+    emotion and adds the emotion curve along the main path; otherwise the colour
+    is the experience score. ``selected`` highlights one touchpoint. Each
+    touchpoint marker (trace ``uid="touchpoints"``) carries its key in
+    ``customdata``, so a click leads back to the touchpoint. ``template`` is set
+    explicitly, so an exported image looks the same inside and outside Streamlit.
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> fig = journey_map(broadband_demo(), persona="petra", lang="de")
+    >>> [trace.uid for trace in fig.data if trace.customdata is not None]
+    ['touchpoints', 'emotion-curve']
+    """
+    pos = map_layout(G)
+    spans = stage_spans(G, pos) or {"": (-0.5, 0.5)}
+    who = find_persona(G, persona)
+    left, right = min(a for a, _ in spans.values()), max(b for _, b in spans.values())
+    unit_px = 1600 / (right - left)  # on a wide screen or slide
+    size = 26 if unit_px >= 85 else 22 if unit_px >= 60 else 18
+    arrows = transition_arrows(G, pos, lang=lang, radius={n: _radius(G, n, size) for n in G})
+    ys = [y for _, y in pos.values()] or [0.0]
+    low, high = min(ys) - 0.85, max(arrows.top + 0.25, max(ys) + 0.6) + 0.7
+    fig = make_subplots(rows=2 if who else 1, cols=1, shared_xaxes=True)
+    stages = stage_names(G, lang)
+    _add_touchpoints(fig, G, pos, persona=who and who["id"], stages=stages, lang=lang, selected=selected, size=size)
+    _add_colorbar(fig, G, who and who["id"], lang)
+    width = int(min(max(unit_px / 7.5, 9), 18))  # characters per label line
+    bounds = (left, right, low, high - 0.65)
+    labels = _labels(G, pos, arrows.segments, width=width, size=size, unit=(unit_px, LANE_PX), bounds=bounds)
+    stage_shapes, headers = _stages(spans, stages, top=high, unit_px=unit_px)
+    band_shapes, band_notes = _bands(G, pos, lang=lang, left=left, right=right, low=low, high=high - 0.62)
+    notes = [*arrows.annotations, *labels, *headers, *band_notes]
+    if who:
+        notes.append(_add_emotion_curve(fig, G, pos, who, lang))
+    if not G:
+        empty = {"x": (left + right) / 2, "y": 0, "xref": "x", "yref": "y", "showarrow": False}
+        notes.append({**empty, "text": t("map.empty", lang)})
+    _add_legend(fig, G, pos, lang)
+    map_px, curve_px = LANE_PX * (high - low), CURVE_PX if who else 0
+    fig.update_xaxes(range=[left - 0.05, right + 0.05], visible=False)
+    fig.update_yaxes(range=[low, high], visible=False, row=1, col=1)
+    if who:
+        split = curve_px / (map_px + curve_px)
+        fig.update_yaxes(domain=[split + 0.02, 1], row=1, col=1)
+        fig.update_yaxes(domain=[0, split - 0.01], row=2, col=1)
+    state = t(f"state.{G.graph.get('state')}", lang)
+    fig.update_layout(
+        template=template,
+        shapes=[*stage_shapes, *arrows.shapes, *band_shapes],
+        annotations=notes,
+        height=int(map_px + curve_px + 150),
+        margin={"l": 70 if who else 40, "r": 40, "t": 60, "b": 50},
+        title={"text": f"<b>{escape(G.graph.get('name'))}</b>  ·  {escape(state)}", "x": 0.01, "font_size": 20},
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center", "font_size": 13},
+        hoverlabel={"align": "left"},
+        font={"color": TEXT_COLOR},
+    )
+    return fig

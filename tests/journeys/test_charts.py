@@ -1,0 +1,88 @@
+"""The manager's charts show the documented numbers in the documented places."""
+
+import pandas as pd
+import pytest
+
+from journeys.charts import (
+    HEATMAP_LENSES,
+    emotion_curve,
+    importance_performance,
+    importance_performance_frame,
+    portfolio_heatmap,
+    weakness_heatmap,
+)
+from journeys.scoring import consensus, weakness_table
+from journeys.templates import broadband_demo
+from tests.journeys.test_scoring import HOTLINE_RATINGS
+
+
+@pytest.fixture
+def demo():
+    G = broadband_demo()
+    return G, weakness_table(G, consensus(HOTLINE_RATINGS))
+
+
+def test_heatmap_rows_follow_the_journey_and_cells_show_the_formula(demo):
+    """Rows are touchpoints by stage in journey order; the hotline's cells are the worked example's numbers."""
+    G, table = demo
+    heat = weakness_heatmap(G, table).data[0]
+    assert heat.y[0] == "Awareness · Tariff comparison portal"
+    assert list(heat.x) == ["Desirable", "Viable", "Feasible", "Emotion", "Expectation gap", "Pain", "Weakness"]
+    row = heat.y.index("Support · Call the hotline")
+    assert list(heat.text[row]) == ["2", "3", "4", "-2.0", "-3.0", "5", "0.41"]
+
+
+def test_heatmap_weak_end_is_the_worst_touchpoint(demo):
+    """The touchpoint with the highest weakness sits at the red end of the scale (−1)."""
+    G, table = demo
+    heat = weakness_heatmap(G, table).data[0]
+    column = list(HEATMAP_LENSES).index("weakness")
+    worst = min(range(len(heat.y)), key=lambda i: heat.z[i][column])
+    assert heat.y[worst] == "Onboarding · Set up the router" and heat.z[worst][column] == -1
+    assert heat.colorscale[0][1] == "#b71c1c"
+
+
+def test_heatmap_shows_user_text_as_text():
+    """A touchpoint name with HTML is escaped, not rendered."""
+    G = broadband_demo()
+    G.nodes["hotline"]["name"] = "<img src=x onerror=alert(1)>"
+    heat = weakness_heatmap(G, weakness_table(G)).data[0]
+    assert any("&lt;img" in y for y in heat.y) and not any("<img" in y for y in heat.y)
+
+
+def test_importance_performance_puts_the_hotline_in_act_here(demo):
+    """The hotline and the router set-up are important and poor: the act-here quadrant."""
+    G, table = demo
+    frame = importance_performance_frame(table)
+    split = frame["importance"].median()
+    for key in ("hotline", "install-router"):
+        assert frame.loc[key, "importance"] >= split and frame.loc[key, "performance"] < 3
+    fig = importance_performance(G, table)
+    assert "Act here" in [a.text.replace("<b>", "").replace("</b>", "") for a in fig.layout.annotations]
+
+
+def test_emotion_curve_has_one_line_per_persona(demo):
+    """Each persona gets a line with their emotions along the front-stage touchpoints."""
+    G, _ = demo
+    fig = emotion_curve(G, lang="de")
+    assert [tr.name for tr in fig.data] == ["Petra, busy parent", "Jonas, home-office worker"]
+    assert list(fig.data[0].y[:2]) == [0, 0] and min(fig.data[0].y) == -2
+    assert fig.layout.yaxis.ticktext[-1] == "begeistert"
+
+
+def test_portfolio_heatmap_pivots_cells_and_links_journeys():
+    """The portfolio grid sums weakness per cell and carries each journey's id for the click-through."""
+    cells = pd.DataFrame(
+        {
+            "journey": ["A", "A", "B"],
+            "journey_id": ["a1", "a1", "b1"],
+            "stage": ["Buy", "Use", "Buy"],
+            "weakness": [0.2, 0.5, 0.1],
+            "flow": [1, 1, 1],
+            "touchpoints": [1, 2, 1],
+            "stage_order": [0, 1, 0],
+        }
+    )
+    heat = portfolio_heatmap(cells, rows="journey", columns="stage").data[0]
+    assert list(heat.y) == ["A", "B"] and list(heat.x) == ["Buy", "Use"]
+    assert heat.z[0][1] == 0.5 and heat.customdata[1][0] == "b1"

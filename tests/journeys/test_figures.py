@@ -1,0 +1,179 @@
+"""The journey map figure: what a workshop team checks when they look at it."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+
+from journeys.arrows import LOOP_COLOR
+from journeys.figures import journey_map
+from journeys.graph import add_touchpoint, add_transition, new_journey, stage_ids
+from journeys.layout import loop_edges, main_path, map_layout
+from journeys.templates import broadband_demo, ebike_demo, stages_for
+
+
+def tangled_journey(n: int = 60, *, seed: int = 3) -> nx.DiGraph:
+    """A journey of ``n`` touchpoints wired at random: back edges everywhere, one self-loop, no entry."""
+    rng = random.Random(seed)
+    G = new_journey("Tangled", stages=stages_for("lifecycle"), personas=[{"id": "p", "name": "Pat"}])
+    stages = stage_ids(G)
+    for i in range(n):
+        add_touchpoint(
+            G,
+            f"t{i}",
+            name=f"Touchpoint number {i} with a long name",
+            stage=stages[i * len(stages) // n],
+            backstage=rng.random() < 0.2,
+            moment_of_truth=rng.random() < 0.1,
+            emotions={"p": rng.randint(-2, 2)},
+        )
+    for u, v in nx.gnp_random_graph(n, 3 / n, seed=seed, directed=True).edges:
+        add_transition(G, f"t{u}", f"t{v}", share=round(rng.random() / 4, 2))
+    add_transition(G, "t5", "t5")
+    return G
+
+
+def touchpoints(fig):
+    (trace,) = [tr for tr in fig.data if tr.uid == "touchpoints"]
+    return trace
+
+
+def annotations(fig, name):
+    return [a for a in fig.layout.annotations if a.name == name]
+
+
+def texts(fig) -> str:
+    """All words written on the map, with wrapped lines joined again."""
+    return " ".join(a.text or "" for a in fig.layout.annotations).replace("<br>", " ")
+
+
+@pytest.mark.parametrize(
+    "G", [broadband_demo(), ebike_demo(), tangled_journey()], ids=["broadband", "ebike", "tangled"]
+)
+def test_one_marker_per_touchpoint_where_the_layout_puts_it(G):
+    trace = touchpoints(journey_map(G))
+    assert list(trace.customdata) == list(G)
+    pos = map_layout(G)
+    assert list(zip(trace.x, trace.y, strict=True)) == [pos[n] for n in G]
+    assert [tr for tr in journey_map(G).data if tr.customdata is not None] == [trace]  # nothing else is clickable
+
+
+@pytest.mark.parametrize(
+    "G", [broadband_demo(), ebike_demo(), tangled_journey()], ids=["broadband", "ebike", "tangled"]
+)
+def test_every_transition_is_one_arrow(G):
+    fig = journey_map(G)
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == G.number_of_edges()
+    assert all(a.name == "transition" for a in arrows)
+
+
+def test_shares_are_shown_as_percentages():
+    G = broadband_demo()
+    shares = [a.text for a in annotations(journey_map(G), "share")]
+    assert len(shares) == G.number_of_edges()
+    assert "40%" in shares and "70%" in shares
+    assert "40 %" in [a.text for a in annotations(journey_map(G, lang="de"), "share")]
+
+
+def test_hovering_a_share_shows_the_transition_label():
+    shares = annotations(journey_map(broadband_demo()), "share")
+    assert "Wi-Fi keeps dropping" in [a.hovertext for a in shares]
+
+
+def test_moments_of_truth_and_exits_are_marked():
+    G = broadband_demo()
+    fig = journey_map(G)
+    symbols = dict(zip(touchpoints(fig).customdata, touchpoints(fig).marker.symbol, strict=True))
+    labels = {a.text for a in annotations(fig, "label")}
+    for n, data in G.nodes(data=True):
+        assert ("star" in symbols[n]) == data["moment_of_truth"], n
+        assert ("square" in symbols[n]) == data["exit"], n
+    assert "<b>★ Call the<br>hotline</b>" in labels or any(s.startswith("<b>★ Call the") for s in labels)
+    assert not any(s.startswith("<b>★") and "Daily use" in s for s in labels)
+
+
+def test_loops_are_drawn_as_curves_in_their_own_colour():
+    G = broadband_demo()
+    fig = journey_map(G)
+    curves = [s for s in fig.layout.shapes if s.type == "path" and s.line.color == LOOP_COLOR]
+    assert len(curves) == len(loop_edges(G, map_layout(G))) == 1
+    assert " Q " in curves[0].path  # a Bézier arc, not a straight line
+    loop_arrows = [a for a in annotations(fig, "transition") if a.arrowcolor == LOOP_COLOR]
+    assert len(loop_arrows) == 1
+
+
+def test_german_map_speaks_german():
+    for G in (broadband_demo("de"), broadband_demo()):  # default stage names are translated either way
+        text = texts(journey_map(G, lang="de", persona="petra"))
+        assert "Aufmerksamkeit" in text and "Treue &amp; Empfehlung" in text
+        assert "Sichtbarkeitslinie" in text and "Hinterbühne" in text
+        assert "Line of visibility" not in text and "Awareness" not in text
+    legend = {tr.name for tr in journey_map(broadband_demo(), lang="de").data if tr.showlegend is not False}
+    assert {"Moment der Wahrheit", "Hauptpfad", "Schleife zurück"} <= legend
+
+
+def test_renamed_stages_keep_the_team_s_name():
+    G = broadband_demo()
+    G.graph["stages"][0]["name"] = "Sehen & suchen"
+    assert "Sehen &amp; suchen" in texts(journey_map(G, lang="de"))
+
+
+def test_emotion_curve_follows_the_main_path():
+    G = broadband_demo()
+    fig = journey_map(G, persona="petra")
+    (curve,) = [tr for tr in fig.data if tr.uid == "emotion-curve"]
+    path = main_path(G)
+    assert list(curve.customdata) == path
+    assert list(curve.y) == [G.nodes[n]["emotions"].get("petra") for n in path]
+    assert list(curve.x) == [map_layout(G)[n][0] for n in path]
+    assert curve.yaxis == "y2"
+    assert not [tr for tr in journey_map(G).data if tr.uid == "emotion-curve"]
+
+
+def test_persona_colours_the_touchpoints_by_emotion():
+    G = broadband_demo()
+    colours = dict(zip(G, touchpoints(journey_map(G, persona="Petra, busy parent")).marker.color, strict=True))
+    assert colours["hotline"] != colours["recommend"]  # −2 against +2
+    assert colours["line-check"] == "#ffffff"  # no emotion there: an empty marker
+
+
+def test_selected_touchpoint_is_highlighted():
+    G = broadband_demo()
+    widths = dict(zip(G, touchpoints(journey_map(G, selected="hotline")).marker.line.width, strict=True))
+    assert widths["hotline"] > max(w for n, w in widths.items() if n != "hotline")
+
+
+def test_hover_shows_the_touchpoint_details():
+    hover = dict(zip(broadband_demo(), touchpoints(journey_map(broadband_demo())).hovertext, strict=True))
+    text = hover["hotline"]
+    for part in ("Call the hotline", "Support", "Phone", "Customer service", "Expectation 4", "Pain points: 2"):
+        assert part in text
+    assert "Agent says the line is fine" in text  # the most severe pain point
+
+
+def test_template_is_set_explicitly_and_height_grows_with_lanes():
+    fig = journey_map(broadband_demo())
+    assert fig.layout.template.layout.paper_bgcolor == "white"
+    assert journey_map(broadband_demo(), template="plotly_dark").layout.template.layout.paper_bgcolor != "white"
+    assert journey_map(tangled_journey(120)).layout.height > fig.layout.height
+
+
+def test_empty_and_bare_journeys_draw():
+    fig = journey_map(new_journey("Empty", stages=stages_for("usage")))
+    assert "No touchpoints yet" in texts(fig)
+    assert len(touchpoints(journey_map(nx.DiGraph([("a", "b"), ("b", "a")]))).customdata) == 2
+
+
+def test_exported_png_is_light(tmp_path):
+    pytest.importorskip("kaleido")
+    image = pytest.importorskip("PIL.Image")
+    path = tmp_path / "map.png"
+    try:
+        journey_map(broadband_demo(), persona="petra").write_image(path, width=1200, height=700)
+    except Exception as error:  # no Chromium for kaleido on this machine
+        pytest.skip(f"cannot export images here: {error}")
+    grey = image.open(path).convert("L").resize((1, 1), image.Resampling.BOX)
+    assert grey.getpixel((0, 0)) > 200  # a white slide, not a dark one
