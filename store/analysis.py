@@ -32,6 +32,7 @@ __all__ = [
     "refresh_metrics",
     "refresh_stale_metrics",
     "portfolio",
+    "weakest_across",
     "filter_options",
 ]
 
@@ -193,59 +194,23 @@ def refresh_stale_metrics(*, session: Session) -> list[str]:
     return list(stale)
 
 
-def portfolio(
-    *,
-    session: Session,
-    rows: str = "journey",
-    columns: str = "stage",
-    weights: Weights | None = None,
-    persona: str | None = None,
-    channel: str | None = None,
-    owner: str | None = None,
-    state: str | None = None,
-) -> pd.DataFrame:
-    """Return weakness summed per (rows, columns) group over all journeys, in one SQL query.
-
-    ``rows`` and ``columns`` are each one of :data:`GROUPINGS`. Filters: a persona
-    name, a channel, an owner, a journey state. The frame has the group labels,
-    ``weakness``, ``flow``, ``touchpoints`` and, for the journey grouping, ``journey_id``.
-    """
-    for grouping in (rows, columns):
-        if grouping not in GROUPINGS:
-            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {grouping!r}")
-    refresh_stale_metrics(session=session)
-    w = weights or Weights()
-    total = w.dvf + w.gap + w.pain + w.emotion
-    M = TouchpointMetric
-    severity = (
-        (w.dvf * M.c_dvf + w.gap * M.c_gap + w.pain * M.c_pain + w.emotion * M.c_emotion)
+def _severity(weights: Weights):
+    M, total = TouchpointMetric, weights.dvf + weights.gap + weights.pain + weights.emotion
+    return (
+        (weights.dvf * M.c_dvf + weights.gap * M.c_gap + weights.pain * M.c_pain + weights.emotion * M.c_emotion)
         / total
-        * (1 + w.moment_of_truth * case((Touchpoint.moment_of_truth, 1.0), else_=0.0))
+        * (1 + weights.moment_of_truth * case((Touchpoint.moment_of_truth, 1.0), else_=0.0))
     )
-    label = {
-        "journey": Journey.name.label("journey"),
-        "stage": Stage.name.label("stage"),
-        "channel": Touchpoint.channel.label("channel"),
-        "owner": Touchpoint.owner.label("owner"),
-    }
-    group = [label[rows], label[columns]]
-    extra = [Journey.id.label("journey_id")] if "journey" in (rows, columns) else []
-    order = func.min(Stage.position).label("stage_order")
+
+
+def _filtered(query, *, persona=None, channel=None, owner=None, state=None):
+    """Join the metric rows to their touchpoint, stage and live journey, and apply the filters."""
     query = (
-        select(
-            *group,
-            *extra,
-            func.sum(severity * M.flow).label("weakness"),
-            func.sum(M.flow).label("flow"),
-            func.count().label("touchpoints"),
-            order,
-        )
-        .select_from(M)
-        .join(Touchpoint, Touchpoint.id == M.touchpoint_id)
+        query.select_from(TouchpointMetric)
+        .join(Touchpoint, Touchpoint.id == TouchpointMetric.touchpoint_id)
         .join(Stage, Stage.id == Touchpoint.stage_id)
-        .join(Journey, Journey.id == M.journey_id)
+        .join(Journey, Journey.id == TouchpointMetric.journey_id)
         .where(Journey.deleted_at.is_(None))
-        .group_by(*group, *extra)
     )
     if persona:
         query = query.where(
@@ -259,11 +224,86 @@ def portfolio(
     for column, value in ((Touchpoint.channel, channel), (Touchpoint.owner, owner), (Journey.state, state)):
         if value:
             query = query.where(column == value)
+    return query
+
+
+def portfolio(
+    *,
+    session: Session,
+    rows: str = "journey",
+    columns: str = "stage",
+    weights: Weights | None = None,
+    **filters,
+) -> pd.DataFrame:
+    """Return weakness summed per (rows, columns) group over all journeys, in one SQL query.
+
+    ``rows`` and ``columns`` are each one of :data:`GROUPINGS`. Filters (keywords):
+    ``persona`` (a persona name), ``channel``, ``owner``, ``state``. The frame has the
+    group labels, ``weakness``, ``flow``, ``touchpoints``, ``stage_order`` and, for the
+    journey grouping, ``journey_id``.
+    """
+    for grouping in (rows, columns):
+        if grouping not in GROUPINGS:
+            raise ValueError(f"group by one of {', '.join(GROUPINGS)}, not {grouping!r}")
+    refresh_stale_metrics(session=session)
+    M = TouchpointMetric
+    label = {
+        "journey": Journey.name.label("journey"),
+        "stage": Stage.name.label("stage"),
+        "channel": Touchpoint.channel.label("channel"),
+        "owner": Touchpoint.owner.label("owner"),
+    }
+    group = [label[rows], label[columns]]
+    extra = [Journey.id.label("journey_id")] if "journey" in (rows, columns) else []
+    query = select(
+        *group,
+        *extra,
+        func.sum(_severity(weights or Weights()) * M.flow).label("weakness"),
+        func.sum(M.flow).label("flow"),
+        func.count().label("touchpoints"),
+        func.min(Stage.position).label("stage_order"),
+    )
+    query = _filtered(query, **filters).group_by(*group, *extra)
     frame = pd.DataFrame(session.execute(query).mappings().all())
     session.rollback()
     if frame.empty:
         return pd.DataFrame(columns=[rows, columns, "weakness", "flow", "touchpoints", "stage_order"])
     return frame.sort_values(["stage_order", "weakness"], ascending=[True, False], kind="stable").reset_index(drop=True)
+
+
+def weakest_across(*, session: Session, top: int = 10, weights: Weights | None = None, **filters) -> pd.DataFrame:
+    """Return the ``top`` weakest touchpoints of all journeys, worst first, with why (SQL, then ranked).
+
+    ``why`` is the trouble component that adds the most (see docs/scoring.md).
+    """
+    refresh_stale_metrics(session=session)
+    w = weights or Weights()
+    M = TouchpointMetric
+    weakness = (_severity(w) * M.flow).label("weakness")
+    query = select(
+        Journey.id.label("journey_id"),
+        Journey.name.label("journey"),
+        Touchpoint.key.label("touchpoint"),
+        Touchpoint.name.label("name"),
+        Stage.name.label("stage"),
+        Touchpoint.channel,
+        Touchpoint.owner,
+        Touchpoint.moment_of_truth,
+        M.flow,
+        M.c_dvf,
+        M.c_gap,
+        M.c_pain,
+        M.c_emotion,
+        weakness,
+    )
+    query = _filtered(query, **filters).order_by(weakness.desc()).limit(top)
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    session.rollback()
+    if frame.empty:
+        return frame
+    parts = frame[["c_dvf", "c_gap", "c_pain", "c_emotion"]] * [w.dvf, w.gap, w.pain, w.emotion]
+    frame["why"] = parts.idxmax(axis=1).str.removeprefix("c_").where(frame["weakness"] > 0, "")
+    return frame
 
 
 def filter_options(*, session: Session) -> dict[str, list[str]]:

@@ -148,7 +148,7 @@ def list_journeys(*, session: Session, search: str = "", trash: bool = False) ->
     )
     for jid, name in rows:
         personas.setdefault(jid, []).append(name)
-    return [
+    infos = [
         JourneyInfo(
             id=j.id,
             name=j.name,
@@ -164,6 +164,8 @@ def list_journeys(*, session: Session, search: str = "", trash: bool = False) ->
         )
         for j in journeys
     ]
+    session.rollback()  # end the read transaction: sessions stay short
+    return infos
 
 
 def _add_revision(session, journey: Journey, graph: nx.DiGraph, author: str, summary: str) -> None:

@@ -120,3 +120,15 @@ def test_portfolio_follows_saves_and_trash(session):
     assert after < before
     store.delete_journey(session=session, journey_id=jid, author="b")
     assert analysis.portfolio(session=session).empty
+
+
+def test_weakest_across_all_journeys_ranks_and_explains(session):
+    """Across journeys the worst touchpoints come first, each with the reason that pulls it down."""
+    store.create_journey(session=session, graph=broadband_demo(), author="a")
+    store.create_journey(session=session, graph=ebike_demo(), author="a")
+    worst = analysis.weakest_across(session=session, top=3)
+    assert list(worst["touchpoint"][:2]) == ["install-router", "hotline"]
+    assert list(worst["why"][:2]) == ["pain", "pain"]
+    assert worst["weakness"].is_monotonic_decreasing
+    only_bike = analysis.weakest_across(session=session, top=3, persona="Rolf, active retiree")
+    assert set(only_bike["journey"]) == {ebike_demo().graph["name"]}
