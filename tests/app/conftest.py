@@ -1,0 +1,42 @@
+"""AppTest fixtures: the real app on a fresh SQLite database per test."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+import store
+
+APP = Path(__file__).parent.parent.parent / "app.py"
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    """The app's database for this test: an empty SQLite file, set through JOURNEYS_DB_URL."""
+    url = f"sqlite:///{tmp_path}/app.db"
+    monkeypatch.setenv("JOURNEYS_DB_URL", url)
+    st.cache_resource.clear()  # the engine is cached per process: drop the previous test's
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def db(db_url):
+    """A session on the app's database, to check what landed there."""
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def app(db_url):
+    """The app as a user opens it, with an author name already given."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["author"] = "Test User"
+    return at

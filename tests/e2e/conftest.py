@@ -1,0 +1,73 @@
+"""Browser tests: the app served by `streamlit run` on a free port with its own database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(data: Path) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free port with its database in ``data``; return URL and process."""
+    port = _free_port()
+    env = {**os.environ, "JOURNEYS_DB_URL": f"sqlite:///{data}/e2e.db"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return url, server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    pytest.fail("the app did not start within 60 s")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Base URL of a running app on a fresh SQLite database (seeded with the demo journeys)."""
+    url, server = start_app(tmp_path_factory.mktemp("e2e-db"))
+    yield url
+    stop_app(server)
+
+
+@pytest.fixture
+def page(page, request):
+    """Playwright's page, with a screenshot saved to test-results/ when the test fails."""
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        out = ROOT / "test-results"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
