@@ -1,0 +1,82 @@
+"""The detail panel of one touchpoint: scores, emotions, needs and pain points."""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+from journeys import tables
+from journeys.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
+from pages import _editor_state as state
+from pages._deps import t
+from pages._editor_tables import col, persona_names, score_column
+
+
+def _score(jid: str, G: nx.DiGraph, key: str, field: str) -> None:
+    low, high = SCORE_RANGE
+    shown = G.nodes[key][field] if G.nodes[key][field] in range(low, high + 1) else None  # an invalid one: blank
+    value = st.number_input(
+        t(f"editor.col.{field}"), min_value=low, max_value=high, step=1, value=shown, placeholder="–",
+        key=state.widget_key(jid, f"{field}.{key}"), help=t("editor.help.scores"),
+    )  # fmt: skip
+    if value != shown:
+        state.change(jid, tables.update_touchpoint(G, key, **{field: value}))
+
+
+def panel(jid: str, G: nx.DiGraph, key: str) -> None:
+    """Show and edit everything about touchpoint ``key``; a choice of touchpoint above it."""
+    names = {k: d["name"] or k for k, d in G.nodes(data=True)}
+    personas = persona_names(G)
+    persona = {"options": list(personas), "format_func": state.labels(personas), "help": t("editor.help.persona")}
+    left, right = st.columns([1, 2.6], gap="medium")
+    with left:
+        chosen = st.selectbox(
+            t("editor.touchpoint"), options=list(names), index=list(names).index(key), format_func=state.labels(names),
+            key=state.widget_key(jid, f"pick.{key}"), help=t("editor.help.pick"),
+        )  # fmt: skip
+        if chosen != key:
+            state.select(jid, chosen)
+            st.rerun()
+        expectation, experience = st.columns(2)
+        with expectation:
+            _score(jid, G, key, "expectation")
+        with experience:
+            _score(jid, G, key, "experience")
+        st.markdown(f"**{t('editor.emotions')}**", help=t("editor.help.emotions"))
+        state.edit_table(
+            jid, f"emotions.{key}", tables.emotions_frame(G, key),
+            lambda edited: state.change(jid, tables.apply_emotions(G, key, edited)),
+            column_config={"persona": None, "name": col.TextColumn(t("editor.col.persona"), disabled=True),
+                           "emotion": score_column(t("editor.col.emotion"), *EMOTION_RANGE, format="%+d",
+                                                   width=80)},
+        )  # fmt: skip
+    needs, pains = right.container(), right.container()
+    with needs:
+        st.markdown(f"**{t('editor.needs')}**", help=t("editor.help.needs"))
+        state.edit_table(
+            jid, f"needs.{key}", tables.needs_frame(G, key),
+            lambda edited: state.change(jid, tables.apply_needs(G, key, edited)),
+            num_rows="dynamic", placeholder=t("editor.all_personas"),
+            column_config={
+                "text": col.TextColumn(t("editor.col.need"), required=True, width="medium"),
+                "motivation": col.TextColumn(t("editor.col.motivation"), width="medium"),
+                "kind": col.SelectboxColumn(t("editor.col.kind"), options=NEED_KINDS, default=NEED_KINDS[0],
+                                            format_func=lambda k: t(f"kind.{k}"), required=True),
+                "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
+            },
+        )  # fmt: skip
+    with pains:
+        st.markdown(f"**{t('editor.pains')}**", help=t("editor.help.pains"))
+        state.edit_table(
+            jid, f"pains.{key}", tables.pains_frame(G, key),
+            lambda edited: state.change(jid, tables.apply_pains(G, key, edited)),
+            num_rows="dynamic", placeholder=t("editor.all_personas"),
+            column_config={
+                "text": col.TextColumn(t("editor.col.pain"), required=True, width="medium"),
+                "severity": score_column(t("editor.col.severity"), *SEVERITY_RANGE, default=3, required=True,
+                                         help=t("editor.help.severity")),
+                "evidence": col.SelectboxColumn(t("editor.col.evidence"), options=EVIDENCE, default="assumption",
+                                                format_func=lambda e: t(f"evidence.{e}"), required=True),
+                "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
+            },
+        )  # fmt: skip

@@ -1,0 +1,62 @@
+"""The journey's history: every saved version, a preview of one, and restoring it."""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+import store
+from journeys.figures import journey_map
+from pages import _editor_state as state
+from pages._deps import cached_graph, lang, require_author, session, t
+from pages._editor_save import remember_conflict, when
+
+
+def history(jid: str, G: nx.DiGraph) -> None:
+    """List the revisions, preview the one chosen and offer to make it the current version."""
+    with session() as s:
+        revisions = store.list_revisions(session=s, journey_id=jid)
+    st.dataframe(
+        [
+            {t("editor.col.version"): r.version, t("editor.col.author"): r.author, t("editor.col.time"): when(r.created_at),
+             t("editor.col.summary"): r.summary}
+            for r in revisions
+        ],
+        hide_index=True, width="stretch", key="editor.revisions",
+    )  # fmt: skip
+    labels = {
+        r.version: t("editor.revision", version=r.version, author=r.author or "?", at=when(r.created_at))
+        for r in revisions
+    }
+    version = st.selectbox(
+        t("editor.preview"), options=list(labels), format_func=state.labels(labels), key=f"editor.preview.{jid}"
+    )
+    if version is None:
+        return
+    current = revisions[0].version
+    st.plotly_chart(journey_map(cached_graph(jid, version), lang=lang()), key="editor.preview_map")
+    if version == current:
+        st.caption(t("editor.is_current"))
+        return
+    if state.dirty(jid, G):
+        st.info(t("editor.restore_needs_clean"), icon=":material/info:")
+    if st.button(t("editor.restore", version=version), icon=":material/history:", disabled=state.dirty(jid, G),
+                 key="editor.restore"):  # fmt: skip
+        restore(jid, version)
+
+
+def restore(jid: str, version: int) -> None:
+    who = require_author()
+    if who is None:
+        return
+    try:
+        with session() as s:
+            new = store.restore_revision(
+                session=s, journey_id=jid, version=version, expected_version=state.base_version(jid), author=who
+            )
+    except store.ConflictError as exc:
+        remember_conflict(jid, exc)
+        st.rerun()
+    state.rebase(jid, cached_graph(jid, new), new)
+    state.flash(t("editor.restored", version=version, new=new))
+    st.rerun()

@@ -1,0 +1,126 @@
+"""Saving the draft: its status, its problems, Save and Discard, and what to do after a conflict."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import streamlit as st
+
+import store
+from journeys import interchange, tables
+from journeys.graph import slugify
+from journeys.validation import Problem, validate
+from pages import _editor_state as state
+from pages._deps import author, cached_graph, lang, require_author, session, t
+from store.rows import describe_diff
+
+
+def when(moment: datetime) -> str:
+    """A stored time in the browser's time zone (stored times are UTC)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(ZoneInfo(st.context.timezone or "UTC"))
+    except (KeyError, ValueError):
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%d.%m.%Y %H:%M" if lang() == "de" else "%Y-%m-%d %H:%M")
+
+
+def problems(jid: str, G: nx.DiGraph) -> list[Problem]:
+    """Everything that blocks saving: the draft's problems and transition rows not complete yet."""
+    return validate(G) + tables.incomplete_problems(G, state.pending(jid))
+
+
+def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
+    """One line under the title: the journey's state, saved or unsaved (and what changed), Save and Discard."""
+    dirty = state.dirty(jid, G)
+    blocked = t("editor.save_blocked", count=len(found)) if found else t("app.author_needed") if not author() else None
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.badge(t(f"state.{G.graph['state']}"), color="blue" if G.graph["state"] == "as-is" else "violet")
+        if dirty:
+            st.badge(t("editor.unsaved"), icon=":material/edit:", color="orange")
+            st.caption(state.md(describe_diff(state.base(jid), G)), width="stretch")
+        else:
+            st.badge(t("editor.saved_version", version=state.base_version(jid)), icon=":material/check:", color="green")
+            st.space("stretch")
+        label = t("editor.save_as", name=state.md(author())) if author() else t("editor.save")
+        save_clicked = st.button(
+            label, type="primary", icon=":material/save:", disabled=not dirty or bool(blocked),
+            key="editor.save", help=blocked if dirty else None, shortcut="Ctrl+S",
+        )  # fmt: skip
+        discard_clicked = st.button(
+            t("editor.discard"), icon=":material/undo:", disabled=not dirty, key="editor.discard"
+        )
+    if save_clicked:
+        save(jid, G, found)
+    if discard_clicked:
+        state.start(jid, force=True)
+        state.flash(t("editor.discarded"))
+        st.rerun()
+    if dirty and not author():
+        require_author()
+
+
+def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
+    who = require_author()
+    if who is None:
+        return
+    if found:
+        st.error(t("editor.save_blocked", count=len(found)), icon=":material/block:")
+        return
+    try:
+        with session() as s:
+            version = store.save_journey(
+                session=s, graph=G, expected_version=state.base_version(jid), author=who, base=state.base(jid)
+            )
+    except store.ConflictError as exc:
+        remember_conflict(jid, exc)
+        st.rerun()
+    state.rebase(jid, cached_graph(jid, version), version)
+    state.flash(t("editor.saved", version=version))
+    st.rerun()
+
+
+def remember_conflict(jid: str, exc: store.ConflictError) -> None:
+    """Keep what the conflict was about, as plain values, until the user resolves it."""
+    newer = [
+        {"version": r.version, "author": r.author, "at": when(r.created_at), "summary": r.summary} for r in exc.newer
+    ]
+    state.set_conflict(jid, {"current": exc.current_version, "newer": newer})
+
+
+def show_problems(G: nx.DiGraph, found: list[Problem]) -> None:
+    """The problems of the draft as a list of where and what; saving waits until it is empty."""
+    if not found:
+        return
+    with st.container(border=True):
+        st.markdown(f":material/error: **{t('editor.problems', count=len(found))}**")
+        rows = [{t("editor.col.where"): tables.with_names(G, p.where), t("editor.col.what"): p.what} for p in found]
+        st.dataframe(rows, hide_index=True, width="stretch", key="editor.problems")
+
+
+def conflict_panel(jid: str, G: nx.DiGraph) -> None:
+    """After a conflict: who saved what meanwhile; keep the draft as a file, or take the latest version."""
+    info = state.conflict(jid)
+    if not info:
+        return
+    lines = [
+        t("editor.conflict_line", author=state.md(r["author"] or "?"), version=r["version"], at=r["at"],
+          summary=state.md(r["summary"]))
+        for r in info["newer"]
+    ] or [t("editor.conflict_gone")]  # fmt: skip
+    st.error(
+        "\n".join([t("editor.conflict", version=state.base_version(jid), current=info["current"]), "", *lines]),
+        icon=":material/sync_problem:",
+    )
+    keep, reload = st.columns(2)
+    keep.download_button(
+        t("editor.download_draft"), data=interchange.dumps(G, exported_by=author()), mime="application/json",
+        file_name=f"{slugify(G.graph['name']) or 'journey'}-draft.json", icon=":material/download:",
+        key="editor.download_draft", on_click="ignore", width="stretch",
+    )  # fmt: skip
+    if reload.button(t("editor.reload_latest"), icon=":material/refresh:", key="editor.reload", width="stretch"):
+        state.start(jid, force=True)
+        state.flash(t("editor.reloaded"))
+        st.rerun()

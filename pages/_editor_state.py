@@ -1,0 +1,137 @@
+"""The editor's working copy of a journey (its draft), kept in session state.
+
+Per journey, session state holds only plain values: the draft as JSON text, the
+version it is based on, transition rows not complete yet, a conflict if the
+last save met one, the selected touchpoint, and a nonce. Every editing widget
+has the nonce in its key; a change to the draft bumps it, so each widget is
+created anew from the new draft instead of replaying its old edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from journeys import tables
+from journeys.graph import journey_equal, normalize
+from pages._deps import cached_graph, load
+
+FLASH = "editor.flash"  # a message for the next run: a toast survives no st.rerun()
+
+
+def _key(name: str, jid: str) -> str:
+    return f"editor.{name}.{jid}"
+
+
+def start(jid: str, *, force: bool = False) -> None:
+    """Open a draft of the journey's latest version, unless one is open (or ``force``)."""
+    if not force and _key("draft", jid) in st.session_state:
+        return
+    graph, version = load(jid)
+    rebase(jid, graph, version)
+
+
+def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
+    """Make ``graph`` the draft and ``version`` the version it is based on."""
+    st.session_state[_key("draft", jid)] = tables.write_draft(graph)
+    st.session_state[_key("base", jid)] = version
+    st.session_state[_key("pending", jid)] = []
+    st.session_state.pop(_key("conflict", jid), None)
+    bump(jid)
+
+
+def draft(jid: str) -> nx.DiGraph:
+    """The draft as a graph (a fresh copy each call)."""
+    return tables.read_draft(st.session_state[_key("draft", jid)])
+
+
+def base_version(jid: str) -> int:
+    return st.session_state[_key("base", jid)]
+
+
+def base(jid: str) -> nx.DiGraph:
+    """The journey as it was at the draft's base version."""
+    return normalize(cached_graph(jid, base_version(jid)))
+
+
+def dirty(jid: str, graph: nx.DiGraph) -> bool:
+    """True when the draft differs from its base or has rows still to complete."""
+    return bool(pending(jid)) or not journey_equal(graph, base(jid))
+
+
+def pending(jid: str) -> list[dict]:
+    return st.session_state.get(_key("pending", jid), [])
+
+
+def conflict(jid: str) -> dict | None:
+    return st.session_state.get(_key("conflict", jid))
+
+
+def set_conflict(jid: str, info: dict | None) -> None:
+    st.session_state[_key("conflict", jid)] = info
+
+
+def selected(jid: str, graph: nx.DiGraph) -> str | None:
+    """The touchpoint the detail panel shows: the one last chosen, else the first."""
+    key = st.session_state.get(_key("selected", jid))
+    return key if key in graph else next(iter(graph), None)
+
+
+def select(jid: str, key: str) -> None:
+    st.session_state[_key("selected", jid)] = key
+
+
+def bump(jid: str) -> None:
+    st.session_state[_key("nonce", jid)] = st.session_state.get(_key("nonce", jid), 0) + 1
+
+
+def widget_key(jid: str, name: str) -> str:
+    """The key of an editing widget: new whenever the draft changed."""
+    return f"editor.w.{name}.{jid}.{st.session_state.get(_key('nonce', jid), 0)}"
+
+
+def change(jid: str, graph: nx.DiGraph, *, pending_rows: list[dict] | None = None) -> None:
+    """Make ``graph`` the draft, re-create the editing widgets from it and rerun."""
+    st.session_state[_key("draft", jid)] = tables.write_draft(graph)
+    if pending_rows is not None:
+        st.session_state[_key("pending", jid)] = pending_rows
+    bump(jid)
+    st.rerun()
+
+
+def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> None:
+    """Show ``frame`` in a table editor; apply an edit to the draft as ``apply(edited)``.
+
+    The editor is always fed the frame built from the draft and never its own
+    output: after an edit the draft changes and the editor starts over from it.
+    """
+    options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
+    edited = st.data_editor(frame, key=widget_key(jid, name), **options)
+    if tables.frames_differ(frame, edited):
+        apply(edited)
+
+
+def flash(text: str, icon: str = ":material/check_circle:") -> None:
+    """Show ``text`` as a toast on the next run (after ``st.rerun()``)."""
+    st.session_state[FLASH] = (text, icon)
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop(FLASH, None):
+        st.toast(message[0], icon=message[1])
+
+
+def md(text: str) -> str:
+    """Escape user text for Streamlit's Markdown, so that it is shown exactly as typed."""
+    escaped = re.sub(r"([\\`*_\[\]<>#|~$:])", r"\\\1", str(text))
+    escaped = re.sub(r"(?m)^(\s*\d+)\.", r"\1\\.", escaped)  # no numbered list from "1."
+    return re.sub(r"(?m)^(\s*)([-+])", r"\1\\\2", escaped)  # nor a bullet list from "- "
+
+
+def labels(names: dict) -> Callable[[str], str]:
+    """A ``format_func`` showing ``names[key]``, or the key itself when it has no name."""
+    return lambda key: str(names.get(key, key))

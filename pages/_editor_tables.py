@@ -1,0 +1,123 @@
+"""The editor's tables: touchpoints, transitions, stages and personas of the draft."""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+from journeys import tables
+from journeys.figures import stage_names
+from journeys.graph import CHANNELS, SCORE_RANGE
+from pages import _editor_state as state
+from pages._deps import lang, t
+
+col = st.column_config
+
+
+def channel_label(channel: str) -> str:
+    return t(f"channel.{channel}") if f"channel.{channel}" != t(f"channel.{channel}") else channel
+
+
+def persona_names(G: nx.DiGraph) -> dict[str, str]:
+    return {p["id"]: p["name"] or p["id"] for p in G.graph["personas"]}
+
+
+def score_column(label: str, low: int, high: int, **options):
+    return col.NumberColumn(label, min_value=low, max_value=high, step=1, **{"format": "%d", **options})
+
+
+def touchpoints(jid: str, G: nx.DiGraph) -> None:
+    """The touchpoint table: one row per touchpoint; add, rename, move and delete here."""
+    stages, personas = stage_names(G, lang()), persona_names(G)
+    channels = list(dict.fromkeys([*CHANNELS, *(d["channel"] for _, d in G.nodes(data=True) if d["channel"])]))
+    last_stage = next(reversed([d["stage"] for _, d in G.nodes(data=True)]), None) or next(iter(stages), None)
+    state.edit_table(
+        jid, "touchpoints", tables.touchpoints_frame(G),
+        lambda edited: state.change(jid, tables.apply_touchpoints(G, edited)),
+        num_rows="dynamic",
+        column_config={
+            "key": None,
+            "name": col.TextColumn(t("editor.col.name"), required=True, width="medium"),
+            "stage": col.SelectboxColumn(t("editor.col.stage"), options=list(stages), format_func=state.labels(stages),
+                                         required=True, default=last_stage),
+            "channel": col.SelectboxColumn(t("editor.col.channel"), options=channels, format_func=channel_label),
+            "owner": col.TextColumn(t("editor.col.owner")),
+            "backstage": col.CheckboxColumn(t("editor.col.backstage"), help=t("editor.help.backstage"), default=False),
+            "moment_of_truth": col.CheckboxColumn(t("editor.col.moment_of_truth"), help=t("editor.help.moment_of_truth"), default=False),
+            "entry": col.CheckboxColumn(t("editor.col.entry"), default=False),
+            "exit": col.CheckboxColumn(t("editor.col.exit"), default=False),
+            "personas": col.MultiselectColumn(t("editor.col.personas"), options=list(personas),
+                                              format_func=state.labels(personas), default=list(personas)),
+            "expectation": score_column(t("editor.col.expectation"), *SCORE_RANGE, help=t("editor.help.scores")),
+            "experience": score_column(t("editor.col.experience"), *SCORE_RANGE, help=t("editor.help.scores")),
+            "description": col.TextColumn(t("editor.col.description"), width="large"),
+        },
+    )  # fmt: skip
+
+
+def transitions(jid: str, G: nx.DiGraph) -> None:
+    """The transition table: where customers go from each touchpoint, and how many of them."""
+    names = {k: d["name"] or k for k, d in G.nodes(data=True)}
+    ends = {"options": list(names), "format_func": state.labels(names), "required": True, "width": "medium"}
+
+    def apply(edited):
+        graph, pending = tables.apply_transitions(G, edited)
+        state.change(jid, graph, pending_rows=pending)
+
+    state.edit_table(
+        jid, "transitions", tables.transitions_frame(G, state.pending(jid)), apply,
+        num_rows="dynamic",
+        column_config={
+            "from": col.SelectboxColumn(t("editor.col.from"), **ends),
+            "to": col.SelectboxColumn(t("editor.col.to"), **ends),
+            "label": col.TextColumn(t("editor.col.label"), width="large"),
+            "share": col.NumberColumn(t("editor.col.share"), min_value=0.0, max_value=1.0, step=0.05,
+                                      format="%.2f", help=t("editor.help.share")),
+        },
+    )  # fmt: skip
+
+
+def stages(jid: str, G: nx.DiGraph) -> None:
+    """The stage table: rename, add, delete, and reorder by changing a stage's position."""
+    st.caption(t("editor.stages_hint"))
+
+    def apply(edited):
+        try:
+            graph = tables.apply_stages(G, edited)
+        except tables.StageInUse as exc:
+            names = stage_names(G, lang())
+            state.flash(
+                t("editor.stage_in_use", stages=", ".join(state.md(names[s]) for s in exc.stages)), ":material/block:"
+            )
+            state.bump(jid)
+            st.rerun()
+        state.change(jid, graph)
+
+    state.edit_table(
+        jid, "stages", tables.stages_frame(G), apply,
+        num_rows="dynamic",
+        column_config={
+            "id": None,
+            "name": col.TextColumn(t("editor.col.stage_name"), required=True, width="large"),
+            "position": col.NumberColumn(t("editor.col.position"), min_value=0, step=1, format="%g", width="small"),
+        },
+    )  # fmt: skip
+
+
+def personas(jid: str, G: nx.DiGraph) -> None:
+    """The persona table: who travels this journey and what they are worth to the company."""
+    st.caption(t("editor.personas_hint"))
+    state.edit_table(
+        jid, "personas", tables.personas_frame(G),
+        lambda edited: state.change(jid, tables.apply_personas(G, edited)),
+        num_rows="dynamic",
+        column_config={
+            "id": None,
+            "name": col.TextColumn(t("editor.col.persona_name"), required=True, width="medium"),
+            "segment": col.TextColumn(t("editor.col.segment")),
+            "goals": col.TextColumn(t("editor.col.goals"), width="medium"),
+            "quote": col.TextColumn(t("editor.col.quote"), width="large"),
+            "value": col.NumberColumn(t("editor.col.value"), min_value=0.0, format="localized",
+                                      help=t("editor.help.value")),
+        },
+    )  # fmt: skip

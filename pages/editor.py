@@ -1,0 +1,105 @@
+"""Editor: the working copy of one journey, its map, its tables and its history.
+
+Every widget edits the draft in session state; the map and everything else show
+the draft. Nothing is written until Save.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import streamlit as st
+
+import store
+from journeys.figures import journey_map
+from pages import _editor_state as state
+from pages._deps import JOURNEY, lang, selected_journey_id, session, t
+from pages._editor_detail import panel
+from pages._editor_history import history
+from pages._editor_save import conflict_panel, problems, show_problems, status
+from pages._editor_tables import persona_names, personas, stages, touchpoints, transitions
+
+SECTIONS = {
+    "touchpoints": touchpoints,
+    "transitions": transitions,
+    "stages": stages,
+    "personas": personas,
+    "history": history,
+}
+
+
+def pick_journey() -> None:
+    """Without a journey in the link: let the user choose one and put it in the link."""
+    with session() as s:
+        journeys = store.list_journeys(session=s)
+    st.title(t("editor.title"))
+    if not journeys:
+        st.info(t("editor.no_journeys"), icon=":material/info:")
+        return
+    names = {j.id: j.name for j in journeys}
+    chosen = st.selectbox(t("editor.choose_journey"), options=list(names), index=None, format_func=state.labels(names),
+                          placeholder=t("editor.choose_placeholder"), key="editor.pick_journey")  # fmt: skip
+    if chosen:
+        st.session_state[JOURNEY] = chosen
+        st.query_params["journey"] = chosen
+        st.rerun()
+
+
+def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
+    """The map of the draft; a click on a touchpoint opens it in the detail panel."""
+    personas = persona_names(G)
+    persona = st.segmented_control(
+        t("editor.color_by"), options=list(personas), format_func=state.labels(personas), key=f"editor.persona.{jid}",
+        help=t("editor.help.color_by"),
+    )  # fmt: skip
+    if persona not in personas:
+        persona = None
+    figure = journey_map(G, persona=persona, lang=lang(), selected=selected)
+    figure.update_layout(title_text="", margin_t=10)  # the page title already names the journey
+    event = st.plotly_chart(
+        figure, on_select="rerun",
+        selection_mode="points", key=f"editor.map.{jid}.{selected}", config={"displaylogo": False},
+    )  # fmt: skip
+    clicked = [p.get("customdata") for p in event["selection"]["points"] if p.get("customdata") in G]
+    if clicked and clicked[0] != selected:
+        state.select(jid, clicked[0])
+        st.rerun()
+
+
+def edit(jid: str) -> None:
+    """The page for one journey: title and status, problems, map, details, and the chosen section."""
+    state.show_flash()
+    G = state.draft(jid)
+    st.title(state.md(G.graph["name"]) or t("editor.title"), anchor=False)
+    found = problems(jid, G)
+    status(jid, G, found)
+    conflict_panel(jid, G)
+    show_problems(G, found)
+    selected = state.selected(jid, G)
+    journey_map_panel(jid, G, selected)
+    if selected is not None:
+        with st.container(border=True):
+            panel(jid, G, selected)
+    section = st.segmented_control(
+        t("editor.section"), options=list(SECTIONS), format_func=lambda s: t(f"editor.section.{s}"),
+        default="touchpoints", required=True, key="editor.section", label_visibility="collapsed",
+        persist_state="session",
+    )  # fmt: skip
+    SECTIONS[section or "touchpoints"](jid, G)
+
+
+def main() -> None:
+    jid = selected_journey_id()
+    if not jid:
+        pick_journey()
+        return
+    st.query_params["journey"] = jid  # a shareable link, also when the journey was opened from session state
+    try:
+        state.start(jid)
+        edit(jid)
+    except store.JourneyNotFound:  # a wrong link, or moved to the trash meanwhile
+        st.error(t("editor.not_found"), icon=":material/search_off:")
+        st.session_state.pop(JOURNEY, None)
+        pick_journey()
+
+
+main()

@@ -1,0 +1,316 @@
+"""The editor page under AppTest: a draft per journey, edited through its tables, saved on request."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import store
+from journeys.tables import read_draft
+from pages._editor_state import md
+from tests.app.conftest import APP
+
+
+@pytest.fixture
+def demo(db) -> str:
+    """The id of the stored broadband demo journey."""
+    store.seed_demo_journeys(session=db)
+    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    db.rollback()  # end the read, so that later reads see what the app writes
+    return journey_id
+
+
+def open_editor(at: AppTest, journey_id: str) -> AppTest:
+    """Open ``journey_id`` in the editor as a deep link does."""
+    at.run()
+    at.switch_page("pages/editor.py")
+    at.query_params["journey"] = journey_id
+    return at.run()
+
+
+def editor_key(at: AppTest, name: str) -> str:
+    """The current key of the table editor ``name`` (it changes with every edit of the draft)."""
+    keys = [e.key for e in at.data_editor if e.key and e.key.startswith(f"editor.w.{name}.")]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+def edit(at: AppTest, name: str, *, edited=None, added=None, deleted=None) -> AppTest:
+    """Edit table ``name`` the way the browser reports an edit, and rerun."""
+    at.session_state[editor_key(at, name)] = {
+        "edited_rows": edited or {},
+        "added_rows": added or [],
+        "deleted_rows": deleted or [],
+    }
+    return at.run()
+
+
+def show(at: AppTest, section: str) -> AppTest:
+    """Choose a section (Touchpoints, Transitions, ...) below the map."""
+    at.segmented_control(key="editor.section").set_value(section)
+    return at.run()
+
+
+def new_touchpoint(**cells) -> dict:
+    """An added touchpoint row as the browser sends it: the flag columns filled with their default."""
+    return {"backstage": False, "moment_of_truth": False, "entry": False, "exit": False, **cells}
+
+
+def draft(at: AppTest, journey_id: str):
+    return read_draft(at.session_state[f"editor.draft.{journey_id}"])
+
+
+def map_spec(at: AppTest, index: int = 0) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) > index, "no such map on the page"
+    return json.loads(charts[index].proto.spec)
+
+
+def touchpoint_markers(at: AppTest, index: int = 0) -> list:
+    """The touchpoint keys of a map's markers (the first trace that carries keys; Streamlit drops uids)."""
+    return next(tr["customdata"] for tr in map_spec(at, index)["data"] if tr.get("customdata"))
+
+
+def picker(at: AppTest):
+    """The detail panel's choice of touchpoint."""
+    boxes = [b for b in at.selectbox if b.key and b.key.startswith("editor.w.pick.")]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def badges(at: AppTest) -> list[str]:
+    """The badges on the page (st.badge is a Markdown directive)."""
+    return [m.value for m in at.markdown if "-badge[" in m.value]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "error", "warning", "info") for e in at.get(kind))
+
+
+def test_demo_journey_shows_its_map_and_tables(app, db, demo):
+    """The demo journey opens with one map marker per touchpoint and a row per touchpoint in the table."""
+    at = open_editor(app, demo)
+    graph, _ = store.load_journey(session=db, journey_id=demo)
+    assert not at.exception
+    assert sorted(touchpoint_markers(at)) == sorted(graph.nodes)
+    table = at.data_editor(key=editor_key(at, "touchpoints")).value
+    assert list(table["name"]) == [graph.nodes[n]["name"] for n in graph.nodes]
+    assert at.title[0].value == md(graph.graph["name"])
+    assert any("Saved · version 1" in b for b in badges(at))
+
+
+def test_renaming_a_touchpoint_updates_the_draft_and_shows_unsaved(app, db, demo):
+    """Typing a new name into the table changes the draft (not the database) and says so."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", edited={8: {"name": "Call the service line"}})
+    assert not at.exception
+    assert draft(at, demo).nodes["hotline"]["name"] == "Call the service line"
+    assert any("Unsaved changes" in b for b in badges(at))
+    assert "changed touchpoint Call the service line" in texts(at).replace("\\", "")
+    stored, _ = store.load_journey(session=db, journey_id=demo)
+    assert stored.nodes["hotline"]["name"] == "Call the hotline"
+    # a second edit builds on the first instead of reverting it
+    edit(at, "touchpoints", edited={8: {"owner": "Service desk"}})
+    assert draft(at, demo).nodes["hotline"]["name"] == "Call the service line"
+    assert draft(at, demo).nodes["hotline"]["owner"] == "Service desk"
+
+
+def problems_shown(at: AppTest) -> list[str]:
+    """The "what" column of the problem list next to the data."""
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == ["Where", "What is wrong"]]
+    return list(tables[0]["What is wrong"]) if tables else []
+
+
+def test_picking_a_journey_opens_it_and_puts_it_in_the_link(app, demo):
+    """Without a journey in the link the editor offers the journeys, and choosing one opens it."""
+    app.run()
+    at = app.switch_page("pages/editor.py").run()
+    assert len(at.data_editor) == 0
+    at.selectbox(key="editor.pick_journey").set_value(demo).run()
+    assert at.query_params["journey"] == demo
+    assert len(touchpoint_markers(at)) == 13
+
+
+def test_added_touchpoint_and_transition_are_saved_with_the_author(app, db, demo):
+    """A new row in each table, then Save: the database has both, under the author's name."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", added=[new_touchpoint(name="Chat with support", stage="support", channel="web")])
+    edit(show(at, "transitions"), "transitions", added=[{"from": "daily-use", "to": "chat-with-support", "share": 0.2}])
+    assert touchpoint_markers(at)[-1] == "chat-with-support"
+    assert problems_shown(at) == []
+    at.button(key="editor.save").click().run()
+    assert not at.exception
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 2
+    assert graph.nodes["chat-with-support"]["channel"] == "web"
+    assert graph.edges["daily-use", "chat-with-support"]["share"] == 0.2
+    latest = store.list_revisions(session=db, journey_id=demo)[0]
+    assert latest.author == "Test User" and "added touchpoint Chat with support" in latest.summary
+    assert any("Saved · version 2" in b for b in badges(at))
+    assert at.session_state[f"editor.base.{demo}"] == 2
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "message"),
+    [
+        ("touchpoints", {"edited": {8: {"experience": 9}}}, "experience 9 is outside 1..5"),
+        ("transitions", {"edited": {0: {"to": "ghost"}}}, "'ghost' is not a touchpoint of this journey"),
+        ("touchpoints", {"added": [new_touchpoint(stage="use")]}, "name is empty"),
+    ],
+)
+def test_invalid_edit_shows_the_problem_and_blocks_saving(app, db, demo, table, change, message):
+    """An invalid edit is listed with where and what, and Save writes nothing."""
+    at = show(open_editor(app, demo), table)
+    edit(at, table, **change)
+    assert message in problems_shown(at)
+    assert "problem(s) to fix before saving" in texts(at)
+    assert at.button(key="editor.save").disabled
+    assert "fix the 1 problem(s) listed first" in at.button(key="editor.save").help
+    assert store.current_version(session=db, journey_id=demo) == 1
+
+
+def test_detail_panel_edits_the_selected_touchpoint(app, demo):
+    """Choosing a touchpoint shows its details; a new pain point and an emotion go into the draft."""
+    at = open_editor(app, demo)
+    assert picker(at).value == "comparison-portal"
+    picker(at).set_value("hotline").run()
+    assert editor_key(at, "pains.hotline")
+    edit(at, "pains.hotline", added=[{"text": "Music on hold", "severity": 2, "evidence": "survey"}])
+    edit(at, "emotions.hotline", edited={0: {"emotion": -1}})
+    hotline = draft(at, demo).nodes["hotline"]
+    assert hotline["pains"][-1] == {"text": "Music on hold", "severity": 2, "evidence": "survey", "persona": None}
+    assert hotline["emotions"]["petra"] == -1
+
+
+def test_clicking_a_touchpoint_on_the_map_opens_its_details(app, demo):
+    """A click on a marker selects that touchpoint for the detail panel and highlights it."""
+    at = open_editor(app, demo)
+    chart = next(k for k in at.session_state if k.startswith(f"editor.map.{demo}."))
+    point = {"customdata": "hotline", "curve_number": 1, "point_number": 8, "point_index": 8, "x": 0, "y": 0}
+    at.session_state[chart] = {"selection": {"points": [point], "point_indices": [8], "box": [], "lasso": []}}
+    at.run()
+    assert picker(at).value == "hotline"
+    assert editor_key(at, "needs.hotline")
+    assert "hotline" in next(k for k in at.session_state if k.startswith(f"editor.map.{demo}."))
+
+
+def test_conflicting_save_keeps_the_draft_and_names_who_saved(app, db, demo):
+    """When someone saved first, the second save writes nothing, says who and when, and keeps the draft."""
+    first = open_editor(app, demo)
+    second = AppTest.from_file(str(APP), default_timeout=30)
+    second.session_state["author"] = "Second User"
+    open_editor(second, demo)
+    edit(first, "touchpoints", edited={0: {"owner": "Growth team"}})
+    first.button(key="editor.save").click().run()
+    edit(second, "touchpoints", edited={8: {"name": "Service line"}})
+    second.button(key="editor.save").click().run()
+    assert not second.exception
+    message = "\n".join(e.value for e in second.error)
+    assert (
+        "Test User" in message and "version 2" in message and "changed touchpoint Tariff comparison portal" in message
+    )
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 2 and graph.nodes["hotline"]["name"] == "Call the hotline"
+    assert draft(second, demo).nodes["hotline"]["name"] == "Service line"
+    download = [d for d in second.get("download_button") if d.proto.id and "download_draft" in d.proto.id]
+    assert download, "no download of the draft"
+    second.button(key="editor.reload").click().run()
+    assert draft(second, demo).nodes["tariff-page"]["owner"] == "Marketing"
+    assert draft(second, demo).nodes["comparison-portal"]["owner"] == "Growth team"
+    assert not second.error
+
+
+def test_history_lists_revisions_and_restores_one(app, db, demo):
+    """History shows every save; restoring version 1 brings its content back as a new version."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", deleted=[12])
+    at.button(key="editor.save").click().run()
+    show(at, "history")
+    revisions = next(d.value for d in at.dataframe if "What changed" in d.value.columns)
+    assert list(revisions.iloc[:, 0]) == [2, 1]
+    assert list(revisions.iloc[:, 1]) == ["Test User", "demo"]
+    at.selectbox(key=f"editor.preview.{demo}").set_value(1).run()
+    assert "recommend" not in touchpoint_markers(at, 0) and "recommend" in touchpoint_markers(at, 1)
+    at.button(key="editor.restore").click().run()
+    assert not at.exception
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 3 and "recommend" in graph
+    assert at.session_state[f"editor.base.{demo}"] == 3
+    assert "recommend" in draft(at, demo)
+
+
+def test_discard_returns_to_the_saved_journey(app, demo):
+    """Discard changes drops the draft's edits and the unsaved badge."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", edited={0: {"name": "Portal"}})
+    at.button(key="editor.discard").click().run()
+    assert draft(at, demo).nodes["comparison-portal"]["name"] == "Tariff comparison portal"
+    assert not any("Unsaved" in b for b in badges(at))
+
+
+def test_user_text_is_shown_as_text(app, demo):
+    """A touchpoint named like Markdown or HTML is shown literally, not rendered."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", edited={0: {"name": "<b>**bold**</b> :red[x]"}})
+    caption = next(c.value for c in at.caption if "changed touchpoint" in c.value)
+    assert "\\<b\\>\\*\\*bold\\*\\*\\</b\\> \\:red\\[x\\]" in caption
+
+
+def test_blank_journey_can_be_filled_from_nothing(app, db):
+    """A journey without touchpoints opens with empty tables; a first row makes the first touchpoint."""
+    from journeys.templates import blank_journey
+
+    journey_id = store.create_journey(session=db, graph=blank_journey("Moving house"), author="demo")
+    at = open_editor(app, journey_id)
+    assert not at.exception
+    assert len(at.data_editor(key=editor_key(at, "touchpoints")).value) == 0
+    edit(at, "touchpoints", added=[new_touchpoint(name="Find a new tariff")])
+    assert draft(at, journey_id).nodes["find-a-new-tariff"]["stage"] == "awareness"
+    assert picker(at).value == "find-a-new-tariff"
+
+
+def test_deleting_the_persona_shown_on_the_map(app, demo):
+    """Removing the persona whose emotions colour the map falls back to the experience colours."""
+    at = open_editor(app, demo)
+    at.segmented_control(key=f"editor.persona.{demo}").set_value("jonas").run()
+    assert len([tr for tr in map_spec(at)["data"] if tr.get("customdata")]) == 2  # touchpoints and emotion curve
+    edit(show(at, "personas"), "personas", deleted=[1])
+    assert not at.exception
+    assert [p["id"] for p in draft(at, demo).graph["personas"]] == ["petra"]
+    assert len([tr for tr in map_spec(at)["data"] if tr.get("customdata")]) == 1
+
+
+def test_missing_journey_offers_the_list(app, demo):
+    """A link to a journey that does not exist says so and offers the journeys instead."""
+    at = open_editor(app, "no-such-journey")
+    assert not at.exception
+    assert "does not exist" in at.error[0].value
+    assert at.selectbox(key="editor.pick_journey").options
+
+
+def test_stage_with_touchpoints_is_not_deleted(app, demo):
+    """Deleting a stage that still holds touchpoints is refused with a message; the stage stays."""
+    at = show(open_editor(app, demo), "stages")
+    edit(at, "stages", deleted=[5])
+    assert [s["id"] for s in draft(at, demo).graph["stages"]][5] == "support"
+    assert "Support still hold touchpoints" in at.toast[0].value
+
+
+def test_german_editor(app, demo):
+    """With German chosen, the editor speaks German."""
+    app.session_state["lang"] = "de"
+    at = open_editor(app, demo)
+    assert at.button(key="editor.save").label == "Speichern als Test User"
+    assert any("Gespeichert · Version 1" in b for b in badges(at))
+
+
+def test_saving_needs_the_author_name(app, db, demo):
+    """Without a name in the sidebar, Save stays disabled and the editor asks for the name."""
+    app.session_state["author"] = ""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", edited={0: {"owner": "Growth team"}})
+    assert at.button(key="editor.save").disabled
+    assert "Enter your name in the sidebar first" in at.warning[0].value
+    assert store.current_version(session=db, journey_id=demo) == 1

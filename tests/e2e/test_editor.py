@@ -1,0 +1,110 @@
+"""The editor in a real browser: a workshop adds a touchpoint and a transition and saves them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+ROW = 35  # the height of a table row (and of the header) in pixels
+
+
+def table(page: Page, containing: str) -> Locator:
+    """The table (a canvas grid) whose cells include ``containing``; its hidden cell text is searchable."""
+    return page.get_by_test_id("stDataFrame").filter(has_text=containing)
+
+
+def edit_cell(page: Page, grid: Locator, row: int, x: int, text: str) -> None:
+    """Open the cell of data row ``row`` (0-based) at ``x`` pixels, type ``text`` and press Enter."""
+    grid.dblclick(position={"x": x, "y": ROW * (row + 1) + ROW // 2})
+    editor = page.locator("#portal").locator("textarea.gdg-input, input[role=combobox]").last
+    expect(editor).to_be_visible()
+    editor.fill(text)
+    if editor.get_attribute("role") == "combobox":  # a choice: pick the option that matches what was typed
+        expect(page.locator("#portal").get_by_text(text, exact=True).last).to_be_visible()
+    editor.press("Enter")
+
+
+def add_row(grid: Locator) -> None:
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    grid.get_by_role("button", name="Add row").click()
+
+
+def section(page: Page, name: str) -> None:
+    """Choose a section (Touchpoints, Transitions, ...) below the map."""
+    page.get_by_role("radio", name=name, exact=True).click()
+
+
+def test_workshop_adds_a_touchpoint_and_a_transition_and_saves(page: Page, app_url: str):
+    """Name yourself, start a journey from a template, add a touchpoint and connect it, save, reload: it is still there."""
+    page.goto(app_url)
+    page.get_by_label("Your name").fill("Erika Workshop")
+    page.get_by_label("Your name").press("Enter")
+    page.get_by_role("radio", name=re.compile("New journey")).click()
+    page.get_by_label("Name", exact=True).fill("E-bike workshop")
+    page.get_by_label("Start from").click()
+    page.get_by_role("option", name="Demo: buying an e-bike").click()
+    page.get_by_role("button", name="Create and open").click()
+
+    expect(page.get_by_role("heading", name="E-bike workshop")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Saved · version 1")).to_be_visible()
+    touchpoints = table(page, "Social media ad")
+    rows = 11
+    add_row(touchpoints)
+    edit_cell(page, touchpoints, rows, 120, "Chat with support")
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    expect(table(page, "Chat with support")).to_be_visible()
+
+    section(page, "Transitions")
+    transitions = table(page, "books a test ride")
+    add_row(transitions)
+    edit_cell(page, transitions, 13, 120, "Daily rides")
+    edit_cell(page, transitions, 13, 330, "Chat with support")
+    expect(page.get_by_text("added transition commuting → chat-with-support")).to_be_visible()
+    expect(page.get_by_text("problem(s) to fix before saving")).to_have_count(0)
+
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved · version 2")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_role("heading", name="E-bike workshop")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Saved · version 2")).to_be_visible()
+    expect(table(page, "Chat with support")).to_be_visible()
+    section(page, "Transitions")
+    expect(table(page, "books a test ride").filter(has_text="chat-with-support")).to_be_visible()  # cells hold keys
+    section(page, "History")
+    expect(table(page, "Erika Workshop").filter(has_text="added touchpoint Chat with support")).to_be_visible()
+
+
+def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url: str):
+    """A click on the hotline's marker opens it in the detail panel; screenshots of the editor go to the docs."""
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(app_url)  # the Journeys page first, as a user arrives
+    expect(table(page, "Broadband: router set-up and the hotline")).to_be_visible(timeout=30_000)  # a cold start
+    page.goto(f"{app_url}/editor")
+    page.get_by_label("Journey to edit").click()
+    page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
+    expect(page.get_by_role("heading", name="Broadband: router set-up and the hotline")).to_be_visible()
+    traces = page.get_by_test_id("stPlotlyChart").first.locator("g.trace")
+    traces.locator("path.point").first.wait_for()
+    markers = max((traces.nth(i).locator("path.point") for i in range(traces.count())), key=Locator.count)
+    marker = markers.nth(8)  # the touchpoint trace has the most points; the hotline is the demo's 9th touchpoint
+    box = marker.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    picker = page.get_by_role("combobox", name="Touchpoint")
+    expect(picker).to_have_value("Call the hotline")
+    expect(table(page, "Agent says the line is fine and ends the call")).to_be_visible()
+    page.mouse.move(0, 0)  # no hover label or chart toolbar in the picture
+    page.wait_for_timeout(1000)  # let the map finish drawing
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "editor.png"))
+    picker.scroll_into_view_if_needed()
+    page.mouse.wheel(0, -150)  # keep the bottom of the map in view above the details
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "editor-details.png"))
