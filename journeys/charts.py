@@ -259,7 +259,7 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
         title=t("chart.portfolio_title", lang, rows=t(f"group.{rows}", lang), columns=t(f"group.{columns}", lang)),
         height=max(360, 160 + 40 * len(grid.index)),
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top"},
-        margin={"l": 20, "r": 20, "t": 120, "b": 20},
+        xaxis={"side": "bottom", "automargin": True, "tickangle": -25},
+        margin={"l": 20, "r": 20, "t": 80, "b": 20},
     )
     return fig

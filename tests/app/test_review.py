@@ -1,0 +1,92 @@
+"""The manager pages: Review of one journey and the Portfolio across all journeys."""
+
+import pytest
+
+import store
+from store import analysis
+from tests.journeys.test_scoring import HOTLINE_RATINGS
+
+
+@pytest.fixture
+def broadband(db) -> str:
+    store.seed_demo_journeys(session=db)
+    jid = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    for r in HOTLINE_RATINGS:
+        analysis.save_ratings(
+            session=db, journey_id=jid, rater=r["rater"], discipline=r["discipline"],
+            scores={"hotline": {lens: r[lens] for lens in ("desirable", "viable", "feasible")}},
+        )  # fmt: skip
+    return jid
+
+
+def open_page(app, page, jid=None, **state):
+    if jid:
+        app.query_params["journey"] = jid
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.switch_page(page)
+    return app.run()
+
+
+def test_review_heatmap_shows_the_documented_numbers(app, broadband):
+    """The hotline row of the heatmap carries the worked example of docs/scoring.md."""
+    open_page(app, "pages/review.py", broadband)
+    assert not app.exception
+    heat = app.get("plotly_chart")[0].proto.spec
+    assert "Call the hotline" in heat and '"0.41"' in heat
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Weakest touchpoint"] == "Set up the router"
+    assert metrics["Touchpoints without DVF scores"] == "12"
+
+
+def test_review_ranks_the_weakest_touchpoints_with_why(app, broadband):
+    """The ranked list starts with the router set-up and the hotline, both pulled down by pain."""
+    open_page(app, "pages/review.py", broadband, **{"review.view": "weakest"})
+    ranked = app.dataframe[0].value
+    assert list(ranked["Touchpoint"][:2]) == ["Set up the router", "Call the hotline"]
+    assert list(ranked["Why"][:2]) == ["Pain", "Pain"]
+    assert ranked["Weakness"].iloc[1] == pytest.approx(0.413, abs=1e-3)
+
+
+def test_review_weights_change_the_ranking(app, broadband):
+    """A manager who weights only DVF scores sees the only scored touchpoint, the hotline, first."""
+    weights = {f"review.weights.{k}": 0.0 for k in ("gap", "pain", "emotion")}
+    open_page(app, "pages/review.py", broadband, **{"review.view": "weakest", "review.weights.dvf": 1.0, **weights})
+    assert app.dataframe[0].value["Touchpoint"].iloc[0] == "Call the hotline"
+
+
+def test_review_diagnostics_and_emotions_render(app, broadband):
+    """Diagnostics name the bottleneck and the worst path; the emotion curve has a line per persona."""
+    open_page(app, "pages/review.py", broadband, **{"review.view": "diagnostics"})
+    texts = [t.value for t in app.text]
+    assert any("Set up the router" in t for t in texts)
+    assert any(t.endswith("Cancels the contract") for t in texts)
+    app.session_state["review.view"] = "emotions"
+    app.run()
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert "Petra, busy parent" in spec and "Jonas, home-office worker" in spec
+
+
+def test_review_warns_about_assumed_shares(app, db):
+    """Transitions without a share are split evenly, and the page says which ones."""
+    G = store.repository.broadband_demo()
+    G.edges["hotline", "line-check"]["share"] = None
+    jid = store.create_journey(session=db, graph=G, author="t")
+    open_page(app, "pages/review.py", jid)
+    assert any("Call the hotline → Remote line measurement" in i.value for i in app.info)
+
+
+def test_portfolio_shows_every_journey_and_the_weakest_touchpoints(app, broadband):
+    """Across journeys the heatmap has a row per journey and the list starts with the router set-up."""
+    open_page(app, "pages/portfolio.py")
+    assert not app.exception
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert "Broadband: router set-up and the hotline" in spec and "E-bike: from the first ad" in spec
+    worst = app.dataframe[0].value
+    assert worst["name"].iloc[0] == "Set up the router"
+
+
+def test_portfolio_filters_by_persona(app, broadband):
+    """Filtering on an e-bike persona leaves only the e-bike journey."""
+    open_page(app, "pages/portfolio.py", **{"portfolio.persona": "Rolf, active retiree"})
+    assert set(app.dataframe[0].value["journey"]) == {"E-bike: from the first ad to the first service"}

@@ -1,0 +1,81 @@
+"""The Scoring page: participants score a stage in one table; nobody overwrites anybody."""
+
+import store
+from store import analysis
+
+
+def demo_id(db) -> str:
+    store.seed_demo_journeys(session=db)
+    return next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+
+
+def open_scoring(app, jid, stage="support"):
+    app.query_params["journey"] = jid
+    app.session_state[f"scoring.stage.{jid}"] = stage
+    app.switch_page("pages/scoring.py")
+    return app.run()
+
+
+def table_key(app, jid, stage="support") -> str:
+    nonce = app.session_state[f"scoring.nonce.{jid}"] if f"scoring.nonce.{jid}" in app.session_state else 0
+    return f"scoring.table.{jid}.{stage}.{nonce}"
+
+
+def save_button(app):
+    return next(b for b in app.button if b.label.startswith("Save my scores"))
+
+
+def test_a_participant_scores_a_stage_and_it_lands_under_their_name(app, db):
+    """Scores typed into the stage table are saved for this rater and discipline only."""
+    jid = demo_id(db)
+    open_scoring(app, jid)
+    assert not app.exception
+    app.session_state["discipline"] = "it"
+    app.session_state[table_key(app, jid)] = {
+        "edited_rows": {0: {"desirable": 2, "viable": 3, "feasible": 4, "comment": "queue too long"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    save_button(app).click().run()
+    assert not app.exception
+    ratings = analysis.list_ratings(session=db, journey_id=jid)
+    assert [(r["touchpoint"], r["rater"], r["discipline"], r["desirable"], r["comment"]) for r in ratings] == [
+        ("hotline", "Test User", "it", 2, "queue too long")
+    ]
+    assert "Scored by you: 1 of 13" in [p.proto.text for p in app.get("progress")]
+
+
+def test_another_raters_scores_are_left_alone(app, db):
+    """A second participant's save does not change the first one's scores; the consensus shows both."""
+    jid = demo_id(db)
+    analysis.save_ratings(session=db, journey_id=jid, rater="Ana", discipline="sales", scores={"hotline": {"desirable": 1}})
+    open_scoring(app, jid)
+    app.session_state[table_key(app, jid)] = {"edited_rows": {0: {"desirable": 5}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    save_button(app).click().run()
+    by_rater = {r["rater"]: r["desirable"] for r in analysis.list_ratings(session=db, journey_id=jid)}
+    assert by_rater == {"Ana": 1, "Test User": 5}
+    consensus = app.dataframe[-1].value
+    hotline = consensus[consensus["Touchpoint"] == "Call the hotline"].iloc[0]
+    assert (hotline["Desirable"], hotline["± Desirable"], hotline["Raters"], hotline["Disagreement"]) == (3.0, 4, 2, "⚠")
+
+
+def test_out_of_range_score_is_refused_with_a_message(app, db):
+    """A score of 7 is refused next to the table and nothing is saved."""
+    jid = demo_id(db)
+    open_scoring(app, jid)
+    app.session_state[table_key(app, jid)] = {"edited_rows": {0: {"viable": 7}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    save_button(app).click().run()
+    assert any("1 to 5" in e.value for e in app.error)
+    assert analysis.list_ratings(session=db, journey_id=jid) == []
+
+
+def test_without_a_name_nobody_can_score(app, db):
+    """Without the author name the page asks for it and shows no score table."""
+    jid = demo_id(db)
+    app.session_state["author"] = ""
+    open_scoring(app, jid)
+    assert any("name" in w.value for w in app.warning)
+    assert not [b for b in app.button if b.label.startswith("Save my scores")]

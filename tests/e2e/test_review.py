@@ -1,0 +1,72 @@
+"""The managers' pages in a real browser: a journey's review and the portfolio."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import start_app, stop_app
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
+BROADBAND = "Broadband: router set-up and the hotline"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """A laptop-sized window, as a manager would use."""
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1100}}
+
+
+def wait_for_app(page: Page) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+
+
+def open_page(page: Page, app_url: str, title: str) -> None:
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    wait_for_app(page)
+
+
+def test_review_of_the_demo_journey_shows_the_heatmap(page: Page, app_url: str):
+    """A manager opens Review, picks the broadband demo and sees the heatmap with the weak router set-up."""
+    open_page(page, app_url, "Review")
+    page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
+    page.get_by_role("option", name=BROADBAND).click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_be_visible()
+    expect(chart.locator(".main-svg").first).to_be_attached()
+    expect(chart).to_contain_text("Set up the router")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Weakest touchpoint")).to_contain_text("Set up the router")
+    assert "journey=" in page.url
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "review.png"), full_page=False)
+
+
+def test_portfolio_ranks_touchpoints_across_journeys(page: Page, app_url: str):
+    """The portfolio shows every journey in the heatmap and the weakest touchpoints below it."""
+    open_page(page, app_url, "Portfolio")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_contain_text("E-bike")
+    expect(chart).to_contain_text("Broadband")
+    expect(page.get_by_text("The weakest touchpoints of all journeys")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=False)
+
+
+def test_a_deep_link_as_the_first_request_gets_the_whole_app(page: Page, tmp_path):
+    """Right after a start, opening /review?lang=de directly shows the page inside the app's frame, in German."""
+    url, server = start_app(tmp_path)
+    try:
+        page.goto(f"{url}/review?lang=de")
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="Auswertung")).to_be_visible()
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name="Portfolio")).to_be_visible()
+        expect(nav.get_by_role("link", name="deps")).to_have_count(0)
+    finally:
+        stop_app(server)
