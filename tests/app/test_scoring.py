@@ -17,7 +17,7 @@ def open_scoring(app, jid, stage="support"):
 
 
 def table_key(app, jid, stage="support") -> str:
-    nonce = app.session_state[f"scoring.nonce.{jid}"] if f"scoring.nonce.{jid}" in app.session_state else 0
+    nonce = app.session_state.get(f"scoring.nonce.{jid}", 0)
     return f"scoring.table.{jid}.{stage}.{nonce}"
 
 
