@@ -16,6 +16,9 @@ pages = {
         st.Page("pages/review.py", title=t("nav.review"), icon=":material/troubleshoot:"),
         st.Page("pages/portfolio.py", title=t("nav.portfolio"), icon=":material/grid_view:"),
     ],
+    t("nav.presenters"): [
+        st.Page("pages/export.py", title=t("nav.export"), icon=":material/ios_share:"),
+    ],
 }
 page = st.navigation(pages)
 language_switch()

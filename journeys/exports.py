@@ -1,0 +1,349 @@
+"""A journey for other tools: a CSV of touchpoints with all scores, GraphML and Mermaid text.
+
+JSON, the lossless format, lives in :mod:`journeys.interchange`; this module adds
+the formats that spreadsheets, graph tools (networkx, Gephi, yEd) and Markdown
+documents read. Everything here is text in, text out: no files, no browser.
+
+GraphML can only hold strings, numbers and booleans. Lists and dicts (stages,
+personas, needs, pain points, emotions) are written as JSON strings, ``None`` is
+left out, and :func:`read_graphml` turns them back into the same journey. Nodes
+also get a ``label`` and transitions with a share a ``weight``, which Gephi shows
+and :func:`read_graphml` drops again. The journey's id is kept as ``journey_id``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import networkx as nx
+import pandas as pd
+
+from journeys.captions import stage_names
+from journeys.flow import FlowError, flow
+from journeys.graph import (
+    GRAPH_DEFAULTS,
+    TOUCHPOINT_DEFAULTS,
+    TRANSITION_DEFAULTS,
+    normalize,
+    slugify,
+    touchpoints_in_order,
+)
+from journeys.i18n import t
+from journeys.interchange import dumps
+from journeys.scoring import LENSES, Weights, weakness_table
+
+__all__ = [
+    "DATA_FORMATS",
+    "CSV_COLUMNS",
+    "customer_visits",
+    "touchpoint_scores",
+    "touchpoint_frame",
+    "to_csv",
+    "to_graphml",
+    "read_graphml",
+    "mermaid_score",
+    "mermaid_text",
+    "to_mermaid",
+    "file_stem",
+    "data_text",
+    "data_files",
+    "zip_files",
+]
+
+DATA_FORMATS = {"json": ".json", "csv": ".csv", "graphml": ".graphml", "mermaid": ".mmd"}
+"""The data formats and their file extensions."""
+
+CSV_COLUMNS = [
+    "touchpoint",
+    "name",
+    "stage",
+    "stage_name",
+    "channel",
+    "owner",
+    "backstage",
+    "moment_of_truth",
+    "entry",
+    "exit",
+    "personas",
+    "expectation",
+    "experience",
+    "gap",
+    "emotion",
+    *(f"{lens}{part}" for lens in LENSES for part in ("", "_spread", "_raters")),
+    "pain",
+    "pain_points",
+    "needs",
+    "flow",
+    "severity",
+    "weakness",
+    "why",
+]
+"""The columns of :func:`to_csv`, followed by one ``emotion_<persona id>`` column per persona."""
+
+# attributes that hold lists or dicts: JSON strings in GraphML
+_JSON_ATTRS = {
+    "graph": {k for k, v in GRAPH_DEFAULTS.items() if isinstance(v, list | dict)},
+    "node": {k for k, v in TOUCHPOINT_DEFAULTS.items() if isinstance(v, list | dict)},
+}
+_MERMAID_KEYWORDS = re.compile(r"(journey|title|section|acctitle|accdescr)\b", re.IGNORECASE)
+
+
+def customer_visits(G: nx.DiGraph) -> dict[str, float]:
+    """Return the expected visits per customer, or 1 everywhere when a closed loop makes them unbounded.
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> round(customer_visits(broadband_demo())["hotline"], 2)
+    0.35
+    """
+    try:
+        return flow(G).visits
+    except FlowError:
+        return dict.fromkeys(G, 1.0)
+
+
+def touchpoint_scores(G: nx.DiGraph, scores: dict | None = None, *, weights: Weights | None = None) -> pd.DataFrame:
+    """Return :func:`journeys.scoring.weakness_table` of ``G``; it never fails on a closed loop.
+
+    ``scores`` is the consensus of the ratings (:func:`journeys.scoring.consensus`).
+    """
+    return weakness_table(G, scores or {}, weights=weights, visits=customer_visits(G))
+
+
+def touchpoint_frame(
+    G: nx.DiGraph, scores: dict | None = None, *, weights: Weights | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """Return one row per touchpoint in journey order with every attribute and score (see :data:`CSV_COLUMNS`).
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> frame = touchpoint_frame(broadband_demo())
+    >>> frame.loc[frame["touchpoint"] == "install-router", ["experience", "gap", "pain"]].values.tolist()
+    [[2, -2, 5]]
+    """
+    scores = scores or {}
+    table = touchpoint_scores(G, scores, weights=weights)
+    stages = stage_names(G, lang)
+    personas = {p["id"]: p.get("name") or p["id"] for p in G.graph.get("personas", [])}
+    rows = []
+    for key in touchpoints_in_order(G):
+        data, row = G.nodes[key], table.loc[key]
+        record = {
+            "touchpoint": key,
+            "name": data.get("name", ""),
+            "stage": data.get("stage", ""),
+            "stage_name": stages.get(data.get("stage"), ""),
+            **{k: data.get(k, TOUCHPOINT_DEFAULTS[k]) for k in ("channel", "owner")},
+            **{k: bool(data.get(k)) for k in ("backstage", "moment_of_truth", "entry", "exit")},
+            "personas": "; ".join(personas.get(p, p) for p in data.get("personas", [])),
+            **{k: row[k] for k in ("expectation", "experience", "gap", "emotion")},
+        }
+        for lens in LENSES:
+            found = scores.get(key, {}).get(lens, {})
+            record.update({lens: found.get("median"), f"{lens}_spread": found.get("spread")})
+            record[f"{lens}_raters"] = found.get("n", 0)
+        record.update(
+            pain=row["pain"],
+            pain_points=len(data.get("pains", [])),
+            needs=len(data.get("needs", [])),
+            flow=round(float(row["flow"]), 4),
+            severity=round(float(row["severity"]), 4),
+            weakness=round(float(row["weakness"]), 4),
+            why=row["why"],
+        )
+        record.update({f"emotion_{pid}": data.get("emotions", {}).get(pid) for pid in personas})
+        rows.append(record)
+    columns = CSV_COLUMNS + [f"emotion_{pid}" for pid in personas]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("expectation", "experience", "gap", "pain", *(f"emotion_{pid}" for pid in personas)):
+        values = pd.to_numeric(frame[column])
+        if (values.dropna() % 1 == 0).all():  # a missing score must not turn 4 into 4.0
+            frame[column] = values.astype("Int64")
+    return frame
+
+
+def to_csv(G: nx.DiGraph, scores: dict | None = None, *, weights: Weights | None = None, lang: str = "en") -> str:
+    """Return the touchpoints of ``G`` with all their scores as CSV text (UTF-8, comma-separated)."""
+    return touchpoint_frame(G, scores, weights=weights, lang=lang).to_csv(index=False, lineterminator="\n")
+
+
+def _plain(value, *, as_json: bool):
+    return json.dumps(value, ensure_ascii=False) if as_json else value
+
+
+def to_graphml(G: nx.DiGraph) -> str:
+    """Return journey ``G`` as GraphML text that networkx, Gephi and yEd open.
+
+    Examples
+    --------
+    >>> from journeys.graph import journey_equal
+    >>> from journeys.templates import broadband_demo
+    >>> G = broadband_demo()
+    >>> journey_equal(read_graphml(to_graphml(G)), G)
+    True
+    """
+    H = normalize(G)
+    out = nx.DiGraph()
+    for k, v in H.graph.items():
+        if k in GRAPH_DEFAULTS and v is not None:
+            # networkx writes a graph attribute "id" as <graph id=...> and never reads it back
+            out.graph["journey_id" if k == "id" else k] = _plain(v, as_json=k in _JSON_ATTRS["graph"])
+    for n, data in H.nodes(data=True):
+        attrs = {k: _plain(v, as_json=k in _JSON_ATTRS["node"]) for k, v in data.items() if v is not None}
+        out.add_node(n, label=data.get("name") or str(n), **attrs)
+    for u, v, data in H.edges(data=True):
+        attrs = {k: value for k, value in data.items() if k in TRANSITION_DEFAULTS and value is not None}
+        if attrs.get("share") is not None:
+            attrs["weight"] = attrs["share"]
+        out.add_edge(u, v, **attrs)
+    buffer = io.BytesIO()
+    nx.write_graphml(out, buffer, encoding="utf-8", infer_numeric_types=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def read_graphml(text: str | bytes) -> nx.DiGraph:
+    """Return the journey in GraphML text written by :func:`to_graphml`."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    raw = nx.read_graphml(io.BytesIO(data), node_type=str)
+    G = nx.DiGraph()
+    for k, v in raw.graph.items():
+        k = "id" if k == "journey_id" else k
+        if k in GRAPH_DEFAULTS:
+            G.graph[k] = json.loads(v) if k in _JSON_ATTRS["graph"] else v
+    for n, attrs in raw.nodes(data=True):
+        G.add_node(n, **{k: json.loads(v) if k in _JSON_ATTRS["node"] else v for k, v in attrs.items() if k != "label"})
+    for u, v, attrs in raw.edges(data=True):
+        G.add_edge(u, v, **{k: value for k, value in attrs.items() if k != "weight"})
+    return normalize(G)
+
+
+def mermaid_text(value, *, special: str = "#:;") -> str:
+    r"""Return ``value`` as text a Mermaid diagram keeps literally: one line, special characters as entity codes.
+
+    Mermaid reads ``#``, ``:``, ``;`` and newlines as syntax and ``%%`` as the start
+    of a comment; an actor also needs ``,`` escaped (``special="#:;,"``). A keyword
+    at the start (``section``, ``title`` ...) is escaped too.
+
+    Examples
+    --------
+    >>> mermaid_text("Hotline: call #2; wait 50%%,\nthen hang up")
+    'Hotline#58; call #35;2#59; wait 50#37;%, then hang up'
+    >>> mermaid_text("Section 4 of the contract")
+    '#83;ection 4 of the contract'
+    """
+    text = " ".join(str(value if value is not None else "").split())
+    text = "".join(f"#{ord(c)};" if c in special else c for c in text).replace("%%", "#37;%")
+    if _MERMAID_KEYWORDS.match(text):
+        text = f"#{ord(text[0])};{text[1:]}"
+    return text
+
+
+def mermaid_score(data: dict, dvf: dict | None = None) -> int:
+    """Return a touchpoint's Mermaid score 1–5: its experience, else its rounded DVF consensus, else 3.
+
+    Examples
+    --------
+    >>> mermaid_score({"experience": 2}), mermaid_score({}, {"desirable": {"median": 4}, "viable": {"median": 4.5}})
+    (2, 4)
+    >>> mermaid_score({}, {"feasible": {"median": 4.5}}), mermaid_score({})
+    (5, 3)
+    """
+    experience = data.get("experience")
+    if isinstance(experience, int | float) and not isinstance(experience, bool):
+        value = float(experience)
+    else:
+        medians = [v["median"] for v in (dvf or {}).values() if v and v.get("median") is not None]
+        value = sum(medians) / len(medians) if medians else 3.0
+    return min(5, max(1, int(value + 0.5)))  # half up: 4.5 is a 5, not Python's banker's 4
+
+
+def to_mermaid(G: nx.DiGraph, scores: dict | None = None, *, lang: str = "en") -> str:
+    """Return a Mermaid ``journey`` diagram: stages as sections, touchpoints as tasks, personas as actors.
+
+    Examples
+    --------
+    >>> from journeys.graph import add_touchpoint, new_journey
+    >>> G = new_journey("Hotline: round 2", stages=[{"id": "support", "name": "Support"}],
+    ...                 personas=[{"id": "p", "name": "Petra, busy parent"}])
+    >>> _ = add_touchpoint(G, "call", name="Call #1", stage="support", experience=2, personas=["p"])
+    >>> print(to_mermaid(G))
+    journey
+        title Hotline#58; round 2 (as-is)
+        section Support
+            Call #35;1: 2: Petra#44; busy parent
+    <BLANKLINE>
+    """
+    scores = scores or {}
+    names = stage_names(G, lang)
+    personas = {p["id"]: p.get("name") or p["id"] for p in G.graph.get("personas", [])}
+    state = t(f"state.{G.graph.get('state', 'as-is')}", lang)
+    lines = ["journey", f"    title {mermaid_text(G.graph.get('name') or '')} ({mermaid_text(state)})"]
+    by_stage: dict[str | None, list[str]] = {}
+    for key in touchpoints_in_order(G):
+        stage = G.nodes[key].get("stage")
+        by_stage.setdefault(stage if stage in names else None, []).append(key)
+    sections = [*names.items(), *([(None, t("export.no_stage", lang))] if None in by_stage else [])]
+    for sid, name in sections:
+        lines.append(f"    section {mermaid_text(name) or '-'}")
+        for key in by_stage.get(sid, []):
+            data = G.nodes[key]
+            actors = ", ".join(mermaid_text(personas.get(p, p), special="#:;,") for p in data.get("personas", []))
+            task = f"        {mermaid_text(data.get('name') or key)}: {mermaid_score(data, scores.get(key))}"
+            lines.append(f"{task}: {actors}" if actors else task)
+    return "\n".join(lines) + "\n"
+
+
+def file_stem(G: nx.DiGraph) -> str:
+    """Return the start of every file name exported from ``G``: its name as a slug.
+
+    Examples
+    --------
+    >>> from journeys.templates import ebike_demo
+    >>> file_stem(ebike_demo())
+    'e-bike-from-the-first-ad-to-the-first-service'
+    """
+    return slugify(G.graph.get("name") or "")[:80].rstrip("-") or slugify(G.graph.get("id") or "") or "journey"
+
+
+def data_text(G: nx.DiGraph, fmt: str, scores: dict | None = None, *, lang: str = "en", exported_by: str = "") -> str:
+    """Return journey ``G`` as text in ``fmt``, one of :data:`DATA_FORMATS`."""
+    if fmt == "json":
+        return dumps(G, exported_by=exported_by)
+    if fmt == "csv":
+        return to_csv(G, scores, lang=lang)
+    if fmt == "graphml":
+        return to_graphml(G)
+    if fmt == "mermaid":
+        return to_mermaid(G, scores, lang=lang)
+    raise ValueError(f"no data format {fmt!r}; choose one of {', '.join(DATA_FORMATS)}")
+
+
+def data_files(
+    G: nx.DiGraph,
+    scores: dict | None = None,
+    *,
+    formats=tuple(DATA_FORMATS),
+    lang: str = "en",
+    exported_by: str = "",
+    stem: str | None = None,
+) -> dict[str, bytes]:
+    """Return ``{file name: content}`` of journey ``G`` in each of ``formats`` (keys of :data:`DATA_FORMATS`)."""
+    stem = stem or file_stem(G)
+    return {
+        f"{stem}{DATA_FORMATS[f]}": data_text(G, f, scores, lang=lang, exported_by=exported_by).encode("utf-8")
+        for f in formats
+    }
+
+
+def zip_files(files: dict[str, bytes], *, folder: str = "") -> bytes:
+    """Return a ZIP archive of ``{file name: content}``, inside ``folder`` when given."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(f"{folder}/{name}" if folder else name, content)
+    return buffer.getvalue()

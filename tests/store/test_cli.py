@@ -1,0 +1,169 @@
+"""The command line: `python -m store.cli` on its own database, once in a subprocess as a user runs it."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlmodel import Session
+
+import store
+from journeys import exports, images, interchange
+from journeys.graph import journey_equal
+from journeys.templates import broadband_demo, ebike_demo
+from store import cli
+
+ROOT = Path(__file__).parent.parent.parent
+needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
+
+
+def run(*args: str, db: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `python -m store.cli ARGS` against the database ``db``."""
+    return subprocess.run(
+        [sys.executable, "-m", "store.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "JOURNEYS_DB_URL": db, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def call(db, monkeypatch, capsys):
+    """Run the command line in this process (quicker): returns the exit code, stdout and stderr."""
+
+    def call(*args: str, **env: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("JOURNEYS_DB_URL", db)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        try:
+            code = cli.main(list(args))
+        except SystemExit as stop:  # argparse: --help and wrong command lines
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    """URL of an empty SQLite file for the command line."""
+    return f"sqlite:///{tmp_path}/cli.db"
+
+
+@pytest.fixture
+def demo_files(tmp_path) -> list[Path]:
+    """The two demo journeys as JSON files, as the app exports them."""
+    files = []
+    for make in (broadband_demo, ebike_demo):
+        path = tmp_path / f"{make.__name__}.json"
+        path.write_text(interchange.dumps(make()), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def stored(db: str) -> dict[str, object]:
+    """The journeys in the database by name."""
+    engine = store.make_engine(db)
+    with Session(engine) as session:
+        graphs = {
+            j.name: store.load_journey(session=session, journey_id=j.id)[0]
+            for j in store.list_journeys(session=session)
+        }
+    engine.dispose()
+    return graphs
+
+
+def test_help_documents_commands_formats_and_exit_codes(call):
+    """--help lists the commands; `export --help` the formats, figures and exit codes."""
+    code, out, _ = call("--help")
+    assert code == 0 and all(word in out for word in ("export", "import", "list"))
+    code, out, _ = call("export", "--help")
+    assert code == 0
+    for word in ("--all", "--format", "--out", "png", "graphml", "mermaid", "portfolio", "exit codes"):
+        assert word in out
+    assert call("export", "--format", "pdf")[0] == cli.EXIT_USAGE
+
+
+@needs_browser
+def test_import_then_export_all_journeys_in_all_formats(db, demo_files, tmp_path):
+    """JSON files go in; every journey comes out as images and data, and its JSON imports back unchanged."""
+    imported = run("import", *map(str, demo_files), db=db)
+    assert imported.returncode == cli.EXIT_OK, imported.stderr
+    out = tmp_path / "exports"
+    done = run("export", "--all", "--out", str(out), db=db)
+    assert done.returncode == cli.EXIT_OK, done.stderr
+    names = {p.name for p in out.iterdir()}
+    for G in (broadband_demo(), ebike_demo()):
+        stem = exports.file_stem(G)
+        for ending in (
+            ".json",
+            ".csv",
+            ".graphml",
+            ".mmd",
+            *(f"-{k}.{f}" for k in images.FIGURES for f in ("png", "svg")),
+        ):
+            assert f"{stem}{ending}" in names
+    stages = sorted(n for n in names if "-stage-" in n and n.endswith(".png"))
+    assert len(stages) == len(broadband_demo().graph["stages"])  # the long journey gets a slide per stage
+    assert not any(n.startswith("e-bike") and "-stage-" in n for n in names)
+    assert {"portfolio.png", "portfolio.svg"} <= names
+    for png in ("portfolio.png", stages[0], f"{exports.file_stem(broadband_demo())}-map.png"):
+        assert Image.open(io.BytesIO((out / png).read_bytes())).size == (1920, 1080)
+    again = tmp_path / "again.db"
+    back = run("import", *(str(p) for p in sorted(out.glob("*.json"))), db=f"sqlite:///{again}")
+    assert back.returncode == cli.EXIT_OK, back.stderr
+    first, second = stored(db), stored(f"sqlite:///{again}")
+    assert set(first) == set(second) == {broadband_demo().graph["name"], ebike_demo().graph["name"]}
+    assert all(journey_equal(second[name], first[name]) for name in first)
+
+
+def test_export_one_journey_by_name_in_chosen_formats(call, demo_files, tmp_path):
+    """A journey named in part is exported in just the formats asked for."""
+    assert call("import", *map(str, demo_files))[0] == cli.EXIT_OK
+    out = tmp_path / "out"
+    code, _, err = call("export", "e-bike", "--format", "csv", "mermaid", "--out", str(out))
+    assert code == cli.EXIT_OK, err
+    stem = exports.file_stem(ebike_demo())
+    assert sorted(p.name for p in out.iterdir()) == [f"{stem}.csv", f"{stem}.mmd"]
+    assert (out / f"{stem}.mmd").read_text(encoding="utf-8").startswith("journey\n")
+
+
+def test_unknown_journey_fails_with_a_clear_message(call, demo_files, tmp_path):
+    """A name that matches no journey exits with 1 and says which name and how to list them; nothing is written."""
+    assert call("import", *map(str, demo_files))[0] == cli.EXIT_OK
+    code, _, err = call("export", "Trip to the moon", "--out", str(tmp_path / "out"))
+    assert code == cli.EXIT_FAILED
+    assert "'Trip to the moon'" in err and "store.cli list" in err
+    assert not (tmp_path / "out").exists()
+    assert call("export")[0] == cli.EXIT_USAGE
+
+
+def test_without_a_browser_images_are_skipped_and_the_rest_is_written(call, demo_files, tmp_path):
+    """No Chromium: the message says how to install one, the exit code is 3 and the data files are there."""
+    assert call("import", str(demo_files[0]))[0] == cli.EXIT_OK
+    images.stop()  # a browser kept warm by an earlier test would still draw
+    out = tmp_path / "out"
+    code, _, err = call(
+        "export", "--all", "--format", "png", "json", "--out", str(out), BROWSER_PATH=str(tmp_path / "none")
+    )
+    assert code == cli.EXIT_NO_BROWSER
+    assert "apt-get install chromium" in err and "plotly_get_chrome" in err
+    assert [p.name for p in out.iterdir()] == [f"{exports.file_stem(broadband_demo())}.json"]
+
+
+def test_import_reports_broken_files_and_imports_the_rest(call, demo_files, tmp_path):
+    """A file that is no journey and a missing file are named; the good file is imported and listed."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "something else"}', encoding="utf-8")
+    code, _, err = call("import", str(broken), str(tmp_path / "missing.json"), str(demo_files[1]))
+    assert code == cli.EXIT_FAILED
+    assert "broken.json" in err and "journey-workbench" in err and "missing.json" in err
+    code, out, _ = call("list")
+    assert code == cli.EXIT_OK and ebike_demo().graph["name"] in out
+    assert broadband_demo().graph["name"] not in out
