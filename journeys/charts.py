@@ -218,7 +218,7 @@ def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
             "tickvals": [-2, -1, 0, 1, 2],
             "ticktext": [t(f"emotion.{v}", lang) for v in (-2, -1, 0, 1, 2)],
         },
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         height=460,
     )
     return fig

@@ -55,6 +55,17 @@ def app_url(tmp_path_factory):
     stop_app(server)
 
 
+def wait_for_app(page) -> None:
+    """Wait until Streamlit is connected and has finished running the script."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """A laptop-sized window: tables only render the columns that fit on screen."""
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
+
+
 @pytest.fixture
 def page(page, request):
     """Playwright's page, with a screenshot saved to test-results/ when the test fails."""

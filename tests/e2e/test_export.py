@@ -8,21 +8,12 @@ from PIL import Image, ImageStat
 from playwright.sync_api import Page, expect
 
 from journeys import interchange
+from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 BROADBAND = "Broadband: router set-up and the hotline"
 STEM = "broadband-router-set-up-and-the-hotline"
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    """A laptop-sized window that accepts downloads."""
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1100}, "accept_downloads": True}
-
-
-def wait_for_app(page: Page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
 
 
 def open_export(page: Page, app_url: str) -> None:

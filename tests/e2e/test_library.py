@@ -9,22 +9,12 @@ from playwright.sync_api import Page, expect
 
 from journeys import interchange
 from journeys.templates import broadband_demo
+from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 BROADBAND = "Broadband: router set-up and the hotline"
 EBIKE = "E-bike: from the first ad to the first service"
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    """A laptop-sized window: the table only renders the columns that fit on screen."""
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
-
-
-def wait_for_app(page: Page) -> None:
-    """Wait until Streamlit is connected and has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
 
 
 def open_app(page: Page, app_url: str, *, author: str = "Anna Workshop") -> None:

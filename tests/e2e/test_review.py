@@ -5,22 +5,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import start_app, stop_app
+from tests.e2e.conftest import start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
 BROADBAND = "Broadband: router set-up and the hotline"
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    """A laptop-sized window, as a manager would use."""
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 1100}}
-
-
-def wait_for_app(page: Page) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
 
 
 def open_page(page: Page, app_url: str, title: str) -> None:
