@@ -95,46 +95,41 @@ def _depth(value, limit: int) -> int:
     return deepest
 
 
-def _where(doc: dict, path) -> str:
+def _place(doc: dict, path) -> dict:
+    """Return where ``path`` points in ``doc`` as :meth:`Problem.at` takes it: an entry's number and id, the rest."""
     parts = list(path)
     if len(parts) >= 2 and parts[0] in ("nodes", "edges") and isinstance(parts[1], int):
         items = doc.get(parts[0])
         item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
+        place = {"item": parts[1] + 1, "path": ".".join(str(p) for p in parts[2:])}
         if parts[0] == "nodes":
-            label = f"touchpoint #{parts[1] + 1}"
+            place["subject"] = "touchpoint"
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                label += f" '{item['id']}'"
+                place["ref"] = item["id"]
         else:
-            label = f"transition #{parts[1] + 1}"
+            place["subject"] = "transition"
             if isinstance(item, dict):
-                label += f" '{item.get('source')}' → '{item.get('target')}'"
-        rest = ".".join(str(p) for p in parts[2:])
-        return f"{label} {rest}".strip()
-    return ".".join(str(p) for p in parts) or "document"
+                place["ref"] = (str(item.get("source")), str(item.get("target")))
+        return place
+    return {"path": ".".join(str(p) for p in parts)} if parts else {"subject": "document"}
 
 
 def _structure_problems(doc) -> list[Problem]:
     import jsonschema
 
     if not isinstance(doc, dict):
-        return [Problem("not_a_journey", "document", f"expected a JSON object, found {type(doc).__name__}")]
+        return [Problem.at("not_a_journey", "document", type=type(doc).__name__)]
     if doc.get("format") != FORMAT:
-        return [Problem("foreign_format", "format", f"expected {FORMAT!r}, found {doc.get('format')!r}")]
+        return [Problem.at("foreign_format", "format", expected=FORMAT, found=doc.get("format"))]
     if doc.get("version") != VERSION:
-        return [
-            Problem(
-                "unknown_version",
-                "version",
-                f"this workbench reads version {VERSION}, the file has {doc.get('version')!r}",
-            )
-        ]
+        return [Problem.at("unknown_version", "version", expected=VERSION, found=doc.get("version"))]
     if _depth(doc, MAX_DEPTH) > MAX_DEPTH:
-        return [Problem("too_deep", "document", f"nested deeper than {MAX_DEPTH} levels")]
+        return [Problem.at("too_deep", "document", max=MAX_DEPTH)]
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
     for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         message = error.message if len(error.message) < 200 else error.message[:197] + "..."
-        problems.append(Problem("schema", _where(doc, error.absolute_path), message))
+        problems.append(Problem.at("schema", **_place(doc, error.absolute_path), detail=message))
     return problems
 
 
@@ -142,16 +137,16 @@ def _reference_problems(doc: dict) -> list[Problem]:
     problems, seen = [], set()
     for node in doc["nodes"]:
         if node["id"] in seen:
-            problems.append(Problem("duplicate_id", f"touchpoint '{node['id']}'", "id is used more than once"))
+            problems.append(Problem.at("duplicate_id", "touchpoint", ref=node["id"], message="repeated"))
         seen.add(node["id"])
     pairs = set()
     for i, edge in enumerate(doc["edges"], start=1):
-        where = f"transition #{i} '{edge['source']}' → '{edge['target']}'"
+        at = {"subject": "transition", "item": i, "ref": (edge["source"], edge["target"])}
         for end in ("source", "target"):
             if edge[end] not in seen:
-                problems.append(Problem("dangling", where, f"{end} {edge[end]!r} is not a touchpoint of this journey"))
+                problems.append(Problem.at("dangling", **at, field=end, message="end", value=edge[end]))
         if (edge["source"], edge["target"]) in pairs:
-            problems.append(Problem("duplicate_transition", where, "this transition is listed twice"))
+            problems.append(Problem.at("duplicate_transition", **at))
         pairs.add((edge["source"], edge["target"]))
     return problems
 
@@ -185,22 +180,18 @@ def loads(text: str | bytes) -> nx.DiGraph:
     # a character takes up to 4 bytes in UTF-8, so count bytes only when the characters alone do not decide
     size = len(text) if isinstance(text, bytes) or len(text) > MAX_BYTES else len(text.encode("utf-8", "replace"))
     if size > MAX_BYTES:
-        raise JourneyFormatError(
-            [Problem("too_large", "file", f"{size / 1e6:.1f} MB is more than the {MAX_BYTES / 1e6:.0f} MB limit")]
-        )
+        raise JourneyFormatError([Problem.at("too_large", "file", size=size / 1e6, limit=MAX_BYTES / 1e6)])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise JourneyFormatError(
-                [Problem("not_utf8", "file", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 JSON")]
-            ) from None
+            raise JourneyFormatError([Problem.at("not_utf8", "file", byte=exc.start)]) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise JourneyFormatError(
-            [Problem("not_json", f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")]
+            [Problem.at("not_json", "line", line=exc.lineno, column=exc.colno, detail=exc.msg)]
         ) from None
     except RecursionError:
-        raise JourneyFormatError([Problem("too_deep", "document", f"nested deeper than {MAX_DEPTH} levels")]) from None
+        raise JourneyFormatError([Problem.at("too_deep", "document", max=MAX_DEPTH)]) from None
     return from_document(doc)

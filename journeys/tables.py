@@ -274,14 +274,15 @@ def incomplete_problems(G: nx.DiGraph, pending: list[dict]) -> list[Problem]:
     """
     problems = []
     for i, row in enumerate(pending, start=G.number_of_edges() + 1):
-        where = f"transition row {i}"
         ends = [row.get("from"), row.get("to")]
         if not all(ends):
-            problems.append(Problem("incomplete", where, "choose where the transition starts and where it leads"))
+            problems.append(Problem.at("incomplete", "row", item=i))
         elif unknown := [e for e in ends if e not in G]:
-            problems.extend(Problem("dangling", where, f"{e!r} is not a touchpoint of this journey") for e in unknown)
+            problems.extend(Problem.at("dangling", "row", item=i, message="row", value=e) for e in unknown)
         else:
-            problems.append(Problem("duplicate_transition", where, f"{ends[0]} → {ends[1]} is already a transition"))
+            problems.append(
+                Problem.at("duplicate_transition", "row", item=i, message="exists", source=ends[0], target=ends[1])
+            )
     return problems
 
 

@@ -15,7 +15,16 @@ import networkx as nx
 from journeys.graph import add_touchpoint, add_transition, new_journey
 from journeys.i18n import t
 
-__all__ = ["STAGE_SETS", "TEMPLATES", "stages_for", "blank_journey", "broadband_demo", "ebike_demo", "from_template"]
+__all__ = [
+    "STAGE_SETS",
+    "TEMPLATES",
+    "DEMO_RATINGS",
+    "stages_for",
+    "blank_journey",
+    "broadband_demo",
+    "ebike_demo",
+    "from_template",
+]
 
 STAGE_SETS: dict[str, tuple[str, ...]] = {
     "lifecycle": ("awareness", "consideration", "purchase", "onboarding", "use", "support", "loyalty"),
@@ -68,52 +77,205 @@ def broadband_demo(lang: str = "en") -> nx.DiGraph:
         ),
         stages=stages_for("lifecycle", lang),
         personas=[
-            _persona("petra", "Petra, busy parent", "Private, non-technical", "Internet that just works for the family",
-                     "I don't want to understand routers, I want Wi-Fi.", 1800.0),
-            _persona("jonas", "Jonas, home-office worker", "Private, tech-savvy", "Stable line for video calls",
-                     "Tell me what is wrong, not to restart the router.", 2400.0),
+            _persona(
+                "petra",
+                "Petra, busy parent",
+                "Private, non-technical",
+                "Internet that just works for the family",
+                "I don't want to understand routers, I want Wi-Fi.",
+                1800.0,
+            ),
+            _persona(
+                "jonas",
+                "Jonas, home-office worker",
+                "Private, tech-savvy",
+                "Stable line for video calls",
+                "Tell me what is wrong, not to restart the router.",
+                2400.0,
+            ),
         ],
     )
     both = ["petra", "jonas"]
     tp = add_touchpoint
-    tp(G, "comparison-portal", name="Tariff comparison portal", stage="awareness", channel="web", owner="Marketing",
-       personas=both, entry=True, emotions={"petra": 0, "jonas": 1}, expectation=3, experience=3,
-       needs=[_need("Find a fast, affordable tariff", "Save money without losing speed", "economic")])
-    tp(G, "tariff-page", name="Tariff page on website", stage="consideration", channel="web", owner="Marketing",
-       personas=both, emotions={"petra": 0, "jonas": 1}, expectation=4, experience=3,
-       pains=[_pain("Upload speed hidden in the footnotes", 2, "observation", "jonas")])
-    tp(G, "shop-advice", name="Advice in the shop", stage="consideration", channel="shop", owner="Sales",
-       personas=["petra"], emotions={"petra": 1}, expectation=4, experience=4,
-       needs=[_need("Someone explains the options", "Fear of choosing the wrong thing", "emotional", "petra")])
-    tp(G, "online-order", name="Order online", stage="purchase", channel="web", owner="Sales", personas=both,
-       moment_of_truth=True, emotions={"petra": 1, "jonas": 1}, expectation=4, experience=4)
-    tp(G, "router-delivery", name="Router delivered", stage="onboarding", channel="letter", owner="Logistics",
-       personas=both, emotions={"petra": 1, "jonas": 1}, expectation=4, experience=4)
-    tp(G, "line-activation", name="Line switched on", stage="onboarding", channel="product", owner="Network operations",
-       backstage=True, personas=both, expectation=4, experience=5)
-    tp(G, "install-router", name="Set up the router", stage="onboarding", channel="product", owner="Product",
-       personas=both, moment_of_truth=True, emotions={"petra": -2, "jonas": -1}, expectation=4, experience=2,
-       needs=[_need("Plug in and be online", "Family needs the internet tonight", "functional", "petra")],
-       pains=[_pain("Quick-start guide skips the Wi-Fi band setting", 4, "observation"),
-              _pain("Default setting makes the Wi-Fi drop every few minutes", 5, "survey")])
-    tp(G, "daily-use", name="Daily use at home", stage="use", channel="product", owner="Product", personas=both,
-       emotions={"petra": 1, "jonas": 1}, expectation=4, experience=4)
-    tp(G, "hotline", name="Call the hotline", stage="support", channel="phone", owner="Customer service",
-       personas=both, moment_of_truth=True, emotions={"petra": -2, "jonas": -2}, expectation=4, experience=1,
-       needs=[_need("Get it working today", "Working from home tomorrow", "economic", "jonas")],
-       pains=[_pain("25 minutes in the queue", 4, "survey"),
-              _pain("Agent says the line is fine and ends the call", 5, "interview")])
-    tp(G, "line-check", name="Remote line measurement", stage="support", channel="product",
-       owner="Network operations", backstage=True, personas=both, expectation=3, experience=3,
-       pains=[_pain("Checks the line only, not the router settings", 4, "observation")])
-    tp(G, "remote-fix", name="Router fixed remotely", stage="support", channel="phone", owner="IT",
-       personas=both, emotions={"petra": 1, "jonas": 0}, expectation=3, experience=4,
-       needs=[_need("Understand what was wrong", "Avoid the next outage", "functional", "jonas")])
-    tp(G, "cancel", name="Cancels the contract", stage="loyalty", channel="letter", owner="Customer service",
-       personas=both, exit=True, moment_of_truth=True, emotions={"petra": -2, "jonas": -2},
-       expectation=2, experience=1, pains=[_pain("Has to send a letter to cancel", 3, "interview")])
-    tp(G, "recommend", name="Recommends to neighbours", stage="loyalty", channel="social", owner="Marketing",
-       personas=both, exit=True, emotions={"petra": 2, "jonas": 1}, expectation=3, experience=4)
+    tp(
+        G,
+        "comparison-portal",
+        name="Tariff comparison portal",
+        stage="awareness",
+        channel="web",
+        owner="Marketing",
+        personas=both,
+        entry=True,
+        emotions={"petra": 0, "jonas": 1},
+        expectation=3,
+        experience=3,
+        needs=[_need("Find a fast, affordable tariff", "Save money without losing speed", "economic")],
+    )
+    tp(
+        G,
+        "tariff-page",
+        name="Tariff page on website",
+        stage="consideration",
+        channel="web",
+        owner="Marketing",
+        personas=both,
+        emotions={"petra": 0, "jonas": 1},
+        expectation=4,
+        experience=3,
+        pains=[_pain("Upload speed hidden in the footnotes", 2, "observation", "jonas")],
+    )
+    tp(
+        G,
+        "shop-advice",
+        name="Advice in the shop",
+        stage="consideration",
+        channel="shop",
+        owner="Sales",
+        personas=["petra"],
+        emotions={"petra": 1},
+        expectation=4,
+        experience=4,
+        needs=[_need("Someone explains the options", "Fear of choosing the wrong thing", "emotional", "petra")],
+    )
+    tp(
+        G,
+        "online-order",
+        name="Order online",
+        stage="purchase",
+        channel="web",
+        owner="Sales",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"petra": 1, "jonas": 1},
+        expectation=4,
+        experience=4,
+    )
+    tp(
+        G,
+        "router-delivery",
+        name="Router delivered",
+        stage="onboarding",
+        channel="letter",
+        owner="Logistics",
+        personas=both,
+        emotions={"petra": 1, "jonas": 1},
+        expectation=4,
+        experience=4,
+    )
+    tp(
+        G,
+        "line-activation",
+        name="Line switched on",
+        stage="onboarding",
+        channel="product",
+        owner="Network operations",
+        backstage=True,
+        personas=both,
+        expectation=4,
+        experience=5,
+    )
+    tp(
+        G,
+        "install-router",
+        name="Set up the router",
+        stage="onboarding",
+        channel="product",
+        owner="Product",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"petra": -2, "jonas": -1},
+        expectation=4,
+        experience=2,
+        needs=[_need("Plug in and be online", "Family needs the internet tonight", "functional", "petra")],
+        pains=[
+            _pain("Quick-start guide skips the Wi-Fi band setting", 4, "observation"),
+            _pain("Default setting makes the Wi-Fi drop every few minutes", 5, "survey"),
+        ],
+    )
+    tp(
+        G,
+        "daily-use",
+        name="Daily use at home",
+        stage="use",
+        channel="product",
+        owner="Product",
+        personas=both,
+        emotions={"petra": 1, "jonas": 1},
+        expectation=4,
+        experience=4,
+    )
+    tp(
+        G,
+        "hotline",
+        name="Call the hotline",
+        stage="support",
+        channel="phone",
+        owner="Customer service",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"petra": -2, "jonas": -2},
+        expectation=4,
+        experience=1,
+        needs=[_need("Get it working today", "Working from home tomorrow", "economic", "jonas")],
+        pains=[
+            _pain("25 minutes in the queue", 4, "survey"),
+            _pain("Agent says the line is fine and ends the call", 5, "interview"),
+        ],
+    )
+    tp(
+        G,
+        "line-check",
+        name="Remote line measurement",
+        stage="support",
+        channel="product",
+        owner="Network operations",
+        backstage=True,
+        personas=both,
+        expectation=3,
+        experience=3,
+        pains=[_pain("Checks the line only, not the router settings", 4, "observation")],
+    )
+    tp(
+        G,
+        "remote-fix",
+        name="Router fixed remotely",
+        stage="support",
+        channel="phone",
+        owner="IT",
+        personas=both,
+        emotions={"petra": 1, "jonas": 0},
+        expectation=3,
+        experience=4,
+        needs=[_need("Understand what was wrong", "Avoid the next outage", "functional", "jonas")],
+    )
+    tp(
+        G,
+        "cancel",
+        name="Cancels the contract",
+        stage="loyalty",
+        channel="letter",
+        owner="Customer service",
+        personas=both,
+        exit=True,
+        moment_of_truth=True,
+        emotions={"petra": -2, "jonas": -2},
+        expectation=2,
+        experience=1,
+        pains=[_pain("Has to send a letter to cancel", 3, "interview")],
+    )
+    tp(
+        G,
+        "recommend",
+        name="Recommends to neighbours",
+        stage="loyalty",
+        channel="social",
+        owner="Marketing",
+        personas=both,
+        exit=True,
+        emotions={"petra": 2, "jonas": 1},
+        expectation=3,
+        experience=4,
+    )
     for u, v, share, label in [
         ("comparison-portal", "tariff-page", 0.7, "clicks through"),
         ("comparison-portal", "shop-advice", 0.3, "prefers advice"),
@@ -143,42 +305,171 @@ def ebike_demo(lang: str = "en") -> nx.DiGraph:
         description="Commuters buy an e-bike from a regional specialist chain; some are lost at financing.",
         stages=stages_for("experiences", lang),
         personas=[
-            _persona("claudia", "Claudia, commuter", "Urban professional", "Get to work without the car",
-                     "It has to be ready on Monday morning.", 3200.0),
-            _persona("rolf", "Rolf, active retiree", "Silver agers", "Longer tours with his wife",
-                     "I want to try it before I pay that much.", 2600.0),
+            _persona(
+                "claudia",
+                "Claudia, commuter",
+                "Urban professional",
+                "Get to work without the car",
+                "It has to be ready on Monday morning.",
+                3200.0,
+            ),
+            _persona(
+                "rolf",
+                "Rolf, active retiree",
+                "Silver agers",
+                "Longer tours with his wife",
+                "I want to try it before I pay that much.",
+                2600.0,
+            ),
         ],
     )
     both = ["claudia", "rolf"]
     tp = add_touchpoint
-    tp(G, "social-ad", name="Social media ad", stage="communication", channel="social", owner="Marketing",
-       personas=["claudia"], entry=True, emotions={"claudia": 1}, expectation=3, experience=3)
-    tp(G, "newspaper", name="Regional newspaper feature", stage="communication", channel="letter",
-       owner="Marketing", personas=["rolf"], entry=True, emotions={"rolf": 1}, expectation=3, experience=4)
-    tp(G, "configurator", name="Online bike configurator", stage="communication", channel="web", owner="E-commerce",
-       personas=both, emotions={"claudia": 1, "rolf": -1}, expectation=4, experience=3,
-       pains=[_pain("Frame sizes unclear", 3, "survey", "rolf")])
-    tp(G, "test-ride", name="Test ride in the shop", stage="purchase-experience", channel="shop", owner="Sales",
-       personas=both, moment_of_truth=True, emotions={"claudia": 2, "rolf": 2}, expectation=4, experience=5,
-       needs=[_need("Feel the motor support", "Trust before a big purchase", "emotional")])
-    tp(G, "financing", name="Apply for financing", stage="purchase-experience", channel="shop", owner="Finance",
-       personas=both, moment_of_truth=True, emotions={"claudia": -1, "rolf": -1}, expectation=4, experience=2,
-       needs=[_need("Pay in instalments", "Spread the cost", "economic")],
-       pains=[_pain("Credit check takes three days", 4, "interview"),
-              _pain("Paper forms in the shop", 2, "observation", "claudia")])
-    tp(G, "credit-check", name="Credit check by the bank", stage="purchase-experience", channel="partner",
-       owner="Finance", backstage=True, personas=both, expectation=3, experience=2)
-    tp(G, "handover", name="Bike handover", stage="purchase-experience", channel="shop", owner="Workshop",
-       personas=both, emotions={"claudia": 2, "rolf": 1}, expectation=4, experience=4)
-    tp(G, "lost-sale", name="Buys elsewhere", stage="purchase-experience", channel="shop", owner="Sales",
-       personas=both, exit=True, emotions={"claudia": -1, "rolf": -1})
-    tp(G, "commuting", name="Daily rides", stage="use-experience", channel="product", owner="Product",
-       personas=both, emotions={"claudia": 2, "rolf": 2}, expectation=4, experience=5)
-    tp(G, "service", name="Service appointment", stage="use-experience", channel="shop", owner="Workshop",
-       personas=both, moment_of_truth=True, emotions={"claudia": -1, "rolf": 0}, expectation=4, experience=3,
-       pains=[_pain("Two weeks without the bike", 4, "survey", "claudia")])
-    tp(G, "review", name="Writes a review", stage="use-experience", channel="web", owner="Marketing",
-       personas=both, exit=True, emotions={"claudia": 1, "rolf": 2}, expectation=3, experience=4)
+    tp(
+        G,
+        "social-ad",
+        name="Social media ad",
+        stage="communication",
+        channel="social",
+        owner="Marketing",
+        personas=["claudia"],
+        entry=True,
+        emotions={"claudia": 1},
+        expectation=3,
+        experience=3,
+    )
+    tp(
+        G,
+        "newspaper",
+        name="Regional newspaper feature",
+        stage="communication",
+        channel="letter",
+        owner="Marketing",
+        personas=["rolf"],
+        entry=True,
+        emotions={"rolf": 1},
+        expectation=3,
+        experience=4,
+    )
+    tp(
+        G,
+        "configurator",
+        name="Online bike configurator",
+        stage="communication",
+        channel="web",
+        owner="E-commerce",
+        personas=both,
+        emotions={"claudia": 1, "rolf": -1},
+        expectation=4,
+        experience=3,
+        pains=[_pain("Frame sizes unclear", 3, "survey", "rolf")],
+    )
+    tp(
+        G,
+        "test-ride",
+        name="Test ride in the shop",
+        stage="purchase-experience",
+        channel="shop",
+        owner="Sales",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"claudia": 2, "rolf": 2},
+        expectation=4,
+        experience=5,
+        needs=[_need("Feel the motor support", "Trust before a big purchase", "emotional")],
+    )
+    tp(
+        G,
+        "financing",
+        name="Apply for financing",
+        stage="purchase-experience",
+        channel="shop",
+        owner="Finance",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"claudia": -1, "rolf": -1},
+        expectation=4,
+        experience=2,
+        needs=[_need("Pay in instalments", "Spread the cost", "economic")],
+        pains=[
+            _pain("Credit check takes three days", 4, "interview"),
+            _pain("Paper forms in the shop", 2, "observation", "claudia"),
+        ],
+    )
+    tp(
+        G,
+        "credit-check",
+        name="Credit check by the bank",
+        stage="purchase-experience",
+        channel="partner",
+        owner="Finance",
+        backstage=True,
+        personas=both,
+        expectation=3,
+        experience=2,
+    )
+    tp(
+        G,
+        "handover",
+        name="Bike handover",
+        stage="purchase-experience",
+        channel="shop",
+        owner="Workshop",
+        personas=both,
+        emotions={"claudia": 2, "rolf": 1},
+        expectation=4,
+        experience=4,
+    )
+    tp(
+        G,
+        "lost-sale",
+        name="Buys elsewhere",
+        stage="purchase-experience",
+        channel="shop",
+        owner="Sales",
+        personas=both,
+        exit=True,
+        emotions={"claudia": -1, "rolf": -1},
+    )
+    tp(
+        G,
+        "commuting",
+        name="Daily rides",
+        stage="use-experience",
+        channel="product",
+        owner="Product",
+        personas=both,
+        emotions={"claudia": 2, "rolf": 2},
+        expectation=4,
+        experience=5,
+    )
+    tp(
+        G,
+        "service",
+        name="Service appointment",
+        stage="use-experience",
+        channel="shop",
+        owner="Workshop",
+        personas=both,
+        moment_of_truth=True,
+        emotions={"claudia": -1, "rolf": 0},
+        expectation=4,
+        experience=3,
+        pains=[_pain("Two weeks without the bike", 4, "survey", "claudia")],
+    )
+    tp(
+        G,
+        "review",
+        name="Writes a review",
+        stage="use-experience",
+        channel="web",
+        owner="Marketing",
+        personas=both,
+        exit=True,
+        emotions={"claudia": 1, "rolf": 2},
+        expectation=3,
+        experience=4,
+    )
     for u, v, share, label in [
         ("social-ad", "configurator", 0.8, ""),
         ("newspaper", "configurator", 0.5, ""),
@@ -201,6 +492,107 @@ def ebike_demo(lang: str = "en") -> nx.DiGraph:
 TEMPLATES = {
     "broadband": broadband_demo,
     "ebike": ebike_demo,
+}
+
+# Workshop scores that come with the demo journeys: per template, raters with their
+# discipline and (desirable, viable, feasible) per touchpoint. The hotline's scores are
+# the worked example of docs/scoring.md.
+DEMO_RATINGS: dict[str, list[tuple[str, str, dict[str, tuple[int, int, int]]]]] = {
+    "broadband": [
+        (
+            "Ana",
+            "customer-service",
+            {
+                "comparison-portal": (3, 4, 4),
+                "tariff-page": (3, 4, 4),
+                "shop-advice": (4, 2, 4),
+                "online-order": (4, 4, 4),
+                "router-delivery": (4, 4, 4),
+                "line-activation": (3, 4, 4),
+                "install-router": (1, 3, 3),
+                "daily-use": (4, 4, 4),
+                "hotline": (1, 3, 4),
+                "line-check": (2, 3, 4),
+                "remote-fix": (4, 3, 3),
+                "cancel": (1, 1, 4),
+                "recommend": (5, 5, 3),
+            },
+        ),
+        (
+            "Ben",
+            "it",
+            {
+                "comparison-portal": (3, 4, 5),
+                "tariff-page": (3, 3, 4),
+                "shop-advice": (4, 2, 4),
+                "online-order": (4, 5, 4),
+                "router-delivery": (4, 4, 5),
+                "line-activation": (3, 4, 5),
+                "install-router": (2, 3, 4),
+                "daily-use": (4, 4, 4),
+                "hotline": (2, 3, 4),
+                "line-check": (2, 3, 5),
+                "remote-fix": (4, 3, 4),
+                "cancel": (1, 2, 4),
+                "recommend": (5, 5, 3),
+            },
+        ),
+        (
+            "Cem",
+            "finance",
+            {
+                "comparison-portal": (3, 4, 4),
+                "tariff-page": (2, 4, 4),
+                "shop-advice": (4, 2, 3),
+                "online-order": (4, 4, 4),
+                "router-delivery": (4, 3, 4),
+                "line-activation": (3, 4, 4),
+                "install-router": (2, 4, 4),
+                "daily-use": (4, 5, 4),
+                "hotline": (2, 4, 5),
+                "line-check": (2, 4, 4),
+                "remote-fix": (4, 2, 3),
+                "cancel": (1, 1, 4),
+                "recommend": (5, 5, 4),
+            },
+        ),
+    ],
+    "ebike": [
+        (
+            "Dora",
+            "sales",
+            {
+                "social-ad": (3, 3, 4),
+                "newspaper": (3, 2, 4),
+                "configurator": (2, 3, 3),
+                "test-ride": (5, 4, 3),
+                "financing": (2, 3, 3),
+                "credit-check": (1, 3, 2),
+                "handover": (4, 4, 4),
+                "lost-sale": (1, 1, 3),
+                "commuting": (5, 4, 4),
+                "service": (2, 3, 2),
+                "review": (4, 4, 4),
+            },
+        ),
+        (
+            "Emil",
+            "operations",
+            {
+                "social-ad": (3, 3, 5),
+                "newspaper": (3, 3, 4),
+                "configurator": (3, 3, 2),
+                "test-ride": (5, 3, 2),
+                "financing": (2, 3, 4),
+                "credit-check": (2, 3, 2),
+                "handover": (4, 4, 3),
+                "lost-sale": (1, 1, 3),
+                "commuting": (5, 4, 4),
+                "service": (2, 2, 2),
+                "review": (4, 4, 5),
+            },
+        ),
+    ],
 }
 
 

@@ -5,9 +5,9 @@ Cycles are allowed: real journeys loop (use → support → use).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-from dataclasses import dataclass
 from numbers import Real
 
 import networkx as nx
@@ -20,6 +20,7 @@ from journeys.graph import (
     SEVERITY_RANGE,
     STATES,
 )
+from journeys.i18n import t
 
 __all__ = ["Problem", "JourneyInvalid", "validate", "check"]
 
@@ -28,17 +29,81 @@ MAX_TEXT = 10_000
 MAX_KEY = 200  # ids of stages, personas and touchpoints; the JSON schema allows no longer
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a journey: ``where`` it is and ``what`` is wrong.
+    """One thing wrong with a journey: ``where`` it is and ``what`` is wrong, in English.
 
     ``code`` is a stable identifier (for translations and tests), ``where`` a path
     such as ``touchpoint 'hotline'`` or ``transition 'a' → 'b'``.
+
+    A problem made with :meth:`at` keeps its parts too, so that :meth:`text` can
+    tell it in any language of :mod:`journeys.i18n`. The place is ``subject``
+    (``journey``, ``stage``, ``persona``, ``touchpoint``, ``need``, ``pain``,
+    ``transition``, ``row``, ``file``, ``document``, ``format``, ``version`` or
+    ``line``), ``ref`` (the id of the stage, persona or touchpoint; of its
+    touchpoint for a need or pain; source and target of a transition), ``item``
+    (a 1-based number: of the need or pain, of the entry in a file, of the table
+    row) and ``path`` (inside a file's entry, as in ``pains.0.severity``; never
+    translated); its text is ``where.<subject>[.number][.id]``. What is wrong is
+    ``problem.<code>``, or ``problem.<code>.<message>`` where a code has several
+    sentences, filled in with ``params`` and ``field`` (the attribute at fault,
+    named by ``where.field.<field>``).
+
+    Examples
+    --------
+    >>> p = Problem.at("out_of_range", "touchpoint", ref="hotline", field="experience", value=9, lo=1, hi=5)
+    >>> str(p)
+    "touchpoint 'hotline': experience 9 is outside 1..5"
+    >>> p.text("de")
+    "Touchpoint 'hotline': Erlebnis 9 liegt außerhalb von 1..5"
     """
 
     code: str
     where: str
     what: str
+    subject: str | None = None
+    ref: str | tuple[str, str] | None = None
+    item: int | None = None
+    path: str | None = None
+    field: str | None = None
+    message: str = ""
+    params: dict = dataclasses.field(default_factory=dict, compare=False)
+
+    @classmethod
+    def at(cls, code, subject=None, *, ref=None, item=None, path=None, field=None, message="", **params) -> Problem:
+        """Return the problem ``code`` at a place, its English ``where`` and ``what`` taken from the translations."""
+        parts = cls(code, "", "", subject, ref, item, path or None, field, message, params)
+        return dataclasses.replace(parts, where=parts.where_in("en"), what=parts.what_in("en"))
+
+    def where_in(self, lang: str) -> str:
+        """Where the problem is, in language ``lang`` (``where`` for a problem made without its parts)."""
+        if self.subject is None and self.path is None:
+            return self.where
+        place = ""
+        if self.subject is not None:
+            # the place's key says which parts it shows: where.touchpoint.number.id is "touchpoint #2 'hotline'"
+            key = f"where.{self.subject}"
+            key += ".number" if self.item is not None else ""
+            key += ".id" if self.ref is not None else ""
+            place = t(key, lang, **self._values(lang))
+        return f"{place} {self.path or ''}".strip()
+
+    def what_in(self, lang: str) -> str:
+        """What is wrong, in language ``lang`` (``what`` for a problem made without its parts)."""
+        if self.subject is None and self.path is None:
+            return self.what
+        return t(f"problem.{self.code}" + (f".{self.message}" if self.message else ""), lang, **self._values(lang))
+
+    def text(self, lang: str = "en") -> str:
+        """The whole problem, where and what, in language ``lang``."""
+        return f"{self.where_in(lang)}: {self.what_in(lang)}"
+
+    def _values(self, lang: str) -> dict:
+        source, target = self.ref if isinstance(self.ref, tuple) else (None, None)
+        values = {"ref": self.ref, "item": self.item, "source": source, "target": target, **self.params}
+        if self.field is not None:
+            values["field"] = t(f"where.field.{self.field}", lang, **self.params)
+        return values
 
     def __str__(self) -> str:
         return f"{self.where}: {self.what}"
@@ -61,83 +126,85 @@ def _is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_range(problems, where, field, value, bounds, *, optional=True, integer=True):
+def _check_range(problems, at, field, value, bounds, *, optional=True, integer=True, **params):
     if value is None and optional:
         return
     ok_type = _is_int(value) if integer else _is_number(value)
     lo, hi = bounds
     if not ok_type:
-        kind = "a whole number" if integer else "a number"
-        problems.append(Problem("not_a_number", where, f"{field} must be {kind} from {lo} to {hi}, not {value!r}"))
+        message = "" if integer else "real"
+        problems.append(
+            Problem.at("not_a_number", **at, field=field, message=message, value=value, lo=lo, hi=hi, **params)
+        )
     elif not lo <= value <= hi:
-        problems.append(Problem("out_of_range", where, f"{field} {value} is outside {lo}..{hi}"))
+        problems.append(Problem.at("out_of_range", **at, field=field, value=value, lo=lo, hi=hi, **params))
 
 
-def _check_text(problems, where, field, value, *, required=False):
+def _check_text(problems, at, field, value, *, required=False):
     if not isinstance(value, str):
-        problems.append(Problem("not_text", where, f"{field} must be text, not {type(value).__name__}"))
+        problems.append(Problem.at("not_text", **at, field=field, type=type(value).__name__))
     elif required and not value.strip():
-        problems.append(Problem("missing", where, f"{field} is empty"))
+        problems.append(Problem.at("missing", **at, field=field))
     elif "\x00" in value:
-        problems.append(Problem("bad_text", where, f"{field} contains a NUL character"))
+        problems.append(Problem.at("bad_text", **at, field=field))
     elif len(value) > MAX_TEXT:
-        problems.append(Problem("too_long", where, f"{field} is longer than {MAX_TEXT} characters"))
+        problems.append(Problem.at("too_long", **at, field=field, max=MAX_TEXT))
 
 
-def _check_key_length(problems, where, key):
+def _check_key_length(problems, at, key):
     if isinstance(key, str) and len(key) > MAX_KEY:
-        problems.append(Problem("too_long", where, f"id is longer than {MAX_KEY} characters"))
+        problems.append(Problem.at("too_long", **at, field="id", max=MAX_KEY))
 
 
-def _check_ids(problems, where, kind, items) -> list[str]:
+def _check_ids(problems, kind, items) -> list[str]:
     ids = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(Problem("malformed", f"{where} {kind} #{i + 1}", "must be an object"))
+            problems.append(Problem.at("malformed", kind, item=i))
             continue
         ident = item.get("id")
         if not isinstance(ident, str) or not ident.strip():
-            problems.append(Problem("missing", f"{kind} #{i + 1}", "id is empty"))
+            problems.append(Problem.at("missing", kind, item=i, field="id"))
             continue
         ids.append(ident)
-        _check_key_length(problems, f"{kind} '{ident}'", ident)
-        _check_text(problems, f"{kind} '{ident}'", "name", item.get("name", ""), required=True)
+        at = {"subject": kind, "ref": ident}
+        _check_key_length(problems, at, ident)
+        _check_text(problems, at, "name", item.get("name", ""), required=True)
         for field in ("segment", "goals", "quote") if kind == "persona" else ():
-            _check_text(problems, f"{kind} '{ident}'", field, item.get(field, ""))
+            _check_text(problems, at, field, item.get(field, ""))
     for ident, n in Counter(ids).items():
         if n > 1:
-            problems.append(Problem("duplicate_id", f"{kind} '{ident}'", f"id is used {n} times"))
+            problems.append(Problem.at("duplicate_id", kind, ref=ident, n=n))
     return ids
 
 
 def _check_graph(G, problems) -> tuple[set[str], set[str]]:
-    _check_text(problems, "journey", "name", G.graph.get("name", ""), required=True)
-    _check_text(problems, "journey", "description", G.graph.get("description", ""))
+    journey = {"subject": "journey"}
+    _check_text(problems, journey, "name", G.graph.get("name", ""), required=True)
+    _check_text(problems, journey, "description", G.graph.get("description", ""))
     if G.graph.get("state") not in STATES:
-        problems.append(
-            Problem("unknown_state", "journey", f"state {G.graph.get('state')!r} is not one of {', '.join(STATES)}")
-        )
+        problems.append(Problem.at("unknown_state", "journey", value=G.graph.get("state"), allowed=", ".join(STATES)))
     stages = G.graph.get("stages", [])
     personas = G.graph.get("personas", [])
     if not isinstance(stages, list) or not isinstance(personas, list):
-        problems.append(Problem("malformed", "journey", "stages and personas must be lists"))
+        problems.append(Problem.at("malformed", "journey", message="lists"))
         return set(), set()
-    stage_keys = _check_ids(problems, "journey", "stage", stages)
-    persona_keys = _check_ids(problems, "journey", "persona", personas)
+    stage_keys = _check_ids(problems, "stage", stages)
+    persona_keys = _check_ids(problems, "persona", personas)
     for p in personas:
         if isinstance(p, dict) and p.get("value") is not None and not _is_number(p.get("value")):
-            problems.append(Problem("not_a_number", f"persona '{p.get('id')}'", "value must be a number or empty"))
+            problems.append(Problem.at("not_a_number", "persona", ref=str(p.get("id")), field="value", message="empty"))
     return set(stage_keys), set(persona_keys)
 
 
-def _check_items(problems, where, field, items, personas, *, score_field, score_range, vocab_field, vocab):
+def _check_items(problems, key, field, items, personas, *, score_field, score_range, vocab_field, vocab):
     if not isinstance(items, list):
-        problems.append(Problem("malformed", where, f"{field} must be a list"))
+        problems.append(Problem.at("malformed", "touchpoint", ref=str(key), field=field, message="list"))
         return
     for i, item in enumerate(items, start=1):
-        at = f"{where} {field[:-1]} #{i}"
+        at = {"subject": field[:-1], "ref": str(key), "item": i}
         if not isinstance(item, dict):
-            problems.append(Problem("malformed", at, "must be an object"))
+            problems.append(Problem.at("malformed", **at))
             continue
         _check_text(problems, at, "text", item.get("text", ""), required=True)
         if field == "needs":
@@ -146,47 +213,49 @@ def _check_items(problems, where, field, items, personas, *, score_field, score_
             _check_range(problems, at, score_field, item.get(score_field), score_range, optional=False)
         if item.get(vocab_field) not in vocab:
             problems.append(
-                Problem("unknown_value", at, f"{vocab_field} {item.get(vocab_field)!r} is not one of {', '.join(vocab)}")
+                Problem.at(
+                    "unknown_value", **at, field=vocab_field, value=item.get(vocab_field), allowed=", ".join(vocab)
+                )
             )
         persona = item.get("persona")
         if persona is not None and persona not in personas:
-            problems.append(Problem("unknown_persona", at, f"persona {persona!r} is not defined in this journey"))
+            problems.append(Problem.at("unknown_persona", **at, value=persona))
 
 
 def _check_touchpoint(key, data, stages, personas, problems):
-    where = f"touchpoint '{key}'"
+    at = {"subject": "touchpoint", "ref": str(key)}
     if not isinstance(key, str) or not key.strip():
-        problems.append(Problem("missing", where, "id is empty"))
-    _check_key_length(problems, where, key)
-    _check_text(problems, where, "name", data.get("name", ""), required=True)
+        problems.append(Problem.at("missing", **at, field="id"))
+    _check_key_length(problems, at, key)
+    _check_text(problems, at, "name", data.get("name", ""), required=True)
     for field in ("channel", "owner", "description"):
-        _check_text(problems, where, field, data.get(field, ""))
+        _check_text(problems, at, field, data.get(field, ""))
     if data.get("stage") not in stages:
-        problems.append(Problem("unknown_stage", where, f"stage {data.get('stage')!r} is not a stage of this journey"))
+        problems.append(Problem.at("unknown_stage", **at, value=data.get("stage")))
     for flag in ("backstage", "moment_of_truth", "entry", "exit"):
         if not isinstance(data.get(flag, False), bool):
-            problems.append(Problem("not_a_flag", where, f"{flag} must be true or false"))
+            problems.append(Problem.at("not_a_flag", **at, field=flag))
     for field in ("expectation", "experience"):
-        _check_range(problems, where, field, data.get(field), SCORE_RANGE)
+        _check_range(problems, at, field, data.get(field), SCORE_RANGE)
     tp_personas = data.get("personas", [])
     if not isinstance(tp_personas, list):
-        problems.append(Problem("malformed", where, "personas must be a list"))
+        problems.append(Problem.at("malformed", **at, field="personas", message="list"))
     else:
         for p in tp_personas:
             if p not in personas:
-                problems.append(Problem("unknown_persona", where, f"persona {p!r} is not defined in this journey"))
+                problems.append(Problem.at("unknown_persona", **at, value=p))
     emotions = data.get("emotions", {})
     if not isinstance(emotions, dict):
-        problems.append(Problem("malformed", where, "emotions must map persona ids to -2..+2"))
+        problems.append(Problem.at("malformed", **at, message="emotions"))
     else:
         for p, value in emotions.items():
             if p not in personas:
-                problems.append(Problem("unknown_persona", where, f"emotion for unknown persona {p!r}"))
-            _check_range(problems, where, f"emotion of {p!r}", value, EMOTION_RANGE, optional=False)
-    _check_items(problems, where, "needs", data.get("needs", []), personas,
-                 score_field=None, score_range=None, vocab_field="kind", vocab=NEED_KINDS)
-    _check_items(problems, where, "pains", data.get("pains", []), personas,
-                 score_field="severity", score_range=SEVERITY_RANGE, vocab_field="evidence", vocab=EVIDENCE)
+                problems.append(Problem.at("unknown_persona", **at, message="emotion", value=p))
+            _check_range(problems, at, "emotion", value, EMOTION_RANGE, optional=False, persona=p)
+    _check_items(problems, key, "needs", data.get("needs", []), personas,
+                 score_field=None, score_range=None, vocab_field="kind", vocab=NEED_KINDS)  # fmt: skip
+    _check_items(problems, key, "pains", data.get("pains", []), personas,
+                 score_field="severity", score_range=SEVERITY_RANGE, vocab_field="evidence", vocab=EVIDENCE)  # fmt: skip
 
 
 def validate(G: nx.DiGraph) -> list[Problem]:
@@ -205,22 +274,20 @@ def validate(G: nx.DiGraph) -> list[Problem]:
     stages, personas = _check_graph(G, problems)
     for key, data in G.nodes(data=True):
         if not data:  # networkx adds a bare node for an edge to an unknown key
-            problems.append(Problem("dangling", f"touchpoint '{key}'", "a transition leads here but it is not defined"))
+            problems.append(Problem.at("dangling", "touchpoint", ref=str(key)))
             continue
         _check_touchpoint(key, data, stages, personas, problems)
     outgoing: dict[str, float] = {}
     for u, v, data in G.edges(data=True):
-        where = f"transition '{u}' → '{v}'"
-        _check_text(problems, where, "label", data.get("label", ""))
+        at = {"subject": "transition", "ref": (str(u), str(v))}
+        _check_text(problems, at, "label", data.get("label", ""))
         share = data.get("share")
-        _check_range(problems, where, "share", share, (0, 1), integer=False)
+        _check_range(problems, at, "share", share, (0, 1), integer=False)
         if _is_number(share):
             outgoing[u] = outgoing.get(u, 0.0) + share
     for u, total in outgoing.items():
         if total > 1 + SHARE_TOLERANCE:
-            problems.append(
-                Problem("shares_over_one", f"touchpoint '{u}'", f"shares of its transitions add up to {total:g} (> 1)")
-            )
+            problems.append(Problem.at("shares_over_one", "touchpoint", ref=str(u), total=total))
     return problems
 
 

@@ -96,7 +96,10 @@ def show_problems(G: nx.DiGraph, found: list[Problem]) -> None:
         return
     with st.container(border=True):
         st.markdown(f":material/error: **{t('editor.problems', count=len(found))}**")
-        rows = [{t("editor.col.where"): tables.with_names(G, p.where), t("editor.col.what"): p.what} for p in found]
+        rows = [
+            {t("editor.col.where"): tables.with_names(G, p.where_in(lang())), t("editor.col.what"): p.what_in(lang())}
+            for p in found
+        ]
         st.dataframe(rows, hide_index=True, width="stretch", key="editor.problems")
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 import store
 from journeys.validation import JourneyInvalid, Problem
-from pages._deps import session, t
+from pages._deps import lang, session, t
 
 CONFIRM = "library.confirm"  # (action, journey id) while an inline confirmation is open
 CLOSE_POPOVERS = "library.close_popovers"  # set by a successful write: the next run closes the popovers
@@ -118,7 +118,7 @@ def select(key: str, journey_id: str | None) -> None:
 
 def show_problems(intro: str, problems: list[Problem]) -> None:
     """One error box listing every problem (where: what), user text escaped."""
-    lines = [f"- **{plain(p.where)}**: {plain(p.what)}" for p in problems[:50]]
+    lines = [f"- **{plain(p.where_in(lang()))}**: {plain(p.what_in(lang()))}" for p in problems[:50]]
     if len(problems) > 50:
         lines.append(f"- … +{len(problems) - 50}")
     st.error("\n".join([intro, "", *lines]), icon=":material/error:")

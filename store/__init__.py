@@ -20,8 +20,8 @@ from store.repository import (
     restore_journey,
     restore_revision,
     save_journey,
-    seed_demo_journeys,
 )
+from store.seed import seed_demo_journeys
 
 __all__ = [
     "ConflictError",

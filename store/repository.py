@@ -20,7 +20,6 @@ from sqlmodel import Session
 
 from journeys import interchange
 from journeys.graph import new_id, normalize
-from journeys.templates import broadband_demo, ebike_demo
 from journeys.validation import check
 from store.models import Journey, Persona, Revision, Stage, Touchpoint, utcnow
 from store.rows import describe_diff, read_graph, write_diff
@@ -44,7 +43,6 @@ __all__ = [
     "restore_journey",
     "restore_revision",
     "save_journey",
-    "seed_demo_journeys",
     "write_transaction",
 ]
 
@@ -373,12 +371,3 @@ def restore_revision(*, session: Session, journey_id: str, version: int, expecte
         author=author,
         summary=f"restored version {version}",
     )
-
-
-def seed_demo_journeys(*, session: Session, author: str = "demo") -> list[str]:
-    """Store the demo journeys when the database holds no journey at all; return their ids."""
-    if session.execute(select(func.count()).select_from(Journey)).scalar_one():
-        session.rollback()
-        return []
-    session.rollback()
-    return [create_journey(session=session, graph=make(), author=author) for make in (broadband_demo, ebike_demo)]

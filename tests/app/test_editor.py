@@ -306,6 +306,17 @@ def test_german_editor(app, demo):
     assert any("Gespeichert · Version 1" in b for b in badges(at))
 
 
+def test_german_editor_lists_problems_in_german(app, db, demo):
+    """With German chosen, a score out of range is listed in German, the touchpoint by its name."""
+    app.session_state["lang"] = "de"
+    at = edit(open_editor(app, demo), "touchpoints", edited={8: {"experience": 9}})
+    [listed] = [d.value for d in at.dataframe if list(d.value.columns) == ["Wo", "Was nicht stimmt"]]
+    assert list(listed["Wo"]) == ["Touchpoint 'Call the hotline'"]
+    assert list(listed["Was nicht stimmt"]) == ["Erlebnis 9 liegt außerhalb von 1..5"]
+    assert at.button(key="editor.save").disabled
+    assert store.current_version(session=db, journey_id=demo) == 1
+
+
 def test_saving_needs_the_author_name(app, db, demo):
     """Without a name in the sidebar, Save stays disabled and the editor asks for the name."""
     app.session_state["author"] = ""

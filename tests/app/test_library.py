@@ -235,6 +235,29 @@ def test_broken_import_lists_every_problem_and_saves_nothing(app, db, content, e
     assert len(listed(db)) == 2
 
 
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (broken_journey(), ["Touchpoint #3 'shop-advice' expectation", "Passt nicht zum Format", "minimum of 1"]),
+        (b"{not json", ["Zeile 1, Spalte 2", "Kein gültiges JSON"]),
+    ],
+    ids=["invalid-values", "not-json"],
+)
+def test_broken_import_lists_the_problems_in_german(app, db, content, expected):
+    """With German chosen, a broken file's problems are explained in German; nothing is saved."""
+    app.session_state["lang"] = "de"
+    app.run()
+    show(app, "import")
+    app.file_uploader[0].upload("workshop.json", content, "application/json")
+    app.button(key="import.go").click().run()
+    message = errors(app).replace("\\", "")
+    assert "Es wurde nichts gespeichert" in message
+    for text in expected:
+        assert text in message
+    assert "not valid JSON" not in message and "is outside" not in message
+    assert len(listed(db)) == 2
+
+
 def test_too_large_import_is_refused(app, db, monkeypatch):
     """A file over the size limit is refused with a clear message; nothing is saved."""
     monkeypatch.setattr(interchange, "MAX_BYTES", 2**20)

@@ -3,14 +3,15 @@
 import pytest
 
 import store
+from journeys.templates import broadband_demo, ebike_demo
 from store import analysis
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 
 @pytest.fixture
 def broadband(db) -> str:
-    store.seed_demo_journeys(session=db)
-    jid = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    jid = store.create_journey(session=db, graph=broadband_demo(), author="t")  # without the demo's scores
+    store.create_journey(session=db, graph=ebike_demo(), author="t")
     for r in HOTLINE_RATINGS:
         analysis.save_ratings(
             session=db, journey_id=jid, rater=r["rater"], discipline=r["discipline"],
@@ -69,7 +70,7 @@ def test_review_diagnostics_and_emotions_render(app, broadband):
 
 def test_review_warns_about_assumed_shares(app, db):
     """Transitions without a share are split evenly, and the page says which ones."""
-    G = store.repository.broadband_demo()
+    G = broadband_demo()
     G.edges["hotline", "line-check"]["share"] = None
     jid = store.create_journey(session=db, graph=G, author="t")
     open_page(app, "pages/review.py", jid)

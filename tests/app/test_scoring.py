@@ -1,12 +1,13 @@
 """The Scoring page: participants score a stage in one table; nobody overwrites anybody."""
 
 import store
+from journeys.templates import broadband_demo
 from store import analysis
 
 
 def demo_id(db) -> str:
-    store.seed_demo_journeys(session=db)
-    return next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    """The broadband demo journey, without the scores the seeded demo comes with."""
+    return store.create_journey(session=db, graph=broadband_demo(), author="t")
 
 
 def open_scoring(app, jid, stage="support"):
@@ -49,16 +50,27 @@ def test_a_participant_scores_a_stage_and_it_lands_under_their_name(app, db):
 def test_another_raters_scores_are_left_alone(app, db):
     """A second participant's save does not change the first one's scores; the consensus shows both."""
     jid = demo_id(db)
-    analysis.save_ratings(session=db, journey_id=jid, rater="Ana", discipline="sales", scores={"hotline": {"desirable": 1}})
+    analysis.save_ratings(
+        session=db, journey_id=jid, rater="Ana", discipline="sales", scores={"hotline": {"desirable": 1}}
+    )
     open_scoring(app, jid)
-    app.session_state[table_key(app, jid)] = {"edited_rows": {0: {"desirable": 5}}, "added_rows": [], "deleted_rows": []}
+    app.session_state[table_key(app, jid)] = {
+        "edited_rows": {0: {"desirable": 5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     save_button(app).click().run()
     by_rater = {r["rater"]: r["desirable"] for r in analysis.list_ratings(session=db, journey_id=jid)}
     assert by_rater == {"Ana": 1, "Test User": 5}
     consensus = app.dataframe[-1].value
     hotline = consensus[consensus["Touchpoint"] == "Call the hotline"].iloc[0]
-    assert (hotline["Desirable"], hotline["± Desirable"], hotline["Raters"], hotline["Disagreement"]) == (3.0, 4, 2, "⚠")
+    assert (hotline["Desirable"], hotline["± Desirable"], hotline["Raters"], hotline["Disagreement"]) == (
+        3.0,
+        4,
+        2,
+        "⚠",
+    )
 
 
 def test_out_of_range_score_is_refused_with_a_message(app, db):

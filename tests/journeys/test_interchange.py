@@ -9,8 +9,9 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from journeys import interchange
+from journeys import interchange, tables
 from journeys.graph import journey_equal, normalize
+from journeys.i18n import MESSAGES
 from journeys.interchange import (
     FORMAT,
     MAX_DEPTH,
@@ -23,6 +24,14 @@ from journeys.interchange import (
     to_document,
 )
 from journeys.templates import broadband_demo
+from tests.journeys.test_validation import (
+    BROKEN_JOURNEYS,
+    PENDING_ROWS,
+    assert_in_german,
+    codes_in,
+    key_of,
+    problems_of_kind,
+)
 from tests.strategies import journeys, make_journey
 
 PROPERTY = settings(max_examples=100, deadline=None)
@@ -348,3 +357,91 @@ def test_inconsistent_journey_lists_every_problem():
         ("unknown_persona", "touchpoint 'tp-2'"),
         ("shares_over_one", "touchpoint 'tp-1'"),
     }
+
+
+# --- refusals in the user's language ------------------------------------------
+
+
+def changed(change) -> dict:
+    """The test journey's document after ``change``."""
+    doc = document()
+    change(doc)
+    return doc
+
+
+def nested(depth: int) -> list:
+    """Empty lists nested ``depth`` levels deep."""
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+BROKEN_FILES = [
+    pytest.param(lambda: "x" * 600_000, "problem.too_large", id="too large"),
+    pytest.param(lambda: "Größe".encode("cp1252"), "problem.not_utf8", id="not UTF-8"),
+    pytest.param(lambda: "{not json", "problem.not_json", id="not JSON"),
+    pytest.param(lambda: "[" * 200_000 + "]" * 200_000, "problem.too_deep", id="too deep to parse"),
+    pytest.param(lambda: [1, 2], "problem.not_a_journey", id="list"),
+    pytest.param(lambda: changed(lambda d: d.update(format="other")), "problem.foreign_format", id="format"),
+    pytest.param(lambda: changed(lambda d: d.update(version=2)), "problem.unknown_version", id="version"),
+    pytest.param(
+        lambda: changed(lambda d: d["graph"].update(description=nested(MAX_DEPTH))), "problem.too_deep", id="deep"
+    ),
+    pytest.param(lambda: changed(lambda d: d.pop("nodes")), "problem.schema", id="schema document"),
+    pytest.param(lambda: changed(lambda d: d["graph"].update(colour=1)), "problem.schema", id="schema path"),
+    pytest.param(lambda: changed(lambda d: d["nodes"][1].update(experience=9)), "problem.schema", id="schema node"),
+    pytest.param(lambda: changed(lambda d: d["nodes"][1].update(id=5)), "problem.schema", id="schema node no id"),
+    pytest.param(lambda: changed(lambda d: d["edges"][0].update(share=2)), "problem.schema", id="schema edge"),
+    pytest.param(lambda: changed(lambda d: d["edges"].__setitem__(0, 7)), "problem.schema", id="schema no edge"),
+    pytest.param(
+        lambda: changed(lambda d: d["nodes"].append(dict(d["nodes"][0]))), "problem.duplicate_id.repeated", id="dup"
+    ),
+    pytest.param(
+        lambda: changed(lambda d: d["edges"].append({"source": "tp-1", "target": "ghost"})),
+        "problem.dangling.end",
+        id="dangling",
+    ),
+    pytest.param(
+        lambda: changed(lambda d: d["edges"].append(dict(d["edges"][0]))), "problem.duplicate_transition", id="twice"
+    ),
+    pytest.param(lambda: changed(lambda d: d["nodes"][1].update(stage="nowhere")), "problem.unknown_stage", id="stage"),
+]
+
+
+def refusals(source, key: str) -> list:
+    """The problems with translation key ``key`` of importing ``source``; fails when there are none."""
+    found = [p for p in rejected(source).problems if key_of(p) == key]
+    assert found, rejected(source).problems
+    return found
+
+
+@pytest.mark.parametrize(("make", "key"), BROKEN_FILES)
+def test_every_refusal_reads_in_german(monkeypatch, make, key):
+    """Each reason loads() refuses a file for is told in German; jsonschema's own detail may stay English."""
+    monkeypatch.setattr(interchange, "MAX_BYTES", 500_000)  # over it only the file made too large
+    for problem in refusals(make(), key):
+        assert_in_german(problem)
+
+
+def test_german_refusal_of_a_schema_error():
+    """A value the schema refuses is explained in German around jsonschema's English detail, at its place."""
+    [problem] = refusals(changed(lambda d: d["nodes"][1].update(experience=9)), "problem.schema")
+    assert (
+        problem.text("de")
+        == "Touchpoint #2 'tp-2' experience: Passt nicht zum Format: 9 is greater than the maximum of 5"
+    )
+
+
+def test_every_code_of_loads_has_a_broken_file():
+    """Each problem code in journeys/interchange.py is among the broken files above, so each is checked in German."""
+    assert codes_in(interchange) <= {param.values[1].split(".")[1] for param in BROKEN_FILES}
+
+
+def test_every_problem_text_is_used(monkeypatch):
+    """Each problem.* sentence is what some broken journey, file or table row gets: none is a leftover or a typo."""
+    monkeypatch.setattr(interchange, "MAX_BYTES", 500_000)  # over it only the file made too large
+    used = {key_of(p) for param in BROKEN_FILES for p in refusals(param.values[0](), param.values[1])}
+    used |= {key_of(p) for param in BROKEN_JOURNEYS for p in problems_of_kind(*param.values)}
+    used |= {key_of(p) for param in PENDING_ROWS for p in tables.incomplete_problems(make_journey(), [param.values[0]])}
+    assert used == {key for key in MESSAGES["en"] if key.startswith("problem.")}

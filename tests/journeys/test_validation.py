@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from journeys import interchange, tables, validation
 from journeys.graph import add_touchpoint, add_transition, unique_key
+from journeys.i18n import LANGUAGES, MESSAGES
 from journeys.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
 from tests.strategies import journeys, make_journey
 
@@ -284,3 +289,136 @@ def test_check_raises_with_every_problem():
     assert "2 problem(s)" in str(info.value)
     for problem in info.value.problems:
         assert str(problem) in str(info.value)
+
+
+# --- problems in the user's language ------------------------------------------
+
+
+def key_of(problem: Problem) -> str:
+    """The translation key of what is wrong: problem.<code>, or problem.<code>.<message>."""
+    return f"problem.{problem.code}" + (f".{problem.message}" if problem.message else "")
+
+
+def codes_in(module) -> set[str]:
+    """The problem codes a module's source creates."""
+    return set(re.findall(r'Problem(?:\.at)?\(\s*"(\w+)"', Path(module.__file__).read_text("utf-8")))
+
+
+def assert_in_german(problem: Problem) -> None:
+    """The problem reads in German: its sentence and place translated, every value filled in, no key left over."""
+    german = problem.text("de")
+    assert problem.text("en") == str(problem)
+    assert MESSAGES["de"].get(key_of(problem)), f"no German sentence {key_of(problem)}"
+    assert problem.what_in("de") != problem.what_in("en"), german
+    assert problem.where_in("de") != problem.where_in("en") or problem.subject is None, german
+    assert not re.search(r"\{\w*[}!:]|\b(problem|where)\.\w", german), german
+
+
+BROKEN_JOURNEYS = [
+    pytest.param(lambda G: G.nodes["tp-2"].update(name=" "), "problem.missing", id="blank name"),
+    pytest.param(lambda G: G.graph["stages"].append({"name": "x"}), "problem.missing", id="stage without id"),
+    pytest.param(lambda G: G.graph["personas"].append("x"), "problem.malformed", id="persona not an object"),
+    pytest.param(lambda G: G.graph.update(stages="x"), "problem.malformed.lists", id="stages not a list"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(needs="x"), "problem.malformed.list", id="needs not a list"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(pains=["x"]), "problem.malformed", id="pain not an object"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(personas="x"), "problem.malformed.list", id="personas not a list"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(emotions=[]), "problem.malformed.emotions", id="emotions"),
+    pytest.param(lambda G: G.graph["stages"].append(dict(G.graph["stages"][0])), "problem.duplicate_id", id="dup"),
+    pytest.param(lambda G: G.graph.update(state="done"), "problem.unknown_state", id="state"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(expectation="4"), "problem.not_a_number", id="score as text"),
+    pytest.param(lambda G: G.edges["tp-2", "tp-3"].update(share="half"), "problem.not_a_number.real", id="share"),
+    pytest.param(lambda G: G.graph["personas"][0].update(value="lots"), "problem.not_a_number.empty", id="value"),
+    pytest.param(
+        lambda G: G.nodes["tp-2"]["emotions"].update({"persona-1": "happy"}), "problem.not_a_number", id="emotion"
+    ),
+    pytest.param(lambda G: G.nodes["tp-2"].update(experience=9), "problem.out_of_range", id="experience"),
+    pytest.param(
+        lambda G: G.nodes["tp-2"]["emotions"].update({"persona-1": 3}), "problem.out_of_range", id="emotion range"
+    ),
+    pytest.param(lambda G: G.nodes["tp-2"]["pains"][0].update(severity=9), "problem.out_of_range", id="severity"),
+    pytest.param(lambda G: G.edges["tp-2", "tp-3"].update(share=1.5), "problem.out_of_range", id="share range"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(owner=42), "problem.not_text", id="not text"),
+    pytest.param(lambda G: G.edges["tp-2", "tp-3"].update(label="\x00"), "problem.bad_text", id="NUL"),
+    pytest.param(
+        lambda G: G.nodes["tp-2"]["needs"][0].update(motivation="x" * (MAX_TEXT + 1)), "problem.too_long", id="text"
+    ),
+    pytest.param(
+        lambda G: add_touchpoint(G, "x" * (MAX_KEY + 1), name="Long", stage="before"), "problem.too_long", id="id"
+    ),
+    pytest.param(lambda G: G.nodes["tp-2"]["needs"][0].update(kind="spiritual"), "problem.unknown_value", id="kind"),
+    pytest.param(lambda G: G.nodes["tp-2"]["personas"].append("ghost"), "problem.unknown_persona", id="persona"),
+    pytest.param(
+        lambda G: G.nodes["tp-2"]["needs"][0].update(persona="ghost"), "problem.unknown_persona", id="need persona"
+    ),
+    pytest.param(
+        lambda G: G.nodes["tp-2"]["emotions"].update({"ghost": 1}), "problem.unknown_persona.emotion", id="feeling"
+    ),
+    pytest.param(lambda G: G.nodes["tp-2"].update(stage="nowhere"), "problem.unknown_stage", id="stage"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(backstage="yes"), "problem.not_a_flag", id="flag"),
+    pytest.param(lambda G: add_transition(G, "tp-1", "ghost"), "problem.dangling", id="dangling"),
+    pytest.param(lambda G: G.edges["tp-1", "tp-3"].update(share=0.5), "problem.shares_over_one", id="shares"),
+]
+
+PENDING_ROWS = [
+    pytest.param({"from": "tp-1", "to": None}, "problem.incomplete", id="incomplete"),
+    pytest.param({"from": "tp-1", "to": "gone"}, "problem.dangling.row", id="unknown end"),
+    pytest.param({"from": "tp-1", "to": "tp-2"}, "problem.duplicate_transition.exists", id="exists"),
+]
+
+
+def problems_of_kind(change, key: str) -> list[Problem]:
+    """The problems with translation key ``key`` of the test journey after ``change``; fails when there are none."""
+    G = make_journey()
+    change(G)
+    found = [p for p in validate(G) if key_of(p) == key]
+    assert found, validate(G)
+    return found
+
+
+@pytest.mark.parametrize(("change", "key"), BROKEN_JOURNEYS)
+def test_every_problem_reads_in_german(change, key):
+    """Each kind of problem validate() finds is told in German, place and values included."""
+    for problem in problems_of_kind(change, key):
+        assert_in_german(problem)
+
+
+@pytest.mark.parametrize(("row", "key"), PENDING_ROWS)
+def test_unfinished_transition_rows_read_in_german(row, key):
+    """Why a new transition row of the editor is not a transition yet is told in German too."""
+    [problem] = tables.incomplete_problems(make_journey(), [row])
+    assert key_of(problem) == key
+    assert_in_german(problem)
+
+
+def test_german_problem_names_the_field_and_the_place():
+    """A score out of range names the field, the value and the touchpoint in German, as the user reads it."""
+    [problem] = problems_of_kind(lambda G: G.nodes["tp-2"].update(experience=9), "problem.out_of_range")
+    assert problem.text("de") == "Touchpoint 'tp-2': Erlebnis 9 liegt außerhalb von 1..5"
+    assert problem.text("en") == "touchpoint 'tp-2': experience 9 is outside 1..5"
+
+
+def test_every_code_of_validate_has_a_broken_journey():
+    """Each problem code in journeys/validation.py is among the broken journeys above, so each is checked in German."""
+    assert codes_in(validation) <= {param.values[1].split(".")[1] for param in BROKEN_JOURNEYS}
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_problem_code_has_a_text(lang):
+    """Each problem code the sources create has its sentence in every language."""
+    codes = codes_in(validation) | codes_in(interchange) | codes_in(tables)
+    assert {"out_of_range", "schema", "incomplete"} <= codes  # the search finds them
+    assert {code for code in codes if f"problem.{code}" not in MESSAGES[lang]} == set()
+
+
+def test_problem_without_a_german_text_is_caught(monkeypatch):
+    """A sentence missing in German shows in English, and the check above notices."""
+    [problem] = problems_of_kind(lambda G: G.nodes["tp-2"].update(experience=9), "problem.out_of_range")
+    monkeypatch.delitem(MESSAGES["de"], "problem.out_of_range")
+    with pytest.raises(AssertionError):
+        assert_in_german(problem)
+
+
+def test_problem_made_without_its_parts_reads_as_written():
+    """A problem made from plain where and what (as older code does) shows them as they are, in any language."""
+    problem = Problem("custom", "somewhere", "something is wrong")
+    assert problem.text("de") == "somewhere: something is wrong" == str(problem)

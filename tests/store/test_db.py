@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel
 
 import store
 from journeys.graph import journey_equal
+from journeys.templates import broadband_demo
 from store import db
 from store.db import head_revision, make_engine, migrate, schema_revision
 
@@ -56,7 +57,7 @@ def test_migrations_create_exactly_the_tables_of_the_models(engine):
 def test_migrating_twice_changes_nothing(engine):
     """Migrations run at every start; on a current database they are a no-op."""
     with Session(engine) as session:
-        jid = store.create_journey(session=session, graph=store.repository.broadband_demo(), author="a")
+        jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
         before, _ = store.load_journey(session=session, journey_id=jid)
     migrate(engine)
     with Session(engine) as session:

@@ -12,7 +12,7 @@ from journeys.graph import add_touchpoint, add_transition, journey_equal, normal
 from journeys.interchange import JourneyFormatError, dumps
 from journeys.templates import broadband_demo, ebike_demo
 from journeys.validation import JourneyInvalid
-from store import repository
+from store import analysis, repository
 from tests.strategies import journeys, make_journey
 
 
@@ -281,3 +281,13 @@ def test_deleting_a_journey_removes_its_rows_through_the_schema(engine):
         session.execute(text("DELETE FROM journey WHERE id = :id"), {"id": jid})
         session.commit()
         assert set(row_counts(session).values()) == {0}
+
+
+def test_the_demo_journeys_come_with_workshop_scores(session):
+    """A new database's demo journeys are scored by several raters, so Review has something to show."""
+    ids = store.seed_demo_journeys(session=session)
+    ratings = analysis.list_ratings(session=session, journey_id=ids[0])
+    assert {r["rater"] for r in ratings} == {"Ana", "Ben", "Cem"}
+    assert {r["touchpoint"] for r in ratings} == set(broadband_demo().nodes)
+    hotline = [r for r in ratings if r["touchpoint"] == "hotline"]
+    assert sorted((r["desirable"], r["viable"], r["feasible"]) for r in hotline) == [(1, 3, 4), (2, 3, 4), (2, 4, 5)]
