@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
+from journeys.graph import journey_equal
 from journeys.tables import read_draft
 from pages._editor_state import md
 from tests.app.conftest import APP
@@ -325,3 +327,73 @@ def test_saving_needs_the_author_name(app, db, demo):
     assert at.button(key="editor.save").disabled
     assert "Enter your name in the sidebar first" in at.warning[0].value
     assert store.current_version(session=db, journey_id=demo) == 1
+
+
+def test_a_workshop_builds_a_whole_journey_and_finds_it_after_a_restart(app, db):
+    """From a blank journey: two personas, ten touchpoints with a branch and a loop, needs and pain points; saved, intact after a restart."""
+    import streamlit as st
+
+    from journeys.templates import blank_journey
+
+    journey_id = store.create_journey(session=db, graph=blank_journey("Moving house"), author="demo")
+    at = open_editor(app, journey_id)
+    edit(show(at, "personas"), "personas", added=[{"name": "Mia, student"}, {"name": "Karl, family"}])
+    names = [
+        "Ad",
+        "Tariff check",
+        "Order",
+        "Install",
+        "First use",
+        "Hotline",
+        "Technician",
+        "Daily use",
+        "Cancel",
+        "Refer",
+    ]
+    stages = [
+        "awareness",
+        "consideration",
+        "purchase",
+        "onboarding",
+        "use",
+        "support",
+        "support",
+        "use",
+        "loyalty",
+        "loyalty",
+    ]
+    rows = [new_touchpoint(name=n, stage=s) for n, s in zip(names, stages, strict=True)]
+    edit(show(at, "touchpoints"), "touchpoints", added=rows)
+    keys = list(draft(at, journey_id).nodes)
+    assert len(keys) == 10
+    k = dict(zip(names, keys, strict=True))
+    links = [("Ad", "Tariff check", 1.0), ("Tariff check", "Order", 0.7), ("Order", "Install", 1.0),
+             ("Install", "First use", 0.6), ("Install", "Hotline", 0.4), ("First use", "Daily use", 1.0),
+             ("Daily use", "Hotline", 0.2), ("Hotline", "Technician", 0.5), ("Technician", "Daily use", 0.9),
+             ("Hotline", "Cancel", 0.3), ("Daily use", "Refer", 0.3)]  # fmt: skip
+    added = [{"from": k[a], "to": k[b], "share": s} for a, b, s in links]
+    edit(show(at, "transitions"), "transitions", added=added)
+    picker(at).set_value(k["Hotline"]).run()
+    persona = next(iter(p["id"] for p in draft(at, journey_id).graph["personas"]))
+    edit(at, f"needs.{k['Hotline']}", added=[{"text": "Working internet tonight", "motivation": "Exam tomorrow",
+                                      "kind": "emotional", "persona": persona}])  # fmt: skip
+    edit(at, f"pains.{k['Hotline']}", added=[{"text": "30 minutes on hold", "severity": 4, "evidence": "interview"}])
+    assert problems_shown(at) == []
+    at.button(key="editor.save").click().run()
+    assert not at.exception
+    saved = draft(at, journey_id)
+
+    st.cache_resource.clear()  # a restart: no engine, no cached journey, a new browser session
+    st.cache_data.clear()
+    again = open_editor(AppTest.from_file(str(APP), default_timeout=30), journey_id)
+    reopened = draft(again, journey_id)
+    stored, version = store.load_journey(session=db, journey_id=journey_id)
+    assert version == 2
+    for G in (reopened, stored):
+        assert [p["name"] for p in G.graph["personas"]] == ["Mia, student", "Karl, family"]
+        assert [G.nodes[n]["name"] for n in G] == names
+        assert G.out_degree(k["Install"]) == 2  # a branch
+        assert not nx.is_directed_acyclic_graph(G)  # a loop: daily use → hotline → technician → daily use
+        assert G.nodes[k["Hotline"]]["needs"][0]["motivation"] == "Exam tomorrow"
+        assert G.nodes[k["Hotline"]]["pains"][0]["severity"] == 4
+    assert journey_equal(reopened, stored) and journey_equal(saved, stored)
