@@ -101,6 +101,7 @@ def main() -> None:
         after = st.data_editor(
             before,
             key=f"scoring.table.{jid}.{stage}.{nonce}",
+            placeholder="–",
             hide_index=True,
             width="stretch",
             disabled=["touchpoint"],
