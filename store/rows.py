@@ -201,6 +201,10 @@ def write_diff(session: Session, journey_id: str, old: nx.DiGraph, new: nx.DiGra
             session.execute(delete(model).where(model.journey_id == journey_id, model.key.in_(gone)))
 
 
+def _name(G: nx.DiGraph, key) -> str:
+    return str(G.nodes[key].get("name") or key)
+
+
 def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
     """Return a one-line human summary of what changed from ``old`` to ``new``.
 
@@ -212,7 +216,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
     >>> new.nodes["hotline"]["experience"] = 2
     >>> new.remove_edge("hotline", "cancel")
     >>> describe_diff(old, new)
-    'changed touchpoint Call the hotline; removed transition hotline → cancel'
+    'changed touchpoint Call the hotline; removed transition Call the hotline → Cancels the contract'
     """
     parts = []
     if old.graph.get("name") != new.graph.get("name"):
@@ -222,7 +226,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
             parts.append(f"changed {field}")
 
     def names(G, keys):
-        listed = [str(G.nodes[k].get("name") or k) for k in keys]
+        listed = [_name(G, k) for k in keys]
         return ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
 
     for verb, G, keys in (
@@ -238,6 +242,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
         ("changed", [e for e in new.edges if old.has_edge(*e) and old.edges[e] != new.edges[e]]),
     ):
         if edges:
-            shown = ", ".join(f"{u} → {v}" for u, v in edges[:5]) + (" …" if len(edges) > 5 else "")
+            G = old if verb == "removed" else new
+            shown = ", ".join(f"{_name(G, u)} → {_name(G, v)}" for u, v in edges[:5]) + (" …" if len(edges) > 5 else "")
             parts.append(f"{verb} transition{'s' if len(edges) > 1 else ''} {shown}")
     return "; ".join(parts) or "no changes"
