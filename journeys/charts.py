@@ -229,11 +229,18 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
     if cells.empty:
         grid = pd.DataFrame()
     else:
-        order = cells.groupby(columns)["stage_order"].min().sort_values().index if columns == "stage" else None
         grid = cells.pivot_table(index=rows, columns=columns, values="weakness", aggfunc="sum")
-        if order is not None:
-            grid = grid[list(order)]
         grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
+        if columns == "stage":
+            # stages in journey order, grouped by the first (weakest) row that has them, so that
+            # journeys with different stage sets do not interleave their columns
+            first_row = {row: i for i, row in enumerate(grid.index)}
+            rank = (
+                cells.assign(row=cells[rows].map(first_row))
+                .groupby(columns)
+                .agg(row=("row", "min"), order=("stage_order", "min"))
+            )
+            grid = grid[list(rank.sort_values(["row", "order"]).index)]
     ids = None
     if rows == "journey" and "journey_id" in cells:
         mapping = cells.drop_duplicates("journey").set_index("journey")["journey_id"]

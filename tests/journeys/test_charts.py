@@ -86,3 +86,20 @@ def test_portfolio_heatmap_pivots_cells_and_links_journeys():
     heat = portfolio_heatmap(cells, rows="journey", columns="stage").data[0]
     assert list(heat.y) == ["A", "B"] and list(heat.x) == ["Buy", "Use"]
     assert heat.z[0][1] == 0.5 and heat.customdata[1][0] == "b1"
+
+
+def test_portfolio_keeps_each_stage_set_together():
+    """Journeys with different stage sets get their stages side by side, in journey order, not interleaved."""
+    cells = pd.DataFrame(
+        {
+            "journey": ["A", "A", "B", "B"],
+            "journey_id": ["a", "a", "b", "b"],
+            "stage": ["Buy", "Use", "Before", "After"],
+            "weakness": [0.5, 0.4, 0.1, 0.1],
+            "flow": [1] * 4,
+            "touchpoints": [1] * 4,
+            "stage_order": [0, 1, 0, 1],
+        }
+    )
+    heat = portfolio_heatmap(cells, rows="journey", columns="stage").data[0]
+    assert list(heat.x) == ["Buy", "Use", "Before", "After"]
