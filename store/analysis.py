@@ -21,7 +21,7 @@ from sqlmodel import Session
 from journeys.flow import FlowError, flow
 from journeys.scoring import LENSES, Weights, components, consensus
 from store.models import Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
-from store.repository import JourneyNotFound, load_journey, write_transaction
+from store.repository import JourneyNotFound, load_journey, retry_when_busy, write_transaction
 
 __all__ = [
     "RatingInvalid",
@@ -61,6 +61,7 @@ def _checked(touchpoint: str, scores: dict) -> _Score:
     return _Score(**values, comment=str(scores.get("comment") or ""))
 
 
+@retry_when_busy
 def save_ratings(*, session: Session, journey_id: str, rater: str, discipline: str, scores: dict[str, dict]) -> int:
     """Save one rater's scores for several touchpoints at once; return how many were saved.
 
@@ -132,6 +133,7 @@ def list_ratings(*, session: Session, journey_id: str) -> list[dict]:
     return result
 
 
+@retry_when_busy
 def delete_rating(*, session: Session, journey_id: str, touchpoint: str, rater: str) -> None:
     """Remove one rater's scores of one touchpoint."""
     with write_transaction(session):
@@ -140,6 +142,7 @@ def delete_rating(*, session: Session, journey_id: str, touchpoint: str, rater: 
         session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
 
 
+@retry_when_busy
 def refresh_metrics(*, session: Session, journey_id: str) -> None:
     """Recompute the stored figures of one journey from its graph and ratings.
 
@@ -153,6 +156,9 @@ def refresh_metrics(*, session: Session, journey_id: str) -> None:
     except FlowError:
         visits = dict.fromkeys(graph, 1.0)
     with write_transaction(session):
+        # one refresh of a journey at a time: on PostgreSQL two readers refreshing at once would
+        # otherwise both delete the old figures and both insert new ones (duplicate key)
+        session.execute(select(Journey.id).where(Journey.id == journey_id).with_for_update())
         ids = dict(
             session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == journey_id)).all()
         )

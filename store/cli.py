@@ -1,4 +1,4 @@
-"""The workbench on the command line: export journeys to files and import JSON files, without the web app.
+"""The workbench on the command line: export, import, back up and restore journeys, without the web app.
 
 It uses the same database as the app (``JOURNEYS_DB_URL``, else ``data/journeys.db``)::
 
@@ -6,6 +6,8 @@ It uses the same database as the app (``JOURNEYS_DB_URL``, else ``data/journeys.
     python -m store.cli export --all --format png json --out exports/
     python -m store.cli export "Broadband: router set-up and the hotline" --format mermaid csv
     python -m store.cli import exports/*.json
+    python -m store.cli backup journeys-backup.zip
+    python -m store.cli restore journeys-backup.zip
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from journeys import exports, images
 from journeys.interchange import JourneyFormatError
 from journeys.scoring import consensus
 from journeys.validation import JourneyInvalid
-from store import analysis
+from store import analysis, backup
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_NO_BROWSER", "build_parser", "main"]
 
 EXIT_OK = 0
-EXIT_FAILED = 1  # a journey or file was not found, or a file could not be imported
+EXIT_FAILED = 1  # a journey or file was not found, or a file could not be imported or restored
 EXIT_USAGE = 2  # argparse's own code for a wrong command line
 EXIT_NO_BROWSER = 3  # images were asked for but no browser was found; everything else was written
 
@@ -44,7 +46,7 @@ figures: map, heatmap, emotions, matrix, stages (one map per stage) and portfoli
 weakness of all journeys in one heatmap). By default all of them, the stage maps only
 for long journeys and the portfolio only with --all.
 
-exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found or not imported;
+exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found, not imported or not restored;
 {EXIT_USAGE} wrong command line; {EXIT_NO_BROWSER} no browser for images (everything else was written).
 
 The database is the app's: JOURNEYS_DB_URL, else sqlite:///data/journeys.db."""
@@ -54,11 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m store.cli``."""
     parser = argparse.ArgumentParser(
         prog="python -m store.cli",
-        description="Export journeys to files and import JSON files, without starting the web app.",
+        description="Export journeys to files, import JSON files, back up and restore the database, without the web app.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{export,import,list}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{export,import,list,backup,restore}")
     export = commands.add_parser(
         "export",
         help="write journeys to a folder as images and data files",
@@ -82,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a JSON file exported by the workbench")
     imported.add_argument("--author", default="command line", help="recorded as the author of the import")
     commands.add_parser("list", help="list the journeys with their ids")
+    saved = commands.add_parser(
+        "backup", help="write every journey with its history and scores to one archive file (ZIP)"
+    )
+    saved.add_argument("file", type=Path, metavar="FILE", help="the archive to write, e.g. journeys-backup.zip")
+    restored = commands.add_parser(
+        "restore", help="restore a backup archive into an empty database (or --replace everything in it)"
+    )
+    restored.add_argument("file", type=Path, metavar="FILE", help="an archive written by the backup command")
+    restored.add_argument(
+        "--replace", action="store_true", help="delete every journey in the database first (not undoable)"
+    )
     return parser
 
 
@@ -208,13 +221,44 @@ def list_journeys(args, engine) -> int:
     return EXIT_OK
 
 
+def backup_database(args, engine) -> int:
+    """Write the whole database to one archive file."""
+    args.file.parent.mkdir(parents=True, exist_ok=True)
+    with Session(engine) as session:
+        done = backup.backup(session=session, path=args.file)
+    print(
+        f"backed up {done.journeys} journey(s) ({done.trashed} in the trash), {done.revisions} revision(s) "
+        f"and {done.ratings} rating(s) to {args.file}"
+    )
+    return EXIT_OK
+
+
+def restore_database(args, engine) -> int:
+    """Restore an archive file into the database; refuse a database with journeys unless --replace."""
+    try:
+        with Session(engine) as session:
+            done = backup.restore(session=session, path=args.file, replace=args.replace)
+    except backup.BackupError as exc:
+        _fail(f"{args.file}: {exc}")
+        return EXIT_FAILED
+    print(f"restored {done.journeys} journey(s), {done.revisions} revision(s) and {done.ratings} rating(s)")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     engine = store.make_engine()
     try:
         store.migrate(engine)
-        return {"export": export, "import": import_files, "list": list_journeys}[args.command](args, engine)
+        commands = {
+            "export": export,
+            "import": import_files,
+            "list": list_journeys,
+            "backup": backup_database,
+            "restore": restore_database,
+        }
+        return commands[args.command](args, engine)
     finally:
         engine.dispose()
 

@@ -8,14 +8,19 @@ save against a version someone else has replaced raises :class:`ConflictError`.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import networkx as nx
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from journeys import interchange
@@ -29,6 +34,7 @@ __all__ = [
     "JourneyInfo",
     "JourneyNotFound",
     "RevisionInfo",
+    "BUSY_RETRIES",
     "create_journey",
     "current_version",
     "delete_journey",
@@ -42,9 +48,17 @@ __all__ = [
     "rename_journey",
     "restore_journey",
     "restore_revision",
+    "retry_when_busy",
     "save_journey",
     "write_transaction",
 ]
+
+# A write that finds the database only busy is tried this often in all, waiting
+# BUSY_BACKOFF_S, twice that, four times that ... (with jitter) in between.
+BUSY_RETRIES = 5
+BUSY_BACKOFF_S = 0.05
+# PostgreSQL's "try again" codes: serialization failure, deadlock detected, lock not available
+_PG_BUSY = {"40001", "40P01", "55P03"}
 
 
 class JourneyNotFound(LookupError):
@@ -95,6 +109,38 @@ class JourneyInfo:
     deleted_at: datetime | None
 
 
+def _busy(exc: DBAPIError) -> bool:
+    """True when the database was only busy (locked, a deadlock, a serialization failure), not the write wrong."""
+    if isinstance(exc.orig, sqlite3.OperationalError):
+        return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    return getattr(exc.orig, "sqlstate", None) in _PG_BUSY
+
+
+def retry_when_busy(write: Callable) -> Callable:
+    """Run a one-transaction write again, with backoff, when the database was only busy.
+
+    Covers SQLite's "database is locked" (after its own busy timeout) and PostgreSQL's
+    deadlock and serialization failures; each attempt is rolled back in full, so a
+    retry cannot write twice. Every other error, :class:`ConflictError` above all,
+    goes to the caller at once. The decorated function takes ``session=`` as a keyword.
+    """
+
+    @functools.wraps(write)
+    def retried(*args, **kwargs):
+        attempt = 0
+        while True:
+            try:
+                return write(*args, **kwargs)
+            except DBAPIError as exc:
+                attempt += 1
+                if attempt == BUSY_RETRIES or not _busy(exc):
+                    raise
+                kwargs["session"].rollback()
+                time.sleep(BUSY_BACKOFF_S * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+
+    return retried
+
+
 @contextmanager
 def write_transaction(session: Session) -> Iterator[Session]:
     """Run a block as one write transaction: committed at the end, rolled back on error.
@@ -104,8 +150,8 @@ def write_transaction(session: Session) -> Iterator[Session]:
     """
     if session.in_transaction():
         session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     try:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield session
         session.commit()
     except BaseException:
@@ -179,6 +225,7 @@ def _add_revision(session, journey: Journey, graph: nx.DiGraph, author: str, sum
     )
 
 
+@retry_when_busy
 def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_id: str | None = None) -> str:
     """Store ``graph`` as a new journey (version 1) and return its id.
 
@@ -254,6 +301,7 @@ def _bump(session: Session, journey_id: str, expected_version: int, author: str)
     return journey
 
 
+@retry_when_busy
 def save_journey(
     *,
     session: Session,
@@ -313,16 +361,19 @@ def _set_deleted(session: Session, journey_id: str, author: str, deleted: bool) 
         session.add(journey)
 
 
+@retry_when_busy
 def delete_journey(*, session: Session, journey_id: str, author: str) -> None:
     """Move a journey to the trash, from where it can be restored."""
     _set_deleted(session, journey_id, author, True)
 
 
+@retry_when_busy
 def restore_journey(*, session: Session, journey_id: str) -> None:
     """Bring a journey back from the trash."""
     _set_deleted(session, journey_id, "", False)
 
 
+@retry_when_busy
 def purge_journey(*, session: Session, journey_id: str) -> None:
     """Delete a journey in the trash for good, with all its rows and history."""
     with write_transaction(session):

@@ -1,0 +1,230 @@
+"""Backup and restore: every journey, with its history and scores, in one archive file.
+
+The archive is a ZIP file::
+
+    manifest.json          format tag, version, when, what (one entry per journey)
+    journeys/00000.json    one file per journey: its own fields, its current graph in the lossless
+                           JSON format (docs/json-format.md), every revision (author,
+                           time, summary, snapshot) and every rating
+
+Journeys in the trash are included. A backup is read in one consistent snapshot
+of the database; a restore writes everything in one transaction into an empty
+database (or, with ``replace=True``, in place of everything there), or nothing.
+Derived figures (``touchpointmetric``) are not kept: they are recomputed on demand.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import networkx as nx
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
+
+from journeys import interchange
+from journeys.scoring import LENSES
+from store.db import head_revision
+from store.models import Journey, Rating, Revision, Touchpoint
+from store.repository import retry_when_busy, write_transaction
+from store.rows import read_graph, write_diff
+
+__all__ = ["FORMAT", "VERSION", "BackupError", "BackupSummary", "DatabaseNotEmpty", "backup", "restore"]
+
+FORMAT = "journey-workbench-backup"
+VERSION = 1
+JOURNEY_FIELDS = ("id", "name", "description", "state", "version", "source_id", "updated_by", "deleted_by")
+JOURNEY_TIMES = ("created_at", "updated_at", "deleted_at")
+RATING_FIELDS = ("rater", "discipline", *LENSES, "comment")
+
+
+class BackupError(ValueError):
+    """Raised when a file is not a backup this workbench can restore; nothing was written."""
+
+
+class DatabaseNotEmpty(BackupError):
+    """Raised when restoring into a database that holds journeys, without ``replace=True``."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup holds, or what a restore wrote."""
+
+    journeys: int
+    revisions: int
+    ratings: int
+    trashed: int
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _journey_document(session: Session, journey: Journey) -> dict:
+    revisions = session.execute(
+        select(Revision).where(Revision.journey_id == journey.id).order_by(Revision.version)
+    ).scalars()
+    ratings = session.execute(
+        select(Touchpoint.key, Rating)
+        .join(Rating, Rating.touchpoint_id == Touchpoint.id)
+        .where(Touchpoint.journey_id == journey.id)
+        .order_by(Touchpoint.position, Rating.rater)
+    ).all()
+    return {
+        "journey": {
+            **{f: getattr(journey, f) for f in JOURNEY_FIELDS},
+            **{f: _time(getattr(journey, f)) for f in JOURNEY_TIMES},
+        },
+        "graph": interchange.to_document(read_graph(session, journey)),
+        "revisions": [
+            {
+                "version": r.version,
+                "author": r.author,
+                "created_at": _time(r.created_at),
+                "summary": r.summary,
+                "snapshot": r.snapshot,
+            }
+            for r in revisions
+        ],
+        "ratings": [
+            {"touchpoint": key, **{f: getattr(r, f) for f in RATING_FIELDS}, "updated_at": _time(r.updated_at)}
+            for key, r in ratings
+        ],
+    }
+
+
+def backup(*, session: Session, path: str | Path | BinaryIO) -> BackupSummary:
+    """Write every journey (the trash too) with its revisions and ratings to one ZIP archive.
+
+    ``path`` is a file name or a binary file object such as :class:`io.BytesIO`
+    (e.g. for a download button). Everything is read in one consistent snapshot.
+    """
+    if session.in_transaction():
+        session.rollback()
+    if session.get_bind().dialect.name == "postgresql":  # one snapshot for all statements, not one each
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        journeys = session.execute(select(Journey).order_by(Journey.created_at, Journey.id)).scalars().all()
+        documents = {j.id: _journey_document(session, j) for j in journeys}
+    finally:
+        session.rollback()
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": _time(datetime.now(UTC)),
+        "schema_revision": head_revision(),
+        "journeys": [
+            {"id": jid, "name": doc["journey"]["name"], "file": f"journeys/{i:05d}.json"}
+            for i, (jid, doc) in enumerate(documents.items())
+        ],
+    }
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        for entry in manifest["journeys"]:
+            archive.writestr(entry["file"], json.dumps(documents[entry["id"]], ensure_ascii=False))
+    return _summary(documents.values())
+
+
+def _summary(documents) -> BackupSummary:
+    documents = list(documents)
+    return BackupSummary(
+        journeys=len(documents),
+        revisions=sum(len(d["revisions"]) for d in documents),
+        ratings=sum(len(d["ratings"]) for d in documents),
+        trashed=sum(d["journey"]["deleted_at"] is not None for d in documents),
+    )
+
+
+def _read(path: str | Path | BinaryIO) -> list[tuple[dict, nx.DiGraph]]:
+    """Return every journey document of the archive with its graph, checked; raise :class:`BackupError`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+                raise BackupError("this is not a Journey Workbench backup (no backup manifest)")
+            if manifest.get("version") != VERSION:
+                raise BackupError(f"backup format version {manifest.get('version')!r} is unknown (expected {VERSION})")
+            documents = [json.loads(archive.read(entry["file"])) for entry in manifest["journeys"]]
+    except (zipfile.BadZipFile, KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"the backup file is damaged or incomplete: {exc}") from None
+    except OSError as exc:
+        raise BackupError(f"the backup file cannot be read: {exc.strerror or exc}") from None
+    checked = []
+    for doc in documents:
+        try:
+            graph = interchange.from_document(doc["graph"])
+            keys = set(graph)
+            bad = sorted({r["touchpoint"] for r in doc["ratings"]} - keys)
+            if bad:
+                raise BackupError(f"journey {doc['journey']['id']}: ratings of unknown touchpoints {', '.join(bad)}")
+            graph.graph["id"] = doc["journey"]["id"]
+            checked.append((doc, graph))
+        except interchange.JourneyFormatError as exc:
+            raise BackupError(
+                f"journey {doc.get('journey', {}).get('id')!r} in the backup is not valid: {exc}"
+            ) from None
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise BackupError(f"the backup file is damaged: a journey lacks {exc}") from None
+    return checked
+
+
+@retry_when_busy
+def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = False) -> BackupSummary:
+    """Restore a backup: every journey as it was, with the same ids, versions, history and ratings.
+
+    The database must hold no journey (not even in the trash); with ``replace=True``
+    every journey there is deleted first. All of it is one transaction: on any
+    error nothing is written. Raises :class:`DatabaseNotEmpty` or :class:`BackupError`.
+    """
+    if hasattr(path, "seek"):
+        path.seek(0)  # a retry reads the file again
+    journeys = _read(path)
+    with write_transaction(session):
+        present = session.execute(select(func.count()).select_from(Journey)).scalar_one()
+        if present and not replace:
+            raise DatabaseNotEmpty(
+                f"the database already holds {present} journey(s); restore into an empty database, "
+                "or replace everything in it (--replace)"
+            )
+        if present:
+            session.execute(delete(Journey))  # ON DELETE CASCADE takes every row that belongs to them
+        for doc, graph in journeys:
+            fields = doc["journey"]
+            jid = fields["id"]
+            session.execute(
+                insert(Journey).values(
+                    **{f: fields[f] for f in JOURNEY_FIELDS},
+                    **{f: _parse_time(fields[f]) for f in JOURNEY_TIMES},
+                    metrics_version=0,
+                )
+            )
+            write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)
+            if doc["revisions"]:
+                session.execute(
+                    insert(Revision),
+                    [{**r, "journey_id": jid, "created_at": _parse_time(r["created_at"])} for r in doc["revisions"]],
+                )
+            if doc["ratings"]:
+                ids = dict(
+                    session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == jid)).all()
+                )
+                session.execute(
+                    insert(Rating),
+                    [
+                        {
+                            "touchpoint_id": ids[r["touchpoint"]],
+                            **{f: r[f] for f in RATING_FIELDS},
+                            "updated_at": _parse_time(r["updated_at"]),
+                        }
+                        for r in doc["ratings"]
+                    ],
+                )
+    return _summary(doc for doc, _ in journeys)

@@ -1,0 +1,198 @@
+"""Backup and restore: a whole SQLite database into one archive, and back into SQLite or PostgreSQL."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
+
+import store
+from journeys.graph import journey_equal
+from store import analysis, backup, cli
+from store.models import Journey, Revision
+from store.rows import read_graph
+from tests.strategies import make_journey
+
+
+def fill(engine) -> None:
+    """A database as a workshop leaves it: history, scores, a copy, a journey in the trash, odd text."""
+    with Session(engine) as session:
+        broadband, ebike = store.seed_demo_journeys(session=session)
+        G, version = store.load_journey(session=session, journey_id=broadband)
+        G.nodes["hotline"]["experience"] = 2
+        G.remove_node("cancel")
+        store.save_journey(session=session, graph=G, expected_version=version, author="Ana Müller")
+        store.rename_journey(session=session, journey_id=broadband, name="Breitband 🛜 <b>2027</b>", author="Ben")
+        copy = store.duplicate_journey(session=session, journey_id=ebike, author="Cem", state="to-be")
+        analysis.save_ratings(
+            session=session,
+            journey_id=copy,
+            rater="Dörte",
+            discipline="engineering",
+            scores={"test-ride": {"desirable": 5, "viable": None, "feasible": 2, "comment": "„gut“\nnext line"}},
+        )
+        store.delete_journey(session=session, journey_id=ebike, author="Cem")
+        store.create_journey(session=session, graph=make_journey(40, name="日本語 journey"), author="")
+
+
+def contents(engine) -> dict:
+    """Every journey field by field: its row, its graph, its revisions and its ratings."""
+    with Session(engine) as session:
+        journeys = session.execute(select(Journey)).scalars().all()
+        result = {}
+        for j in journeys:
+            row = j.model_dump(exclude={"metrics_version"})
+            revisions = session.execute(
+                select(Revision.version, Revision.author, Revision.created_at, Revision.summary, Revision.snapshot)
+                .where(Revision.journey_id == j.id)
+                .order_by(Revision.version)
+            ).all()
+            result[j.id] = {"row": row, "graph": read_graph(session, j), "revisions": [tuple(r) for r in revisions]}
+        session.rollback()
+        for jid in result:
+            result[jid]["ratings"] = analysis.list_ratings(session=session, journey_id=jid)
+    return result
+
+
+def assert_same(restored: dict, original: dict) -> None:
+    assert restored.keys() == original.keys()
+    for jid, want in original.items():
+        got = restored[jid]
+        assert got["row"] == want["row"], jid
+        assert journey_equal(got["graph"], want["graph"]), jid
+        assert got["revisions"] == want["revisions"], jid
+        assert got["ratings"] == want["ratings"], jid
+
+
+@pytest.fixture
+def source(tmp_path):
+    """A filled SQLite database, and what it holds."""
+    engine = store.make_engine(f"sqlite:///{tmp_path}/source.db")
+    store.migrate(engine)
+    fill(engine)
+    yield engine, contents(engine)
+    engine.dispose()
+
+
+def test_restore_gives_identical_journeys(source, engine, tmp_path):
+    """SQLite → archive → an empty SQLite or PostgreSQL database: every journey identical, field by field."""
+    source_engine, original = source
+    assert len(original) == 4 and any(c["row"]["deleted_at"] for c in original.values())
+    path = tmp_path / "backup.zip"
+    with Session(source_engine) as session:
+        written = backup.backup(session=session, path=path)
+    assert written == backup.BackupSummary(
+        journeys=4, revisions=sum(len(c["revisions"]) for c in original.values()), ratings=written.ratings, trashed=1
+    )
+    assert written.ratings == sum(len(c["ratings"]) for c in original.values()) > 0
+
+    with Session(engine) as session:
+        assert backup.restore(session=session, path=path) == written
+    assert_same(contents(engine), original)
+
+    # the restored journeys are live: the next save continues their history
+    jid = next(j for j, c in original.items() if c["row"]["name"].startswith("Breitband"))
+    with Session(engine) as session:
+        G, version = store.load_journey(session=session, journey_id=jid)
+        G.nodes["hotline"]["name"] = "Hotline"
+        assert store.save_journey(session=session, graph=G, expected_version=version, author="x") == version + 1
+        assert not analysis.portfolio(session=session).empty  # figures are recomputed for restored journeys
+
+
+def test_backup_goes_to_memory_for_a_download(source, tmp_path):
+    """A backup can be written to a BytesIO (the admin's download button) and restored from one."""
+    source_engine, original = source
+    buffer = io.BytesIO()
+    with Session(source_engine) as session:
+        backup.backup(session=session, path=buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert manifest["format"] == backup.FORMAT
+        assert {j["id"] for j in manifest["journeys"]} == set(original)
+    engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
+    store.migrate(engine)
+    with Session(engine) as session:
+        backup.restore(session=session, path=io.BytesIO(buffer.getvalue()))
+    assert_same(contents(engine), original)
+    engine.dispose()
+
+
+def test_restore_refuses_a_database_with_journeys_unless_told_to_replace(source, tmp_path):
+    """Restoring over journeys is refused with a clear message; with replace=True it replaces all of them."""
+    source_engine, original = source
+    path = tmp_path / "backup.zip"
+    with Session(source_engine) as session:
+        backup.backup(session=session, path=path)
+        store.create_journey(session=session, graph=make_journey(3, name="made after the backup"), author="a")
+        with pytest.raises(backup.DatabaseNotEmpty, match="already holds 5 journey"):
+            backup.restore(session=session, path=path)
+        assert session.execute(select(func.count()).select_from(Journey)).scalar_one() == 5
+        session.rollback()
+        backup.restore(session=session, path=path, replace=True)
+    assert_same(contents(source_engine), original)
+
+
+def damaged_archives(good: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+
+    def zipped(**changes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name, data in {**files, **changes}.items():
+                if data is not None:
+                    archive.writestr(name, data)
+        return out.getvalue()
+
+    first = json.loads(files["manifest.json"])["journeys"][0]["file"]
+    doc = json.loads(files[first])
+    doc["graph"]["nodes"][0]["experience"] = 9
+    return {
+        "not a zip": b"PK\x03\x04 nothing",
+        "cut short": good[: len(good) // 2],
+        "foreign zip": zipped(**{"manifest.json": b'{"format": "other"}'}),
+        "journey missing": zipped(**{first: None}),
+        "invalid journey": zipped(**{first: json.dumps(doc).encode()}),
+    }
+
+
+def test_a_damaged_backup_is_refused_and_nothing_is_written(source, tmp_path):
+    """A damaged or foreign archive raises BackupError; the database stays empty."""
+    source_engine, _ = source
+    buffer = io.BytesIO()
+    with Session(source_engine) as session:
+        backup.backup(session=session, path=buffer)
+    engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
+    store.migrate(engine)
+    with Session(engine) as session:
+        for name, data in damaged_archives(buffer.getvalue()).items():
+            with pytest.raises(backup.BackupError):
+                backup.restore(session=session, path=io.BytesIO(data))
+            counts = {
+                t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in SQLModel.metadata.sorted_tables
+            }
+            session.rollback()
+            assert set(counts.values()) == {0}, name
+    engine.dispose()
+
+
+def test_backup_and_restore_on_the_command_line(source, tmp_path, monkeypatch, capsys):
+    """`backup FILE` writes the archive; `restore FILE` refuses a full database, and fills an empty one."""
+    source_engine, original = source
+    path = tmp_path / "out" / "backup.zip"
+    monkeypatch.setenv("JOURNEYS_DB_URL", str(source_engine.url))
+    assert cli.main(["backup", str(path)]) == cli.EXIT_OK
+    assert "backed up 4 journey(s) (1 in the trash)" in capsys.readouterr().out
+    assert cli.main(["restore", str(path)]) == cli.EXIT_FAILED
+    assert "--replace" in capsys.readouterr().err
+    monkeypatch.setenv("JOURNEYS_DB_URL", f"sqlite:///{tmp_path}/target.db")
+    assert cli.main(["restore", str(tmp_path / "missing.zip")]) == cli.EXIT_FAILED
+    assert "cannot be read" in capsys.readouterr().err
+    assert cli.main(["restore", str(path)]) == cli.EXIT_OK
+    assert "restored 4 journey(s)" in capsys.readouterr().out
+    engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
+    assert_same(contents(engine), original)
+    engine.dispose()
