@@ -41,6 +41,7 @@ __all__ = [
     "customer_visits",
     "touchpoint_scores",
     "touchpoint_frame",
+    "spreadsheet_safe",
     "to_csv",
     "to_graphml",
     "read_graphml",
@@ -88,6 +89,7 @@ _JSON_ATTRS = {
     "graph": {k for k, v in GRAPH_DEFAULTS.items() if isinstance(v, list | dict)},
     "node": {k for k, v in TOUCHPOINT_DEFAULTS.items() if isinstance(v, list | dict)},
 }
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
 _MERMAID_KEYWORDS = re.compile(r"(journey|title|section|acctitle|accdescr)\b", re.IGNORECASE)
 
 
@@ -167,9 +169,31 @@ def touchpoint_frame(
     return frame
 
 
+def spreadsheet_safe(value):
+    """Return ``value`` with a ``'`` in front when a spreadsheet would run it as a formula (CSV injection).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+    prefixed, as OWASP advises; numbers and any other text stay as they are.
+
+    Examples
+    --------
+    >>> [spreadsheet_safe(v) for v in ["=SUM(A1:A9)", "-1", "@cmd", "Hotline", -1]]
+    ["'=SUM(A1:A9)", "'-1", "'@cmd", 'Hotline', -1]
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
 def to_csv(G: nx.DiGraph, scores: dict | None = None, *, weights: Weights | None = None, lang: str = "en") -> str:
-    """Return the touchpoints of ``G`` with all their scores as CSV text (UTF-8, comma-separated)."""
-    return touchpoint_frame(G, scores, weights=weights, lang=lang).to_csv(index=False, lineterminator="\n")
+    """Return the touchpoints of ``G`` with all their scores as CSV text (UTF-8, comma-separated, RFC 4180).
+
+    Text cells a spreadsheet would take for a formula get a leading ``'`` (see :func:`spreadsheet_safe`).
+    """
+    frame = touchpoint_frame(G, scores, weights=weights, lang=lang)
+    for column in frame.columns:
+        if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(spreadsheet_safe)
+    # CRLF as RFC 4180 has it: the writer then quotes every cell holding a CR or LF, so a lone CR cannot split a row
+    return frame.to_csv(index=False, lineterminator="\r\n")
 
 
 def _plain(value, *, as_json: bool):

@@ -9,6 +9,7 @@ valid journey or raises :class:`JourneyFormatError` listing every problem.
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -180,7 +181,7 @@ def loads(text: str | bytes) -> nx.DiGraph:
     # a character takes up to 4 bytes in UTF-8, so count bytes only when the characters alone do not decide
     size = len(text) if isinstance(text, bytes) or len(text) > MAX_BYTES else len(text.encode("utf-8", "replace"))
     if size > MAX_BYTES:
-        raise JourneyFormatError([Problem.at("too_large", "file", size=size / 1e6, limit=MAX_BYTES / 1e6)])
+        raise JourneyFormatError([Problem.at("too_large", "file", size=size / 2**20, limit=MAX_BYTES / 2**20)])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -194,4 +195,7 @@ def loads(text: str | bytes) -> nx.DiGraph:
         ) from None
     except RecursionError:
         raise JourneyFormatError([Problem.at("too_deep", "document", max=MAX_DEPTH)]) from None
+    except ValueError:  # Python refuses to read an integer of more than 4300 digits (a guard against slow parsing)
+        detail = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise JourneyFormatError([Problem.at("not_json", "document", detail=detail)]) from None
     return from_document(doc)

@@ -60,6 +60,7 @@ __all__ = [
     "apply_emotions",
     "update_touchpoint",
     "with_names",
+    "refused_cells",
 ]
 
 TEXT, FLAG, INT, FLOAT, LIST = "text", "flag", "int", "float", "list"
@@ -421,3 +422,48 @@ def with_names(G: nx.DiGraph, text: str) -> str:
     "touchpoint 'Call the hotline'"
     """
     return re.sub(r"'([^']+)'", lambda m: f"'{G.nodes[m[1]].get('name') or m[1]}'" if m[1] in G else m[0], text)
+
+
+def _refused(value, lo, hi, whole: bool) -> bool:
+    if value is None:
+        return False  # an emptied cell
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        return True
+    return (whole and not float(value).is_integer()) or not lo <= value <= hi
+
+
+def refused_cells(edits: dict | None, column_config: dict, *, rows: int) -> list[dict]:
+    """Return the cells of a table edit that are no number within their column's bounds.
+
+    ``edits`` is a table editor's state as the browser sends it (``edited_rows``,
+    ``added_rows``); ``rows`` the number of rows the table had before the edit.
+    A number column counts when its config has both a ``min_value`` and a
+    ``max_value``; its ``step`` of 1 asks for whole numbers. The editor in the
+    browser keeps such values out, but its state can be sent by other means, and
+    Streamlit would quietly turn text into an empty cell and 2.5 into 2. Each
+    refused cell is ``{"row", "column", "value", "lo", "hi", "whole"}``, ``row``
+    counting from 1.
+
+    Examples
+    --------
+    >>> config = {"experience": {"label": "Experience", "type_config": {"type": "number", "min_value": 1,
+    ...           "max_value": 5, "step": 1}}}
+    >>> [c["value"] for c in refused_cells({"edited_rows": {0: {"experience": "abc"}, 1: {"experience": 4}},
+    ...                                     "added_rows": [{"experience": 9}]}, config, rows=2)]
+    ['abc', 9]
+    """
+    bounds = {}
+    for column, config in column_config.items():
+        kind = (config or {}).get("type_config", {}) if isinstance(config, dict) else {}
+        if kind.get("type") == "number" and kind.get("min_value") is not None and kind.get("max_value") is not None:
+            bounds[column] = (kind["min_value"], kind["max_value"], kind.get("step") == 1)
+    edits = edits or {}
+    cells = [(int(r), change) for r, change in (edits.get("edited_rows") or {}).items()]
+    cells += [(rows + i, change) for i, change in enumerate(edits.get("added_rows") or [])]
+    refused = []
+    for row, change in sorted(cells, key=lambda rc: rc[0]):
+        for column, value in change.items():
+            if column in bounds and _refused(value, *bounds[column]):
+                lo, hi, whole = bounds[column]
+                refused.append({"row": row + 1, "column": column, "value": value, "lo": lo, "hi": hi, "whole": whole})
+    return refused

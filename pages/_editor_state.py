@@ -18,7 +18,7 @@ import streamlit as st
 
 from journeys import tables
 from journeys.graph import journey_equal, normalize
-from pages._deps import cached_graph, load
+from pages._deps import cached_graph, load, t
 
 FLASH = "editor.flash"  # a message for the next run: a toast survives no st.rerun()
 
@@ -110,9 +110,31 @@ def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> No
     output: after an edit the draft changes and the editor starts over from it.
     """
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
-    edited = st.data_editor(frame, key=widget_key(jid, name), **options)
+    key = widget_key(jid, name)
+    edited = st.data_editor(frame, key=key, **options)
+    if refuse_cells(key, options.get("column_config", {}), rows=len(frame)):
+        return  # the draft keeps its value; the table shows the user's cell and why it is not taken
     if tables.frames_differ(frame, edited):
         apply(edited)
+
+
+def refuse_cells(key: str, column_config: dict, *, rows: int) -> bool:
+    """Under table editor ``key``: why cells that are no number within their column's bounds are not taken.
+
+    Returns True when there are such cells, and then nothing of the edit may be taken.
+    """
+    refused = tables.refused_cells(st.session_state.get(key), column_config, rows=rows)
+    if not refused:
+        return False
+    lines = []
+    for cell in refused:
+        config = column_config.get(cell["column"]) or {}
+        label = config.get("label") or cell["column"]
+        value = md(repr(cell["value"]) if isinstance(cell["value"], str) else cell["value"])
+        key_ = "table.refused" if cell["whole"] else "table.refused.real"
+        lines.append("- " + t(key_, row=cell["row"], column=md(label), value=value, lo=cell["lo"], hi=cell["hi"]))
+    st.error("\n".join([*lines, "", t("table.refused.hint")]), icon=":material/block:")
+    return True
 
 
 def flash(text: str, icon: str = ":material/check_circle:") -> None:

@@ -157,7 +157,7 @@ def test_added_touchpoint_and_transition_are_saved_with_the_author(app, db, demo
 @pytest.mark.parametrize(
     ("table", "change", "message"),
     [
-        ("touchpoints", {"edited": {8: {"experience": 9}}}, "experience 9 is outside 1..5"),
+        ("transitions", {"edited": {0: {"share": 0.9}}}, "shares of its transitions add up to 1.2 (> 1)"),
         ("transitions", {"edited": {0: {"to": "ghost"}}}, "'ghost' is not a touchpoint of this journey"),
         ("touchpoints", {"added": [new_touchpoint(stage="use")]}, "name is empty"),
     ],
@@ -309,12 +309,12 @@ def test_german_editor(app, demo):
 
 
 def test_german_editor_lists_problems_in_german(app, db, demo):
-    """With German chosen, a score out of range is listed in German, the touchpoint by its name."""
+    """With German chosen, a problem of the draft is listed in German, the touchpoint by its name."""
     app.session_state["lang"] = "de"
-    at = edit(open_editor(app, demo), "touchpoints", edited={8: {"experience": 9}})
+    at = edit(open_editor(app, demo), "touchpoints", edited={8: {"name": ""}})
     [listed] = [d.value for d in at.dataframe if list(d.value.columns) == ["Wo", "Was nicht stimmt"]]
-    assert list(listed["Wo"]) == ["Touchpoint 'Call the hotline'"]
-    assert list(listed["Was nicht stimmt"]) == ["Erlebnis 9 liegt außerhalb von 1..5"]
+    assert list(listed["Wo"]) == ["Touchpoint 'hotline'"]  # a touchpoint without a name is named by its key
+    assert list(listed["Was nicht stimmt"]) == ["Das Feld Name ist leer"]
     assert at.button(key="editor.save").disabled
     assert store.current_version(session=db, journey_id=demo) == 1
 

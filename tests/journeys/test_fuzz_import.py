@@ -1,0 +1,352 @@
+"""JSON import under hostile input: a clear error or a correct journey, never a traceback, never half a write.
+
+Valid exported documents are mutated at random places (another JSON type, huge
+strings, deep nesting, duplicated entries, missing and extra keys, unknown
+versions, NaN and Infinity, huge numbers), then written out as text or bytes in
+several ways (BOM, broken UTF-8, truncated, UTF-16). Random bytes and random text
+are tried as well. Each import either raises :class:`JourneyFormatError` whose
+problems all say where and what, or returns a journey that validates and
+survives a second round trip. Through the store, a refused import leaves every
+table as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
+
+import store
+from journeys import interchange
+from journeys.graph import journey_equal
+from journeys.interchange import MAX_BYTES, MAX_DEPTH, JourneyFormatError
+from journeys.templates import broadband_demo
+from journeys.validation import JourneyInvalid, validate
+from tests.strategies import make_journey
+
+FUZZ_DOCUMENTS = 1500
+"""Mutated documents per run (the README quotes it)."""
+FUZZ_RAW = 300
+"""Random byte strings and random texts per run."""
+FUZZ_STORE = 300
+"""Mutated documents imported into a fresh SQLite database per run."""
+FUZZ_CASES = FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE
+"""All hypothesis cases of this module together."""
+
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+BASES = [
+    json.loads(interchange.dumps(broadband_demo())),
+    json.loads(interchange.dumps(make_journey(4, personas=2))),
+]
+
+
+def _paths(value, prefix=()) -> list[tuple]:
+    """Every place in a JSON document, the document itself included."""
+    paths = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            paths += _paths(item, (*prefix, i))
+    return paths
+
+
+PATHS = [_paths(doc) for doc in BASES]
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["", " ", "\x00", "journey-workbench", "as-is", "hotline", "\ud7ff🚲", "<script>x</script>"]),
+)
+JSON_VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=8,
+)  # fmt: skip
+
+
+@st.composite
+def huge_strings(draw) -> str:
+    """A string over the text limit, cheap to build."""
+    return draw(st.sampled_from("x€🚲<")) * draw(st.sampled_from([10_001, 70_000, 300_000]))
+
+
+def _nested(depth: int, inner=0):
+    value = inner
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@st.composite
+def replacements(draw):
+    return draw(
+        st.one_of(
+            JSON_VALUES,
+            huge_strings(),
+            st.integers(min_value=MAX_DEPTH - 2, max_value=MAX_DEPTH * 4).map(_nested),
+            st.sampled_from([float("nan"), float("inf"), -float("inf"), 10**4000, -(10**400), 1e308, 2**63]),
+        )
+    )
+
+
+def _parent(doc, path):
+    for part in path[:-1]:
+        doc = doc[part]
+    return doc
+
+
+# plausible values pass the schema more often and reach the checks of references and ranges
+PLAUSIBLE = st.one_of(
+    st.integers(-3, 7),
+    st.sampled_from([0.0, 0.5, 0.9, 1.0, 1.5, -0.1, True, False, None, "", "hotline", "support", "petra", "use"]),
+    st.sampled_from(sorted({p[-1] for paths in PATHS for p in paths if p and isinstance(p[-1], str)})),
+)
+KINDS = ["replace"] * 3 + ["plausible"] * 4 + ["delete"] * 2 + ["extra", "duplicate", "duplicate", "version", "nest"]
+
+
+@st.composite
+def mutated_documents(draw) -> dict | list:
+    """A valid export with one to four random mutations."""
+    which = draw(st.integers(0, len(BASES) - 1))
+    doc, paths = copy.deepcopy(BASES[which]), PATHS[which]
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(paths))
+        try:
+            parent = _parent(doc, path)
+            _ = parent[path[-1]] if path else None  # a place an earlier mutation removed is skipped
+        except (KeyError, IndexError, TypeError):
+            continue
+        kind = draw(st.sampled_from(KINDS))
+        if not path:
+            doc = draw(replacements()) if kind == "replace" else doc
+        elif kind == "replace":
+            parent[path[-1]] = draw(replacements())
+        elif kind == "plausible":
+            parent[path[-1]] = draw(PLAUSIBLE)
+        elif kind == "delete":
+            del parent[path[-1]]
+        elif kind == "extra" and isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=10))] = draw(JSON_VALUES)
+        elif kind == "duplicate" and isinstance(parent, list):
+            parent.insert(path[-1], copy.deepcopy(parent[path[-1]]))
+        elif kind == "version" and isinstance(doc, dict):
+            doc["version"] = draw(st.sampled_from([0, 2, 99, "1", 1.0, 1.5, None, True, -1]))
+        elif kind == "nest":
+            parent[path[-1]] = _nested(draw(st.integers(1, MAX_DEPTH * 2)), parent[path[-1]])
+    return doc
+
+
+@st.composite
+def encoded(draw, doc) -> str | bytes:
+    """``doc`` as text or bytes, written in one of the ways files arrive, some of them broken."""
+    text = json.dumps(doc, ensure_ascii=draw(st.booleans()), allow_nan=True, indent=draw(st.sampled_from([None, 2])))
+    way = draw(
+        st.sampled_from(["text"] * 4 + ["utf-8"] * 4 + ["bom", "utf-16", "bad-bytes", "truncated", "text-truncated"])
+    )
+    if way == "text":
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    if way == "bom":
+        return b"\xef\xbb\xbf" + data
+    if way == "utf-16":
+        return text.encode("utf-16", "surrogatepass")
+    if way == "bad-bytes":
+        at = draw(st.integers(0, len(data)))
+        return data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80"])) + data[at:]
+    if way == "truncated":
+        return data[: draw(st.integers(0, max(len(data) - 1, 0)))]
+    if way == "text-truncated":
+        return text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+    return data
+
+
+def _event(name: str) -> None:
+    """Count an outcome in hypothesis' statistics (``--hypothesis-show-statistics``), also outside a hypothesis test."""
+    if currently_in_test_context():
+        event(name)
+
+
+def check_import(data) -> nx.DiGraph | None:
+    """Import ``data``: a valid journey that round-trips, or ``None`` after a clear refusal."""
+    try:
+        G = interchange.loads(data)
+    except JourneyFormatError as error:
+        assert error.problems, "a refusal names at least one problem"
+        for problem in error.problems:
+            assert isinstance(problem.where, str) and problem.where.strip(), problem
+            assert isinstance(problem.what, str) and problem.what.strip(), problem
+        assert str(error)
+        _event(f"refused: {error.problems[0].code}")
+        return None
+    _event("imported")
+    assert validate(G) == []
+    assert journey_equal(interchange.loads(interchange.dumps(G)), G)
+    return G
+
+
+@settings(FUZZ, max_examples=FUZZ_DOCUMENTS)
+@given(data=st.data())
+def test_mutated_documents_are_imported_or_refused_clearly(data):
+    """A mutated export is either a correct journey or a JourneyFormatError saying where and what."""
+    doc = data.draw(mutated_documents())
+    check_import(data.draw(encoded(doc)))
+
+
+@settings(FUZZ, max_examples=FUZZ_RAW)
+@given(st.binary(max_size=2000))
+def test_random_bytes_are_refused_clearly(raw):
+    """Random bytes (a picture, a zip, noise) are refused with a problem, never a traceback."""
+    check_import(raw)
+    check_import(b'{"format": "journey-workbench", "version": 1, "graph": ' + raw)
+
+
+@settings(FUZZ, max_examples=FUZZ_RAW)
+@given(st.text(max_size=500) | st.from_regex(r"[\[\]{}\",:0-9eE.+\- a-z\\]{0,300}", fullmatch=True))
+def test_random_text_is_refused_clearly(text):
+    """Random text and JSON-like noise are refused with a problem, never a traceback."""
+    check_import(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 50_000 + "1" + "}" * 50_000,
+        "1" * 5000,
+        '{"format": "journey-workbench", "version": 1' + ', "x": ' + "9" * 10_000 + "}",
+        '{"format": "journey-workbench", "version": NaN}',
+        '{"format": "journey-workbench", "version": Infinity}',
+        '{"format": "journey-workbench", "version": 1e999}',
+        '{"format": "journey-workbench", "format": "journey-workbench", "version": 1}',
+        "",
+        "\ufeff",
+        "null",
+        '"journey-workbench"',
+    ],
+    ids=lambda text: repr(text[:24]),
+)
+def test_adversarial_texts_are_refused_clearly(text):
+    """Deep nesting, huge numbers, NaN, repeated keys and empty files are refused with a problem."""
+    assert check_import(text) is None
+    assert check_import(text.encode("utf-8")) is None
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_a_50_mb_file_is_refused_by_its_size_before_parsing(as_bytes, monkeypatch):
+    """A 50 MB file is refused as too large at once; the JSON parser never sees it."""
+    body = '{"format": "journey-workbench", "version": 1, "graph": {"name": "' + "x" * (50 * 2**20) + '"}}'
+    data = body.encode() if as_bytes else body
+
+    def parse(*args, **kwargs):
+        raise AssertionError("parsed a file over the size limit")
+
+    monkeypatch.setattr(interchange.json, "loads", parse)
+    started = time.monotonic()
+    with pytest.raises(JourneyFormatError) as refused:
+        interchange.loads(data)
+    assert time.monotonic() - started < 1
+    assert [p.code for p in refused.value.problems] == ["too_large"]
+    assert "20" in refused.value.problems[0].what
+
+
+def test_a_file_just_under_the_limit_is_measured_in_bytes():
+    """Text under the limit in characters but over it in UTF-8 bytes is refused too."""
+    text = '"' + "€" * (MAX_BYTES // 3 + 10) + '"'
+    assert len(text) < MAX_BYTES < len(text.encode())
+    with pytest.raises(JourneyFormatError) as refused:
+        interchange.loads(text)
+    assert [p.code for p in refused.value.problems] == ["too_large"]
+
+
+def test_duplicate_ids_everywhere_are_refused_clearly():
+    """Repeated touchpoint, stage and persona ids and a repeated transition are each named."""
+    doc = copy.deepcopy(BASES[0])
+    doc["nodes"].append(copy.deepcopy(doc["nodes"][0]))
+    doc["edges"].append(copy.deepcopy(doc["edges"][0]))
+    doc["graph"]["stages"].append(copy.deepcopy(doc["graph"]["stages"][0]))
+    doc["graph"]["personas"].append(copy.deepcopy(doc["graph"]["personas"][0]))
+    with pytest.raises(JourneyFormatError) as refused:
+        interchange.from_document(doc)
+    assert {"duplicate_id", "duplicate_transition"} <= {p.code for p in refused.value.problems}
+
+
+def test_nan_scores_are_refused_not_stored():
+    """NaN and Infinity literals, which Python's JSON reader accepts, never become a score or share."""
+    text = interchange.dumps(broadband_demo())
+    doc = json.loads(text)
+    doc["edges"][0]["share"] = float("nan")
+    doc["graph"]["personas"][0]["value"] = float("inf")
+    with pytest.raises(JourneyFormatError) as refused:
+        interchange.loads(json.dumps(doc, allow_nan=True))
+    assert all(p.where and p.what for p in refused.value.problems)
+
+
+# the same through the store ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """A migrated SQLite database shared by the store fuzz cases (each checks counts before and after)."""
+    engine = store.make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz')}/fuzz.db")
+    store.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    counts = {
+        t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
+        for t in SQLModel.metadata.sorted_tables
+    }
+    session.rollback()
+    return counts
+
+
+@settings(
+    FUZZ,
+    max_examples=FUZZ_STORE,
+    suppress_health_check=[*FUZZ.suppress_health_check, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_store_import_writes_a_whole_journey_or_nothing(engine, data):
+    """store.import_journey of a mutated document stores it whole, or refuses it and leaves every table as it was."""
+    raw = data.draw(mutated_documents().flatmap(encoded))
+    with Session(engine) as session:
+        before = row_counts(session)
+        try:
+            jid = store.import_journey(session=session, data=raw, author="fuzz")
+        except (JourneyFormatError, JourneyInvalid) as error:
+            event(f"refused: {error.problems[0].code}")
+            assert error.problems and all(p.where and p.what for p in error.problems)
+            session.rollback()
+            assert row_counts(session) == before
+            return
+        event("imported")
+        stored, version = store.load_journey(session=session, journey_id=jid)
+        assert version == 1
+        expected = interchange.loads(raw)
+        expected.graph["id"] = jid
+        assert journey_equal(stored, expected)
+        after = row_counts(session)
+        assert after["journey"] == before["journey"] + 1
+        assert after["touchpoint"] - before["touchpoint"] == stored.number_of_nodes()
+
+
+def test_the_bases_import_and_only_version_1_is_read():
+    """The unmutated documents import whole (so the fuzz starts from valid files); version 2 of them is refused."""
+    for doc in BASES:
+        assert check_import(json.dumps(doc)) is not None
+        assert check_import(json.dumps({**doc, "version": 2})) is None
