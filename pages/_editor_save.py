@@ -13,6 +13,7 @@ from journeys import interchange, tables
 from journeys.graph import slugify
 from journeys.validation import Problem, validate
 from pages import _editor_state as state
+from pages._access import allowed
 from pages._deps import author, cached_graph, lang, require_author, session, t
 from store.rows import describe_diff
 
@@ -63,6 +64,8 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
 
 
 def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
+    if not allowed("edit"):  # access: checked where the write happens, not only by hiding the page
+        return
     who = require_author()
     if who is None:
         return

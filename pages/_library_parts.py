@@ -13,10 +13,13 @@ import streamlit as st
 
 import store
 from journeys.validation import JourneyInvalid, Problem
+from pages._access import allowed
 from pages._deps import lang, session, t
 
 CONFIRM = "library.confirm"  # (action, journey id) while an inline confirmation is open
 CLOSE_POPOVERS = "library.close_popovers"  # set by a successful write: the next run closes the popovers
+
+NEEDS = {store.delete_journey: "delete", store.restore_journey: "restore", store.purge_journey: "purge"}  # else "edit"
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 
@@ -126,6 +129,8 @@ def show_problems(intro: str, problems: list[Problem]) -> None:
 
 def write(action: Callable, *, done: str, **kwargs) -> tuple[bool, object]:
     """Run one store action in a short session; toast ``done`` on success, show why not otherwise."""
+    if not allowed(NEEDS.get(action, "edit")):  # access: checked where the write happens, not only in the UI
+        return False, None
     try:
         with session() as s:
             result = action(session=s, **kwargs)

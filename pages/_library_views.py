@@ -9,6 +9,7 @@ from journeys import interchange
 from journeys.graph import STATES
 from journeys.templates import STAGE_SETS, TEMPLATES, from_template
 from journeys.validation import JourneyInvalid
+from pages._access import allowed, can
 from pages._deps import lang, open_journey, require_author, session, t
 from pages._library_parts import ask, confirm, journey_table, labels, plain, select, show_problems, write
 
@@ -73,7 +74,7 @@ def import_view() -> None:
         go = st.button(t("library.import_button"), type="primary", icon=":material/upload:", key="import.go")
         if go and upload is None:
             st.info(t("library.import_choose"), icon=":material/upload_file:")
-        elif go and (author := require_author()):
+        elif go and allowed("edit") and (author := require_author()):
             try:
                 graph = interchange.loads(upload.getvalue())  # checks size, encoding, format and content
                 with session() as s:
@@ -100,6 +101,9 @@ def trash_view(trash: list[store.JourneyInfo], names: dict[str, str]) -> None:
         return
     columns = ["name", "personas", "state", "touchpoints", "deleted", "source"]
     picked = journey_table(trash, names=names, columns=columns, key="trash")
+    if not can("restore"):  # access: restoring and deleting for good are for admins
+        st.caption(t("access.trash_admins"))
+        return
     if picked is None:
         st.caption(t("library.trash_hint"))
         return

@@ -4,6 +4,7 @@ import streamlit as st
 
 import store
 from journeys.graph import STATES
+from pages._access import can
 from pages._deps import open_journey, require_author, session, t
 from pages._library_parts import CLOSE_POPOVERS, ask, confirm, journey_table, labels, plain, select, state_label, write
 from pages._library_views import create_view, import_view, trash_view
@@ -17,8 +18,12 @@ def actions(picked: store.JourneyInfo) -> None:
         st.session_state.update({"copy.popover": False, "rename.popover": False})
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{plain(picked.name)}**")
-        if st.button(t("library.open"), type="primary", icon=":material/edit_note:", key="open"):
-            open_journey(picked.id)
+        label, page = (t("library.open"), "editor") if can("edit") else (t("access.open_review"), "review")  # access
+        if st.button(label, type="primary", icon=":material/edit_note:", key="open"):
+            open_journey(picked.id, f"pages/{page}.py")
+        if not can("edit"):  # access: a viewer looks, reviews and exports
+            st.caption(t("access.read_only"))
+            return
         with st.popover(t("library.duplicate"), icon=":material/content_copy:", key="copy.popover", on_change="rerun"):
             target = st.segmented_control(
                 t("library.copy_state"),
@@ -53,7 +58,7 @@ def actions(picked: store.JourneyInfo) -> None:
                     ok, _ = write(store.rename_journey, done=done, journey_id=picked.id, name=name, author=author)
                     if ok:
                         st.rerun()
-        delete = st.button(t("library.delete"), icon=":material/delete:", key="delete")
+        delete = can("delete") and st.button(t("library.delete"), icon=":material/delete:", key="delete")
     if delete and require_author():
         ask("delete", picked.id)
     question = t("library.confirm_delete", name=plain(picked.name))
@@ -118,6 +123,8 @@ views = {
     "import": f":material/upload_file: {t('library.view.import')}",
     "trash": f":material/delete: {t('library.view.trash', n=len(trash))}",
 }
+if not can("edit"):  # access: a viewer neither creates nor imports
+    del views["create"], views["import"]
 view = st.segmented_control(
     t("library.view"),
     list(views),

@@ -5,7 +5,9 @@ import streamlit as st
 
 from journeys.graph import touchpoints_in_order
 from journeys.scoring import DISCIPLINES, LENSES, consensus
+from pages._access import allowed
 from pages._deps import journey_picker, load, require_author, session, t
+from pages._editor_state import refuse_cells
 from store import analysis
 
 DISCIPLINE = "discipline"
@@ -98,21 +100,22 @@ def main() -> None:
         before = my_frame(G, keys, mine)
         nonce = st.session_state.get(f"scoring.nonce.{jid}", 0)
         score = st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d")
+        key = f"scoring.table.{jid}.{stage}.{nonce}"
+        config = {
+            "touchpoint": t("scoring.touchpoint"),
+            "comment": t("scoring.comment"),
+            **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
+        }
         after = st.data_editor(
-            before,
-            key=f"scoring.table.{jid}.{stage}.{nonce}",
-            placeholder="–",
-            hide_index=True,
-            width="stretch",
-            disabled=["touchpoint"],
-            column_config={
-                "touchpoint": t("scoring.touchpoint"),
-                "comment": t("scoring.comment"),
-                **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
-            },
+            before, key=key, placeholder="–", hide_index=True, width="stretch", disabled=["touchpoint"],
+            column_config=config,
+        )  # fmt: skip
+        # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
+        changes = {} if refuse_cells(key, config, rows=len(before)) else changed_scores(before, after)
+        save = st.button(
+            t("scoring.save", n=len(changes)), type="primary", disabled=not changes, icon=":material/save:"
         )
-        changes = changed_scores(before, after)
-        if st.button(t("scoring.save", n=len(changes)), type="primary", disabled=not changes, icon=":material/save:"):
+        if save and allowed("score"):  # access: checked where the write happens, not only by hiding the page
             try:
                 with session() as s:
                     analysis.save_ratings(session=s, journey_id=jid, rater=rater, discipline=discipline, scores=changes)
