@@ -1,6 +1,6 @@
 # Front door: `make run` starts the app, `make test` runs every check CI runs.
 # Pass pytest options with `make test PYTEST_ARGS="-k editor"`.
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 run:
 	bash .ci/start
@@ -12,3 +12,6 @@ lint:
 	bash .ci/setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+bench:
+	bash .ci/setup && .venv/bin/python -m bench

@@ -67,7 +67,11 @@ def dead_ends(G: nx.DiGraph) -> list[str]:
 
 
 def _with_terminals(G: nx.DiGraph) -> nx.DiGraph:
-    H = G.copy()
+    """The bare structure of ``G`` (same order, no attributes), a start before its entries, an end after its exits."""
+    # not G.copy(): copying every touchpoint's attributes cost more than the diagnostics (docs/performance.md)
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from(G.edges)
     H.add_edges_from((_START, e) for e in entries(G))
     H.add_edges_from((n, _END) for n in G if G.out_degree(n) == 0 or G.nodes[n].get("exit"))
     return H

@@ -128,7 +128,7 @@ def flow(G: nx.DiGraph) -> Flow:
 
 def _trapped(G: nx.DiGraph, shares: dict[tuple[str, str], float]) -> list[str]:
     """Touchpoints in a closed loop: a strongly connected group that keeps every customer."""
-    trapped = []
+    trapped, order = [], None
     for component in nx.strongly_connected_components(G):
         if len(component) == 1:
             (node,) = component
@@ -138,5 +138,6 @@ def _trapped(G: nx.DiGraph, shares: dict[tuple[str, str], float]) -> list[str]:
             sum(shares.get((u, v), 0.0) for v in G.successors(u) if v in component) >= 1.0 - 1e-12 for u in component
         )
         if kept:
-            trapped.extend(sorted(component, key=list(G).index))
+            order = order or {n: i for i, n in enumerate(G)}  # not list(G).index: quadratic in the journey's size
+            trapped.extend(sorted(component, key=order.__getitem__))
     return trapped

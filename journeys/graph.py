@@ -174,13 +174,28 @@ def new_journey(
     return G
 
 
+def _copy(value):
+    """A deep copy of plain data (dicts, lists, scalars); anything else goes through ``copy.deepcopy``.
+
+    Several times faster than ``copy.deepcopy`` on touchpoint attributes, which every save copies.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def add_touchpoint(G: nx.DiGraph, key: str, **attrs) -> str:
     """Add touchpoint ``key`` with every attribute filled in; return the key."""
     unknown = set(attrs) - set(TOUCHPOINT_DEFAULTS)
     if unknown:
         raise TypeError(f"unknown touchpoint attribute(s): {', '.join(sorted(unknown))}")
-    data = copy.deepcopy(TOUCHPOINT_DEFAULTS)
-    data.update(copy.deepcopy(attrs))
+    data = _copy(TOUCHPOINT_DEFAULTS)
+    data.update(_copy(attrs))
     data["needs"] = [{**NEED_DEFAULTS, **n} for n in data["needs"]]
     data["pains"] = [{**PAIN_DEFAULTS, **p} for p in data["pains"]]
     G.add_node(key, **data)
@@ -206,7 +221,7 @@ def normalize(G: nx.DiGraph) -> nx.DiGraph:
     for key, data in G.nodes(data=True):
         add_touchpoint(H, key, **{k: v for k, v in data.items() if k in TOUCHPOINT_DEFAULTS})
     for u, v, data in G.edges(data=True):
-        attrs = {**TRANSITION_DEFAULTS, **copy.deepcopy(data)}
+        attrs = {**TRANSITION_DEFAULTS, **_copy(data)}
         attrs["share"] = _as_float(attrs["share"])
         H.add_edge(u, v, **attrs)
     return H

@@ -36,11 +36,16 @@ PERSONA_COLUMNS = ("name", "segment", "goals", "quote", "value")
 
 def read_graph(session: Session, journey: Journey) -> nx.DiGraph:
     """Return the journey stored under ``journey`` as a graph."""
+    # Columns, not ORM objects: building an object per row costs ten times the query (docs/performance.md).
     jid = journey.id
-    stages = session.execute(select(Stage).where(Stage.journey_id == jid).order_by(Stage.position)).scalars().all()
-    personas = (
-        session.execute(select(Persona).where(Persona.journey_id == jid).order_by(Persona.position)).scalars().all()
-    )
+    stages = session.execute(
+        select(Stage.id, Stage.key, Stage.name).where(Stage.journey_id == jid).order_by(Stage.position)
+    ).all()
+    personas = session.execute(
+        select(Persona.id, Persona.key, *(getattr(Persona, c) for c in PERSONA_COLUMNS))
+        .where(Persona.journey_id == jid)
+        .order_by(Persona.position)
+    ).all()
     G = new_journey(
         journey.name,
         journey_id=jid,
@@ -52,8 +57,10 @@ def read_graph(session: Session, journey: Journey) -> nx.DiGraph:
     stage_key = {s.id: s.key for s in stages}
     persona_key = {p.id: p.key for p in personas}
     tps = session.execute(
-        select(Touchpoint).where(Touchpoint.journey_id == jid).order_by(Touchpoint.position)
-    ).scalars()
+        select(Touchpoint.id, Touchpoint.key, Touchpoint.stage_id, *(getattr(Touchpoint, c) for c in TP_COLUMNS))
+        .where(Touchpoint.journey_id == jid)
+        .order_by(Touchpoint.position)
+    )
     tp_key = {}
     for tp in tps:
         tp_key[tp.id] = tp.key
@@ -66,30 +73,45 @@ def read_graph(session: Session, journey: Journey) -> nx.DiGraph:
             pains=[],
             emotions={},
         )
+    nodes = G.nodes
 
-    def children(model, *order):
-        query = select(model).join(Touchpoint, model.touchpoint_id == Touchpoint.id).where(Touchpoint.journey_id == jid)
-        return session.execute(query.order_by(*order)).scalars()
+    def children(*columns, order):
+        model = columns[0].class_
+        query = (
+            select(*columns).join(Touchpoint, model.touchpoint_id == Touchpoint.id).where(Touchpoint.journey_id == jid)
+        )
+        return session.execute(query.order_by(*order))
 
-    for link in children(TouchpointPersona, TouchpointPersona.touchpoint_id, TouchpointPersona.position):
-        G.nodes[tp_key[link.touchpoint_id]]["personas"].append(persona_key[link.persona_id])
+    links = children(TouchpointPersona.touchpoint_id, TouchpointPersona.persona_id,
+                     order=(TouchpointPersona.touchpoint_id, TouchpointPersona.position))  # fmt: skip
+    for touchpoint_id, persona_id in links:
+        nodes[tp_key[touchpoint_id]]["personas"].append(persona_key[persona_id])
     emotions = defaultdict(dict)
-    for e in children(Emotion, Emotion.touchpoint_id):
-        emotions[e.touchpoint_id][persona_key[e.persona_id]] = e.value
+    for touchpoint_id, persona_id, value in children(
+        Emotion.touchpoint_id, Emotion.persona_id, Emotion.value, order=(Emotion.touchpoint_id,)
+    ):
+        emotions[touchpoint_id][persona_key[persona_id]] = value
+    order = {p.key: i for i, p in enumerate(personas)}
     for tp_id, by_persona in emotions.items():
-        order = {p.key: i for i, p in enumerate(personas)}
-        G.nodes[tp_key[tp_id]]["emotions"] = dict(sorted(by_persona.items(), key=lambda kv: order[kv[0]]))
-    for n in children(Need, Need.touchpoint_id, Need.position):
-        G.nodes[tp_key[n.touchpoint_id]]["needs"].append(
-            {"text": n.text, "motivation": n.motivation, "kind": n.kind, "persona": persona_key.get(n.persona_id)}
+        nodes[tp_key[tp_id]]["emotions"] = dict(sorted(by_persona.items(), key=lambda kv: order[kv[0]]))
+    needs = children(Need.touchpoint_id, Need.text, Need.motivation, Need.kind, Need.persona_id,
+                     order=(Need.touchpoint_id, Need.position))  # fmt: skip
+    for touchpoint_id, text, motivation, kind, persona_id in needs:
+        nodes[tp_key[touchpoint_id]]["needs"].append(
+            {"text": text, "motivation": motivation, "kind": kind, "persona": persona_key.get(persona_id)}
         )
-    for p in children(PainPoint, PainPoint.touchpoint_id, PainPoint.position):
-        G.nodes[tp_key[p.touchpoint_id]]["pains"].append(
-            {"text": p.text, "severity": p.severity, "evidence": p.evidence, "persona": persona_key.get(p.persona_id)}
+    pains = children(PainPoint.touchpoint_id, PainPoint.text, PainPoint.severity, PainPoint.evidence,
+                     PainPoint.persona_id, order=(PainPoint.touchpoint_id, PainPoint.position))  # fmt: skip
+    for touchpoint_id, text, severity, evidence, persona_id in pains:
+        nodes[tp_key[touchpoint_id]]["pains"].append(
+            {"text": text, "severity": severity, "evidence": evidence, "persona": persona_key.get(persona_id)}
         )
-    edges = session.execute(select(Transition).where(Transition.journey_id == jid).order_by(Transition.position))
-    for t in edges.scalars():
-        G.add_edge(tp_key[t.source_id], tp_key[t.target_id], label=t.label, share=t.share)
+    edges = session.execute(
+        select(Transition.source_id, Transition.target_id, Transition.label, Transition.share)
+        .where(Transition.journey_id == jid)
+        .order_by(Transition.position)
+    )
+    G.add_edges_from((tp_key[u], tp_key[v], {"label": label, "share": share}) for u, v, label, share in edges)
     return G
 
 

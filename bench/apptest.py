@@ -1,0 +1,114 @@
+"""Page reruns under AppTest: the real app on a bench database next to a bare script showing the same."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from pathlib import Path
+
+import streamlit as st
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+import store
+from bench.timing import Row, compare
+from journeys import tables
+from journeys.charts import portfolio_heatmap, weakness_heatmap
+from journeys.figures import journey_map
+from journeys.flow import flow
+from journeys.scoring import Weights, consensus, weakness_table
+from store import analysis
+
+__all__ = ["page_rows"]
+
+ROOT = Path(__file__).parent.parent
+FLOORS = Path(__file__).parent / "floors"
+# AppTest runs scripts without a server, and Streamlit warns about that on every element.
+for _name in ("scriptrunner_utils.script_run_context", "caching.cache_data_api", "state.session_state_proxy"):
+    logging.getLogger(f"streamlit.runtime.{_name}").disabled = True
+
+
+def _use_database(url: str) -> None:
+    os.environ["JOURNEYS_DB_URL"] = url
+    st.cache_resource.clear()  # the app's engine is cached per process
+    st.cache_data.clear()
+
+
+def _app(page: str, jid: str | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.session_state["author"] = "bench"
+    if jid:
+        at.query_params["journey"] = jid
+    at.switch_page(page)
+    return at
+
+
+def _floor(script: str, shown, folder: Path) -> AppTest:
+    path = folder / f"{script}.pickle"
+    path.write_bytes(pickle.dumps(shown))
+    os.environ["BENCH_SHOWN"] = str(path)
+    return AppTest.from_file(str(FLOORS / f"{script}.py"), default_timeout=300)
+
+
+def _run(at: AppTest, expect: str):
+    def run():
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"{expect}: {at.exception[0].message}")
+
+    run()
+    if not (at.data_editor if expect == "data_editor" else at.get(expect)):
+        raise RuntimeError(f"the page shows no {expect}")
+    return run
+
+
+def _graph(url: str, jid: str):
+    engine = store.make_engine(url)
+    with Session(engine) as session:
+        G, _ = store.load_journey(session=session, journey_id=jid)
+    engine.dispose()
+    return G
+
+
+def editor_row(dbs, n: int, reps: int, folder: Path) -> Row:
+    _use_database(dbs.url())
+    G = _graph(dbs.url(), dbs.ids[n])
+    figure = journey_map(G, persona=None, lang="en", selected=None)
+    figure.update_layout(title_text="", margin_t=10)
+    ours = _run(_app("pages/editor.py", dbs.ids[n]), "data_editor")
+    floor = _run(_floor("editor_floor", (tables.touchpoints_frame(G), figure), folder), "data_editor")
+    return compare(f"Editor page rerun (AppTest), {n:,} touchpoints", ours, floor, reps=reps, target=1.5)
+
+
+def review_row(dbs, n: int, reps: int, folder: Path) -> Row:
+    _use_database(dbs.url())
+    G = _graph(dbs.url(), dbs.ids[n])
+    table = weakness_table(G, consensus([]), weights=Weights(), visits=flow(G).visits)
+    ours = _run(_app("pages/review.py", dbs.ids[n]), "plotly_chart")
+    floor = _run(_floor("heatmap_floor", weakness_heatmap(G, table, lang="en"), folder), "plotly_chart")
+    return compare(f"Review page rerun (AppTest), {n:,} touchpoints", ours, floor, reps=reps, target=1.5)
+
+
+def portfolio_row(dbs, reps: int, folder: Path) -> Row:
+    _use_database(dbs.url("portfolio"))
+    ours = _run(_app("pages/portfolio.py", None), "plotly_chart")  # the first run computes the metrics
+    engine = store.make_engine(dbs.url("portfolio"))
+    with Session(engine) as session:
+        cells = analysis.portfolio(session=session, rows="journey", columns="stage", weights=Weights())
+    engine.dispose()
+    floor = _run(
+        _floor("heatmap_floor", portfolio_heatmap(cells, rows="journey", columns="stage"), folder), "plotly_chart"
+    )
+    return compare("Portfolio page rerun (AppTest), 200 journeys × 50", ours, floor, reps=reps, target=1.5)
+
+
+def page_rows(dbs, folder: Path, reps: dict, growth: bool) -> list[Row]:
+    rows = [editor_row(dbs, 200, reps["page"], folder)]
+    if growth:
+        rows.append(editor_row(dbs, 2_000, reps["page_2000"], folder))
+    rows.append(review_row(dbs, 200, reps["page"], folder))
+    if growth:
+        rows.append(review_row(dbs, 2_000, reps["page_2000"], folder))
+    rows.append(portfolio_row(dbs, reps["page"], folder))
+    return rows

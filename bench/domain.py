@@ -1,0 +1,161 @@
+"""Rows measured in-process: store load and save, analysis, JSON and PNG export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import warnings
+
+import kaleido
+import networkx as nx
+import plotly.io as pio
+from sqlmodel import Session
+
+import store
+from bench.data import journey
+from bench.timing import Row, compare
+from journeys import images, interchange
+from journeys.diagnostics import diagnose
+from journeys.exports import touchpoint_scores
+from journeys.flow import flow
+from journeys.scoring import weakness_table
+
+__all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "save_rows"]
+
+# The rows read_graph reads, as plain SQL over the same tables.
+_CHILD = "SELECT c.* FROM {table} c JOIN touchpoint t ON t.id = c.touchpoint_id WHERE t.journey_id = ? ORDER BY {order}"
+LOAD_SQL = (
+    "SELECT * FROM journey WHERE id = ?",
+    "SELECT * FROM stage WHERE journey_id = ? ORDER BY position",
+    "SELECT * FROM persona WHERE journey_id = ? ORDER BY position",
+    "SELECT * FROM touchpoint WHERE journey_id = ? ORDER BY position",
+    _CHILD.format(table="touchpointpersona", order="c.touchpoint_id, c.position"),
+    _CHILD.format(table="emotion", order="c.touchpoint_id"),
+    _CHILD.format(table="need", order="c.touchpoint_id, c.position"),
+    _CHILD.format(table="pain_point", order="c.touchpoint_id, c.position"),
+    "SELECT * FROM [transition] WHERE journey_id = ? ORDER BY position",
+)
+
+
+def _raw(path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the app's settings (WAL is already on in the file)."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+def load_rows(dbs, sizes, reps) -> list[Row]:
+    engine, con = store.make_engine(dbs.url()), _raw(dbs.core)
+    rows = []
+    for n in sizes:
+        jid = dbs.ids[n]
+
+        def ours(jid=jid):
+            with Session(engine) as session:
+                store.load_journey(session=session, journey_id=jid)
+
+        def floor(jid=jid):
+            for sql in LOAD_SQL:
+                con.execute(sql, (jid,)).fetchall()
+
+        rows.append(compare(f"load a journey from the store, {n:,} touchpoints", ours, floor, reps=reps[n], target=3))
+    engine.dispose()
+    con.close()
+    return rows
+
+
+def save_rows(dbs, sizes, reps) -> list[Row]:
+    """Save one changed touchpoint (experience score) with ``base=`` the loaded graph."""
+    engine, con = store.make_engine(dbs.url()), _raw(dbs.core)
+    rows = []
+    for n in sizes:
+        jid = dbs.ids[n]
+        with Session(engine) as session:
+            base, version = store.load_journey(session=session, journey_id=jid)
+        tp_id = con.execute("SELECT id FROM touchpoint WHERE journey_id = ? AND key = ?", (jid, "tp-2")).fetchone()[0]
+        state = {"base": base, "version": version, "changed": None, "value": 1}
+
+        def before(state=state, n=n):
+            state["value"] = state["value"] % 5 + 1
+            changed = state["base"].copy()
+            changed.nodes[f"tp-{n // 2}"]["experience"] = state["value"]
+            state["changed"] = changed
+
+        def ours(state=state):
+            with Session(engine) as session:
+                state["version"] = store.save_journey(
+                    session=session,
+                    graph=state["changed"],
+                    expected_version=state["version"],
+                    author="bench",
+                    base=state["base"],
+                )
+            state["base"] = state["changed"]
+
+        def floor(state=state, tp_id=tp_id):
+            con.execute("UPDATE touchpoint SET experience = ? WHERE id = ?", (state["value"], tp_id))
+            con.commit()
+
+        what = f"save one changed touchpoint, {n:,} touchpoints"
+        rows.append(compare(what, ours, floor, reps=reps[n], target=3, before=before))
+    engine.dispose()
+    con.close()
+    return rows
+
+
+def _analyse(G: nx.DiGraph) -> None:
+    visits = flow(G).visits
+    table = weakness_table(G, {}, visits=visits)
+    diagnose(G, table["weakness"].to_dict())
+
+
+def analysis_rows(sizes, reps) -> list[Row]:
+    rows = []
+    for n in sizes:
+        G = journey(n)
+        what = f"flow + weakness + diagnostics, {n:,} touchpoints"
+        rows.append(compare(what, lambda G=G: _analyse(G), lambda G=G: nx.pagerank(G), reps=reps[n], target=3))
+    return rows
+
+
+def json_rows(sizes, reps) -> list[Row]:
+    """Export as the app does (``interchange.dumps``) and import it again (``interchange.loads``, validated)."""
+    rows = []
+    for n in sizes:
+        G = journey(n)
+
+        def ours(G=G):
+            interchange.loads(interchange.dumps(G))
+
+        def floor(G=G):
+            json.loads(json.dumps(nx.node_link_data(G, edges="edges"), ensure_ascii=False, indent=2))
+
+        rows.append(compare(f"JSON export + import, {n:,} touchpoints", ours, floor, reps=reps[n], target=2))
+    return rows
+
+
+def png_row(reps: int, n: int = 200) -> Row:
+    """The journey map as a 1920 × 1080 slide: ours through the warm renderer, the floor through plotly + kaleido."""
+    G = journey(n)
+    fig = images.journey_slide("map", G, touchpoint_scores(G), day=None)
+    opts = images._opts("png", 1920, 1080, 1)
+    plain = images._with_template(fig, images.TEMPLATE)
+    warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # plotly's notice for the sync server
+    kaleido.start_sync_server(n=1, timeout=images.RENDER_TIMEOUT, mathjax=False, silence_warnings=True)
+    try:
+
+        def floor():
+            pio.to_image(plain, format="png", width=opts["width"], height=opts["height"], scale=opts["scale"])
+
+        row = compare(
+            f"PNG export warm (journey map, {n} touchpoints)",
+            lambda: images.to_png(fig),
+            floor,
+            reps=reps,
+            target=1.2,
+            warmup=2,
+        )
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+    return row
