@@ -60,6 +60,22 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
 
 
+def click_until(page, button, result, text: str, *, tries: int = 2, timeout: int = 15_000) -> None:
+    """Click ``button`` until ``result`` shows ``text``: on a busy machine a click that lands
+    during the rerun an upload started can come too early and be lost."""
+    from playwright.sync_api import expect
+
+    for attempt in range(tries):
+        button.click()
+        try:
+            expect(result).to_contain_text(text, timeout=timeout)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+            wait_for_app(page)
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     """A laptop-sized window: tables only render the columns that fit on screen."""

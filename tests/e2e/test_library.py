@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from journeys import interchange
 from journeys.templates import broadband_demo
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import click_until, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -90,10 +90,10 @@ def test_broken_json_import_shows_every_problem(page: Page, app_url: str):
         {"name": "workshop.json", "mimeType": "application/json", "buffer": json.dumps(doc).encode()}
     )
     expect(uploader).to_contain_text("workshop.json")
-    page.get_by_test_id("stBaseButton-primary").filter(has_text="Import").click()
-
+    wait_for_app(page)  # the upload reruns the page; click Import only when that run is over
     error = page.get_by_test_id("stAlertContentError")
-    expect(error).to_contain_text("“workshop.json” cannot be imported. Nothing was saved.")
+    import_button = page.get_by_test_id("stBaseButton-primary").filter(has_text="Import")
+    click_until(page, import_button, error, "“workshop.json” cannot be imported. Nothing was saved.")
     expect(error).to_contain_text("9 is greater than the maximum of 5")
     expect(error).to_contain_text("0 is less than the minimum of 1")
     assert journey_count(page) == before

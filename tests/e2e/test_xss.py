@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from journeys import interchange
 from journeys.templates import broadband_demo
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import click_until, wait_for_app
 from tests.e2e.test_library import journey_cell, open_app, view_button
 
 pytestmark = pytest.mark.e2e
@@ -96,8 +96,8 @@ def test_html_and_javascript_in_every_text_field_stay_text(page: Page, app_url: 
     )
     expect(uploader).to_contain_text("hostile.json")
     wait_for_app(page)
-    page.get_by_test_id("stBaseButton-primary").filter(has_text="Import").click()
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(name, timeout=30_000)
+    import_button = page.get_by_test_id("stBaseButton-primary").filter(has_text="Import")
+    click_until(page, import_button, page.get_by_test_id("stAlertContentSuccess"), name, timeout=30_000)
     assert_inert(page, dialogs, "the import")
     view_button(page, "Journeys").click()
     wait_for_app(page)
