@@ -509,6 +509,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "problem.too_large": "{size:.1f} MB is more than the {limit:.0f} MB limit",
         "problem.not_utf8": "is not UTF-8 text (byte {byte}); save it as UTF-8 JSON",
         "problem.not_json": "not valid JSON: {detail}",
+        # design loop: navigation
+        "nav.ideas": "Ideas",
+        "nav.compare": "Compare",
+        "nav.surveys": "Surveys",
+        # --- ideas (pages/ideas.py, journeys/ideas.py) ---
+        # --- compare (pages/compare.py, journeys/compare.py) ---
+        # --- surveys (pages/surveys.py, journeys/survey.py) ---
+        # --- store messages (store/ideas.py, store/surveys.py) ---
+        "ideas.problem.title_missing": "an idea needs a title",
+        "ideas.problem.title_too_long": "the title is longer than {max} characters",
+        "ideas.problem.text_invalid": "{field} must be text of at most {max} characters",
+        "ideas.problem.status_unknown": "status {status!r} is not one of {allowed}",
+        "ideas.problem.effort_out_of_range": "effort must be a whole number from {lo} to {hi}, not {value!r}",
+        "ideas.problem.targets_invalid": "the touchpoints of an idea must be a mapping of touchpoint to pain points",
+        "ideas.problem.touchpoint_unknown": "the journey has no touchpoint {touchpoint!r} (deleted meanwhile?)",
+        "ideas.problem.pain_unknown": "{touchpoint} has no pain point {pain!r} (changed meanwhile?)",
+        "ideas.conflict": "{who} changed this idea at {when} (version {version}); your change was not saved.",
+        "ideas.not_found": "This idea no longer exists (deleted meanwhile?).",
     },
     "de": {
         "nav.scoring": "Bewertung",
@@ -1000,6 +1018,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "problem.too_large": "{size:.1f} MB sind mehr als die erlaubten {limit:.0f} MB",
         "problem.not_utf8": "Das ist kein UTF-8-Text (Byte {byte}); speichern Sie die Datei als UTF-8-JSON",
         "problem.not_json": "Kein gültiges JSON: {detail}",
+        # design loop: navigation
+        "nav.ideas": "Ideen",
+        "nav.compare": "Vergleich",
+        "nav.surveys": "Umfragen",
+        # --- ideas (pages/ideas.py, journeys/ideas.py) ---
+        # --- compare (pages/compare.py, journeys/compare.py) ---
+        # --- surveys (pages/surveys.py, journeys/survey.py) ---
+        # --- store messages (store/ideas.py, store/surveys.py) ---
+        "ideas.problem.title_missing": "Eine Idee braucht einen Titel",
+        "ideas.problem.title_too_long": "Der Titel ist länger als {max} Zeichen",
+        "ideas.problem.text_invalid": "{field} muss Text mit höchstens {max} Zeichen sein",
+        "ideas.problem.status_unknown": "Status {status!r} ist keiner von {allowed}",
+        "ideas.problem.effort_out_of_range": "Aufwand muss eine ganze Zahl von {lo} bis {hi} sein, nicht {value!r}",
+        "ideas.problem.targets_invalid": "Die Touchpoints einer Idee müssen eine Zuordnung Touchpoint → Pain Points sein",
+        "ideas.problem.touchpoint_unknown": "Die Journey hat keinen Touchpoint {touchpoint!r} (inzwischen gelöscht?)",
+        "ideas.problem.pain_unknown": "{touchpoint} hat keinen Pain Point {pain!r} (inzwischen geändert?)",
+        "ideas.conflict": "{who} hat diese Idee um {when} geändert (Version {version}); Ihre Änderung wurde nicht gespeichert.",
+        "ideas.not_found": "Diese Idee gibt es nicht mehr (inzwischen gelöscht?).",
     },
 }
 

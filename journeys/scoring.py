@@ -96,10 +96,12 @@ def weighted_median(values: list[float], weights: list[float]) -> float:
     raise ValueError("weighted_median needs at least one value with a positive weight")
 
 
-def consensus(ratings: list[dict], *, weighted: bool = False) -> dict[str, dict[str, dict]]:
+def consensus(ratings: list[dict], *, weighted: bool = False, by: str = "touchpoint") -> dict[str, dict[str, dict]]:
     """Return per touchpoint and lens the consensus (median), the spread (max − min) and the count.
 
     With ``weighted``, a rater whose discipline owns the lens counts ``OWNER_WEIGHT`` times.
+    ``by`` names what the ratings score: ``"touchpoint"``, or ``"idea"`` for the ratings of ideas
+    (the same mechanism scores both).
 
     Examples
     --------
@@ -120,7 +122,7 @@ def consensus(ratings: list[dict], *, weighted: bool = False) -> dict[str, dict[
             if value is None:
                 continue
             weight = OWNER_WEIGHT if weighted and r.get("discipline") in LENS_OWNERS[lens] else 1.0
-            by_tp[r["touchpoint"]][lens].append((value, weight))
+            by_tp[r[by]][lens].append((value, weight))
     result = {}
     for tp, lenses in by_tp.items():
         result[tp] = {}

@@ -20,11 +20,12 @@ from sqlmodel import Session
 
 from journeys.flow import FlowError, flow
 from journeys.scoring import LENSES, Weights, components, consensus
-from store.models import Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
+from store.models import Idea, Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
 from store.repository import JourneyNotFound, load_journey, retry_when_busy, write_transaction
 
 __all__ = [
     "RatingInvalid",
+    "SUBJECTS",
     "GROUPINGS",
     "save_ratings",
     "list_ratings",
@@ -61,34 +62,56 @@ def _checked(touchpoint: str, scores: dict) -> _Score:
     return _Score(**values, comment=str(scores.get("comment") or ""))
 
 
-@retry_when_busy
-def save_ratings(*, session: Session, journey_id: str, rater: str, discipline: str, scores: dict[str, dict]) -> int:
-    """Save one rater's scores for several touchpoints at once; return how many were saved.
+SUBJECTS = ("touchpoint", "idea")
 
-    ``scores`` maps touchpoint key → ``{"desirable", "viable", "feasible", "comment"}``.
-    Each replaces only this rater's earlier scores of that touchpoint. All or nothing.
+
+def _subject(subject: str):
+    """The table rated as ``subject``, its key column, and the rating's column pointing at it."""
+    if subject == "touchpoint":
+        return Touchpoint, Touchpoint.key, Rating.touchpoint_id
+    if subject == "idea":
+        return Idea, Idea.id, Rating.idea_id
+    raise ValueError(f"ratings are of a touchpoint or an idea, not {subject!r}")
+
+
+@retry_when_busy
+def save_ratings(
+    *,
+    session: Session,
+    journey_id: str,
+    rater: str,
+    discipline: str,
+    scores: dict,
+    subject: str = "touchpoint",
+) -> int:
+    """Save one rater's scores for several touchpoints (or ideas) at once; return how many were saved.
+
+    ``scores`` maps touchpoint key (or idea id, with ``subject="idea"``) →
+    ``{"desirable", "viable", "feasible", "comment"}``. Each replaces only this
+    rater's earlier scores of that touchpoint or idea. All or nothing.
     """
+    table, key_column, rating_column = _subject(subject)
     rater = rater.strip()
     if not rater:
         raise RatingInvalid("a rating needs the rater's name")
-    checked = {key: _checked(key, values) for key, values in scores.items()}
+    checked = {key: _checked(str(key), values) for key, values in scores.items()}
     for attempt in range(2):  # a second try covers the same rater saving twice at once
         try:
             with write_transaction(session):
                 ids = dict(
                     session.execute(
-                        select(Touchpoint.key, Touchpoint.id).where(
-                            Touchpoint.journey_id == journey_id, Touchpoint.key.in_(list(checked))
+                        select(key_column, table.id).where(
+                            table.journey_id == journey_id, key_column.in_(list(checked))
                         )
                     ).all()
                 )
-                unknown = sorted(set(checked) - set(ids))
+                unknown = sorted(str(k) for k in set(checked) - set(ids))
                 if unknown:
-                    raise JourneyNotFound(f"journey {journey_id!r} has no touchpoint {', '.join(unknown)}")
+                    raise JourneyNotFound(f"journey {journey_id!r} has no {subject} {', '.join(unknown)}")
                 existing = dict(
                     session.execute(
-                        select(Rating.touchpoint_id, Rating.id).where(
-                            Rating.touchpoint_id.in_(list(ids.values())), Rating.rater == rater
+                        select(rating_column, Rating.id).where(
+                            rating_column.in_(list(ids.values())), Rating.rater == rater
                         )
                     ).all()
                 )
@@ -99,10 +122,11 @@ def save_ratings(*, session: Session, journey_id: str, rater: str, discipline: s
                     if ids[key] in existing:
                         session.execute(update(Rating).where(Rating.id == existing[ids[key]]).values(**values))
                     else:
-                        new_rows.append({"touchpoint_id": ids[key], "rater": rater, **values})
+                        new_rows.append({rating_column.key: ids[key], "rater": rater, **values})
                 if new_rows:
                     session.execute(insert(Rating), new_rows)
-                session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
+                if subject == "touchpoint":  # the journey's figures depend on its touchpoints' scores
+                    session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
             return len(checked)
         except IntegrityError:
             if attempt:
@@ -110,17 +134,23 @@ def save_ratings(*, session: Session, journey_id: str, rater: str, discipline: s
     return 0
 
 
-def list_ratings(*, session: Session, journey_id: str) -> list[dict]:
-    """Return every rating of the journey's touchpoints as plain dicts, by touchpoint and rater."""
+def list_ratings(*, session: Session, journey_id: str, subject: str = "touchpoint") -> list[dict]:
+    """Return every rating of the journey's touchpoints (or ideas) as plain dicts, by subject and rater.
+
+    Each dict names what it rates under the key ``subject`` (``"touchpoint"``: its key;
+    ``"idea"``: its id), as :func:`journeys.scoring.consensus` expects with ``by=subject``.
+    """
+    table, key_column, rating_column = _subject(subject)
+    order = Touchpoint.position if subject == "touchpoint" else Idea.id
     rows = session.execute(
-        select(Touchpoint.key, Rating)
-        .join(Rating, Rating.touchpoint_id == Touchpoint.id)
-        .where(Touchpoint.journey_id == journey_id)
-        .order_by(Touchpoint.position, Rating.rater)
+        select(key_column, Rating)
+        .join(Rating, rating_column == table.id)
+        .where(table.journey_id == journey_id)
+        .order_by(order, Rating.rater)
     ).all()
     result = [
         {
-            "touchpoint": key,
+            subject: key,
             "rater": r.rater,
             "discipline": r.discipline,
             **{lens: getattr(r, lens) for lens in LENSES},
@@ -134,12 +164,14 @@ def list_ratings(*, session: Session, journey_id: str) -> list[dict]:
 
 
 @retry_when_busy
-def delete_rating(*, session: Session, journey_id: str, touchpoint: str, rater: str) -> None:
-    """Remove one rater's scores of one touchpoint."""
+def delete_rating(*, session: Session, journey_id: str, key, rater: str, subject: str = "touchpoint") -> None:
+    """Remove one rater's scores of the touchpoint ``key`` (or, with ``subject="idea"``, of the idea ``key``)."""
+    table, key_column, rating_column = _subject(subject)
     with write_transaction(session):
-        tp = select(Touchpoint.id).where(Touchpoint.journey_id == journey_id, Touchpoint.key == touchpoint)
-        session.execute(delete(Rating).where(Rating.touchpoint_id.in_(tp.scalar_subquery()), Rating.rater == rater))
-        session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
+        target = select(table.id).where(table.journey_id == journey_id, key_column == key)
+        session.execute(delete(Rating).where(rating_column.in_(target.scalar_subquery()), Rating.rater == rater))
+        if subject == "touchpoint":
+            session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
 
 
 @retry_when_busy

@@ -5,7 +5,9 @@ The archive is a ZIP file::
     manifest.json          format tag, version, when, what (one entry per journey)
     journeys/00000.json    one file per journey: its own fields, its current graph in the lossless
                            JSON format (docs/json-format.md), every revision (author,
-                           time, summary, snapshot) and every rating
+                           time, summary, snapshot), every rating, every idea (with the
+                           touchpoints and pain points it addresses and its ratings) and
+                           every survey (with its measurements per touchpoint)
 
 Journeys in the trash are included. A backup is read in one consistent snapshot
 of the database; a restore writes everything in one transaction into an empty
@@ -18,7 +20,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,7 +31,7 @@ from sqlmodel import Session
 from journeys import interchange
 from journeys.scoring import LENSES
 from store.db import head_revision
-from store.models import Journey, Rating, Revision, Touchpoint
+from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint
 from store.repository import retry_when_busy, write_transaction
 from store.rows import read_graph, write_diff
 
@@ -40,6 +42,20 @@ VERSION = 1
 JOURNEY_FIELDS = ("id", "name", "description", "state", "version", "source_id", "updated_by", "deleted_by")
 JOURNEY_TIMES = ("created_at", "updated_at", "deleted_at")
 RATING_FIELDS = ("rater", "discipline", *LENSES, "comment")
+IDEA_FIELDS = ("title", "description", "owner", "status", "effort", "version", "created_by", "updated_by")
+IDEA_TIMES = ("created_at", "updated_at")
+SURVEY_FIELDS = (
+    "name",
+    "responses",
+    "skipped_rows",
+    "overall_scale",
+    "overall_mean",
+    "overall_top2",
+    "overall_n",
+    "overall_nps",
+    "imported_by",
+)
+MEASUREMENT_FIELDS = ("scale", "mean", "top2", "n", "nps", "importance", "importance_n")
 
 
 class BackupError(ValueError):
@@ -58,6 +74,8 @@ class BackupSummary:
     revisions: int
     ratings: int
     trashed: int
+    ideas: int = 0
+    surveys: int = 0
 
 
 def _time(value: datetime | None) -> str | None:
@@ -98,7 +116,63 @@ def _journey_document(session: Session, journey: Journey) -> dict:
             {"touchpoint": key, **{f: getattr(r, f) for f in RATING_FIELDS}, "updated_at": _time(r.updated_at)}
             for key, r in ratings
         ],
+        "ideas": _ideas(session, journey.id),
+        "surveys": _surveys(session, journey.id),
     }
+
+
+def _ideas(session: Session, journey_id: str) -> list[dict]:
+    ideas = session.execute(select(Idea).where(Idea.journey_id == journey_id).order_by(Idea.id)).scalars().all()
+    targets = session.execute(
+        select(IdeaTarget.idea_id, Touchpoint.key, IdeaTarget.pains)
+        .join(Touchpoint, Touchpoint.id == IdeaTarget.touchpoint_id)
+        .where(Touchpoint.journey_id == journey_id)
+        .order_by(IdeaTarget.idea_id, IdeaTarget.position)
+    ).all()
+    ratings = session.execute(
+        select(Rating).join(Idea, Idea.id == Rating.idea_id).where(Idea.journey_id == journey_id).order_by(Rating.rater)
+    ).scalars()
+    documents = {
+        idea.id: {
+            **{f: getattr(idea, f) for f in IDEA_FIELDS},
+            **{f: _time(getattr(idea, f)) for f in IDEA_TIMES},
+            "targets": [],
+            "ratings": [],
+        }
+        for idea in ideas
+    }
+    for idea_id, key, pains in targets:
+        documents[idea_id]["targets"].append({"touchpoint": key, "pains": list(pains)})
+    for r in ratings:
+        documents[r.idea_id]["ratings"].append(
+            {**{f: getattr(r, f) for f in RATING_FIELDS}, "updated_at": _time(r.updated_at)}
+        )
+    return list(documents.values())
+
+
+def _surveys(session: Session, journey_id: str) -> list[dict]:
+    surveys = session.execute(
+        select(Survey).where(Survey.journey_id == journey_id).order_by(Survey.surveyed_on, Survey.id)
+    ).scalars()
+    documents = []
+    for survey in surveys:
+        measurements = session.execute(
+            select(Touchpoint.key, Measurement)
+            .join(Measurement, Measurement.touchpoint_id == Touchpoint.id)
+            .where(Measurement.survey_id == survey.id)
+            .order_by(Touchpoint.position)
+        ).all()
+        documents.append(
+            {
+                **{f: getattr(survey, f) for f in SURVEY_FIELDS},
+                "surveyed_on": survey.surveyed_on.isoformat(),
+                "imported_at": _time(survey.imported_at),
+                "measurements": [
+                    {"touchpoint": key, **{f: getattr(m, f) for f in MEASUREMENT_FIELDS}} for key, m in measurements
+                ],
+            }
+        )
+    return documents
 
 
 def backup(*, session: Session, path: str | Path | BinaryIO) -> BackupSummary:
@@ -140,6 +214,8 @@ def _summary(documents) -> BackupSummary:
         revisions=sum(len(d["revisions"]) for d in documents),
         ratings=sum(len(d["ratings"]) for d in documents),
         trashed=sum(d["journey"]["deleted_at"] is not None for d in documents),
+        ideas=sum(len(d.get("ideas", [])) for d in documents),
+        surveys=sum(len(d.get("surveys", [])) for d in documents),
     )
 
 
@@ -162,9 +238,14 @@ def _read(path: str | Path | BinaryIO) -> list[tuple[dict, nx.DiGraph]]:
         try:
             graph = interchange.from_document(doc["graph"])
             keys = set(graph)
-            bad = sorted({r["touchpoint"] for r in doc["ratings"]} - keys)
+            doc.setdefault("ideas", [])  # backups written before ideas and surveys existed
+            doc.setdefault("surveys", [])
+            named = {r["touchpoint"] for r in doc["ratings"]}
+            named |= {t["touchpoint"] for idea in doc["ideas"] for t in idea["targets"]}
+            named |= {m["touchpoint"] for survey in doc["surveys"] for m in survey["measurements"]}
+            bad = sorted(named - keys)
             if bad:
-                raise BackupError(f"journey {doc['journey']['id']}: ratings of unknown touchpoints {', '.join(bad)}")
+                raise BackupError(f"journey {doc['journey']['id']}: unknown touchpoints {', '.join(bad)}")
             graph.graph["id"] = doc["journey"]["id"]
             checked.append((doc, graph))
         except interchange.JourneyFormatError as exc:
@@ -212,10 +293,8 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
                     insert(Revision),
                     [{**r, "journey_id": jid, "created_at": _parse_time(r["created_at"])} for r in doc["revisions"]],
                 )
+            ids = dict(session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == jid)).all())
             if doc["ratings"]:
-                ids = dict(
-                    session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == jid)).all()
-                )
                 session.execute(
                     insert(Rating),
                     [
@@ -227,4 +306,61 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
                         for r in doc["ratings"]
                     ],
                 )
+            _restore_ideas(session, jid, ids, doc["ideas"])
+            _restore_surveys(session, jid, ids, doc["surveys"])
     return _summary(doc for doc, _ in journeys)
+
+
+def _restore_ideas(session: Session, journey_id: str, ids: dict[str, int], ideas: list[dict]) -> None:
+    for idea in ideas:  # new ids: an explicit id would leave PostgreSQL's sequence behind
+        idea_id = session.execute(
+            insert(Idea)
+            .values(
+                journey_id=journey_id,
+                **{f: idea[f] for f in IDEA_FIELDS},
+                **{f: _parse_time(idea[f]) for f in IDEA_TIMES},
+            )
+            .returning(Idea.id)
+        ).scalar_one()
+        if idea["targets"]:
+            session.execute(
+                insert(IdeaTarget),
+                [
+                    {"idea_id": idea_id, "touchpoint_id": ids[t["touchpoint"]], "pains": t["pains"], "position": i}
+                    for i, t in enumerate(idea["targets"])
+                ],
+            )
+        if idea["ratings"]:
+            session.execute(
+                insert(Rating),
+                [
+                    {"idea_id": idea_id, **{f: r[f] for f in RATING_FIELDS}, "updated_at": _parse_time(r["updated_at"])}
+                    for r in idea["ratings"]
+                ],
+            )
+
+
+def _restore_surveys(session: Session, journey_id: str, ids: dict[str, int], surveys: list[dict]) -> None:
+    for survey in surveys:
+        survey_id = session.execute(
+            insert(Survey)
+            .values(
+                journey_id=journey_id,
+                **{f: survey[f] for f in SURVEY_FIELDS},
+                surveyed_on=date.fromisoformat(survey["surveyed_on"]),
+                imported_at=_parse_time(survey["imported_at"]),
+            )
+            .returning(Survey.id)
+        ).scalar_one()
+        if survey["measurements"]:
+            session.execute(
+                insert(Measurement),
+                [
+                    {
+                        "survey_id": survey_id,
+                        "touchpoint_id": ids[m["touchpoint"]],
+                        **{f: m[f] for f in MEASUREMENT_FIELDS},
+                    }
+                    for m in survey["measurements"]
+                ],
+            )

@@ -6,19 +6,23 @@ journey removes all of it, both through the ORM and through ``ON DELETE CASCADE`
 Times are timezone-aware, in UTC.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 __all__ = [
     "Emotion",
+    "Idea",
+    "IdeaTarget",
     "Journey",
+    "Measurement",
     "Need",
     "PainPoint",
     "Persona",
     "Revision",
     "Stage",
+    "Survey",
     "Touchpoint",
     "TouchpointPersona",
     "Transition",
@@ -63,6 +67,8 @@ class Journey(SQLModel, table=True):
     touchpoints: list["Touchpoint"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     transitions: list["Transition"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     revisions: list["Revision"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    ideas: list["Idea"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    surveys: list["Survey"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
 
 
 class Stage(SQLModel, table=True):
@@ -119,6 +125,12 @@ class Touchpoint(SQLModel, table=True):
         back_populates="touchpoint", cascade_delete=True, passive_deletes=True
     )
     ratings: list["Rating"] = Relationship(back_populates="touchpoint", cascade_delete=True, passive_deletes=True)
+    idea_targets: list["IdeaTarget"] = Relationship(
+        back_populates="touchpoint", cascade_delete=True, passive_deletes=True
+    )
+    measurements: list["Measurement"] = Relationship(
+        back_populates="touchpoint", cascade_delete=True, passive_deletes=True
+    )
 
 
 class TouchpointPersona(SQLModel, table=True):
@@ -198,15 +210,21 @@ class Revision(SQLModel, table=True):
 
 
 class Rating(SQLModel, table=True):
-    """One participant's desirable / viable / feasible scores (1..5) for one touchpoint.
+    """One participant's desirable / viable / feasible scores (1..5) for one touchpoint or one idea.
 
-    One row per rater and touchpoint: raters never overwrite each other, and a
-    rater's new scores replace only their own.
+    Touchpoints and ideas are scored by the same mechanism: a rating belongs to exactly
+    one of them. One row per rater and touchpoint (or idea): raters never overwrite each
+    other, and a rater's new scores replace only their own.
     """
 
-    __table_args__ = (UniqueConstraint("touchpoint_id", "rater"),)
+    __table_args__ = (
+        UniqueConstraint("touchpoint_id", "rater"),
+        UniqueConstraint("idea_id", "rater", name="uq_rating_idea_id_rater"),
+        CheckConstraint("(touchpoint_id IS NULL) <> (idea_id IS NULL)", name="rating_one_subject"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    touchpoint_id: int = _fk("touchpoint.id")
+    touchpoint_id: int | None = _fk("touchpoint.id", nullable=True)
+    idea_id: int | None = _fk("idea.id", nullable=True)
     rater: str
     discipline: str = Field(default="other", max_length=32)
     desirable: int | None = None
@@ -216,6 +234,7 @@ class Rating(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
     touchpoint: "Touchpoint" = Relationship(back_populates="ratings")
+    idea: "Idea" = Relationship(back_populates="ratings")
 
 
 class TouchpointMetric(SQLModel, table=True):
@@ -236,3 +255,82 @@ class TouchpointMetric(SQLModel, table=True):
     viable: float | None = None
     feasible: float | None = None
     raters: int = 0
+
+
+class Idea(SQLModel, table=True):
+    """A proposed change (opportunity) to one or more touchpoints of a journey.
+
+    Ideas are rows of their own, versioned one by one: editing an idea never conflicts
+    with editing the journey, and two people editing the same idea get a conflict, not
+    a silent overwrite.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    title: str
+    description: str = Field(default="", sa_type=Text)
+    owner: str = ""
+    status: str = Field(default="open", max_length=16)
+    effort: int | None = None
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = ""
+
+    journey: "Journey" = Relationship(back_populates="ideas")
+    targets: list["IdeaTarget"] = Relationship(back_populates="idea", cascade_delete=True, passive_deletes=True)
+    ratings: list["Rating"] = Relationship(back_populates="idea", cascade_delete=True, passive_deletes=True)
+
+
+class IdeaTarget(SQLModel, table=True):
+    """A touchpoint an idea addresses, and which of its pain points (by text; empty = the touchpoint as a whole)."""
+
+    __tablename__ = "idea_target"
+    idea_id: int = _fk("idea.id", primary_key=True)
+    touchpoint_id: int = _fk("touchpoint.id", primary_key=True)
+    pains: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: int
+
+    idea: "Idea" = Relationship(back_populates="targets")
+    touchpoint: "Touchpoint" = Relationship(back_populates="idea_targets")
+
+
+class Survey(SQLModel, table=True):
+    """One imported customer survey of a journey: when it was run and its overall rating."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", index=True, max_length=64)
+    name: str
+    surveyed_on: date
+    responses: int
+    skipped_rows: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    overall_scale: str | None = Field(default=None, max_length=8)
+    overall_mean: float | None = None
+    overall_top2: float | None = None
+    overall_n: int | None = None
+    overall_nps: float | None = None
+    imported_at: datetime = Field(default_factory=utcnow)
+    imported_by: str = ""
+
+    journey: "Journey" = Relationship(back_populates="surveys")
+    measurements: list["Measurement"] = Relationship(back_populates="survey", cascade_delete=True, passive_deletes=True)
+
+
+class Measurement(SQLModel, table=True):
+    """A touchpoint's measured experience in one survey (see journeys.survey.Aggregate)."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "touchpoint_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = _fk("survey.id")
+    touchpoint_id: int = _fk("touchpoint.id")
+    scale: str = Field(max_length=8)
+    mean: float
+    top2: float
+    n: int
+    nps: float | None = None
+    importance: float | None = None
+    importance_n: int = 0
+
+    survey: "Survey" = Relationship(back_populates="measurements")
+    touchpoint: "Touchpoint" = Relationship(back_populates="measurements")

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import networkx as nx
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from journeys import interchange
 from journeys.graph import new_id, normalize
 from journeys.validation import check
-from store.models import Journey, Persona, Revision, Stage, Touchpoint, utcnow
+from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
 from store.rows import describe_diff, read_graph, write_diff
 
 __all__ = [
@@ -344,13 +345,40 @@ def rename_journey(*, session: Session, journey_id: str, name: str, author: str)
 def duplicate_journey(
     *, session: Session, journey_id: str, author: str, name: str | None = None, state: str | None = None
 ) -> str:
-    """Copy a journey (e.g. an as-is into a to-be) with a link back; return the copy's id."""
+    """Copy a journey (e.g. an as-is into a to-be) with a link back; return the copy's id.
+
+    The copy keeps the touchpoints' keys and carries the touchpoints' ratings, so that
+    a to-be starts from the as-is scores and a comparison shows only what was changed.
+    Ideas and surveys stay with the original. All or nothing.
+    """
     graph, _ = load_journey(session=session, journey_id=journey_id)
     graph.graph["id"] = ""
     graph.graph["name"] = name or f"{graph.graph['name']} (copy)"
     if state:
         graph.graph["state"] = state
-    return create_journey(session=session, graph=graph, author=author, source_id=journey_id)
+    copy_id = create_journey(session=session, graph=graph, author=author, source_id=journey_id)
+    try:
+        _copy_ratings(session, journey_id, copy_id)
+    except BaseException:
+        with write_transaction(session):  # no copy without its ratings
+            session.execute(delete(Journey).where(Journey.id == copy_id))
+        raise
+    return copy_id
+
+
+@retry_when_busy
+def _copy_ratings(session: Session, source_id: str, target_id: str) -> None:
+    old = aliased(Touchpoint)
+    new = aliased(Touchpoint)
+    columns = ("rater", "discipline", "desirable", "viable", "feasible", "comment", "updated_at")
+    rows = (
+        select(new.id, *(getattr(Rating, c) for c in columns))
+        .join(old, old.id == Rating.touchpoint_id)
+        .join(new, (new.key == old.key) & (new.journey_id == target_id))
+        .where(old.journey_id == source_id)
+    )
+    with write_transaction(session):
+        session.execute(insert(Rating).from_select(["touchpoint_id", *columns], rows))
 
 
 def _set_deleted(session: Session, journey_id: str, author: str, deleted: bool) -> None:

@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,8 @@ from sqlmodel import Session, SQLModel
 
 import store
 from journeys.graph import journey_equal
-from store import analysis, backup, cli
+from journeys.survey import Aggregate, SurveySummary
+from store import analysis, backup, cli, ideas, surveys
 from store.models import Journey, Revision
 from store.rows import read_graph
 from tests.strategies import make_journey
@@ -33,6 +35,37 @@ def fill(engine) -> None:
             discipline="engineering",
             scores={"test-ride": {"desirable": 5, "viable": None, "feasible": 2, "comment": "„gut“\nnext line"}},
         )
+        idea = ideas.create_idea(
+            session=session,
+            journey_id=broadband,
+            idea={
+                "title": "Rückruf statt Warteschleife",
+                "effort": 2,
+                "targets": {"hotline": [], "install-router": []},
+            },
+            author="Ana Müller",
+        )
+        analysis.save_ratings(
+            session=session,
+            journey_id=broadband,
+            rater="Ben",
+            discipline="it",
+            scores={idea: {"feasible": 2}},
+            subject="idea",
+        )
+        surveys.save_survey(
+            session=session,
+            journey_id=broadband,
+            summary=SurveySummary(
+                "Q3 NPS",
+                date(2026, 9, 30),
+                120,
+                {"hotline": Aggregate("csat", 2.5, 0.2, 110, importance=0.55, importance_n=110)},
+                overall=Aggregate("nps", 6.1, 0.25, 120, nps=-20.0),
+                skipped_rows=(4,),
+            ),
+            author="Eva",
+        )
         store.delete_journey(session=session, journey_id=ebike, author="Cem")
         store.create_journey(session=session, graph=make_journey(40, name="日本語 journey"), author="")
 
@@ -53,6 +86,19 @@ def contents(engine) -> dict:
         session.rollback()
         for jid in result:
             result[jid]["ratings"] = analysis.list_ratings(session=session, journey_id=jid)
+            result[jid]["ideas"] = [
+                {k: v for k, v in idea.items() if k != "id"}
+                for idea in ideas.list_ideas(session=session, journey_id=jid)
+            ]
+            result[jid]["idea_ratings"] = [
+                {k: v for k, v in r.items() if k != "idea"}
+                for r in analysis.list_ratings(session=session, journey_id=jid, subject="idea")
+            ]
+            result[jid]["surveys"] = [
+                {k: v for k, v in s.items() if k != "id"} for s in surveys.list_surveys(session=session, journey_id=jid)
+            ]
+            measured = surveys.list_measurements(session=session, journey_id=jid).drop(columns="survey_id")
+            result[jid]["measurements"] = measured.astype(object).where(measured.notna(), None).to_dict("records")
     return result
 
 
@@ -63,7 +109,8 @@ def assert_same(restored: dict, original: dict) -> None:
         assert got["row"] == want["row"], jid
         assert journey_equal(got["graph"], want["graph"]), jid
         assert got["revisions"] == want["revisions"], jid
-        assert got["ratings"] == want["ratings"], jid
+        for part in ("ratings", "ideas", "idea_ratings", "surveys", "measurements"):
+            assert got[part] == want[part], (jid, part)
 
 
 @pytest.fixture
@@ -84,7 +131,12 @@ def test_restore_gives_identical_journeys(source, engine, tmp_path):
     with Session(source_engine) as session:
         written = backup.backup(session=session, path=path)
     assert written == backup.BackupSummary(
-        journeys=4, revisions=sum(len(c["revisions"]) for c in original.values()), ratings=written.ratings, trashed=1
+        journeys=4,
+        revisions=sum(len(c["revisions"]) for c in original.values()),
+        ratings=written.ratings,
+        trashed=1,
+        ideas=1,
+        surveys=1,
     )
     assert written.ratings == sum(len(c["ratings"]) for c in original.values()) > 0
 
