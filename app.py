@@ -22,10 +22,13 @@ editor = st.Page(
 scoring = st.Page(
     "pages/scoring.py", title=t("nav.scoring"), icon=":material/how_to_vote:", visibility=hidden_unless("score")
 )
+ideas = st.Page("pages/ideas.py", title=t("nav.ideas"), icon=":material/lightbulb:")
+surveys = st.Page("pages/surveys.py", title=t("nav.surveys"), icon=":material/monitoring:")
 pages = {
-    t("nav.workshop"): [library, editor, scoring],
+    t("nav.workshop"): [library, editor, scoring, ideas, surveys],
     t("nav.managers"): [
         st.Page("pages/review.py", title=t("nav.review"), icon=":material/troubleshoot:"),
+        st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:"),
         st.Page("pages/portfolio.py", title=t("nav.portfolio"), icon=":material/grid_view:"),
     ],
     t("nav.presenters"): [

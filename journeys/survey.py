@@ -1,17 +1,81 @@
 """Survey results: customers' ratings per touchpoint, aggregated into the touchpoint's measured experience.
 
-The data types below are what :mod:`store.surveys` stores.
+The way from a file to a :class:`SurveySummary` (the data types below are what
+:mod:`store.surveys` stores; the formats and the method are in docs/surveys.md):
+
+1. :func:`read_csv` reads a CSV file (``,`` ``;`` or tab; UTF-8 with or without BOM, else
+   cp1252) into a table of text whose index is the row number a spreadsheet shows.
+2. :func:`responses` makes it one row per response; a long file (response, touchpoint,
+   rating) is pivoted so that every touchpoint named in it becomes a column.
+3. :func:`suggest_mapping` proposes a :class:`Target` for every column; the user corrects it.
+4. :func:`check` lists every bad row; :func:`summarize` aggregates, refusing bad rows
+   unless told to skip them, with the driver analysis of :func:`drivers`.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import dataclasses
+import io
+import re
 from datetime import date
+from typing import NamedTuple
 
-__all__ = ["SCALES", "Aggregate", "SurveySummary"]
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from journeys.i18n import t
+
+__all__ = [
+    "SCALES",
+    "TOP2",
+    "OVERALL",
+    "MAX_BYTES",
+    "MIN_PAIRS",
+    "Aggregate",
+    "SurveySummary",
+    "SurveyInvalid",
+    "RowProblem",
+    "Target",
+    "Responses",
+    "read_csv",
+    "responses",
+    "suggest_mapping",
+    "check_mapping",
+    "check",
+    "aggregate",
+    "drivers",
+    "summarize",
+    "rescaled",
+    "row_list",
+    "latest_date",
+]
 
 # scale -> (lowest, highest answer); CSAT 1–5, customer effort (CES) 1 = hard … 7 = easy, NPS 0–10
 SCALES = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
+TOP2 = {"csat": 4, "ces": 6, "nps": 9}  # the lowest answer in the two best boxes
+OVERALL = "overall"  # the target of the overall rating's column
+MAX_BYTES = 10 * 2**20
+MIN_PAIRS = 10  # fewer responses with both ratings give no driver importance
+MAX_NAME = 200
+DELIMITERS = (",", ";", "\t")
+MISSING = {"", "na", "n/a", "n.a.", "k.a.", "k. a.", "-", "–", "—"}  # an unanswered question, not a bad value
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+# squashed header words (see _squash) that name the overall rating, and those that hint at a scale
+OVERALL_WORDS = ("overall", "gesamt", "insgesamt", "total", "nps", "recommend", "empfehl", "weiterempfehl")
+SCALE_WORDS = {
+    "nps": ("nps", "recommend", "empfehl"),
+    "ces": ("ces", "effort", "aufwand", "easy", "einfach"),
+    "csat": ("csat", "satisf", "zufrieden"),
+}
+LONG_COLUMNS = {  # a long file names its columns like these
+    "response": ("response", "responseid", "respondent", "respondentid", "antwort", "antwortid", "befragter", "id"),
+    "touchpoint": ("touchpoint", "touchpointkey", "touchpointname", "kontaktpunkt"),
+    "rating": ("rating", "score", "value", "bewertung", "wert", "punkte", "note"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,3 +101,457 @@ class SurveySummary:
     touchpoints: dict[str, Aggregate]
     overall: Aggregate | None = None
     skipped_rows: tuple[int, ...] = ()
+
+
+class SurveyInvalid(ValueError):
+    """A file or mapping that cannot be imported; ``text(lang)`` says why in English or German."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return t(f"survey.invalid.{self.code}", lang, **self.params)
+
+
+@dataclasses.dataclass(frozen=True)
+class RowProblem:
+    """One bad row: its number as a spreadsheet shows it (header = 1), the column and what is wrong."""
+
+    line: int
+    column: str
+    code: str  # not_a_number | out_of_range | unknown_touchpoint | duplicate
+    value: str = ""
+    params: dict = dataclasses.field(default_factory=dict, compare=False)
+
+    def text(self, lang: str = "en") -> str:
+        return t(
+            f"survey.problem.{self.code}", lang, line=self.line, column=self.column, value=self.value, **self.params
+        )
+
+
+class Target(NamedTuple):
+    """What a column holds: ``target`` is :data:`OVERALL`, a touchpoint key or None (ignored)."""
+
+    target: str | None
+    scale: str = "csat"
+
+
+@dataclasses.dataclass(frozen=True)
+class Responses:
+    """A file's answers: ``values`` has one row per response (indexed by its first row
+    number) for the preview and the mapping; ``cells`` holds every answer with its row."""
+
+    values: pd.DataFrame
+    cells: pd.DataFrame  # columns response, column, line, value (text)
+    long: bool = False
+    touchpoint_column: str = ""  # long files: the column naming the touchpoint
+    overall_column: str = ""  # long files: the column holding the overall rating, if any
+    problems: tuple[RowProblem, ...] = ()  # long files: rows naming no touchpoint, or one a second time
+
+
+def _squash(text: str) -> str:
+    """Lower case without spaces or punctuation, to compare headers with names.
+
+    >>> _squash(" Call the Hotline! "), _squash("install-router")
+    ('callthehotline', 'installrouter')
+    """
+    return re.sub(r"[\W_]+", "", str(text).casefold())
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")  # German Excel on Windows
+        except UnicodeDecodeError:
+            raise SurveyInvalid("encoding") from None
+
+
+def _column_letter(i: int) -> str:
+    """Spreadsheet name of the column at 0-based ``i``: A … Z, AA …
+
+    >>> _column_letter(0), _column_letter(27)
+    ('A', 'AB')
+    """
+    name = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def row_list(lines, limit: int = 12) -> str:
+    """The row numbers as a short list.
+
+    >>> row_list([3, 5, 8], limit=2)
+    '3, 5 …'
+    """
+    lines = list(lines)
+    return ", ".join(map(str, lines[:limit])) + (" …" if len(lines) > limit else "")
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    """Return the CSV file ``data`` as a table of stripped text, indexed by the row number (header = 1).
+
+    The delimiter is the one of ``,`` ``;`` and tab that splits the header into the most
+    columns. Empty rows are left out, short rows are filled up with empty answers.
+
+    Examples
+    --------
+    >>> frame = read_csv("Gesamt;Hotline\\r\\n4;5\\r\\n\\r\\n2,5;1\\r\\n".encode("cp1252"))
+    >>> frame.index.tolist(), frame["Gesamt"].tolist()
+    ([2, 4], ['4', '2,5'])
+    """
+    if len(data) > MAX_BYTES:
+        raise SurveyInvalid("too_large", size=f"{len(data) / 2**20:.1f}", limit=MAX_BYTES // 2**20)
+    text = _decode(data)
+    if not text.strip():
+        raise SurveyInvalid("empty")
+    first = text.lstrip("\r\n").splitlines()[0]
+    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d))))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise SurveyInvalid("not_a_table") from None
+    numbered = [(i, [f.strip() for f in r]) for i, r in enumerate(records, start=1) if any(f.strip() for f in r)]
+    if not numbered or len(numbered[0][1]) < 2:
+        raise SurveyInvalid("not_a_table")
+    (_, header), rows = numbered[0], numbered[1:]
+    if not rows:
+        raise SurveyInvalid("no_rows")
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name or _column_letter(i)
+        names.append(name if name not in names else f"{name} ({_column_letter(i)})")
+    width = len(names)
+    ragged = [line for line, fields in rows if any(fields[width:])]
+    if ragged:
+        raise SurveyInvalid("ragged", rows=row_list(ragged), columns=width)
+    cells = [(fields + [""] * width)[:width] for _, fields in rows]
+    return pd.DataFrame(cells, columns=names, index=pd.Index([line for line, _ in rows], name="row"), dtype=str)
+
+
+def _long_columns(frame: pd.DataFrame) -> dict[str, str] | None:
+    found = {}
+    for role, words in LONG_COLUMNS.items():
+        column = next((c for word in words for c in frame.columns if _squash(c) == word), None)
+        if column is None:
+            return None
+        found[role] = column
+    return found
+
+
+def responses(frame: pd.DataFrame, G: nx.DiGraph | None = None) -> Responses:
+    """Return the answers of :func:`read_csv`'s ``frame`` by response.
+
+    A wide file is taken as it is. A long file (columns named like response, touchpoint
+    and rating, see docs/surveys.md) is pivoted: each touchpoint it names becomes a column,
+    under the touchpoint's name when it names one of ``G`` by key or name; other spellings
+    that differ only in case, spaces or punctuation share a column.
+    A column named like the overall rating is read on every row; per response the first
+    overall answer counts (of the rows that are not skipped).
+
+    Examples
+    --------
+    >>> frame = read_csv(b"response,touchpoint,rating,overall\\n7,hotline,2,3\\n7,Set up the router,4,3\\n8,hotline,5,")
+    >>> answers = responses(frame)
+    >>> answers.values.to_dict("index")
+    {2: {'hotline': '2', 'Set up the router': '4', 'overall': '3'}, 4: {'hotline': '5', 'Set up the router': '', 'overall': ''}}
+    """
+    long = _long_columns(frame)
+    if long is None:
+        rows, columns = frame.shape
+        lines = np.repeat(frame.index.to_numpy(), columns)
+        cells = pd.DataFrame(
+            {"response": lines, "column": np.tile(frame.columns.to_numpy(), rows), "line": lines,
+             "value": frame.to_numpy().ravel()}
+        )  # fmt: skip
+        return Responses(values=frame, cells=cells.astype({"column": str, "value": str}))
+    overall = next((c for c in frame.columns if c not in long.values() and _overall_word(c)), "")
+    rows = pd.DataFrame(
+        {"line": frame.index, "response": frame[long["response"]], "column": frame[long["touchpoint"]],
+         "value": frame[long["rating"]], "overall": frame[overall] if overall else ""}
+    ).reset_index(drop=True)  # fmt: skip
+    # a row without a response id is a response of its own
+    rows["response"] = rows["response"].where(rows["response"] != "", "#" + rows["line"].astype(str))
+    rows["response"] = rows.groupby("response", sort=False)["line"].transform("min")
+    rows["column"] = _spellings(rows["column"], G)
+    empty = rows["column"] == ""
+    twice = rows.duplicated(["response", "column"]) & ~empty
+    problems = [RowProblem(n, long["touchpoint"], "unknown_touchpoint", "") for n in rows.loc[empty, "line"]]
+    problems += [
+        RowProblem(n, long["touchpoint"], "duplicate", v)
+        for n, v in rows.loc[twice, ["line", "column"]].itertuples(index=False)
+    ]
+    cells = rows.loc[~empty & ~twice, ["response", "column", "line", "value"]]
+    if overall:
+        given = rows.loc[rows["overall"] != "", ["response", "line", "overall"]]
+        cells = pd.concat([cells, given.rename(columns={"overall": "value"}).assign(column=overall)], ignore_index=True)
+    values = cells.drop_duplicates(["response", "column"]).pivot(index="response", columns="column", values="value")
+    order = list(dict.fromkeys(cells["column"]))
+    values = values.reindex(columns=order).fillna("").rename_axis(index="row", columns=None)
+    return Responses(values, cells.reset_index(drop=True), True, long["touchpoint"], overall, tuple(problems))
+
+
+def _spellings(values: pd.Series, G: nx.DiGraph | None) -> pd.Series:
+    """One spelling per touchpoint named in a long file: the journey's name, else the first seen."""
+    squashed = values.map(_squash).where(values.map(_squash) != "", values)
+    canonical = (
+        {}
+        if G is None
+        else {_squash(x): d.get("name") or k for k, d in G.nodes(data=True) for x in (k, d.get("name", ""))}
+    )
+    canonical.pop("", None)
+    first = dict(zip(squashed[::-1], values[::-1], strict=True))
+    return pd.Series([canonical.get(q) or first[q] for q in squashed], index=values.index, dtype=str)
+
+
+def _overall_word(header: str) -> bool:
+    return _mentions(header, OVERALL_WORDS)
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    """The numbers in a column of text (decimal comma allowed); NaN where there is none."""
+    text = column.fillna("").str.strip().str.replace("−", "-")
+    good = text.str.fullmatch(NUMBER.pattern)
+    return pd.to_numeric(text.where(good).str.replace(",", "."), errors="coerce").astype(float)
+
+
+def _mentions(header: str, words) -> bool:
+    """Whether ``header`` has one of ``words``: short ones (NPS, CES) as a word, longer ones anywhere.
+
+    >>> _mentions("Ordering process", ["ces"]), _mentions("CES: router", ["ces"]), _mentions("Weiterempfehlung", ["empfehl"])
+    (False, True, True)
+    """
+    tokens, squashed = set(re.findall(r"\w+", str(header).casefold())), _squash(header)
+    return any(word in tokens if len(word) <= 4 else word in squashed for word in words)
+
+
+def _scale_of(header: str, numbers: pd.Series) -> str:
+    """The scale a header names, else the narrowest that holds 95 % of the answers (a typo may fall outside)."""
+    for scale, words in SCALE_WORDS.items():
+        if _mentions(header, words):
+            return scale
+    for scale in ("csat", "ces"):
+        lo, hi = SCALES[scale]
+        if numbers.empty or numbers.between(lo, hi).mean() >= 0.95:
+            return scale
+    return "nps"
+
+
+def suggest_mapping(answers: Responses, G: nx.DiGraph) -> dict[str, Target]:
+    """Propose what every column holds, from its header and its values.
+
+    A header that is a touchpoint's key or name (ignoring case, spaces and punctuation)
+    maps to that touchpoint; one with words like overall, gesamt, NPS or recommend to the
+    overall rating; otherwise the longest touchpoint key or name the header contains. A
+    column whose answers are not at least half numbers from 0 to 10 (ids, dates, comments)
+    is ignored. The scale comes from words in the header (NPS, effort …) or the values' range.
+    Each target is proposed once, for its first column.
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> frame = pd.DataFrame({"id": ["A17"], "Overall": ["9"], "Call the hotline": ["2"], "CES install-router": ["6"]})
+    >>> mapping = suggest_mapping(responses(frame), broadband_demo())
+    >>> [tuple(mapping[c]) for c in frame.columns]
+    [(None, 'csat'), ('overall', 'nps'), ('hotline', 'csat'), ('install-router', 'ces')]
+    """
+    names = {_squash(k): k for k in G} | {_squash(d.get("name", "")): k for k, d in G.nodes(data=True)}
+    names.pop("", None)
+    mapping, taken = {}, set()
+    for column in answers.values.columns:
+        text = answers.values[column].fillna("").str.strip()
+        given = text[~text.str.casefold().isin(MISSING)]
+        numbers = _numbers(given).dropna()
+        squashed = _squash(column)
+        contained = [(len(n), k) for n, k in names.items() if n in squashed]
+        numeric = len(given) and numbers.between(0, 10).sum() >= 0.5 * len(given)  # ratings, give or take typos
+        if squashed in names:  # the header names a touchpoint: take it whatever its values
+            target = names[squashed]
+        elif squashed in ("overall", "gesamt") or (numeric and _overall_word(column)):
+            target = OVERALL
+        else:
+            target = max(contained)[1] if numeric and contained else None
+        if target in taken:
+            target = None
+        taken.add(target)
+        mapping[column] = Target(target, _scale_of(column, numbers))
+    return mapping
+
+
+def check_mapping(mapping: dict[str, Target], G: nx.DiGraph) -> list[SurveyInvalid]:
+    """Return what is wrong with ``mapping`` itself (unknown targets or scales, a target twice, no touchpoint)."""
+    problems, seen = [], set()
+    for column, (target, scale) in mapping.items():
+        if scale not in SCALES:
+            problems.append(SurveyInvalid("unknown_scale", column=column, scale=scale))
+        if target is None:
+            continue
+        if target != OVERALL and target not in G:
+            problems.append(SurveyInvalid("unknown_target", column=column, target=target))
+        elif target in seen:
+            name = G.nodes[target].get("name", target) if target in G else target
+            problems.append(SurveyInvalid("mapped_twice", target=name))
+        seen.add(target)
+    if not seen - {OVERALL}:
+        problems.append(SurveyInvalid("nothing_mapped"))
+    return problems
+
+
+def check(answers: Responses, mapping: dict[str, Target]) -> list[RowProblem]:
+    """Return every bad row, by row number: a value that is no number or outside its scale,
+    and in a long file a touchpoint that no column maps (or that a response names twice).
+
+    Examples
+    --------
+    >>> answers = responses(read_csv(b"overall;hotline\\n4;5\\n9;x\\n3;"))
+    >>> mapping = {"overall": Target("overall", "csat"), "hotline": Target("hotline", "csat")}
+    >>> [p.text() for p in check(answers, mapping)]
+    ['Row 3, column “overall”: 9 is outside 1–5', 'Row 3, column “hotline”: “x” is not a number']
+    """
+    problems = list(answers.problems)
+    for column, cells in answers.cells.groupby("column", sort=False):
+        target, scale = mapping.get(column, Target(None))
+        if target is None:
+            if answers.long and column != answers.overall_column:
+                problems += [
+                    RowProblem(int(n), answers.touchpoint_column, "unknown_touchpoint", column) for n in cells["line"]
+                ]
+            continue
+        lo, hi = SCALES[scale]
+        text = cells["value"].str.strip()
+        given = cells[~text.str.casefold().isin(MISSING)]
+        for line, value, number in zip(given["line"], given["value"], _numbers(given["value"]), strict=True):
+            if np.isnan(number):
+                problems.append(RowProblem(int(line), column, "not_a_number", value.strip()))
+            elif not lo <= number <= hi:
+                problems.append(RowProblem(int(line), column, "out_of_range", value.strip(), {"lo": lo, "hi": hi}))
+    order = {c: i for i, c in enumerate(answers.values.columns)} | {answers.touchpoint_column: -1}
+    return sorted(problems, key=lambda p: (p.line, order.get(p.column, 0)))
+
+
+def aggregate(values, scale: str, *, importance: float | None = None, importance_n: int = 0) -> Aggregate:
+    """Mean, top-2-box share, count and (0–10 scale) NPS of the answers ``values`` (NaN left out).
+
+    Examples
+    --------
+    >>> a = aggregate([10, 9, 8, 7, 6, 0], "nps")
+    >>> a.mean, round(a.top2, 3), a.n, round(a.nps, 1)
+    (6.666666666666667, 0.333, 6, 0.0)
+    >>> aggregate([5, 4, 2, float("nan")], "csat").top2
+    0.6666666666666666
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if not len(x):
+        raise ValueError("no answers to aggregate")
+    nps = 100 * (np.mean(x >= 9) - np.mean(x <= 6)) if scale == "nps" else None
+    return Aggregate(
+        scale=scale, mean=float(x.mean()), top2=float(np.mean(x >= TOP2[scale])), n=len(x),
+        nps=None if nps is None else float(nps), importance=importance, importance_n=importance_n,
+    )  # fmt: skip
+
+
+def drivers(ratings: pd.DataFrame, overall: pd.Series, *, min_pairs: int = MIN_PAIRS) -> dict:
+    """Return ``{column: (importance, pairs)}``: the Spearman rank correlation of each column
+    with ``overall`` over the responses that have both, or None below ``min_pairs`` such
+    responses or when either side does not vary.
+
+    Examples
+    --------
+    >>> overall = pd.Series([1, 2, 3, 4, 5] * 3, dtype=float)
+    >>> frame = pd.DataFrame({"same": overall, "reverse": 6 - overall, "flat": [3.0] * 15})
+    >>> drivers(frame, overall)
+    {'same': (1.0, 15), 'reverse': (-1.0, 15), 'flat': (None, 15)}
+    """
+    result = {}
+    for column in ratings.columns:
+        both = ratings[column].notna() & overall.notna()
+        x, y, n = ratings.loc[both, column], overall[both], int(both.sum())
+        if n < min_pairs or x.nunique() < 2 or y.nunique() < 2:
+            result[column] = (None, n)
+        else:
+            result[column] = (round(float(stats.spearmanr(x, y).statistic), 12), n)
+    return result
+
+
+def summarize(
+    answers: Responses,
+    mapping: dict[str, Target],
+    G: nx.DiGraph,
+    *,
+    name: str,
+    surveyed_on: date,
+    skip_bad_rows: bool = False,
+) -> SurveySummary:
+    """Aggregate the answers per touchpoint and overall, with each touchpoint's driver importance.
+
+    Raises :class:`SurveyInvalid` for a bad mapping or name, when nothing is left to count,
+    and when there are bad rows (:func:`check`) unless ``skip_bad_rows``: then every
+    answer from a bad row is left out and the rows are listed in ``skipped_rows``.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise SurveyInvalid("name", max=MAX_NAME)
+    if problems := check_mapping(mapping, G):
+        raise problems[0]
+    bad = sorted({p.line for p in check(answers, mapping)})
+    if bad and not skip_bad_rows:
+        raise SurveyInvalid("bad_rows", n=len(bad), rows=row_list(bad))
+    scales = {target: scale for column, (target, scale) in mapping.items() if target is not None}
+    cells = answers.cells.assign(target=answers.cells["column"].map(lambda c: mapping.get(c, Target(None)).target))
+    cells = cells[cells["target"].notna() & ~cells["line"].isin(bad)]
+    cells = cells.assign(number=_numbers(cells["value"])).dropna(subset=["number"])
+    frame = cells.groupby(["response", "target"], sort=False)["number"].first().unstack()
+    touchpoints = [k for k in scales if k != OVERALL and k in frame]
+    if not touchpoints:
+        raise SurveyInvalid("no_answers")
+    overall = frame.get(OVERALL)
+    strength = drivers(frame[touchpoints], overall) if overall is not None else {}
+    aggregates = {}
+    for k in touchpoints:
+        importance, pairs = strength.get(k, (None, 0))
+        aggregates[k] = aggregate(frame[k], scales[k], importance=importance, importance_n=pairs)
+    return SurveySummary(
+        name=name,
+        surveyed_on=surveyed_on,
+        responses=len(frame),
+        touchpoints=aggregates,
+        overall=None if overall is None else aggregate(overall, scales[OVERALL]),
+        skipped_rows=tuple(bad),
+    )
+
+
+def latest_date(frame: pd.DataFrame) -> date | None:
+    """The latest date in the first column that holds dates (ISO or German style), to propose
+    as the survey's date; None when no column does.
+
+    >>> latest_date(pd.DataFrame({"id": ["7", "8"], "Datum": ["28.02.2025", "03.03.2025 17:40"]}))
+    datetime.date(2025, 3, 3)
+    """
+    for column in frame.columns:
+        text = frame[column].fillna("").str.strip()
+        iso = pd.to_datetime(text.str.extract(r"^(\d{4}-\d{2}-\d{2})\b")[0], format="%Y-%m-%d", errors="coerce")
+        german = pd.to_datetime(
+            text.str.extract(r"^(\d{1,2}\.\d{1,2}\.\d{4})\b")[0], format="%d.%m.%Y", errors="coerce"
+        )
+        found = iso.fillna(german)
+        if len(text) and found.notna().mean() >= 0.8:
+            return found.max().date()
+    return None
+
+
+def rescaled(mean: float, scale: str) -> float:
+    """A mean on ``scale`` moved linearly onto 1–5, to compare it with the team's scores.
+
+    >>> rescaled(7, "ces"), rescaled(5, "nps"), rescaled(4, "csat")
+    (5.0, 3.0, 4.0)
+    """
+    lo, hi = SCALES[scale]
+    return 1 + 4 * (mean - lo) / (hi - lo)

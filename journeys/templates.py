@@ -19,6 +19,8 @@ __all__ = [
     "STAGE_SETS",
     "TEMPLATES",
     "DEMO_RATINGS",
+    "DEMO_IDEAS",
+    "broadband_to_be",
     "stages_for",
     "blank_journey",
     "broadband_demo",
@@ -606,3 +608,94 @@ def from_template(template: str, *, name: str | None = None, lang: str = "en", s
     if name:
         G.graph["name"] = name
     return G
+
+
+# Ideas of the broadband workshop: (title, description, owner, status, effort,
+# {touchpoint: [indexes of the pain points it addresses]}, DVF scores of Ana, Ben and Cem)
+DEMO_IDEA_RATERS = (("Ana", "customer-service"), ("Ben", "it"), ("Cem", "finance"))
+DEMO_IDEAS: dict[str, list[tuple]] = {
+    "broadband": [
+        (
+            "Call-back slot instead of the queue",
+            "Offer a call-back within 30 minutes when the queue is longer than 5 minutes.",
+            "Customer service",
+            "open",
+            2,
+            {"hotline": [0]},
+            [(5, 3, 4), (4, 3, 3), (4, 2, 4)],
+        ),
+        (
+            "Wi-Fi band preset in the router firmware",
+            "Ship routers with the band setting that works in 95 % of homes.",
+            "Router team (Product)",
+            "in-progress",
+            4,
+            {"install-router": [1], "hotline": []},
+            [(5, 4, 3), (5, 4, 3), (4, 4, 2)],
+        ),
+        (
+            "Agents check the router settings remotely",
+            "Second level reads the router settings during the first call, not only the line.",
+            "Network operations",
+            "open",
+            3,
+            {"hotline": [1], "line-check": [0]},
+            [(5, 4, 3), (4, 4, 4), (4, 3, 4)],
+        ),
+        (
+            "Quick-start guide with the Wi-Fi band step",
+            "One extra step and a QR code to a 60-second video.",
+            "Product",
+            "done",
+            1,
+            {"install-router": [0]},
+            [(4, 4, 5), (3, 4, 5), (4, 5, 5)],
+        ),
+        (
+            "AI voice bot in front of the hotline",
+            "Replace the phone menu with a voice bot that answers router questions.",
+            "IT",
+            "open",
+            5,
+            {"hotline": []},
+            [(2, 3, 2), (2, 2, 1), (3, 2, 2)],
+        ),
+    ],
+}
+
+
+def broadband_to_be(G: nx.DiGraph) -> nx.DiGraph:
+    """Return the designed future of the broadband journey: a copy of ``G`` with the chosen ideas in place.
+
+    The Wi-Fi band preset and the quick-start step take the router's two pain points away,
+    the call-back slot ends the queue, and agents check the router settings remotely.
+
+    Examples
+    --------
+    >>> to_be = broadband_to_be(broadband_demo())
+    >>> to_be.graph["state"], to_be.nodes["hotline"]["experience"], len(to_be.nodes["install-router"]["pains"])
+    ('to-be', 3, 0)
+    """
+    H = G.copy()
+    H.graph.update(name="To-be: call-back slot and Wi-Fi preset (broadband)", state="to-be")
+    router = dict(H.nodes["install-router"])
+    H.nodes["install-router"].update(
+        experience=4, pains=[], emotions={persona: 1 for persona in router.get("emotions", {})}
+    )
+    hotline = dict(H.nodes["hotline"])
+    H.nodes["hotline"].update(
+        name="Call the hotline (call-back slot)",
+        experience=3,
+        pains=[
+            {**hotline["pains"][0], "text": "Waits for the call-back slot", "severity": 2, "evidence": "assumption"}
+        ],
+        emotions={persona: 0 for persona in hotline.get("emotions", {})},
+    )
+    H.nodes["line-check"].update(name="Remote check of line and router", experience=4, pains=[])
+    if H.has_edge("install-router", "hotline") and H.has_edge("install-router", "daily-use"):
+        H.edges["install-router", "daily-use"]["share"] = 0.85
+        H.edges["install-router", "hotline"]["share"] = 0.15
+    if H.has_edge("hotline", "cancel") and H.has_edge("hotline", "line-check"):
+        H.edges["hotline", "line-check"]["share"] = 0.97
+        H.edges["hotline", "cancel"]["share"] = 0.03
+    return H

@@ -227,8 +227,8 @@ def backup_database(args, engine) -> int:
     with Session(engine) as session:
         done = backup.backup(session=session, path=args.file)
     print(
-        f"backed up {done.journeys} journey(s) ({done.trashed} in the trash), {done.revisions} revision(s) "
-        f"and {done.ratings} rating(s) to {args.file}"
+        f"backed up {done.journeys} journey(s) ({done.trashed} in the trash), {done.revisions} revision(s), "
+        f"{done.ratings} rating(s), {done.ideas} idea(s) and {done.surveys} survey(s) to {args.file}"
     )
     return EXIT_OK
 
@@ -241,7 +241,10 @@ def restore_database(args, engine) -> int:
     except backup.BackupError as exc:
         _fail(f"{args.file}: {exc}")
         return EXIT_FAILED
-    print(f"restored {done.journeys} journey(s), {done.revisions} revision(s) and {done.ratings} rating(s)")
+    print(
+        f"restored {done.journeys} journey(s), {done.revisions} revision(s), {done.ratings} rating(s), "
+        f"{done.ideas} idea(s) and {done.surveys} survey(s)"
+    )
     return EXIT_OK
 
 

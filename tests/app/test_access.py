@@ -12,7 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.templates import broadband_demo
+from journeys.templates import broadband_demo, broadband_to_be
 from pages import _access as access
 from store import analysis, backup
 from tests.app.conftest import APP
@@ -34,8 +34,9 @@ EDITOR = {"email": "bob@example.org", "name": "Bob Editor"}
 DOMAIN_EDITOR = {"email": "eve@workshop.example.org", "name": "Eve"}
 VIEWER = {"email": "vic@elsewhere.org", "name": "Vic Viewer"}
 BROADBAND = "Broadband: router set-up and the hotline"
+TO_BE = broadband_to_be(broadband_demo()).graph["name"]
 DENIED = "No permission"
-EVERY_PAGE = {"Journeys", "Editor", "Scoring", "Review", "Portfolio", "Export"}
+EVERY_PAGE = {"Journeys", "Editor", "Scoring", "Ideas", "Surveys", "Review", "Compare", "Portfolio", "Export"}
 
 
 @pytest.fixture
@@ -171,7 +172,7 @@ def test_viewer_reads_but_cannot_write(frame, db_url, menu):
     """A viewer gets Journeys, Review, Portfolio and Export, and on Journeys no button that writes."""
     at = signed_in(db_url, VIEWER).run()
     assert not at.exception
-    assert listed(menu) == {"Journeys", "Review", "Portfolio", "Export"}
+    assert listed(menu) == {"Journeys", "Ideas", "Surveys", "Review", "Compare", "Portfolio", "Export"}
     assert "Open workbench" not in texts(at)
     assert "vic@elsewhere.org" in at.sidebar.caption[0].value and "viewer" in at.sidebar.caption[0].value
     assert at.sidebar.text_input[0].value == "Vic Viewer" and at.sidebar.text_input[0].disabled
@@ -385,5 +386,5 @@ def test_the_backup_download_holds_every_journey(db_url, db):
         names = {j.name for j in store.list_journeys(session=session)}
         in_trash = {j.name for j in store.list_journeys(session=session, trash=True)}
     target.dispose()
-    assert (summary.journeys, summary.trashed) == (2, 1)
-    assert (names, in_trash) == ({"E-bike: from the first ad to the first service"}, {BROADBAND})
+    assert (summary.journeys, summary.trashed) == (3, 1)
+    assert (names, in_trash) == ({"E-bike: from the first ad to the first service", TO_BE}, {BROADBAND})

@@ -6,10 +6,11 @@ import pytest
 
 import store
 from journeys import interchange
-from journeys.templates import broadband_demo
+from journeys.templates import broadband_demo, broadband_to_be
 
 BROADBAND = "Broadband: router set-up and the hotline"
 EBIKE = "E-bike: from the first ad to the first service"
+TO_BE = broadband_to_be(broadband_demo()).graph["name"]  # the demo's to-be of the broadband journey
 
 
 def listed(db, **kwargs) -> list[store.JourneyInfo]:
@@ -53,15 +54,15 @@ def warnings(at) -> str:
 
 
 def test_demo_journeys_are_listed_with_personas_and_counts(app):
-    """On first start the two demo journeys are listed with personas, state and counts."""
+    """On first start the demo journeys (two as-is, one to-be) are listed with personas, state and counts."""
     app.run()
     assert not app.exception
     rows = table(app).set_index("name")
-    assert set(rows.index) == {BROADBAND, EBIKE}
+    assert set(rows.index) == {BROADBAND, EBIKE, TO_BE}
     assert list(rows.loc[BROADBAND, "personas"]) == ["Petra, busy parent", "Jonas, home-office worker"]
     assert (rows.loc[BROADBAND, "stages"], rows.loc[BROADBAND, "touchpoints"]) == (7, 13)
     assert (rows.loc[EBIKE, "stages"], rows.loc[EBIKE, "touchpoints"]) == (3, 11)
-    assert set(rows["state"]) == {"as-is"}
+    assert set(rows[rows.index != TO_BE]["state"]) == {"as-is"} and rows.loc[TO_BE, "state"] == "to-be"
     assert set(rows["updated_by"]) == {"demo"}
     assert rows["updated"].notna().all()
 
@@ -84,8 +85,8 @@ def test_state_filter_shows_only_that_state(app, db):
     pick(app, BROADBAND)
     app.button(key="copy.go").click().run()
     app.segmented_control(key="library.state").set_value("to-be").run()
-    assert list(table(app)["name"]) == [f"{BROADBAND} (to-be)"]
-    assert list(table(app)["state"]) == ["to-be"]
+    assert set(table(app)["name"]) == {f"{BROADBAND} (to-be)", TO_BE}
+    assert set(table(app)["state"]) == {"to-be"}
 
 
 def test_create_from_template_saves_and_opens_it(app, db):
@@ -126,7 +127,7 @@ def test_create_without_a_name_saves_nothing(app, db):
     show(app, "create")
     app.button(key="new.create").click().run()
     assert "name" in errors(app)
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
 
 
 def test_duplicate_as_to_be_links_back_to_the_original(app, db):
@@ -160,16 +161,16 @@ def test_delete_asks_first_then_moves_to_trash_from_where_it_is_restored(app, db
     pick(app, EBIKE)
     app.button(key="delete").click().run()
     assert "trash" in warnings(app)
-    assert len(listed(db)) == 2  # only asked so far
+    assert len(listed(db)) == 3  # only asked so far
     app.button(key="delete.yes").click().run()
-    assert [j.name for j in listed(db)] == [BROADBAND]
+    assert {j.name for j in listed(db)} == {BROADBAND, TO_BE}
     assert [j.name for j in listed(db, trash=True)] == [EBIKE]
-    assert list(table(app)["name"]) == [BROADBAND]
+    assert set(table(app)["name"]) == {BROADBAND, TO_BE}
 
     show(app, "trash")
     pick(app, EBIKE)
     app.button(key="trash.restore").click().run()
-    assert {j.name for j in listed(db)} == {BROADBAND, EBIKE}
+    assert {j.name for j in listed(db)} == {BROADBAND, EBIKE, TO_BE}
     assert listed(db, trash=True) == []
 
 
@@ -180,7 +181,7 @@ def test_cancelled_delete_keeps_the_journey(app, db):
     app.button(key="delete").click().run()
     app.button(key="delete.cancel").click().run()
     assert not app.warning
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
 
 
 def test_delete_forever_from_the_trash_after_confirmation(app, db):
@@ -195,7 +196,7 @@ def test_delete_forever_from_the_trash_after_confirmation(app, db):
     assert len(listed(db, trash=True)) == 1
     app.button(key="purge.yes").click().run()
     assert listed(db, trash=True) == []
-    assert [j.name for j in listed(db)] == [BROADBAND]
+    assert {j.name for j in listed(db)} == {BROADBAND, TO_BE}
     assert "The trash is empty." in app.info[0].value
 
 
@@ -232,7 +233,7 @@ def test_broken_import_lists_every_problem_and_saves_nothing(app, db, content, e
     assert "workshop\\.json" in message and "Nothing was saved" in message
     for text in expected:
         assert text.replace(".", "\\.") in message
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
 
 
 @pytest.mark.parametrize(
@@ -255,7 +256,7 @@ def test_broken_import_lists_the_problems_in_german(app, db, content, expected):
     for text in expected:
         assert text in message
     assert "not valid JSON" not in message and "is outside" not in message
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
 
 
 def test_too_large_import_is_refused(app, db, monkeypatch):
@@ -267,7 +268,7 @@ def test_too_large_import_is_refused(app, db, monkeypatch):
     app.file_uploader[0].upload("big.json", big, "application/json")
     app.button(key="import.go").click().run()
     assert "limit" in errors(app)
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
 
 
 def test_valid_import_is_saved_and_offered_to_open(app, db):
@@ -300,7 +301,7 @@ def test_actions_without_author_warn_and_write_nothing(app, db):
     app.button(key="delete").click().run()
     assert "Enter your name" in warnings(app)
     assert not any(b.key == "delete.yes" for b in app.button)
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3
     assert listed(db, trash=True) == []
 
 
@@ -321,4 +322,4 @@ def test_link_with_lang_de_opens_the_page_in_german(app):
     app.run()
     assert app.title[0].value == "Customer Journeys"
     assert app.caption[0].value.startswith("Halten Sie fest")
-    assert set(table(app)["state"]) == {"Ist"}
+    assert set(table(app)["state"]) == {"Ist", "Soll"}

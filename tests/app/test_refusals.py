@@ -130,7 +130,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_the_limit(app, db):
     app.button(key="import.go").click().run()
     assert not app.exception
     assert "is more than the 20 MB limit" in errors(app)
-    assert len(listed(db)) == 2  # the demo journeys only
+    assert len(listed(db)) == 3  # the demo journeys only
 
 
 @pytest.mark.parametrize(
@@ -147,4 +147,4 @@ def test_a_hostile_upload_is_refused_with_a_message(app, db, content):
     app.button(key="import.go").click().run()
     assert not app.exception
     assert "cannot be imported. Nothing was saved." in errors(app)
-    assert len(listed(db)) == 2
+    assert len(listed(db)) == 3

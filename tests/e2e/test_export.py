@@ -23,7 +23,7 @@ def open_export(page: Page, app_url: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Export").click()
     wait_for_app(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
-    page.get_by_role("option", name=BROADBAND).click()
+    page.get_by_role("option", name=BROADBAND, exact=True).click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Export")).to_be_visible()
 

@@ -8,13 +8,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from journeys import interchange
-from journeys.templates import broadband_demo
+from journeys.templates import broadband_demo, broadband_to_be
 from tests.e2e.conftest import click_until, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 BROADBAND = "Broadband: router set-up and the hotline"
 EBIKE = "E-bike: from the first ad to the first service"
+TO_BE = broadband_to_be(broadband_demo()).graph["name"]
 
 
 def open_app(page: Page, app_url: str, *, author: str = "Anna Workshop") -> None:
@@ -48,12 +49,13 @@ def journey_count(page: Page) -> int:
 
 
 def test_demo_journeys_are_listed(page: Page, app_url: str):
-    """On first start the Journeys page lists both demo journeys with their personas."""
+    """On first start the Journeys page lists the demo journeys with their personas, the to-be with its source."""
     open_app(page, app_url)
     expect(page.get_by_role("heading", name="Customer journeys")).to_be_visible()
-    expect(journey_cell(page, BROADBAND)).to_have_count(1)
     expect(journey_cell(page, EBIKE)).to_have_count(1)
-    personas = page.get_by_test_id("stDataFrame").locator("[role=gridcell]", has_text="Petra")
+    expect(journey_cell(page, TO_BE)).to_have_count(1)
+    expect(journey_cell(page, BROADBAND)).to_have_count(2)  # the as-is, and the source of its to-be
+    personas = page.get_by_test_id("stDataFrame").locator("[role=gridcell]", has_text="Petra").first
     expect(personas).to_contain_text("Jonas")
 
 

@@ -24,7 +24,7 @@ def test_review_of_the_demo_journey_shows_the_heatmap(page: Page, app_url: str):
     """A manager opens Review, picks the broadband demo and sees the heatmap with the weak router set-up."""
     open_page(page, app_url, "Review")
     page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
-    page.get_by_role("option", name=BROADBAND).click()
+    page.get_by_role("option", name=BROADBAND, exact=True).click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
     chart = page.get_by_test_id("stPlotlyChart").first

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel
 import store
 from journeys.graph import journey_equal
 from journeys.survey import Aggregate, SurveySummary
+from journeys.templates import DEMO_IDEAS
 from store import analysis, backup, cli, ideas, surveys
 from store.models import Journey, Revision
 from store.rows import read_graph
@@ -21,7 +22,7 @@ from tests.strategies import make_journey
 def fill(engine) -> None:
     """A database as a workshop leaves it: history, scores, a copy, a journey in the trash, odd text."""
     with Session(engine) as session:
-        broadband, ebike = store.seed_demo_journeys(session=session)
+        broadband, ebike, _to_be = store.seed_demo_journeys(session=session)
         G, version = store.load_journey(session=session, journey_id=broadband)
         G.nodes["hotline"]["experience"] = 2
         G.remove_node("cancel")
@@ -126,16 +127,16 @@ def source(tmp_path):
 def test_restore_gives_identical_journeys(source, engine, tmp_path):
     """SQLite → archive → an empty SQLite or PostgreSQL database: every journey identical, field by field."""
     source_engine, original = source
-    assert len(original) == 4 and any(c["row"]["deleted_at"] for c in original.values())
+    assert len(original) == 5 and any(c["row"]["deleted_at"] for c in original.values())
     path = tmp_path / "backup.zip"
     with Session(source_engine) as session:
         written = backup.backup(session=session, path=path)
     assert written == backup.BackupSummary(
-        journeys=4,
+        journeys=5,
         revisions=sum(len(c["revisions"]) for c in original.values()),
         ratings=written.ratings,
         trashed=1,
-        ideas=1,
+        ideas=len(DEMO_IDEAS["broadband"]) + 1,
         surveys=1,
     )
     assert written.ratings == sum(len(c["ratings"]) for c in original.values()) > 0
@@ -178,9 +179,9 @@ def test_restore_refuses_a_database_with_journeys_unless_told_to_replace(source,
     with Session(source_engine) as session:
         backup.backup(session=session, path=path)
         store.create_journey(session=session, graph=make_journey(3, name="made after the backup"), author="a")
-        with pytest.raises(backup.DatabaseNotEmpty, match="already holds 5 journey"):
+        with pytest.raises(backup.DatabaseNotEmpty, match="already holds 6 journey"):
             backup.restore(session=session, path=path)
-        assert session.execute(select(func.count()).select_from(Journey)).scalar_one() == 5
+        assert session.execute(select(func.count()).select_from(Journey)).scalar_one() == 6
         session.rollback()
         backup.restore(session=session, path=path, replace=True)
     assert_same(contents(source_engine), original)
@@ -237,14 +238,15 @@ def test_backup_and_restore_on_the_command_line(source, tmp_path, monkeypatch, c
     path = tmp_path / "out" / "backup.zip"
     monkeypatch.setenv("JOURNEYS_DB_URL", str(source_engine.url))
     assert cli.main(["backup", str(path)]) == cli.EXIT_OK
-    assert "backed up 4 journey(s) (1 in the trash)" in capsys.readouterr().out
+    assert "backed up 5 journey(s) (1 in the trash)" in capsys.readouterr().out
     assert cli.main(["restore", str(path)]) == cli.EXIT_FAILED
     assert "--replace" in capsys.readouterr().err
     monkeypatch.setenv("JOURNEYS_DB_URL", f"sqlite:///{tmp_path}/target.db")
     assert cli.main(["restore", str(tmp_path / "missing.zip")]) == cli.EXIT_FAILED
     assert "cannot be read" in capsys.readouterr().err
     assert cli.main(["restore", str(path)]) == cli.EXIT_OK
-    assert "restored 4 journey(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "restored 5 journey(s)" in out and f"{len(DEMO_IDEAS['broadband']) + 1} idea(s) and 1 survey(s)" in out
     engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
     assert_same(contents(engine), original)
     engine.dispose()

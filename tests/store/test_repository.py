@@ -1,18 +1,21 @@
 """The store on SQLite and PostgreSQL: every operation a user relies on."""
 
 import json
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, func, select, text
 from sqlmodel import Session, SQLModel
 
 import store
 from journeys.graph import add_touchpoint, add_transition, journey_equal, normalize
 from journeys.interchange import JourneyFormatError, dumps
-from journeys.templates import broadband_demo, ebike_demo
-from journeys.validation import JourneyInvalid
+from journeys.templates import broadband_demo, broadband_to_be, ebike_demo
+from journeys.validation import JourneyInvalid, validate
 from store import analysis, repository
+from store.models import Revision
 from tests.strategies import journeys, make_journey
 
 
@@ -26,12 +29,14 @@ def row_counts(session) -> dict[str, int]:
 
 
 def test_first_run_seeds_the_demo_journeys_once(session):
-    """An empty database gets the two demo journeys, and only once."""
+    """An empty database gets the demo journeys (two as-is, one to-be of the first), and only once."""
     ids = store.seed_demo_journeys(session=session)
-    assert len(ids) == 2
+    assert len(ids) == 3
     assert store.seed_demo_journeys(session=session) == []
-    names = {j.name for j in store.list_journeys(session=session)}
-    assert names == {broadband_demo().graph["name"], ebike_demo().graph["name"]}
+    names = {j.name: j for j in store.list_journeys(session=session)}
+    to_be = broadband_to_be(broadband_demo()).graph["name"]
+    assert names.keys() == {broadband_demo().graph["name"], ebike_demo().graph["name"], to_be}
+    assert (names[to_be].state, names[to_be].source_id) == ("to-be", ids[0])
 
 
 def test_journey_list_shows_personas_and_counts(session):
@@ -272,6 +277,108 @@ def test_history_lists_previews_and_restores_revisions(session):
     assert store.list_revisions(session=session, journey_id=jid)[0].summary == "restored version 1"
     with pytest.raises(store.JourneyNotFound):
         store.load_revision(session=session, journey_id=jid, version=99)
+
+
+def random_edit(G, rng: random.Random):
+    """One edit a workshop makes, picked at random; a valid journey stays valid."""
+    H = G.copy()
+    H.graph = json.loads(json.dumps(G.graph))
+    keys = list(H)
+    kind = rng.choice(["score", "texts", "add", "remove", "link", "unlink", "order", "successors", "stage", "persona"])
+    if kind == "score" and keys:
+        H.nodes[rng.choice(keys)]["experience"] = rng.choice([None, 1, 2, 3, 4, 5])
+    elif kind == "texts" and keys:
+        key = rng.choice(keys)
+        H.nodes[key]["name"] = f"Renamed {rng.randrange(1000)}"
+        H.nodes[key]["needs"] = [{"text": "A need", "motivation": "", "kind": "economic", "persona": None}]
+    elif kind == "add":
+        key = f"new-{rng.randrange(10**6)}"
+        add_touchpoint(H, key, name="Added", stage=rng.choice(H.graph["stages"])["id"])
+        if keys:
+            add_transition(H, rng.choice(keys), key, label="to the new one")
+    elif kind == "remove" and keys:
+        H.remove_node(rng.choice(keys))
+    elif kind == "link" and keys:
+        u, v = rng.choice(keys), rng.choice(keys)
+        if not H.has_edge(u, v):
+            add_transition(H, u, v, label="linked")
+    elif kind == "unlink" and H.number_of_edges():
+        H.remove_edge(*rng.choice(list(H.edges)))
+    elif kind == "order":  # the same journey, its touchpoints in another order
+        order = keys[:]
+        rng.shuffle(order)
+        H = G.__class__()
+        H.graph = json.loads(json.dumps(G.graph))
+        H.add_nodes_from((k, G.nodes[k]) for k in order)
+        H.add_edges_from(G.edges(data=True))
+    elif kind == "successors" and keys:  # one touchpoint's transitions in reverse order
+        u = rng.choice(keys)
+        out = list(H.out_edges(u, data=True))
+        H.remove_edges_from(list(H.out_edges(u)))
+        H.add_edges_from(reversed(out))
+    elif kind == "stage":
+        H.graph["stages"][rng.randrange(len(H.graph["stages"]))]["name"] = f"Stage {rng.randrange(1000)}"
+    elif kind == "persona" and H.graph["personas"]:
+        H.graph["personas"][0]["name"] = f"Persona {rng.randrange(1000)}"
+    return H
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(G=journeys(max_touchpoints=12), seed=st.integers(0, 2**32), base=st.booleans())
+def test_every_version_of_a_long_history_reads_back_exactly(session, monkeypatch, G, seed, base):
+    """Property: after many saves of random edits, every version reads back as it was saved.
+
+    The history keeps what changed between whole copies of the journey; with a whole copy only
+    every third version here, reading a version replays those changes across copies.
+    """
+    monkeypatch.setattr(repository, "SNAPSHOT_EVERY", 3)
+    rng = random.Random(seed)
+    G.graph["id"] = ""
+    jid = store.create_journey(session=session, graph=G, author="a")
+    current, version = store.load_journey(session=session, journey_id=jid)
+    saved = {version: current}
+    for _ in range(8):
+        edited = random_edit(current, rng)
+        version = store.save_journey(
+            session=session, graph=edited, expected_version=version, author="b", base=current if base else None
+        )
+        current = normalize(edited)
+        saved[version] = current
+    stored, _ = store.load_journey(session=session, journey_id=jid)
+    assert journey_equal(stored, current)
+    for v, expected in saved.items():
+        assert journey_equal(store.load_revision(session=session, journey_id=jid, version=v), expected), v
+
+
+def test_saving_one_touchpoint_keeps_only_that_touchpoint_in_the_history(session):
+    """A save is a diff in the history too: the new revision holds the changed touchpoint, not all 200."""
+    jid = store.create_journey(session=session, graph=make_journey(200), author="a")
+    G, version = store.load_journey(session=session, journey_id=jid)
+    H = G.copy()
+    H.nodes["tp-100"]["experience"] = 1 if H.nodes["tp-100"]["experience"] != 1 else 2
+    new = store.save_journey(session=session, graph=H, expected_version=version, author="b", base=G)
+    stored = dict(session.execute(select(Revision.version, Revision.snapshot).where(Revision.journey_id == jid)).all())
+    session.rollback()
+    assert len(stored[new]) < len(stored[version]) / 50
+    assert "tp-100" in stored[new] and "tp-99" not in stored[new]
+    assert journey_equal(store.load_revision(session=session, journey_id=jid, version=new), H)
+
+
+@pytest.mark.parametrize("with_base", [False, True])
+def test_an_invalid_edit_is_refused_with_every_problem_of_the_journey(session, with_base):
+    """Saving over a loaded base checks only what changed, yet a refusal lists the same problems as a full check."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    G, version = store.load_journey(session=session, journey_id=jid)
+    H = G.copy()
+    H.nodes["hotline"]["experience"] = 9
+    H.add_edge("cancel", "nowhere", label="", share=0.5)
+    with pytest.raises(JourneyInvalid) as caught:
+        store.save_journey(
+            session=session, graph=H, expected_version=version, author="b", base=G if with_base else None
+        )
+    assert caught.value.problems == validate(H)
+    assert {p.code for p in caught.value.problems} == {"out_of_range", "dangling"}
+    assert store.current_version(session=session, journey_id=jid) == version
 
 
 def test_deleting_a_journey_removes_its_rows_through_the_schema(engine):

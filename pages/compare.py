@@ -1,0 +1,162 @@
+"""Compare (managers, read-only): what a to-be journey changes against its as-is, and what that does to the weakness."""
+
+import re
+from dataclasses import astuple
+
+import streamlit as st
+
+import store
+from journeys.compare import compare
+from journeys.compare_charts import (
+    change_table,
+    emotion_curves,
+    stage_table,
+    stage_weakness,
+    touchpoint_list,
+    touchpoint_table,
+    transition_table,
+    weakness_change,
+)
+from journeys.scoring import Weights, consensus
+from pages import _access as access
+from pages._deps import JOURNEY, cached_graph, journey_picker, lang, open_journey, session, t, weights_panel
+from store import analysis
+
+VIEWS = ("touchpoints", "stages", "emotions", "changes")
+
+
+def plain(text: str) -> str:
+    """User text inside a markdown message, shown as typed (no links, emphasis or formulas)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", str(text))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def comparison(before: tuple[str, int], after: tuple[str, int], weights: tuple, scores: tuple[dict, dict]):
+    """The comparison of two journeys at their versions; ratings change without a new version, so they are a key too."""
+    return compare(
+        cached_graph(*before),
+        cached_graph(*after),
+        before_scores=scores[0],
+        after_scores=scores[1],
+        weights=Weights(*weights),
+    )
+
+
+def pick_journeys(jid: str, journeys: dict) -> str | None:
+    """The as-is (default: the journey the to-be was duplicated from) and the to-be side by side, each to open."""
+    label = lambda j: f"{journeys[j].name} ({t('state.' + journeys[j].state)})"  # noqa: E731
+    left, right = st.columns(2)
+    after = right.selectbox(t("compare.pick_after"), list(journeys), index=list(journeys).index(jid), format_func=label)
+    if after != jid:  # the to-be is the page's journey, also for the other pages
+        st.session_state[JOURNEY] = st.query_params["journey"] = after
+        st.rerun()
+    others = [j for j in journeys if j != jid]
+    source = journeys[jid].source_id
+    before = left.selectbox(
+        t("compare.pick_before"),
+        others,
+        index=others.index(source) if source in others else None,
+        format_func=label,
+        placeholder=t("compare.pick_placeholder"),
+        key=f"compare.before.{jid}",
+    )
+    if before is None:
+        st.info(t("compare.no_source", journey=plain(journeys[jid].name)), icon=":material/info:")
+    elif access.can("edit"):
+        for column, journey, key in ((left, before, "compare.open_before"), (right, jid, "compare.open_after")):
+            if column.button(t(key), icon=":material/edit_note:", key=key):
+                open_journey(journey)
+    return before
+
+
+def changes(cmp) -> None:
+    if not (cmp.added or cmp.removed or cmp.changed or len(transition_table(cmp))):
+        st.info(t("compare.no_changes"), icon=":material/info:")
+    for title, keys, side in (("added", cmp.added, "after"), ("removed", cmp.removed, "before")):
+        if keys:
+            st.subheader(t(f"compare.{title}_title"))
+            st.dataframe(touchpoint_list(cmp, keys, side=side, lang=lang()), hide_index=True, width="stretch")
+    for title, frame in (
+        ("changed", change_table(cmp, lang=lang())),
+        ("transitions", transition_table(cmp, lang=lang())),
+    ):
+        if len(frame):
+            st.subheader(t(f"compare.{title}_title"))
+            wide = {column: st.column_config.TextColumn(width="large") for column in frame.columns[2:]}
+            st.dataframe(frame, hide_index=True, width="stretch", column_config=wide)
+
+
+def main() -> None:
+    jid = journey_picker("compare.title")
+    if not jid:
+        return
+    st.title(t("compare.title"))
+    with session() as s:
+        journeys = {j.id: j for j in store.list_journeys(session=s)}
+    before_id = pick_journeys(jid, journeys)
+    if not before_id:
+        return
+    st.caption(t("compare.intro", before=plain(journeys[before_id].name), after=plain(journeys[jid].name)))
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    with left:
+        weights = weights_panel("compare.weights")
+    weighted = right.toggle(t("scoring.weighted"), key="compare.weighted", help=t("scoring.weighted_help"))
+    with session() as s:
+        keys = [(j, store.current_version(session=s, journey_id=j)) for j in (before_id, jid)]
+        scores = [
+            consensus(analysis.list_ratings(session=s, journey_id=j), weighted=weighted) for j in (before_id, jid)
+        ]
+    cmp = comparison(*keys, astuple(weights), tuple(scores))
+    for note in cmp.notes:
+        G = cmp.before if note.side == "before" else cmp.after
+        names = ", ".join(plain(G.nodes[k]["name"]) for k in note.touchpoints)
+        st.warning(t("compare.trapped", journey=plain(G.graph["name"]), names=names), icon=":material/loop:")
+    if cmp.touchpoints.empty:
+        st.info(t("compare.empty"), icon=":material/info:")
+        return
+    total, added, removed, changed = st.columns(4)
+    relative = f" ({cmp.relative:+.0%})" if cmp.relative is not None else ""
+    total.metric(
+        t("compare.total"),
+        f"{cmp.total_before:.2f} → {cmp.total_after:.2f}",
+        f"{cmp.delta:+.2f}{relative}",
+        delta_color="inverse",
+    )
+    added.metric(t("compare.added"), len(cmp.added))
+    removed.metric(t("compare.removed"), len(cmp.removed))
+    moved = len(cmp.transitions_added) + len(cmp.transitions_removed) + len(cmp.transitions_changed)
+    changed.metric(
+        t("compare.changed"),
+        len(cmp.changed),
+        t("compare.transitions", n=moved) if moved else None,
+        "off",
+        delta_arrow="off",
+    )
+    if cmp.unrated:
+        names = ", ".join(plain(cmp.after.nodes[k]["name"]) for k in cmp.unrated)
+        hint, go = st.columns([5, 1], vertical_alignment="center")
+        hint.info(t("compare.unrated", n=len(cmp.unrated), names=names), icon=":material/how_to_vote:")
+        if access.can("score") and go.button(t("compare.to_scoring"), icon=":material/how_to_vote:"):
+            open_journey(jid, "pages/scoring.py")
+    view = st.segmented_control(
+        t("compare.view"),
+        VIEWS,
+        format_func=lambda v: t(f"compare.view.{v}"),
+        default="touchpoints",
+        key="compare.view",
+        required=True,
+    )
+    if view == "stages":
+        st.plotly_chart(stage_weakness(cmp, lang=lang()), key="compare.stages")
+        st.dataframe(stage_table(cmp, lang=lang()), hide_index=True, width="stretch")
+    elif view == "emotions":
+        st.plotly_chart(emotion_curves(cmp, lang=lang()), key="compare.emotions")
+    elif view == "changes":
+        changes(cmp)
+    else:
+        st.plotly_chart(weakness_change(cmp, lang=lang()), key="compare.change")
+        st.dataframe(touchpoint_table(cmp, lang=lang()), hide_index=True, width="stretch")
+    st.caption(t("compare.help"))
+
+
+main()

@@ -1,0 +1,290 @@
+"""Ideas: what would relieve the weak touchpoints, scored like touchpoints and ranked by expected relief.
+
+Deep link ``?journey=<id>&touchpoint=<key>`` opens a new idea for that touchpoint.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from journeys.flow import FlowError, flow
+from journeys.graph import touchpoints_in_order
+from journeys.idea_charts import value_effort_matrix
+from journeys.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, ranked_ideas, targets_from
+from journeys.scoring import consensus, weakness_table
+from pages._access import allowed, can
+from pages._deps import journey_picker, lang, load, require_author, session, t
+from pages._editor_save import when
+from pages._editor_state import flash, md, show_flash
+from pages._ratings import consensus_table, progress, rater_controls, score_editor
+from store import analysis
+from store import ideas as store_ideas
+
+SEP = "\x1f"  # between touchpoint key and pain text in the options of the pain point list
+FIELDS = ("title", "owner", "status", "effort", "description", "touchpoints", "pains")
+VIEW = "ideas.view"
+WEIGHTED = "ideas.weighted"
+
+
+def weaknesses(G, jid: str) -> dict[str, float]:
+    """Weakness per touchpoint, as on the Review page (default weights)."""
+    with session() as s:
+        ratings = analysis.list_ratings(session=s, journey_id=jid)
+    try:
+        visits = flow(G).visits
+    except FlowError:  # a loop nobody leaves: every touchpoint counts once, as the Review page does
+        visits = dict.fromkeys(G, 1.0)
+    table = weakness_table(G, consensus(ratings), visits=visits)
+    return table["weakness"].to_dict() if not table.empty else {}
+
+
+def state(jid: str, name: str) -> str:
+    return f"ideas.{name}.{jid}"
+
+
+def field(jid: str, name: str) -> str:
+    """The widget key of a form field; a new nonce gives a fresh form."""
+    return f"ideas.f.{jid}.{st.session_state.get(state(jid, 'nonce'), 0)}.{name}"
+
+
+def open_form(jid: str, idea: dict | None, touchpoints=()) -> None:
+    """Open the form on ``idea`` (None: a new one), filled in before its widgets are drawn."""
+    st.session_state[state(jid, "nonce")] = st.session_state.get(state(jid, "nonce"), 0) + 1
+    st.session_state[state(jid, "open")] = idea["id"] if idea else "new"
+    st.session_state[state(jid, "base")] = idea["version"] if idea else None
+    for flag in ("conflict", "delete"):
+        st.session_state.pop(state(jid, flag), None)
+    idea = idea or {"status": "open", "targets": {key: [] for key in touchpoints}}
+    values = {f: idea.get(f) or "" for f in ("title", "owner", "description")} | {
+        "status": idea.get("status") or "open",
+        "effort": idea.get("effort"),
+        "touchpoints": list(idea.get("targets") or {}),
+        "pains": [f"{k}{SEP}{p}" for k, pains in (idea.get("targets") or {}).items() for p in pains],
+    }
+    for name, value in values.items():
+        st.session_state[field(jid, name)] = value
+
+
+def close_form(jid: str, message: str | None = None) -> None:
+    st.session_state[state(jid, "open")] = None
+    st.session_state[state(jid, "list")] = st.session_state.get(state(jid, "list"), 0) + 1  # clears the selection
+    if message:
+        flash(message)
+    st.rerun()
+
+
+def ranked_list(jid: str, G, table: pd.DataFrame, ideas: dict) -> None:
+    """The ideas, best relief first; selecting a row opens it."""
+    names = {k: G.nodes[k]["name"] for k in G}
+    frame = pd.DataFrame(
+        {
+            "#": range(1, len(table) + 1),
+            t("ideas.field.title"): table["title"],
+            t("ideas.status"): [t(f"ideas.status.{s}") for s in table["status"]],
+            t("ideas.owner"): table["owner"],
+            t("ideas.touchpoints"): [", ".join(names.get(k, k) for k in keys) for keys in table["touchpoints"]],
+            t("ideas.value"): table["value"].astype(float).round(1),
+            t("ideas.effort"): table["effort"],
+            t("ideas.relief"): table["relief"].astype(float).round(2),
+            t("ideas.quadrant"): [t(f"ideas.quadrant.{q}") if isinstance(q, str) else "" for q in table["quadrant"]],
+        }
+    )
+    key = f"ideas.list.{jid}.{st.session_state.get(state(jid, 'list'), 0)}"
+    widths = [36, 250, 90, 135, 200, 60, 75, 130, 120]  # fits a laptop screen without scrolling sideways
+    event = st.dataframe(
+        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key,
+        column_config={name: st.column_config.Column(width=w) for name, w in zip(frame.columns, widths, strict=True)},
+    )  # fmt: skip
+    st.caption(t("ideas.relief_help"))
+    rows = event.selection.rows if event else []
+    chosen = int(table.index[rows[0]]) if rows else None
+    if chosen is not None and chosen != st.session_state.get(state(jid, "selected")):
+        open_form(jid, ideas[chosen])
+    st.session_state[state(jid, "selected")] = chosen
+
+
+def save(jid: str, G, target, expected: int | None) -> None:
+    """Create or update the idea from the form; on a conflict keep the input and say who changed it."""
+    author = require_author()
+    if not author or not allowed("edit"):
+        return
+    v = {name: st.session_state.get(field(jid, name)) for name in FIELDS}
+    pains = [tuple(p.split(SEP, 1)) for p in v["pains"] or []]
+    idea = {k: v[k] for k in ("title", "owner", "status", "effort", "description")}
+    idea["targets"] = targets_from(G, v["touchpoints"] or [], pains)
+    try:
+        with session() as s:
+            if target == "new":
+                store_ideas.create_idea(session=s, journey_id=jid, idea=idea, author=author)
+                st.session_state[VIEW] = "rate"  # next: score it
+            else:
+                store_ideas.update_idea(session=s, idea_id=target, idea=idea, expected_version=expected, author=author)
+    except store_ideas.IdeaInvalid as exc:
+        st.error("\n".join(f"- {md(p.text(lang()))}" for p in exc.problems), icon=":material/error:")
+        return
+    except store_ideas.IdeaConflict as exc:
+        remember_conflict(jid, exc)
+        st.rerun()
+    close_form(jid, t("ideas.created" if target == "new" else "ideas.saved", title=idea["title"]))
+
+
+def remember_conflict(jid: str, exc) -> None:
+    """Who changed the idea, when, and its version now (None: deleted), as plain values."""
+    st.session_state.pop(state(jid, "delete"), None)
+    st.session_state[state(jid, "conflict")] = {
+        "who": exc.updated_by or "?",
+        "when": when(exc.updated_at) if exc.updated_at else "",
+        "version": exc.current_version,
+    }
+
+
+def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
+    """The new or selected idea: its fields, Save, Cancel, Delete (with a confirmation)."""
+    target = st.session_state.get(state(jid, "open"))
+    if target is None:
+        return
+    if target != "new" and target not in ideas and not st.session_state.get(state(jid, "conflict")):
+        st.warning(t("ideas.not_found"), icon=":material/help:")
+        st.session_state[state(jid, "open")] = None
+        return
+    editable = can("edit")
+    order = touchpoints_in_order(G)
+    with st.container(border=True):
+        title = ideas.get(target, {}).get("title", "")
+        st.subheader(t("ideas.new") if target == "new" else t("ideas.edit", title=title), anchor=False)
+        st.text_input(t("ideas.field.title"), key=field(jid, "title"), max_chars=MAX_TITLE, disabled=not editable)
+        left, middle, right = st.columns([2, 1, 2])
+        left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable)
+        middle.selectbox(
+            t("ideas.status"), STATUSES, format_func=lambda s: t(f"ideas.status.{s}"), key=field(jid, "status"),
+            disabled=not editable,
+        )  # fmt: skip
+        right.segmented_control(
+            t("ideas.effort"), list(range(EFFORT_RANGE[0], EFFORT_RANGE[1] + 1)), key=field(jid, "effort"),
+            help=t("ideas.effort_help"), disabled=not editable,
+        )  # fmt: skip
+        st.text_area(t("ideas.field.description"), key=field(jid, "description"), height=90, disabled=not editable)
+        chosen = st.multiselect(
+            t("ideas.touchpoints"), order, key=field(jid, "touchpoints"), disabled=not editable,
+            format_func=lambda k: t("ideas.touchpoint_option", name=G.nodes[k]["name"], weakness=weakness.get(k, 0.0)),
+        )  # fmt: skip
+        options = {f"{k}{SEP}{p['text']}": (k, p) for k in chosen for p in G.nodes[k].get("pains", [])}
+        st.session_state[field(jid, "pains")] = [
+            p for p in st.session_state.get(field(jid, "pains"), []) if p in options
+        ]
+        st.multiselect(
+            t("ideas.pains"), list(options), key=field(jid, "pains"), help=t("ideas.pains_help"), disabled=not editable,
+            format_func=lambda o: f"{G.nodes[options[o][0]]['name']}: {options[o][1]['text']}",
+        )  # fmt: skip
+        if editable:
+            actions(jid, G, target, ideas.get(target))
+
+
+def actions(jid: str, G, target, idea: dict | None) -> None:
+    """Save (or, after a conflict, overwrite / take theirs), Close, and Delete with a confirmation."""
+    conflict = st.session_state.get(state(jid, "conflict"))
+    if conflict and conflict["version"] is None:
+        st.error(t("ideas.not_found"), icon=":material/error:")
+    elif conflict:
+        st.error(t("ideas.conflict", **conflict), icon=":material/sync_problem:")
+    row = st.container(horizontal=True)
+    if conflict and conflict["version"] is not None:
+        if row.button(t("ideas.overwrite"), type="primary", key=f"ideas.overwrite.{jid}"):
+            save(jid, G, target, conflict["version"])
+        if idea and row.button(t("ideas.take_theirs"), key=f"ideas.theirs.{jid}"):
+            open_form(jid, idea)
+            st.rerun()
+    elif conflict:  # deleted meanwhile: the input can still become a new idea
+        if row.button(t("ideas.save_as_new"), type="primary", key=f"ideas.as_new.{jid}"):
+            save(jid, G, "new", None)
+    elif row.button(
+        t("ideas.create" if target == "new" else "ideas.save"), type="primary", icon=":material/save:",
+        key=f"ideas.save.{jid}",
+    ):  # fmt: skip
+        save(jid, G, target, st.session_state.get(state(jid, "base")))
+    if row.button(t("ideas.cancel"), key=f"ideas.cancel.{jid}"):
+        close_form(jid)
+    if target == "new" or not idea:
+        return
+    if row.button(t("ideas.delete"), icon=":material/delete:", key=f"ideas.del.{jid}"):
+        st.session_state[state(jid, "delete")] = True
+    if st.session_state.get(state(jid, "delete")):
+        st.warning(t("ideas.delete_confirm", title=md(idea["title"])), icon=":material/delete:")
+        confirm = st.container(horizontal=True)
+        if confirm.button(t("ideas.delete_yes"), type="primary", key=f"ideas.del_yes.{jid}") and allowed("edit"):
+            try:
+                with session() as s:
+                    store_ideas.delete_idea(
+                        session=s, idea_id=target, author=require_author() or "",
+                        expected_version=st.session_state.get(state(jid, "base")),
+                    )  # fmt: skip
+            except store_ideas.IdeaConflict as exc:
+                remember_conflict(jid, exc)
+                st.rerun()
+            close_form(jid, t("ideas.deleted", title=idea["title"]))
+        if confirm.button(t("ideas.delete_no"), key=f"ideas.del_no.{jid}"):
+            st.session_state.pop(state(jid, "delete"), None)
+            st.rerun()
+
+
+def rate(jid: str, ideas: dict) -> None:
+    """Each rater scores the ideas on D/V/F, like touchpoints; the consensus and spread below."""
+    names = {i: idea["title"] for i, idea in ideas.items()}
+    with session() as s:
+        ratings = analysis.list_ratings(session=s, journey_id=jid, subject="idea")
+    if can("score"):
+        rater, discipline = rater_controls()
+        progress(names, ratings, rater or "", by="idea")
+        if rater and names:
+            score_editor(
+                journey_id=jid, names=names, ratings=ratings, rater=rater, discipline=discipline, by="idea",
+                key=f"ideas.table.{jid}", nonce_key=state(jid, "rating"),
+            )  # fmt: skip
+    st.subheader(t("scoring.consensus"), anchor=False)
+    consensus_table(names, ratings, st.session_state.get(WEIGHTED, False), by="idea")
+
+
+def main() -> None:
+    jid = journey_picker("ideas.title")
+    if not jid:
+        return
+    G, _ = load(jid)
+    show_flash()
+    st.title(t("ideas.title"))
+    st.caption(t("ideas.intro", journey=G.graph["name"]))
+    if (linked := st.query_params.get("touchpoint")) is not None:  # "idea for this touchpoint" from the Review
+        del st.query_params["touchpoint"]
+        if linked in G and allowed("edit"):
+            open_form(jid, None, touchpoints=[linked])
+    with session() as s:
+        ideas = {i["id"]: i for i in store_ideas.list_ideas(session=s, journey_id=jid)}
+        ratings = analysis.list_ratings(session=s, journey_id=jid, subject="idea")
+    weakness = weaknesses(G, jid)
+    left, middle, right = st.columns([5, 3, 1], vertical_alignment="bottom")
+    shown = left.pills(
+        t("ideas.status"), STATUSES, selection_mode="multi", default=list(STATUSES),
+        format_func=lambda s: t(f"ideas.status.{s}"), key=f"ideas.filter.{jid}",
+    )  # fmt: skip
+    weighted = middle.toggle(t("scoring.weighted"), help=t("scoring.weighted_help"), key=WEIGHTED)
+    if can("edit") and right.button(t("ideas.new"), icon=":material/add:", key=f"ideas.new.{jid}", width="stretch"):
+        open_form(jid, None)
+    table = ranked_ideas(list(ideas.values()), ratings, weakness, weighted=weighted)
+    table = table[table["status"].isin(shown)]
+    if ideas:
+        ranked_list(jid, G, table, ideas)
+    else:
+        st.info(t("ideas.empty"), icon=":material/lightbulb:")
+    form(jid, G, ideas, weakness)
+    st.session_state.setdefault(VIEW, "matrix")
+    view = st.segmented_control(
+        t("review.view"), ("matrix", "rate"), format_func=lambda v: t(f"ideas.view.{v}"), key=VIEW
+    )
+    if view == "rate":
+        rate(jid, ideas)
+    elif ideas:
+        st.plotly_chart(value_effort_matrix(table, journey=G.graph["name"], lang=lang()), width="stretch")
+        unplaced = table[table["value"].isna() | table["effort"].isna()]
+        if not unplaced.empty:
+            st.caption(t("ideas.unplaced", n=len(unplaced), names=", ".join(unplaced["title"])))
+
+
+main()

@@ -1,0 +1,314 @@
+"""Surveys: import customers' ratings per touchpoint (CSV) and set them against the team's own view.
+
+The file is read, mapped and checked in :mod:`journeys.survey`, stored by :mod:`store.surveys`
+and drawn by :mod:`journeys.survey_charts`; this page only asks and shows.
+"""
+
+import hashlib
+from datetime import date
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from journeys import survey
+from journeys.flow import FlowError, flow
+from journeys.graph import touchpoints_in_order
+from journeys.scoring import consensus, weakness_table
+from journeys.survey_charts import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
+from pages._access import allowed, can
+from pages._deps import journey_picker, lang, load, require_author, session, t
+from pages._library_parts import labels, plain
+from store import JourneyNotFound, analysis
+from store import surveys as stored
+
+UPLOADS = "surveys.uploads"  # bumped after an import so that the uploader starts empty
+IMPORTED = "surveys.imported"  # (name, responses, skipped) of the survey imported last
+DELETING = "surveys.deleting"  # id of the survey whose deletion waits for a yes
+VIEW = "surveys.view"
+SHOW_RESULTS = "surveys.show_results"
+RESULTS = ("matrix", "trend", "drivers", "latest")
+
+
+def digest(data: bytes) -> str:
+    """The key suffix of one file's widgets (mapping, name, date, skip), so a new file starts fresh."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def parsed(data: bytes, journey_id: str, version: int, _G) -> survey.Responses:
+    """The file's answers by response; a long file's touchpoints spelled as in the journey (id, version)."""
+    return survey.responses(survey.read_csv(data), _G)
+
+
+def target_labels(G) -> dict:
+    """Target → the label in the mapping table (touchpoints by name, in journey order)."""
+    names = {k: G.nodes[k]["name"] for k in touchpoints_in_order(G)}
+    twice = {n for n in names.values() if list(names.values()).count(n) > 1}
+    return {None: t("surveys.ignore"), survey.OVERALL: t("surveys.overall_target")} | {
+        k: f"{n} ({k})" if n in twice else n for k, n in names.items()
+    }
+
+
+def mapping_editor(answers: survey.Responses, G, key: str) -> dict[str, survey.Target]:
+    """The suggested mapping as a table to correct: column → touchpoint / overall / ignore, and its scale."""
+    suggested = survey.suggest_mapping(answers, G)
+    targets = target_labels(G)
+    scales = {s: t(f"survey.scale.{s}") for s in survey.SCALES}
+    values = answers.values
+    frame = pd.DataFrame(
+        {
+            "column": list(values.columns),
+            "sample": [", ".join(dict.fromkeys(v for v in values[c] if v))[:60] for c in values.columns],
+            "target": [targets[m.target] for m in suggested.values()],
+            "scale": [scales[m.scale] for m in suggested.values()],
+        }
+    )
+    edited = st.data_editor(
+        frame, key=key, hide_index=True, width="stretch", num_rows="fixed", disabled=["column", "sample"],
+        column_config={
+            "column": st.column_config.TextColumn(t("surveys.col.column")),
+            "sample": st.column_config.TextColumn(t("surveys.col.sample")),
+            "target": st.column_config.SelectboxColumn(t("surveys.col.target"), options=list(targets.values()), required=True),
+            "scale": st.column_config.SelectboxColumn(t("surveys.col.scale"), options=list(scales.values()), required=True),
+        },
+    )  # fmt: skip
+    by_label, by_scale = {v: k for k, v in targets.items()}, {v: k for k, v in scales.items()}
+    return {
+        row.column: survey.Target(by_label.get(row.target), by_scale.get(row.scale, "csat"))
+        for row in edited.itertuples(index=False)
+    }
+
+
+def import_view(G, jid: str, version: int) -> None:
+    """Upload, preview, map, check and import one survey; nothing is stored while rows are bad and not skipped."""
+    upload = st.file_uploader(
+        t("surveys.file"), type=["csv", "txt", "tsv"], key=f"surveys.file.{st.session_state.get(UPLOADS, 0)}",
+        max_upload_size=survey.MAX_BYTES // 2**20, help=t("surveys.file_help", mb=survey.MAX_BYTES // 2**20),
+    )  # fmt: skip
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        answers = parsed(data, jid, version, G)
+    except survey.SurveyInvalid as exc:
+        st.error(
+            f"{t('surveys.unreadable', file=plain(upload.name))}\n\n{plain(exc.text(lang()))}", icon=":material/error:"
+        )
+        return
+    kind = t("surveys.long" if answers.long else "surveys.wide")
+    st.caption(t("surveys.preview", n=len(answers.values), kind=kind))
+    st.dataframe(answers.values.head(5).rename_axis(t("surveys.row")), width="stretch")
+    suffix = digest(data)
+    mapping = mapping_editor(answers, G, f"surveys.mapping.{suffix}")
+    left, right = st.columns([3, 1])
+    name = left.text_input(
+        t("surveys.name"), value=PurePath(upload.name).stem, max_chars=200, key=f"surveys.name.{suffix}"
+    )
+    surveyed_on = right.date_input(
+        t("surveys.date"),
+        value=survey.latest_date(answers.values) or date.today(),
+        key=f"surveys.date.{suffix}",
+        format="YYYY-MM-DD",
+    )
+    invalid = survey.check_mapping(mapping, G)
+    problems = survey.check(answers, mapping)
+    bad = sorted({p.line for p in problems})
+    for problem in invalid:
+        st.warning(plain(problem.text(lang())), icon=":material/rule:")
+    skip = False
+    if bad:
+        listed = "\n".join(f"- {plain(p.text(lang()))}" for p in problems[:30])
+        more = f"\n- … +{len(problems) - 30}" if len(problems) > 30 else ""
+        st.error(f"{t('surveys.bad_rows', n=len(bad))}\n\n{listed}{more}", icon=":material/error:")
+        skip = st.checkbox(t("surveys.skip", n=len(bad)), key=f"surveys.skip.{suffix}")
+    elif not invalid:
+        st.success(t("surveys.all_good", n=len(answers.values)), icon=":material/check_circle:")
+    if not st.button(t("surveys.import"), type="primary", icon=":material/upload:", key="surveys.import"):
+        return
+    if not allowed("edit") or not (author := require_author()):
+        return
+    try:
+        summary = survey.summarize(answers, mapping, G, name=name, surveyed_on=surveyed_on, skip_bad_rows=skip)
+        with session() as s:
+            stored.save_survey(session=s, journey_id=jid, summary=summary, author=author)
+    except survey.SurveyInvalid as exc:
+        st.error(plain(exc.text(lang())), icon=":material/error:")
+    except (stored.SurveyRefused, JourneyNotFound) as exc:
+        st.error(t("surveys.refused", reason=plain(str(exc))), icon=":material/error:")
+    else:
+        st.session_state[IMPORTED] = (summary.name, summary.responses, len(summary.skipped_rows))
+        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+        st.session_state[SHOW_RESULTS] = True  # the view switch is drawn already: switch on the next run
+        st.toast(t("surveys.imported", name=plain(summary.name), n=summary.responses), icon=":material/check_circle:")
+        st.rerun()
+
+
+def overall_text(overall: dict | None) -> str:
+    if not overall:
+        return "—"
+    scale = "0–10" if overall["scale"] == "nps" else t(f"survey.scale.{overall['scale']}")
+    mean = t("surveys.overall_mean", mean=f"{overall['mean']:.1f}", scale=scale)
+    if overall["nps"] is not None:
+        return f"NPS {overall['nps']:+.0f}".replace("-", "−") + f" · {mean}"
+    return mean
+
+
+def surveys_table(surveys: list[dict]) -> None:
+    """The journey's surveys, newest first; editors delete one after a confirmation."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("surveys.col.name"): [s["name"] for s in surveys],
+                t("surveys.col.date"): [s["surveyed_on"] for s in surveys],
+                t("surveys.col.responses"): [s["responses"] for s in surveys],
+                t("surveys.col.skipped"): [s["skipped"] for s in surveys],
+                t("surveys.col.overall"): [overall_text(s["overall"]) for s in surveys],
+                t("surveys.col.touchpoints"): [s["touchpoints"] for s in surveys],
+                t("surveys.col.imported_by"): [s["imported_by"] for s in surveys],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not can("edit"):
+        return
+    names = {s["id"]: f"{s['name']} · {s['surveyed_on']}" for s in surveys}
+    with (
+        st.expander(t("surveys.manage"), icon=":material/delete:", expanded=DELETING in st.session_state),
+        st.container(horizontal=True, vertical_alignment="bottom"),
+    ):
+        picked = st.selectbox(
+            t("surveys.pick_delete"), list(names), format_func=names.get, key="surveys.pick", width=420
+        )
+        if st.button(t("surveys.delete"), icon=":material/delete:", key="surveys.delete"):
+            st.session_state[DELETING] = picked
+    if (doomed := st.session_state.get(DELETING)) in names:
+        st.warning(t("surveys.confirm_delete", name=plain(names[doomed])), icon=":material/warning:")
+        with st.container(horizontal=True):
+            yes = st.button(t("surveys.delete_yes"), type="primary", key="surveys.delete_yes")
+            if st.button(t("surveys.cancel"), key="surveys.cancel"):
+                st.session_state.pop(DELETING, None)
+                st.rerun()
+        if yes and allowed("edit"):
+            with session() as s:
+                stored.delete_survey(session=s, survey_id=doomed)
+            st.session_state.pop(DELETING, None)
+            st.toast(t("surveys.deleted", name=plain(names[doomed])), icon=":material/delete:")
+            st.rerun()
+
+
+def number(value, pattern: str) -> str:
+    return "—" if value is None or pd.isna(value) else pattern.format(value)
+
+
+def latest_table(evidence: pd.DataFrame) -> None:
+    scales = [t(f"survey.scale.{s}") for s in evidence["scale"]]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("survey.touchpoint"): evidence["name"],
+                t("surveys.col.expectation"): [number(v, "{:.0f}") for v in evidence["expectation"]],
+                t("surveys.col.experience"): [number(v, "{:.0f}") for v in evidence["experience"]],
+                t("surveys.col.measured"): [number(v, "{:.2f}") for v in evidence["measured"]],
+                t("surveys.col.change"): [number(v, "{:+.2f}") for v in evidence["change"]],
+                t("surveys.col.mean"): [f"{m:.2f} ({s})" for m, s in zip(evidence["mean"], scales, strict=True)],
+                t("survey.top2"): [number(v, "{:.0%}") for v in evidence["top2"]],
+                "NPS": [number(v, "{:+.0f}") for v in evidence["nps"]],
+                "n": evidence["n"],
+                t("survey.surveyed_on"): evidence["surveyed_on"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+    st.caption(t("surveys.latest_help"))
+
+
+def drivers_table(evidence: pd.DataFrame) -> None:
+    ranked = evidence.sort_values("importance", ascending=False, na_position="last")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("survey.touchpoint"): ranked["name"],
+                t("surveys.col.driver"): [number(v, "{:+.2f}") for v in ranked["importance"]],
+                t("surveys.col.pairs"): ranked["importance_n"],
+                t("surveys.col.team_importance"): [number(v, "{:.2f}") for v in ranked["team_importance"]],
+                t("surveys.col.measured"): [number(v, "{:.2f}") for v in ranked["measured"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(t("surveys.drivers_help", n=survey.MIN_PAIRS))
+
+
+def results_view(G, jid: str) -> None:
+    with session() as s:
+        surveys = stored.list_surveys(session=s, journey_id=jid)
+        measurements = stored.list_measurements(session=s, journey_id=jid)
+        ratings = analysis.list_ratings(session=s, journey_id=jid)
+    if imported := st.session_state.pop(IMPORTED, None):
+        name, n, skipped = imported
+        st.success(
+            t("surveys.imported_skipped", name=plain(name), n=n, skipped=skipped), icon=":material/check_circle:"
+        )
+    if not surveys:
+        st.info(t("surveys.none"), icon=":material/info:")
+        return
+    surveys_table(surveys)
+    try:
+        visits = flow(G).visits
+    except FlowError:
+        visits = dict.fromkeys(G, 1.0)
+    evidence = evidence_frame(G, weakness_table(G, consensus(ratings), visits=visits), measurements)
+    view = st.segmented_control(
+        t("surveys.result_view"),
+        RESULTS,
+        format_func=labels("surveys.view", RESULTS).get,
+        default="matrix",
+        required=True,
+        key="surveys.results",
+    )
+    if view == "trend":
+        left, right = st.columns([3, 1])
+        chosen = left.multiselect(
+            t("surveys.trend_touchpoints"), list(evidence.index), format_func=lambda k: G.nodes[k]["name"],
+            key="surveys.trend_pick", placeholder=t("surveys.trend_all"),
+        )  # fmt: skip
+        value = right.segmented_control(
+            t("surveys.trend_value"), TREND_VALUES, format_func=labels("survey.trend_value", TREND_VALUES).get,
+            default="measured", required=True, key="surveys.trend_value",
+        )  # fmt: skip
+        figure = trend(G, measurements, surveys, touchpoints=chosen or None, value=value, lang=lang())
+        st.plotly_chart(figure, key="surveys.trend")
+    elif view == "drivers":
+        drivers_table(evidence)
+    elif view == "latest":
+        latest_table(evidence)
+    else:
+        st.plotly_chart(assumptions_vs_evidence(G, evidence, lang=lang()), key="surveys.matrix")
+        st.caption(t("surveys.matrix_help", n=survey.MIN_PAIRS))
+
+
+def main() -> None:
+    jid = journey_picker("surveys.title")
+    if not jid:
+        return
+    G, version = load(jid)
+    st.title(t("surveys.title"))
+    st.caption(t("surveys.intro", journey=plain(G.graph["name"])))
+    views = ["results", "import"] if can("edit") else ["results"]
+    if st.session_state.pop(SHOW_RESULTS, False) or st.session_state.get(VIEW) not in views:
+        st.session_state[VIEW] = "results"
+    if len(views) > 1:
+        st.segmented_control(
+            t("surveys.show"), views, format_func=labels("surveys.view", views).get, required=True, key=VIEW
+        )
+    if st.session_state[VIEW] == "import":
+        import_view(G, jid, version)
+    else:
+        results_view(G, jid)
+
+
+main()
