@@ -5,12 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from journeys import survey
+from journeys.demo_surveys import DEMO_SURVEYS, broadband_survey
 from journeys.scoring import LENSES
 from journeys.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
 from store.analysis import save_ratings
 from store.ideas import create_idea
 from store.models import Journey
 from store.repository import create_journey, duplicate_journey, load_journey, save_journey
+from store.surveys import save_survey
 
 __all__ = ["seed_demo_journeys"]
 
@@ -39,6 +42,7 @@ def seed_demo_journeys(*, session: Session, author: str = "demo") -> list[str]:
             )
         _seed_ideas(session, journey_id, DEMO_IDEAS.get(name, []), author)
         ids.append(journey_id)
+    _seed_surveys(session, ids[0], author)
     return [*ids, _seed_to_be(session, ids[0], author)]
 
 
@@ -75,3 +79,13 @@ def _seed_to_be(session: Session, journey_id: str, author: str) -> str:
         if changed:
             save_ratings(session=session, journey_id=copy_id, rater=rater, discipline=discipline, scores=changed)
     return copy_id
+
+
+def _seed_surveys(session: Session, journey_id: str, author: str) -> None:
+    """Two customer surveys of the broadband journey, read and aggregated as an uploaded file would be."""
+    graph, _ = load_journey(session=session, journey_id=journey_id)
+    for name, surveyed_on, seed, hotline in DEMO_SURVEYS:
+        answers = survey.responses(survey.read_csv(broadband_survey(seed=seed, hotline=hotline)), graph)
+        mapping = survey.suggest_mapping(answers, graph)
+        summary = survey.summarize(answers, mapping, graph, name=name, surveyed_on=surveyed_on)
+        save_survey(session=session, journey_id=journey_id, summary=summary, author=author)

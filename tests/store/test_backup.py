@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 import store
+from journeys.demo_surveys import DEMO_SURVEYS
 from journeys.graph import journey_equal
 from journeys.survey import Aggregate, SurveySummary
 from journeys.templates import DEMO_IDEAS
@@ -137,7 +138,7 @@ def test_restore_gives_identical_journeys(source, engine, tmp_path):
         ratings=written.ratings,
         trashed=1,
         ideas=len(DEMO_IDEAS["broadband"]) + 1,
-        surveys=1,
+        surveys=len(DEMO_SURVEYS) + 1,
     )
     assert written.ratings == sum(len(c["ratings"]) for c in original.values()) > 0
 
@@ -246,7 +247,10 @@ def test_backup_and_restore_on_the_command_line(source, tmp_path, monkeypatch, c
     assert "cannot be read" in capsys.readouterr().err
     assert cli.main(["restore", str(path)]) == cli.EXIT_OK
     out = capsys.readouterr().out
-    assert "restored 5 journey(s)" in out and f"{len(DEMO_IDEAS['broadband']) + 1} idea(s) and 1 survey(s)" in out
+    assert (
+        "restored 5 journey(s)" in out
+        and f"{len(DEMO_IDEAS['broadband']) + 1} idea(s) and {len(DEMO_SURVEYS) + 1} survey(s)" in out
+    )
     engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
     assert_same(contents(engine), original)
     engine.dispose()
