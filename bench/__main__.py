@@ -1,4 +1,5 @@
-"""Run the whole benchmark: ``python -m bench`` (``--quick`` for a smoke run with fewer repetitions)."""
+"""Run the whole benchmark: ``python -m bench`` (``--quick`` for a smoke run with fewer repetitions,
+``--only SUBSTRING`` for the rows whose name contains it)."""
 
 from __future__ import annotations
 
@@ -10,29 +11,55 @@ from pathlib import Path
 from bench import apptest, data, domain, report, server
 
 
+def wanted(only: str | None):
+    """The row filter of ``--only``: a row is run when its name contains ``only`` (any case)."""
+    return lambda what: only is None or only.casefold() in what.casefold()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one to three repetitions a row; numbers are rough")
     parser.add_argument("--no-doc", action="store_true", help="print the table but leave docs/performance.md alone")
+    parser.add_argument(
+        "--only",
+        metavar="SUBSTRING",
+        help="run only the rows whose name contains SUBSTRING (any case), e.g. 'save' or 'Editor'; "
+        "leaves docs/performance.md alone",
+    )
+    parser.add_argument("--list", action="store_true", help="list the row names (as --only selects them) and stop")
+    parser.add_argument(
+        "--recompile",
+        action="store_true",
+        help="let AppTest compile the scripts anew on every run (its default) instead of once, as a server does",
+    )
     args = parser.parse_args()
+    want = wanted(args.only)
+    if args.list:
+        print("\n".join(what for what in report.ROWS if want(what)))
+        return
+    if not any(want(what) for what in report.ROWS):
+        parser.error(f"no row's name contains {args.only!r}; see --list")
     q = (lambda n: max(1, n // 3)) if args.quick else (lambda n: n)
     began = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory(prefix="journey-bench-") as tmp:
         folder = Path(tmp)
         print("generating journeys and databases …", flush=True)
-        dbs = data.build(folder)
-        rows += domain.load_rows(dbs, data.SIZES, {20: q(30), 200: q(20), 2_000: q(7)})
-        rows += domain.save_rows(dbs, (200, 2_000), {200: q(10), 2_000: q(7)})
-        rows += domain.analysis_rows((200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)})
-        rows += apptest.page_rows(dbs, folder, {"page": q(7), "page_2000": q(2)}, growth=True)
-        rows.append(domain.png_row(q(5)))
-        rows += domain.json_rows((200, 2_000), {200: q(7), 2_000: q(3)})
-        rows += server.server_rows(dbs, folder, q(3))
+        dbs = data.build(
+            folder, core=any(map(want, report.NEEDS_CORE)), portfolio=any(map(want, report.NEEDS_PORTFOLIO))
+        )
+        rows += domain.load_rows(dbs, data.SIZES, {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
+        rows += domain.save_rows(dbs, (200, 2_000), {200: q(10), 2_000: q(7)}, want=want)
+        rows += domain.analysis_rows((200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)}, want=want)
+        reps = {"page": q(7), "page_2000": q(2)}
+        rows += apptest.page_rows(dbs, folder, reps, growth=True, want=want, recompile=args.recompile)
+        rows += domain.png_rows(q(5), want=want)
+        rows += domain.json_rows((200, 2_000), {200: q(7), 2_000: q(3)}, want=want)
+        rows += server.server_rows(dbs, folder, q(3), want=want)
     seconds = time.perf_counter() - began
     report.print_table(rows)
     print(f"\n{seconds / 60:.1f} minutes")
-    if not args.no_doc:
+    if args.only is None and not args.no_doc:
         print(f"written to {report.write_markdown(rows, report.machine(), seconds)}")
 
 

@@ -41,10 +41,12 @@ def _fill(url: str, graphs) -> list[str]:
     return ids
 
 
-def build(folder) -> Databases:
-    """Create both databases in ``folder`` and return where they are and the journey ids by size."""
+def build(folder, *, core: bool = True, portfolio: bool = True) -> Databases:
+    """Create the databases asked for in ``folder``; return where they are and the journey ids by size."""
     dbs = Databases(folder)
-    dbs.ids = dict(zip(SIZES, _fill(dbs.url("core"), [journey(n) for n in SIZES]), strict=True))
-    count, size = PORTFOLIO
-    _fill(dbs.url("portfolio"), [journey(size, name=f"Portfolio journey {i + 1:03d}") for i in range(count)])
+    if core:
+        dbs.ids = dict(zip(SIZES, _fill(dbs.url("core"), [journey(n) for n in SIZES]), strict=True))
+    if portfolio:
+        count, size = PORTFOLIO
+        _fill(dbs.url("portfolio"), [journey(size, name=f"Portfolio journey {i + 1:03d}") for i in range(count)])
     return dbs

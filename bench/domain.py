@@ -13,14 +13,15 @@ from sqlmodel import Session
 
 import store
 from bench.data import journey
-from bench.timing import Row, compare
+from bench.report import ANALYSIS, JSON, LOAD, PNG, SAVE
+from bench.timing import Row, compare, everything
 from journeys import images, interchange
 from journeys.diagnostics import diagnose
 from journeys.exports import touchpoint_scores
 from journeys.flow import flow
 from journeys.scoring import weakness_table
 
-__all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "save_rows"]
+__all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "png_rows", "save_rows"]
 
 # The rows read_graph reads, as plain SQL over the same tables.
 _CHILD = "SELECT c.* FROM {table} c JOIN touchpoint t ON t.id = c.touchpoint_id WHERE t.journey_id = ? ORDER BY {order}"
@@ -45,7 +46,10 @@ def _raw(path) -> sqlite3.Connection:
     return con
 
 
-def load_rows(dbs, sizes, reps) -> list[Row]:
+def load_rows(dbs, sizes, reps, *, want=everything) -> list[Row]:
+    sizes = [n for n in sizes if want(LOAD.format(n=n))]
+    if not sizes:
+        return []
     engine, con = store.make_engine(dbs.url()), _raw(dbs.core)
     rows = []
     for n in sizes:
@@ -59,14 +63,17 @@ def load_rows(dbs, sizes, reps) -> list[Row]:
             for sql in LOAD_SQL:
                 con.execute(sql, (jid,)).fetchall()
 
-        rows.append(compare(f"load a journey from the store, {n:,} touchpoints", ours, floor, reps=reps[n], target=3))
+        rows.append(compare(LOAD.format(n=n), ours, floor, reps=reps[n], target=3))
     engine.dispose()
     con.close()
     return rows
 
 
-def save_rows(dbs, sizes, reps) -> list[Row]:
+def save_rows(dbs, sizes, reps, *, want=everything) -> list[Row]:
     """Save one changed touchpoint (experience score) with ``base=`` the loaded graph."""
+    sizes = [n for n in sizes if want(SAVE.format(n=n))]
+    if not sizes:
+        return []
     engine, con = store.make_engine(dbs.url()), _raw(dbs.core)
     rows = []
     for n in sizes:
@@ -97,7 +104,7 @@ def save_rows(dbs, sizes, reps) -> list[Row]:
             con.execute("UPDATE touchpoint SET experience = ? WHERE id = ?", (state["value"], tp_id))
             con.commit()
 
-        what = f"save one changed touchpoint, {n:,} touchpoints"
+        what = SAVE.format(n=n)
         rows.append(compare(what, ours, floor, reps=reps[n], target=3, before=before))
     engine.dispose()
     con.close()
@@ -110,19 +117,23 @@ def _analyse(G: nx.DiGraph) -> None:
     diagnose(G, table["weakness"].to_dict())
 
 
-def analysis_rows(sizes, reps) -> list[Row]:
+def analysis_rows(sizes, reps, *, want=everything) -> list[Row]:
     rows = []
     for n in sizes:
+        what = ANALYSIS.format(n=n)
+        if not want(what):
+            continue
         G = journey(n)
-        what = f"flow + weakness + diagnostics, {n:,} touchpoints"
         rows.append(compare(what, lambda G=G: _analyse(G), lambda G=G: nx.pagerank(G), reps=reps[n], target=3))
     return rows
 
 
-def json_rows(sizes, reps) -> list[Row]:
+def json_rows(sizes, reps, *, want=everything) -> list[Row]:
     """Export as the app does (``interchange.dumps``) and import it again (``interchange.loads``, validated)."""
     rows = []
     for n in sizes:
+        if not want(JSON.format(n=n)):
+            continue
         G = journey(n)
 
         def ours(G=G):
@@ -131,7 +142,7 @@ def json_rows(sizes, reps) -> list[Row]:
         def floor(G=G):
             json.loads(json.dumps(nx.node_link_data(G, edges="edges"), ensure_ascii=False, indent=2))
 
-        rows.append(compare(f"JSON export + import, {n:,} touchpoints", ours, floor, reps=reps[n], target=2))
+        rows.append(compare(JSON.format(n=n), ours, floor, reps=reps[n], target=2))
     return rows
 
 
@@ -140,7 +151,7 @@ def png_row(reps: int, n: int = 200) -> Row:
     G = journey(n)
     fig = images.journey_slide("map", G, touchpoint_scores(G), day=None)
     opts = images._opts("png", 1920, 1080, 1)
-    plain = images._with_template(fig, images.TEMPLATE)
+    plain = images._copy(fig, images.TEMPLATE)
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # plotly's notice for the sync server
     kaleido.start_sync_server(n=1, timeout=images.RENDER_TIMEOUT, mathjax=False, silence_warnings=True)
     try:
@@ -149,7 +160,7 @@ def png_row(reps: int, n: int = 200) -> Row:
             pio.to_image(plain, format="png", width=opts["width"], height=opts["height"], scale=opts["scale"])
 
         row = compare(
-            f"PNG export warm (journey map, {n} touchpoints)",
+            PNG.format(n=n),
             lambda: images.to_png(fig),
             floor,
             reps=reps,
@@ -159,3 +170,8 @@ def png_row(reps: int, n: int = 200) -> Row:
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     return row
+
+
+def png_rows(reps: int, n: int = 200, *, want=everything) -> list[Row]:
+    """The PNG row, if ``want`` asks for it."""
+    return [png_row(reps, n)] if want(PNG.format(n=n)) else []

@@ -12,10 +12,38 @@ from pathlib import Path
 
 from bench.timing import Row
 
-__all__ = ["machine", "print_table", "write_markdown"]
+__all__ = ["ROWS", "NEEDS_CORE", "NEEDS_PORTFOLIO", "machine", "print_table", "write_markdown"]
+
+# The rows' names, in the order of the table (``--only`` matches against these).
+LOAD = "load a journey from the store, {n:,} touchpoints"
+SAVE = "save one changed touchpoint, {n:,} touchpoints"
+ANALYSIS = "flow + weakness + diagnostics, {n:,} touchpoints"
+EDITOR = "Editor page rerun (AppTest), {n:,} touchpoints"
+REVIEW = "Review page rerun (AppTest), {n:,} touchpoints"
+PORTFOLIO = "Portfolio page rerun (AppTest), 200 journeys × 50"
+PNG = "PNG export warm (journey map, {n} touchpoints)"
+JSON = "JSON export + import, {n:,} touchpoints"
+START = "app start until the first page is served"
+MEMORY = "server memory (RSS) with the portfolio page served"
+ROWS = (
+    *(LOAD.format(n=n) for n in (20, 200, 2_000)),
+    *(SAVE.format(n=n) for n in (200, 2_000)),
+    *(ANALYSIS.format(n=n) for n in (200, 2_000, 20_000)),
+    *(EDITOR.format(n=n) for n in (200, 2_000)),
+    *(REVIEW.format(n=n) for n in (200, 2_000)),
+    PORTFOLIO,
+    PNG.format(n=200),
+    *(JSON.format(n=n) for n in (200, 2_000)),
+    START,
+    MEMORY,
+)
+NEEDS_CORE = tuple(  # rows that read the core database (one journey per size)
+    what for what in ROWS if what.startswith(("load ", "save ", "Editor ", "Review ")) or what == START
+)
+NEEDS_PORTFOLIO = (PORTFOLIO, MEMORY)  # rows that read the portfolio database (200 journeys × 50)
 
 DOC = Path(__file__).parent.parent / "docs" / "performance.md"
-START, END = "<!-- bench:start (written by python -m bench) -->", "<!-- bench:end -->"
+BEGIN, END = "<!-- bench:start (written by python -m bench) -->", "<!-- bench:end -->"
 LIBRARIES = (
     "streamlit",
     "plotly",
@@ -110,7 +138,7 @@ def write_markdown(rows: list[Row], about: dict[str, str], seconds: float) -> Pa
     notes = [f"- **{r.what}**: {r.note}" for r in rows if r.note]
     body = "\n".join(
         [
-            START,
+            BEGIN,
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {seconds / 60:.1f} minutes.",
             "",
             "**Machine**",
@@ -127,9 +155,9 @@ def write_markdown(rows: list[Row], about: dict[str, str], seconds: float) -> Pa
             END,
         ]
     )
-    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
+    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + body + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n" + body + "\n"
     DOC.write_text(text)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.timing import Row
+from bench.report import MEMORY, START
+from bench.timing import Row, everything
 
 __all__ = ["server_rows"]
 
@@ -76,15 +77,18 @@ def _serve(browser, script: Path, db_url: str, path: str = "", ready: str = READ
         server.wait(timeout=20)
 
 
-def server_rows(dbs, folder: Path, reps: int) -> list[Row]:
+def server_rows(dbs, folder: Path, reps: int, *, want=everything) -> list[Row]:
     """App start until the first page is served vs a one-line app; RSS with the portfolio loaded."""
     import shutil
 
+    starts, memory = want(START), want(MEMORY)
+    if not (starts or memory):
+        return []
+    ours, floor = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        ours, floor = [], []
         # the app's first page (the journey library) on a copy of the core database, fresh per start
-        for i in range(reps + 1):
+        for i in range(reps + 1 if starts else 0):
             db = folder / f"start-{i}.db"
             shutil.copy(dbs.core, db)
             a = _serve(browser, ROOT / "app.py", f"sqlite:///{db}")
@@ -93,29 +97,37 @@ def server_rows(dbs, folder: Path, reps: int) -> list[Row]:
                 ours.append(a)
                 floor.append(b)
             print(f"  start {i}: app {a[1]:.2f} s (health {a[0]:.2f} s), one-line {b[1]:.2f} s", flush=True)
-        portfolio = _serve(browser, ROOT / "app.py", dbs.url("portfolio"), "portfolio")
-        one_line = _serve(browser, ONE_LINE, dbs.url("portfolio"))
+        if memory:
+            portfolio = _serve(browser, ROOT / "app.py", dbs.url("portfolio"), "portfolio")
+            one_line = _serve(browser, ONE_LINE, dbs.url("portfolio"))
         browser.close()
 
     def med(samples, i):
         return statistics.median(s[i] for s in samples)
 
-    start = Row(
-        "app start until the first page is served",
-        med(ours, 1) * 1000,
-        med(floor, 1) * 1000,
-        2,
-        reps,
-        note=f"health endpoint answers after {med(ours, 0):.2f} s (ours) vs {med(floor, 0):.2f} s (one-line app)",
-    )
-    memory = Row(
-        "server memory (RSS) with the portfolio page served",
-        portfolio[2],
-        one_line[2],
-        None,
-        1,
-        unit="MB",
-        note="RSS of the streamlit process after the page was served once",
-    )
-    print(f"  memory: {portfolio[2]:.0f} MB vs {one_line[2]:.0f} MB", flush=True)
-    return [start, memory]
+    rows = []
+    if starts:
+        rows.append(
+            Row(
+                START,
+                med(ours, 1) * 1000,
+                med(floor, 1) * 1000,
+                2,
+                reps,
+                note=f"health endpoint answers after {med(ours, 0):.2f} s (ours) vs {med(floor, 0):.2f} s (one-line app)",
+            )
+        )
+    if memory:
+        rows.append(
+            Row(
+                MEMORY,
+                portfolio[2],
+                one_line[2],
+                None,
+                1,
+                unit="MB",
+                note="RSS of the streamlit process after the page was served once",
+            )
+        )
+        print(f"  memory: {portfolio[2]:.0f} MB vs {one_line[2]:.0f} MB", flush=True)
+    return rows

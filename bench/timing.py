@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Row", "compare", "median_ms"]
+__all__ = ["Row", "compare", "everything", "median_ms"]
 
 
 @dataclass
@@ -33,6 +33,11 @@ class Row:
         if self.target is None:
             return "report"
         return "pass" if self.ratio <= self.target else "FAIL"
+
+
+def everything(what: str) -> bool:
+    """The row filter when no ``--only`` is given: every row is run."""
+    return True
 
 
 def median_ms(samples: list[float]) -> float:

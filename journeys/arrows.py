@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from itertools import pairwise
+from math import floor
 from numbers import Real
 from typing import NamedTuple
 
@@ -62,6 +63,27 @@ def blocker(p: Point, q: Point, others) -> Point | None:
         if 0.05 < s < 0.95 and (px + s * dx - ox) ** 2 + (py + s * dy - oy) ** 2 < CLEARANCE**2:
             return ox, oy
     return None
+
+
+class _Spots:
+    """Every touchpoint and the middle of its label (:data:`LABEL_DROP` below it), filed in a grid of unit cells.
+
+    An arrow can only be blocked by a spot within :data:`CLEARANCE` of its bounding
+    box, so :meth:`near` hands :func:`blocker` just those, in the order of ``pos``:
+    the same answer as checking all of them, in time that grows with the arrow, not with the map.
+    """
+
+    def __init__(self, pos: dict):
+        self.spots = [(n, (x, y - dy)) for n, (x, y) in pos.items() for dy in (0.0, LABEL_DROP)]
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        for i, (_, (x, y)) in enumerate(self.spots):
+            self.cells.setdefault((floor(x), floor(y)), []).append(i)
+
+    def near(self, p: Point, q: Point, *, skip) -> list[Point]:
+        x0, x1 = floor(min(p[0], q[0]) - CLEARANCE), floor(max(p[0], q[0]) + CLEARANCE)
+        y0, y1 = floor(min(p[1], q[1]) - CLEARANCE), floor(max(p[1], q[1]) + CLEARANCE)
+        found = sorted(i for x in range(x0, x1 + 1) for y in range(y0, y1 + 1) for i in self.cells.get((x, y), ()))
+        return [self.spots[i][1] for i in found if self.spots[i][0] not in skip]
 
 
 def _loop_control(p: Point, q: Point, *, below: bool) -> Point:
@@ -117,12 +139,12 @@ def transition_arrows(G: nx.DiGraph, pos: dict, *, lang: str, radius: dict) -> A
     on_main = set(pairwise(main_path(G)))
     drawn = Arrows([], [], [], 0.0)
     top = max((y for _, y in pos.values()), default=0.0)
+    spots = _Spots(pos)
     for u, v, data in G.edges(data=True):
         p, q = pos[u], pos[v]
         loop = (u, v) in loops
         color, width = (LOOP_COLOR, 2.0) if loop else (MAIN_COLOR, 2.6) if (u, v) in on_main else (ARROW_COLOR, 1.8)
-        others = [(x, y - dy) for n, (x, y) in pos.items() if n not in (u, v) for dy in (0.0, LABEL_DROP)]
-        block = None if loop else blocker(p, q, others)
+        block = None if loop else blocker(p, q, spots.near(p, q, skip=(u, v)))
         if u == v:
             x, y = p
             d = f"M {x - 0.1},{y + 0.15} C {x - 0.55},{y + 0.95} {x + 0.55},{y + 0.95} {x + 0.1},{y + 0.15}"
@@ -149,7 +171,6 @@ def transition_arrows(G: nx.DiGraph, pos: dict, *, lang: str, radius: dict) -> A
             font = {"size": 12, "color": LOOP_COLOR if loop else MAIN_COLOR}
             hover = html.escape(str(data.get("label") or ""), quote=False) or None
             share = {"name": "share", "x": mid[0], "y": mid[1], "text": label, "showarrow": False, "font": font}
-            drawn.annotations.append(
-                {**share, "bgcolor": "rgba(255,255,255,0.92)", "borderpad": 1, "hovertext": hover, **AXES}
-            )
+            share.update(bgcolor="rgba(255,255,255,0.92)", borderpad=1, **AXES)
+            drawn.annotations.append({**share, "hovertext": hover} if hover else share)
     return drawn._replace(top=top)

@@ -6,10 +6,12 @@ explicitly so that an image exported from inside the app is not dark.
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from journeys.captions import escape, stage_names, wrap
 from journeys.graph import touchpoints_in_order
@@ -24,6 +26,8 @@ __all__ = [
     "importance_performance_frame",
     "emotion_curve",
     "portfolio_heatmap",
+    "template_dict",
+    "unchecked_figure",
 ]
 
 TEMPLATE = "plotly_white"
@@ -31,6 +35,31 @@ HEATMAP_LENSES = ("desirable", "viable", "feasible", "emotion", "gap", "pain", "
 # −1 (weak, red) … 0 (neutral) … +1 (strong, green); the weak end is saturated on purpose.
 GOOD_BAD_SCALE = [[0.0, "#b71c1c"], [0.25, "#ef5350"], [0.5, "#f5f5f5"], [0.75, "#81c784"], [1.0, "#2e7d32"]]
 WEAK_SCALE = [[0.0, "#fff8f6"], [0.35, "#f4a582"], [0.7, "#d6604d"], [1.0, "#8b0000"]]
+
+
+@cache
+def template_dict(name: str) -> dict:
+    """The plotly template ``name`` as a plain dict, looked up and built once per process (do not change it)."""
+    return pio.templates[name].to_plotly_json()
+
+
+def unchecked_figure(data: list[dict], layout: dict, *, template: str = TEMPLATE) -> go.Figure:
+    """Return a figure made of plain trace and layout dicts, with the template named ``template``.
+
+    Plotly checks every property while a figure is built; for a journey map with
+    hundreds of annotations that check is most of the time it takes. The figures of
+    this package are plain dicts, which the tests check once against plotly's
+    schema (a checked copy is the same figure), so they skip it. The template is set
+    explicitly (``import streamlit`` changes plotly's default) from a dict built once
+    per process, not looked up by name for every figure.
+
+    Examples
+    --------
+    >>> fig = unchecked_figure([{"type": "bar", "x": ["a"], "y": [1]}], {"height": 300})
+    >>> fig.layout.height, fig.layout.template.layout.paper_bgcolor
+    (300, 'white')
+    """
+    return go.Figure({"data": data, "layout": {"template": template_dict(template), **layout}}, _validate=False)
 
 
 def _goodness(lens: str, value, worst_weakness: float) -> float | None:
@@ -74,39 +103,38 @@ def weakness_heatmap(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", ti
     worst = float(values["weakness"].max()) if not values.empty else 0.0
     stages = stage_names(G, lang)
     rows = [f"{escape(stages.get(G.nodes[k]['stage'], ''))} · {escape(G.nodes[k]['name'])}" for k in values.index]
-    z = [[_goodness(lens, v, worst) for lens, v in row.items()] for _, row in values.iterrows()]
-    text = [[_fmt(lens, v) for lens, v in row.items()] for _, row in values.iterrows()]
+    cells = values.to_numpy().tolist()
+    z = [[_goodness(lens, v, worst) for lens, v in zip(HEATMAP_LENSES, row, strict=True)] for row in cells]
+    text = [[_fmt(lens, v) for lens, v in zip(HEATMAP_LENSES, row, strict=True)] for row in cells]
     columns = [t(f"lens.{lens}", lang) for lens in HEATMAP_LENSES]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=columns,
-            y=rows,
-            text=text,
-            texttemplate="%{text}",
-            colorscale=GOOD_BAD_SCALE,
-            zmin=-1,
-            zmax=1,
-            xgap=2,
-            ygap=2,
-            customdata=[[k] * len(columns) for k in values.index],
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-            colorbar={
-                "title": {"text": t("chart.strength", lang), "side": "right"},
-                "tickvals": [-1, 0, 1],
-                "ticktext": [t("chart.weak", lang), t("chart.neutral", lang), t("chart.strong", lang)],
-            },
-        )
-    )
-    fig.update_layout(
-        template=TEMPLATE,
-        title=title or t("chart.heatmap_title", lang, journey=escape(G.graph.get("name", ""))),
-        height=max(360, 140 + 28 * len(rows)),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top"},
-        margin={"l": 20, "r": 20, "t": 110, "b": 20},
-    )
-    return fig
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": columns,
+        "y": rows,
+        "text": text,
+        "texttemplate": "%{text}",
+        "colorscale": GOOD_BAD_SCALE,
+        "zmin": -1,
+        "zmax": 1,
+        "xgap": 2,
+        "ygap": 2,
+        "customdata": [[k] * len(columns) for k in values.index],
+        "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
+        "colorbar": {
+            "title": {"text": t("chart.strength", lang), "side": "right"},
+            "tickvals": [-1, 0, 1],
+            "ticktext": [t("chart.weak", lang), t("chart.neutral", lang), t("chart.strong", lang)],
+        },
+    }
+    layout = {
+        "title": {"text": title or t("chart.heatmap_title", lang, journey=escape(G.graph.get("name", "")))},
+        "height": max(360, 140 + 28 * len(rows)),
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "xaxis": {"side": "top"},
+        "margin": {"l": 20, "r": 20, "t": 110, "b": 20},
+    }
+    return unchecked_figure([heatmap], layout)
 
 
 def importance_performance_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -135,93 +163,89 @@ def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "e
     top = max(1.0, float(frame["importance"].max()) * 1.1) if not frame.empty else 1.0
     # label what matters (the act-here quadrant and moments of truth); the rest on hover
     labelled = (frame["importance"] >= split_x) | (frame["performance"] < 3) | frame["moment_of_truth"]
-    fig = go.Figure()
-    fig.add_shape(type="rect", x0=split_x, x1=top, y0=0.8, y1=3, fillcolor="#ffebee", line_width=0, layer="below")
-    fig.add_trace(
-        go.Scatter(
-            x=frame["importance"],
-            y=frame["performance"],
-            mode="markers+text",
-            text=[wrap(escape(n), 18, 2) if show else "" for n, show in zip(frame["name"], labelled, strict=True)],
-            hovertext=[escape(n) for n in frame["name"]],
-            textposition="top center",
-            customdata=list(frame.index),
-            marker={
-                "size": [14 + 10 * m for m in frame["moment_of_truth"]],
-                "symbol": ["star" if m else "circle" for m in frame["moment_of_truth"]],
-                "color": frame["performance"],
-                "colorscale": GOOD_BAD_SCALE,
-                "cmin": 1,
-                "cmax": 5,
-                "line": {"width": 1, "color": "#37474f"},
-            },
-            hovertemplate="%{text}<br>"
-            + t("chart.importance", lang)
-            + ": %{x:.2f}<br>"
-            + t("chart.performance", lang)
-            + ": %{y:.1f}<extra></extra>",
+    names = [wrap(escape(n), 18, 2) if show else "" for n, show in zip(frame["name"], labelled, strict=True)]
+    points = {
+        "type": "scatter",
+        "x": frame["importance"].to_numpy(),
+        "y": frame["performance"].to_numpy(),
+        "mode": "markers+text",
+        "text": names,
+        "hovertext": [escape(n) for n in frame["name"]],
+        "textposition": "top center",
+        "customdata": list(frame.index),
+        "marker": {
+            "size": [14 + 10 * m for m in frame["moment_of_truth"]],
+            "symbol": ["star" if m else "circle" for m in frame["moment_of_truth"]],
+            "color": frame["performance"].to_numpy(),
+            "colorscale": GOOD_BAD_SCALE,
+            "cmin": 1,
+            "cmax": 5,
+            "line": {"width": 1, "color": "#37474f"},
+        },
+        "hovertemplate": "%{text}<br>"
+        + t("chart.importance", lang)
+        + ": %{x:.2f}<br>"
+        + t("chart.performance", lang)
+        + ": %{y:.1f}<extra></extra>",
+    }
+    dotted = {"type": "line", "line": {"color": "#90a4ae", "dash": "dot"}}
+    shapes = [
+        {"type": "rect", "x0": split_x, "x1": top, "y0": 0.8, "y1": 3, "fillcolor": "#ffebee", "line": {"width": 0},
+         "layer": "below"},
+        {**dotted, "x0": split_x, "x1": split_x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"},
+        {**dotted, "x0": 0, "x1": 1, "xref": "x domain", "y0": 3, "y1": 3, "yref": "y"},
+    ]  # fmt: skip
+    notes = [
+        {"x": x, "y": y, "text": f"<b>{t(key, lang)}</b>", "showarrow": False, "font": {"color": color, "size": 14},
+         "xanchor": "right" if x else "left", "yanchor": "bottom" if y < 3 else "top"}
+        for x, y, key, color in (
+            (top, 1.0, "chart.act_here", "#b71c1c"),
+            (top, 5.0, "chart.keep_up", "#2e7d32"),
+            (0, 1.0, "chart.low_priority", "#546e7a"),
+            (0, 5.0, "chart.overkill", "#546e7a"),
         )
-    )
-    fig.add_vline(x=split_x, line_dash="dot", line_color="#90a4ae")
-    fig.add_hline(y=3, line_dash="dot", line_color="#90a4ae")
-    for x, y, key, color in (
-        (top, 1.0, "chart.act_here", "#b71c1c"),
-        (top, 5.0, "chart.keep_up", "#2e7d32"),
-        (0, 1.0, "chart.low_priority", "#546e7a"),
-        (0, 5.0, "chart.overkill", "#546e7a"),
-    ):
-        fig.add_annotation(
-            x=x,
-            y=y,
-            text=f"<b>{t(key, lang)}</b>",
-            showarrow=False,
-            font={"color": color, "size": 14},
-            xanchor="right" if x else "left",
-            yanchor="bottom" if y < 3 else "top",
-        )
-    fig.update_layout(
-        template=TEMPLATE,
-        title=t("chart.ipa_title", lang, journey=escape(G.graph.get("name", ""))),
-        xaxis={"title": t("chart.importance_axis", lang), "range": [0, top], "zeroline": False},
-        yaxis={"title": t("chart.performance_axis", lang), "range": [0.8, 5.4]},
-        height=560,
-        showlegend=False,
-    )
-    return fig
+    ]  # fmt: skip
+    layout = {
+        "shapes": shapes,
+        "annotations": notes,
+        "title": {"text": t("chart.ipa_title", lang, journey=escape(G.graph.get("name", "")))},
+        "xaxis": {"title": {"text": t("chart.importance_axis", lang)}, "range": [0, top], "zeroline": False},
+        "yaxis": {"title": {"text": t("chart.performance_axis", lang)}, "range": [0.8, 5.4]},
+        "height": 560,
+        "showlegend": False,
+    }
+    return unchecked_figure([points], layout)
 
 
 def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
     """The emotion of every persona along the journey's front-stage touchpoints."""
     order = [k for k in touchpoints_in_order(G) if not G.nodes[k].get("backstage")]
     labels = [wrap(escape(G.nodes[k]["name"]), 16, 2) for k in order]
-    fig = go.Figure()
+    lines = []
     for persona in G.graph.get("personas", []):
         ys = [G.nodes[k].get("emotions", {}).get(persona["id"]) for k in order]
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=ys,
-                name=escape(persona["name"]),
-                mode="lines+markers",
-                connectgaps=True,
-                line={"width": 3},
-                marker={"size": 9},
-            )
-        )
-    fig.add_hrect(y0=-2.3, y1=0, fillcolor="#ffebee", line_width=0, layer="below")
-    fig.add_hline(y=0, line_color="#90a4ae")
-    fig.update_layout(
-        template=TEMPLATE,
-        title=t("chart.emotion_title", lang, journey=escape(G.graph.get("name", ""))),
-        yaxis={
+        lines.append(
+            {"type": "scatter", "x": labels, "y": ys, "name": escape(persona["name"]), "mode": "lines+markers",
+             "connectgaps": True, "line": {"width": 3}, "marker": {"size": 9}}
+        )  # fmt: skip
+    shapes = [
+        {"type": "rect", "x0": 0, "x1": 1, "xref": "x domain", "y0": -2.3, "y1": 0, "yref": "y",
+         "fillcolor": "#ffebee", "line": {"width": 0}, "layer": "below"},
+        {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 0, "y1": 0, "yref": "y",
+         "line": {"color": "#90a4ae"}},
+    ]  # fmt: skip
+    layout = {
+        "shapes": shapes,
+        "title": {"text": t("chart.emotion_title", lang, journey=escape(G.graph.get("name", "")))},
+        "yaxis": {
             "range": [-2.3, 2.3],
             "tickvals": [-2, -1, 0, 1, 2],
             "ticktext": [t(f"emotion.{v}", lang) for v in (-2, -1, 0, 1, 2)],
         },
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
-        height=460,
-    )
-    return fig
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        "height": 460,
+    }
+    return unchecked_figure(lines, layout)
 
 
 def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str = "en") -> go.Figure:
@@ -245,28 +269,28 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
     if rows == "journey" and "journey_id" in cells:
         mapping = cells.drop_duplicates("journey").set_index("journey")["journey_id"]
         ids = [[mapping.get(r)] * len(grid.columns) for r in grid.index]
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid.values,
-            x=[escape(c) for c in grid.columns],
-            y=[escape(r) for r in grid.index],
-            text=[[f"{v:.2f}" if v == v else "" for v in row] for row in grid.values],
-            texttemplate="%{text}",
-            colorscale=WEAK_SCALE,
-            zmin=0,
-            xgap=2,
-            ygap=2,
-            customdata=ids,
-            hovertemplate="%{y} · %{x}<br>" + t("lens.weakness", lang) + ": %{text}<extra></extra>",
-            colorbar={"title": {"text": t("lens.weakness", lang)}},
-        )
-    )
-    fig.update_layout(
-        template=TEMPLATE,
-        title=t("chart.portfolio_title", lang, rows=t(f"group.{rows}", lang), columns=t(f"group.{columns}", lang)),
-        height=max(360, 160 + 40 * len(grid.index)),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "bottom", "automargin": True, "tickangle": -25},
-        margin={"l": 20, "r": 20, "t": 80, "b": 20},
-    )
-    return fig
+    heatmap = {
+        "type": "heatmap",
+        "z": grid.to_numpy(),
+        "x": [escape(c) for c in grid.columns],
+        "y": [escape(r) for r in grid.index],
+        "text": [[f"{v:.2f}" if v == v else "" for v in row] for row in grid.to_numpy().tolist()],
+        "texttemplate": "%{text}",
+        "colorscale": WEAK_SCALE,
+        "zmin": 0,
+        "xgap": 2,
+        "ygap": 2,
+        "hovertemplate": "%{y} · %{x}<br>" + t("lens.weakness", lang) + ": %{text}<extra></extra>",
+        "colorbar": {"title": {"text": t("lens.weakness", lang)}},
+    }
+    if ids is not None:
+        heatmap["customdata"] = ids
+    title = t("chart.portfolio_title", lang, rows=t(f"group.{rows}", lang), columns=t(f"group.{columns}", lang))
+    layout = {
+        "title": {"text": title},
+        "height": max(360, 160 + 40 * len(grid.index)),
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "xaxis": {"side": "bottom", "automargin": True, "tickangle": -25},
+        "margin": {"l": 20, "r": 20, "t": 80, "b": 20},
+    }
+    return unchecked_figure([heatmap], layout)

@@ -10,10 +10,11 @@ stage, and the persona's emotion curve runs along the main path in a band below.
 
 from __future__ import annotations
 
+from functools import cache
+
 import networkx as nx
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
 from journeys.arrows import ARROW_COLOR, LOOP_COLOR, MAIN_COLOR, transition_arrows
 from journeys.captions import (
@@ -27,6 +28,7 @@ from journeys.captions import (
     touchpoint_label,
     wrap,
 )
+from journeys.charts import unchecked_figure
 from journeys.i18n import t
 from journeys.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
@@ -56,6 +58,7 @@ def _radius(G: nx.DiGraph, n, size: float) -> float:
     return size * (0.75 if data.get("moment_of_truth") is True else 0.45 if data.get("exit") is True else 0.5)
 
 
+@cache
 def _color(value: float | None, low: int, high: int) -> str:
     if value is None:
         return "#ffffff"  # not scored: an empty marker
@@ -70,8 +73,12 @@ LABEL_ANCHOR = {  # plotly text position -> annotation anchors and the direction
 }
 
 
-def _add_touchpoints(fig, G, pos, *, persona, stages, lang, selected, size) -> None:
-    """One marker per touchpoint, its key in ``customdata`` and its details in the hover text."""
+MAP_AXES = {"xaxis": "x", "yaxis": "y"}
+CURVE_AXES = {"xaxis": "x2", "yaxis": "y2"}
+
+
+def _touchpoints(G, pos, *, persona, stages, lang, selected, size) -> list[dict]:
+    """One marker per touchpoint, its key in ``customdata`` and its details in the hover text (trace dicts)."""
     low, high = (-2, 2) if persona else (1, 5)
     nodes = list(G)
     radius = {n: _radius(G, n, size) for n in nodes}
@@ -83,32 +90,37 @@ def _add_touchpoints(fig, G, pos, *, persona, stages, lang, selected, size) -> N
         "color": [SELECT_COLOR if n == selected else MAIN_COLOR for n in nodes],
         "width": [4 if n == selected else 1.5 for n in nodes],
     }
+    traces = []
     if selected in pos:  # a ring behind the selected touchpoint
         ring = {"size": 2 * radius[selected] + 22, "color": "rgba(21,101,192,0.15)", "line": {"color": SELECT_COLOR}}
         x, y = pos[selected]
-        fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", marker=ring, hoverinfo="skip", showlegend=False), 1, 1)
-    fig.add_trace(
-        go.Scatter(
-            x=[pos[n][0] for n in nodes],
-            y=[pos[n][1] for n in nodes],
-            customdata=nodes,
-            uid="touchpoints",
-            name=t("map.touchpoint", lang),
-            mode="markers",
-            hovertext=[details(G, n, stages, lang) for n in nodes],
-            hovertemplate="%{hovertext}<extra></extra>",
-            cliponaxis=False,
-            showlegend=False,
-            marker={
+        traces.append(
+            {"type": "scatter", "x": [x], "y": [y], "mode": "markers", "marker": ring, "hoverinfo": "skip",
+             "showlegend": False, **MAP_AXES}
+        )  # fmt: skip
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [pos[n][0] for n in nodes],
+            "y": [pos[n][1] for n in nodes],
+            "customdata": nodes,
+            "uid": "touchpoints",
+            "name": t("map.touchpoint", lang),
+            "mode": "markers",
+            "hovertext": [details(G, n, stages, lang) for n in nodes],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "cliponaxis": False,
+            "showlegend": False,
+            "marker": {
                 "symbol": symbols,
                 "size": [2 * radius[n] for n in nodes],
                 "color": [_color(_score(G, n, persona), low, high) for n in nodes],
                 "line": marker_line,
             },
-        ),
-        row=1,
-        col=1,
+            **MAP_AXES,
+        }
     )
+    return traces
 
 
 def _labels(G, pos, segments, *, width: int, size: int, unit, bounds) -> list[dict]:
@@ -127,8 +139,8 @@ def _labels(G, pos, segments, *, width: int, size: int, unit, bounds) -> list[di
     return notes
 
 
-def _add_colorbar(fig, G, persona: str | None, lang: str) -> None:
-    """The colour scale of the markers: experience 1..5, or the persona's emotion −2..+2."""
+def _colorbar(G, persona: str | None, lang: str) -> dict:
+    """The colour scale of the markers: experience 1..5, or the persona's emotion −2..+2 (a trace dict)."""
     low, high = (-2, 2) if persona else (1, 5)
     title = t("map.emotion_of", lang, persona=wrap(persona_name(G, persona), 14)) if persona else None
     colorbar = {
@@ -138,21 +150,21 @@ def _add_colorbar(fig, G, persona: str | None, lang: str) -> None:
         **{"len": 0.4, "y": 1, "yanchor": "top", "thickness": 14},
     }
     marker = {"colorscale": SCORE_SCALE, "cmin": low, "cmax": high, "color": [low], "colorbar": colorbar}
-    scale = go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker=marker)
-    fig.add_trace(scale, row=1, col=1)
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "showlegend": False, "hoverinfo": "skip",
+            "marker": marker, **MAP_AXES}  # fmt: skip
 
 
 def _stages(spans: dict, names: dict, *, top: float, unit_px: float) -> tuple[list[dict], list[dict]]:
     """Alternating column bands through the whole figure with a header strip on top of the map."""
     shapes, notes = [], []
     for i, (sid, (x0, x1)) in enumerate(spans.items()):
-        band = {"type": "rect", "x0": x0, "x1": x1, "layer": "below", "line_width": 0, "xref": "x"}
+        band = {"type": "rect", "x0": x0, "x1": x1, "layer": "below", "line": {"width": 0}, "xref": "x"}
         shapes.append({**band, "y0": 0, "y1": 1, "yref": "paper", "fillcolor": BAND_COLORS[i % 2]})
         shapes.append({**band, "y0": top - 0.62, "y1": top, "yref": "y", "fillcolor": HEADER_COLOR})
         name = names.get(sid, sid or "?")
         font = 15 if len(name) * 9 < (x1 - x0) * unit_px else 13
         text = wrap(name, max(int((x1 - x0) * unit_px / (font * 0.62)), 6), 2)
-        header = {"x": (x0 + x1) / 2, "y": top - 0.31, "xref": "x", "yref": "y", "font_size": font}
+        header = {"x": (x0 + x1) / 2, "y": top - 0.31, "xref": "x", "yref": "y", "font": {"size": font}}
         notes.append({"name": "stage", **header, "text": f"<b>{text}</b>", "showarrow": False})
     return shapes, notes
 
@@ -174,44 +186,45 @@ def _bands(G, pos, *, lang: str, left: float, right: float, low: float, high: fl
     ]
 
 
-def _add_emotion_curve(fig, G, pos, persona: dict, lang: str) -> dict:
-    """The persona's emotion at every touchpoint of the main path, in a band of its own; returns its title."""
+def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
+    """The persona's emotion at every touchpoint of the main path, in a band of its own.
+
+    Returns the trace, its y axis and its title (an annotation), as dicts.
+    """
     path = main_path(G)
     values = [_score(G, n, persona["id"]) for n in path]
-    fig.add_trace(
-        go.Scatter(
-            x=[pos[n][0] for n in path],
-            y=values,
-            customdata=path,
-            uid="emotion-curve",
-            name=t("map.emotion_curve", lang, persona=escape(persona.get("name"))),
-            mode="lines+markers+text",
-            connectgaps=True,
-            text=[signed(v) if v is not None else "" for v in values],
-            textposition="top center",
-            textfont_size=13,
-            hovertext=[escape(G.nodes[n].get("name") or n) for n in path],
-            hovertemplate="%{hovertext}: %{y:+g}<extra></extra>",
-            line={"color": MAIN_COLOR, "width": 3},
-            marker={
-                "size": 14,
-                "color": [_color(v, -2, 2) for v in values],
-                "line": {"color": MAIN_COLOR, "width": 1.5},
-            },
-            showlegend=False,
-        ),
-        row=2,
-        col=1,
-    )
-    ticks = {"tickvals": list(range(-2, 3)), "ticktext": [signed(v) for v in range(-2, 3)]}
-    fig.update_yaxes(range=[-2.6, 2.9], **ticks, zeroline=True, zerolinecolor="#78909c", zerolinewidth=2, row=2, col=1)
+    trace = {
+        "type": "scatter",
+        "x": [pos[n][0] for n in path],
+        "y": values,
+        "customdata": path,
+        "uid": "emotion-curve",
+        "name": t("map.emotion_curve", lang, persona=escape(persona.get("name"))),
+        "mode": "lines+markers+text",
+        "connectgaps": True,
+        "text": [signed(v) if v is not None else "" for v in values],
+        "textposition": "top center",
+        "textfont": {"size": 13},
+        "hovertext": [escape(G.nodes[n].get("name") or n) for n in path],
+        "hovertemplate": "%{hovertext}: %{y:+g}<extra></extra>",
+        "line": {"color": MAIN_COLOR, "width": 3},
+        "marker": {
+            "size": 14,
+            "color": [_color(v, -2, 2) for v in values],
+            "line": {"color": MAIN_COLOR, "width": 1.5},
+        },
+        "showlegend": False,
+        **CURVE_AXES,
+    }
+    axis = {"range": [-2.6, 2.9], "tickvals": list(range(-2, 3)), "ticktext": [signed(v) for v in range(-2, 3)]}
+    axis.update(zeroline=True, zerolinecolor="#78909c", zerolinewidth=2)
     title = t("map.emotion_curve", lang, persona=escape(persona.get("name")))
     side = {"x": 0, "xref": "paper", "xanchor": "right", "xshift": -30, "y": 0, "yref": "y2", "textangle": -90}
-    return {**side, "text": title, "showarrow": False}
+    return trace, axis, {**side, "text": title, "showarrow": False}
 
 
-def _add_legend(fig, G, pos, lang: str) -> None:
-    """Legend entries for the marker shapes and arrow kinds that occur in this journey."""
+def _legend(G, pos, lang: str) -> list[dict]:
+    """Legend entries for the marker shapes and arrow kinds that occur in this journey (trace dicts)."""
     has = {key: any(d.get(key) is True for _, d in G.nodes(data=True)) for key in ("moment_of_truth", "exit")}
     markers = [("map.touchpoint", "circle", True), ("map.moment_of_truth", "star", has["moment_of_truth"])]
     markers.append(("map.exit", "square", has["exit"]))
@@ -220,14 +233,18 @@ def _add_legend(fig, G, pos, lang: str) -> None:
         ("map.transition", ARROW_COLOR, "solid", G.number_of_edges() > 0),
         ("map.loop", LOOP_COLOR, "dot", bool(loop_edges(G, pos))),
     ]
+    traces = []
     for key, symbol, shown in markers:
         marker = {"symbol": symbol, "size": 15, "color": "#bdbdbd", "line": {"color": MAIN_COLOR, "width": 1.5}}
         if shown:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(key, lang), marker=marker))
+            traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": t(key, lang),
+                           "marker": marker})  # fmt: skip
     for key, color, dash, shown in lines:
         if shown:
             line = {"color": color, "width": 2.6, "dash": dash}
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t(key, lang), line=line))
+            traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": t(key, lang),
+                           "line": line})  # fmt: skip
+    return traces
 
 
 def journey_map(
@@ -244,8 +261,11 @@ def journey_map(
     emotion and adds the emotion curve along the main path; otherwise the colour
     is the experience score. ``selected`` highlights one touchpoint. Each
     touchpoint marker (trace ``uid="touchpoints"``) carries its key in
-    ``customdata``, so a click leads back to the touchpoint. ``template`` is set
-    explicitly, so an exported image looks the same inside and outside Streamlit.
+    ``customdata``, so a click leads back to the touchpoint. ``template`` (a name)
+    is set explicitly, so an exported image looks the same inside and outside
+    Streamlit. The figure is built from plain dicts without plotly's property
+    checks (:func:`journeys.charts.unchecked_figure`): time and work grow linearly
+    with the journey, not with hundreds of checked annotations.
 
     Examples
     --------
@@ -263,39 +283,44 @@ def journey_map(
     arrows = transition_arrows(G, pos, lang=lang, radius={n: _radius(G, n, size) for n in G})
     ys = [y for _, y in pos.values()] or [0.0]
     low, high = min(ys) - 0.85, max(arrows.top + 0.25, max(ys) + 0.6) + 0.7
-    fig = make_subplots(rows=2 if who else 1, cols=1, shared_xaxes=True)
     stages = stage_names(G, lang)
-    _add_touchpoints(fig, G, pos, persona=who and who["id"], stages=stages, lang=lang, selected=selected, size=size)
-    _add_colorbar(fig, G, who and who["id"], lang)
+    data = _touchpoints(G, pos, persona=who and who["id"], stages=stages, lang=lang, selected=selected, size=size)
+    data.append(_colorbar(G, who and who["id"], lang))
     width = int(min(max(unit_px / 7.5, 9), 18))  # characters per label line
     bounds = (left, right, low, high - 0.65)
     labels = _labels(G, pos, arrows.segments, width=width, size=size, unit=(unit_px, LANE_PX), bounds=bounds)
     stage_shapes, headers = _stages(spans, stages, top=high, unit_px=unit_px)
     band_shapes, band_notes = _bands(G, pos, lang=lang, left=left, right=right, low=low, high=high - 0.62)
     notes = [*arrows.annotations, *labels, *headers, *band_notes]
+    map_px, curve_px = LANE_PX * (high - low), CURVE_PX if who else 0
+    xrange = {"range": [left - 0.05, right + 0.05], "visible": False}
+    axes = {
+        "xaxis": {"anchor": "y", "domain": [0.0, 1.0], **xrange},
+        "yaxis": {"anchor": "x", "domain": [0.0, 1.0], "range": [low, high], "visible": False},
+    }
     if who:
-        notes.append(_add_emotion_curve(fig, G, pos, who, lang))
+        trace, curve_axis, title = _emotion_curve(G, pos, who, lang)
+        data.append(trace)
+        notes.append(title)
+        split = curve_px / (map_px + curve_px)
+        axes["xaxis"].update(matches="x2", showticklabels=False)
+        axes["yaxis"]["domain"] = [split + 0.02, 1]
+        axes["xaxis2"] = {"anchor": "y2", "domain": [0.0, 1.0], **xrange}
+        axes["yaxis2"] = {"anchor": "x2", "domain": [0, split - 0.01], **curve_axis}
     if not G:
         empty = {"x": (left + right) / 2, "y": 0, "xref": "x", "yref": "y", "showarrow": False}
         notes.append({**empty, "text": t("map.empty", lang)})
-    _add_legend(fig, G, pos, lang)
-    map_px, curve_px = LANE_PX * (high - low), CURVE_PX if who else 0
-    fig.update_xaxes(range=[left - 0.05, right + 0.05], visible=False)
-    fig.update_yaxes(range=[low, high], visible=False, row=1, col=1)
-    if who:
-        split = curve_px / (map_px + curve_px)
-        fig.update_yaxes(domain=[split + 0.02, 1], row=1, col=1)
-        fig.update_yaxes(domain=[0, split - 0.01], row=2, col=1)
+    data += _legend(G, pos, lang)
     state = t(f"state.{G.graph.get('state')}", lang)
-    fig.update_layout(
-        template=template,
-        shapes=[*stage_shapes, *arrows.shapes, *band_shapes],
-        annotations=notes,
-        height=int(map_px + curve_px + 150),
-        margin={"l": 70 if who else 40, "r": 40, "t": 60, "b": 50},
-        title={"text": f"<b>{escape(G.graph.get('name'))}</b>  ·  {escape(state)}", "x": 0.01, "font_size": 20},
-        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center", "font_size": 13},
-        hoverlabel={"align": "left"},
-        font={"color": TEXT_COLOR},
-    )
-    return fig
+    layout = {
+        **axes,
+        "shapes": [*stage_shapes, *arrows.shapes, *band_shapes],
+        "annotations": notes,
+        "height": int(map_px + curve_px + 150),
+        "margin": {"l": 70 if who else 40, "r": 40, "t": 60, "b": 50},
+        "title": {"text": f"<b>{escape(G.graph.get('name'))}</b>  ·  {escape(state)}", "x": 0.01, "font": {"size": 20}},
+        "legend": {"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center", "font": {"size": 13}},
+        "hoverlabel": {"align": "left"},
+        "font": {"color": TEXT_COLOR},
+    }
+    return unchecked_figure(data, layout, template=template)

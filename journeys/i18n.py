@@ -749,6 +749,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "survey.problem.unknown_touchpoint": "Row {line}, column “{column}”: “{value}” names no touchpoint of this journey",
         "survey.problem.duplicate": "Row {line}, column “{column}”: this response rates “{value}” a second time",
         # --- store messages (store/ideas.py, store/surveys.py) ---
+        "review.ideas_for": "Ideas for the weakest touchpoints",
+        "review.idea_for": "Open a new idea for {name} on the Ideas page",
         "ideas.problem.title_missing": "an idea needs a title",
         "ideas.problem.title_too_long": "the title is longer than {max} characters",
         "ideas.problem.text_invalid": "{field} must be text of at most {max} characters",
@@ -1490,6 +1492,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "survey.problem.unknown_touchpoint": "Zeile {line}, Spalte „{column}“: „{value}“ ist kein Touchpoint dieser Journey",
         "survey.problem.duplicate": "Zeile {line}, Spalte „{column}“: Diese Antwort bewertet „{value}“ ein zweites Mal",
         # --- store messages (store/ideas.py, store/surveys.py) ---
+        "review.ideas_for": "Ideen für die schwächsten Touchpoints",
+        "review.idea_for": "Eine neue Idee für {name} auf der Seite Ideen anlegen",
         "ideas.problem.title_missing": "Eine Idee braucht einen Titel",
         "ideas.problem.title_too_long": "Der Titel ist länger als {max} Zeichen",
         "ideas.problem.text_invalid": "{field} muss Text mit höchstens {max} Zeichen sein",

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 from choreographer.browsers import BrowserClosedError, BrowserFailedError, ChromeNotFoundError, Chromium
 
 from journeys.captions import escape, stage_names
-from journeys.charts import emotion_curve, importance_performance, portfolio_heatmap, weakness_heatmap
+from journeys.charts import emotion_curve, importance_performance, portfolio_heatmap, template_dict, weakness_heatmap
 from journeys.exports import file_stem
 from journeys.figures import journey_map
 from journeys.graph import touchpoints_in_order
@@ -175,10 +175,15 @@ def _opts(fmt: str, width: int, height: int, scale: float) -> dict:
     return {"format": fmt, "width": width / zoom, "height": height / zoom, "scale": scale * zoom}
 
 
-def _with_template(fig: go.Figure, template: str) -> go.Figure:
-    fig = go.Figure(fig)
-    fig.update_layout(template=template)
-    return fig
+def _copy(fig: go.Figure, template) -> go.Figure:
+    """A copy of ``fig`` with ``template`` (a name, or a template itself), not checked property by property again.
+
+    ``fig`` is a figure already (checked when it was built); checking a copy of a map
+    with hundreds of annotations again would cost more than drawing it.
+    """
+    out = go.Figure(fig, _validate=False)
+    out.layout.template = template_dict(template) if isinstance(template, str) else template
+    return out
 
 
 def to_image(
@@ -188,7 +193,7 @@ def to_image(
 
     Raises :class:`BrowserMissing` when no Chrome or Chromium is installed.
     """
-    return _renderer.render(_with_template(fig, template), _opts(fmt, width, height, scale if fmt == "png" else 1))
+    return _renderer.render(_copy(fig, template), _opts(fmt, width, height, scale if fmt == "png" else 1))
 
 
 def to_png(fig: go.Figure, *, width: int = 1920, height: int = 1080, scale: float = 1, template=TEMPLATE) -> bytes:
@@ -203,10 +208,9 @@ def to_svg(fig: go.Figure, *, width: int = 1920, height: int = 1080, template=TE
 
 def slide(fig: go.Figure, *, title: str, subtitle: str = "", template: str = TEMPLATE) -> go.Figure:
     """Return a copy of ``fig`` made for a slide: ``title`` and ``subtitle`` (plain text) on top, an explicit template."""
-    out = go.Figure(fig)
+    out = _copy(fig, template)
     margin = out.layout.margin
     out.update_layout(
-        template=template,
         title={
             "text": f"<b>{escape(title)}</b>",
             "subtitle": {"text": escape(subtitle).replace("\n", "<br>"), "font": {"size": 17, "color": MUTED_COLOR}},
@@ -294,7 +298,10 @@ def stage_slides(
     slides = []
     for i, sid in enumerate(used, start=1):
         keys = [n for n in order if G.nodes[n].get("stage") == sid]
-        H = G.subgraph(keys).copy()
+        # in journey order: a subgraph view would list them in the order of a set, different in every process
+        H = nx.DiGraph()
+        H.add_nodes_from((n, G.nodes[n]) for n in keys)
+        H.add_edges_from((u, v, d) for u, v, d in G.edges(keys, data=True) if v in H)
         H.graph = copy.deepcopy(G.graph)
         H.graph["stages"] = [s for s in G.graph["stages"] if s.get("id") == sid]
         fig = journey_map(H, persona=persona, lang=lang, template=TEMPLATE)

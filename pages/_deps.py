@@ -6,13 +6,22 @@ values (ids, names, JSON text), never ORM rows or sessions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import networkx as nx
 import streamlit as st
+from sqlalchemy import select
 from sqlmodel import Session
 
 import store
 from journeys import i18n
 from journeys.scoring import Weights
+from store import analysis
+from store.models import Journey
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # Session-state keys, one place for all of them.
 LANG = "lang"  # bound to ?lang=
@@ -53,11 +62,13 @@ def session() -> Session:
     return Session(engine())
 
 
+_CODES = {label: code for code, label in i18n.LANGUAGES.items()}  # the switch puts its label in the URL (?lang=Deutsch)
+
+
 def lang() -> str:
     """The language the user chose (``en`` or ``de``)."""
     value = st.session_state.get(LANG) or st.query_params.get(LANG) or "en"
-    # the switch puts its label in the URL (?lang=Deutsch)
-    value = {label: code for code, label in i18n.LANGUAGES.items()}.get(value, value)
+    value = _CODES.get(value, value)
     return value if value in i18n.LANGUAGES else "en"
 
 
@@ -122,21 +133,36 @@ def cached_graph(journey_id: str, version: int) -> nx.DiGraph:
     return graph
 
 
+def version_of(journey_id: str) -> int:
+    """The journey's current version (raises ``store.JourneyNotFound``)."""
+    with session() as s:
+        return store.current_version(session=s, journey_id=journey_id)
+
+
 def load(journey_id: str) -> tuple[nx.DiGraph, int]:
     """The journey's current version, read through the cache."""
-    with session() as s:
-        version = store.current_version(session=s, journey_id=journey_id)
+    version = version_of(journey_id)
     return cached_graph(journey_id, version), version
+
+
+def _live(journey_id: str) -> bool:
+    """True when the journey exists and is not in the trash (one small query)."""
+    # belongs in store/repository.py (one query instead of list_journeys' four); here until it moves there
+    query = select(Journey.id).where(Journey.id == journey_id, Journey.deleted_at.is_(None))
+    with session() as s:
+        found = s.execute(query).first() is not None
+        s.rollback()
+    return found
 
 
 def journey_picker(title_key: str) -> str | None:
     """The journey this page is about: the deep link, or one the user picks here."""
     jid = selected_journey_id()
-    with session() as s:
-        journeys = {j.id: j.name for j in store.list_journeys(session=s)}
-    if jid in journeys:
+    if jid and _live(jid):
         st.query_params["journey"] = jid
         return jid
+    with session() as s:
+        journeys = {j.id: j.name for j in store.list_journeys(session=s)}
     st.title(t(title_key))
     if not journeys:
         st.info(t("pick.none"), icon=":material/info:")
@@ -153,6 +179,27 @@ def journey_picker(title_key: str) -> str | None:
         st.query_params["journey"] = chosen
         st.rerun()
     return None
+
+
+def portfolio_stamp() -> tuple:
+    """What the portfolio figures depend on (see ``store.analysis.portfolio_stamp``)."""
+    with session() as s:
+        return analysis.portfolio_stamp(session=s)
+
+
+@st.cache_resource(max_entries=16, ttl="1h", show_spinner=False)  # a map of 2,000 touchpoints holds ~5 MB
+def _figure(name: str, of: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
+    """``st.plotly_chart(build(), **options)``, the figure built once per ``(name, of)`` and then reused.
+
+    ``of`` must name everything the figure shows (journey and version or draft,
+    language, options). The figure is shared by all sessions and never handed out:
+    ``st.plotly_chart`` only serialises it, and nothing may change it.
+    """
+    return st.plotly_chart(_figure(name, of, build), **options)
 
 
 def weights_panel(key: str) -> Weights:

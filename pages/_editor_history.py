@@ -8,7 +8,7 @@ import streamlit as st
 import store
 from journeys.figures import journey_map
 from pages import _editor_state as state
-from pages._deps import cached_graph, lang, require_author, session, t
+from pages._deps import cached_graph, chart, lang, require_author, session, t
 from pages._editor_save import remember_conflict, when
 
 
@@ -34,7 +34,11 @@ def history(jid: str, G: nx.DiGraph) -> None:
     if version is None:
         return
     current = revisions[0].version
-    st.plotly_chart(journey_map(cached_graph(jid, version), lang=lang()), key="editor.preview_map")
+    language = lang()
+    chart(
+        "editor.preview", (jid, version, language),
+        lambda: journey_map(cached_graph(jid, version), lang=language), key="editor.preview_map",
+    )  # fmt: skip
     if version == current:
         st.caption(t("editor.is_current"))
         return

@@ -11,7 +11,7 @@ import streamlit as st
 import store
 from journeys import interchange, tables
 from journeys.graph import slugify
-from journeys.validation import Problem, validate
+from journeys.validation import Problem
 from pages import _editor_state as state
 from pages._access import allowed
 from pages._deps import author, cached_graph, lang, require_author, session, t
@@ -30,7 +30,7 @@ def when(moment: datetime) -> str:
 
 def problems(jid: str, G: nx.DiGraph) -> list[Problem]:
     """Everything that blocks saving: the draft's problems and transition rows not complete yet."""
-    return validate(G) + tables.incomplete_problems(G, state.pending(jid))
+    return state.draft_problems(jid, G) + tables.incomplete_problems(G, state.pending(jid))
 
 
 def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:

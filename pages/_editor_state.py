@@ -18,6 +18,7 @@ import streamlit as st
 
 from journeys import tables
 from journeys.graph import journey_equal, normalize
+from journeys.validation import Problem, validate
 from pages._deps import cached_graph, load, t
 
 FLASH = "editor.flash"  # a message for the next run: a toast survives no st.rerun()
@@ -46,7 +47,49 @@ def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
 
 def draft(jid: str) -> nx.DiGraph:
     """The draft as a graph (a fresh copy each call)."""
-    return tables.read_draft(st.session_state[_key("draft", jid)])
+    return _read(draft_text(jid))
+
+
+def draft_text(jid: str) -> str:
+    """The draft as the JSON text it is kept as: what caches of things drawn from the draft are keyed by."""
+    return st.session_state[_key("draft", jid)]
+
+
+# What the editor shows of a draft, cached by the draft's text: a rerun without an edit reads and
+# checks nothing again. ``_graph`` (not part of the key) is that draft already read, for a miss.
+# st.cache_data hands out a copy on every call, so callers may change what they get.
+@st.cache_data(max_entries=16, show_spinner=False)
+def _read(text: str) -> nx.DiGraph:
+    return tables.read_draft(text)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _problems(text: str, _graph: nx.DiGraph) -> list[Problem]:
+    return validate(_graph)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _frame(text: str, name: str, _graph: nx.DiGraph) -> pd.DataFrame:
+    return FRAMES[name](_graph)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _differs(jid: str, version: int, text: str, _graph: nx.DiGraph) -> bool:
+    return not journey_equal(_graph, normalize(cached_graph(jid, version)))
+
+
+FRAMES = {"touchpoints": tables.touchpoints_frame, "stages": tables.stages_frame, "personas": tables.personas_frame}
+"""The tables of the whole draft; a touchpoint's own small tables are quicker built than unpickled."""
+
+
+def frame(jid: str, G: nx.DiGraph, name: str) -> pd.DataFrame:
+    """The table ``name`` (one of :data:`FRAMES`) of the draft ``G`` (:func:`draft` of ``jid``), as its editor shows it."""
+    return _frame(draft_text(jid), name, G)
+
+
+def draft_problems(jid: str, G: nx.DiGraph) -> list[Problem]:
+    """What is wrong with the draft ``G`` (:func:`draft` of ``jid``; :func:`journeys.validation.validate`)."""
+    return _problems(draft_text(jid), G)
 
 
 def base_version(jid: str) -> int:
@@ -59,8 +102,8 @@ def base(jid: str) -> nx.DiGraph:
 
 
 def dirty(jid: str, graph: nx.DiGraph) -> bool:
-    """True when the draft differs from its base or has rows still to complete."""
-    return bool(pending(jid)) or not journey_equal(graph, base(jid))
+    """True when the draft ``graph`` (:func:`draft` of ``jid``) differs from its base or has rows still to complete."""
+    return bool(pending(jid)) or _differs(jid, base_version(jid), draft_text(jid), graph)
 
 
 def pending(jid: str) -> list[dict]:
@@ -112,6 +155,9 @@ def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> No
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     key = widget_key(jid, name)
     edited = st.data_editor(frame, key=key, **options)
+    edits = st.session_state.get(key)
+    if not (isinstance(edits, dict) and any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))):
+        return  # not edited: the editor shows the draft as it is
     if refuse_cells(key, options.get("column_config", {}), rows=len(frame)):
         return  # the draft keeps its value; the table shows the user's cell and why it is not taken
     if tables.frames_differ(frame, edited):

@@ -32,7 +32,7 @@ def touchpoints(jid: str, G: nx.DiGraph) -> None:
     channels = list(dict.fromkeys([*CHANNELS, *(d["channel"] for _, d in G.nodes(data=True) if d["channel"])]))
     last_stage = next(reversed([d["stage"] for _, d in G.nodes(data=True)]), None) or next(iter(stages), None)
     state.edit_table(
-        jid, "touchpoints", tables.touchpoints_frame(G),
+        jid, "touchpoints", state.frame(jid, G, "touchpoints"),
         lambda edited: state.change(jid, tables.apply_touchpoints(G, edited)),
         num_rows="dynamic",
         column_config={
@@ -94,7 +94,7 @@ def stages(jid: str, G: nx.DiGraph) -> None:
         state.change(jid, graph)
 
     state.edit_table(
-        jid, "stages", tables.stages_frame(G), apply,
+        jid, "stages", state.frame(jid, G, "stages"), apply,
         num_rows="dynamic",
         column_config={
             "id": None,
@@ -108,7 +108,7 @@ def personas(jid: str, G: nx.DiGraph) -> None:
     """The persona table: who travels this journey and what they are worth to the company."""
     st.caption(t("editor.personas_hint"))
     state.edit_table(
-        jid, "personas", tables.personas_frame(G),
+        jid, "personas", state.frame(jid, G, "personas"),
         lambda edited: state.change(jid, tables.apply_personas(G, edited)),
         num_rows="dynamic",
         column_config={

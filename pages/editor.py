@@ -12,7 +12,7 @@ import streamlit as st
 import store
 from journeys.figures import journey_map
 from pages import _editor_state as state
-from pages._deps import JOURNEY, lang, selected_journey_id, session, t
+from pages._deps import JOURNEY, chart, lang, selected_journey_id, session, t
 from pages._editor_detail import panel
 from pages._editor_history import history
 from pages._editor_save import conflict_panel, problems, show_problems, status
@@ -53,10 +53,14 @@ def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
     )  # fmt: skip
     if persona not in personas:
         persona = None
-    figure = journey_map(G, persona=persona, lang=lang(), selected=selected)
-    figure.update_layout(title_text="", margin_t=10)  # the page title already names the journey
-    event = st.plotly_chart(
-        figure, on_select="rerun",
+    language = lang()
+
+    def draw():
+        figure = journey_map(G, persona=persona, lang=language, selected=selected)
+        return figure.update_layout(title_text="", margin_t=10)  # the page title already names the journey
+
+    event = chart(
+        "editor.map", (state.draft_text(jid), persona, selected, language), draw, on_select="rerun",
         selection_mode="points", key=f"editor.map.{jid}.{selected}", config={"displaylogo": False},
     )  # fmt: skip
     clicked = [p.get("customdata") for p in event["selection"]["points"] if p.get("customdata") in G]

@@ -1,15 +1,16 @@
 """Portfolio (managers): weakness across all journeys, from one SQL aggregation."""
 
+from dataclasses import astuple
+
 import streamlit as st
 
 from journeys.charts import portfolio_heatmap
-from pages._deps import lang, open_journey, session, t, weights_panel
-from store import analysis
+from pages._cached import cells, filter_choices, weakest
+from pages._deps import chart, lang, open_journey, portfolio_stamp, t, weights_panel
 
 
-def filters() -> dict:
-    with session() as s:
-        options = analysis.filter_options(session=s)
+def filters(stamp: tuple) -> dict:
+    options = filter_choices(stamp)
     columns = st.columns(4)
     chosen = {
         name: columns[i].selectbox(
@@ -44,19 +45,22 @@ def main() -> None:
         format_func=lambda g: t(f"group.{g}"),
         key="portfolio.columns",
     )
-    chosen = filters()
-    weights = weights_panel("portfolio.weights")
+    stamp = portfolio_stamp()
+    chosen = filters(stamp)
+    weights = astuple(weights_panel("portfolio.weights"))
     if rows == columns:
         st.warning(t("portfolio.same"))
         return
-    with session() as s:
-        cells = analysis.portfolio(session=s, rows=rows, columns=columns, weights=weights, **chosen)
-        worst = analysis.weakest_across(session=s, top=10, weights=weights, **chosen)
-    if cells.empty:
+    query = (stamp, rows, columns, weights, tuple(sorted(chosen.items())))
+    worst = weakest(stamp, weights, query[-1])
+    if worst.empty:  # no touchpoint passes the filters: no cells either
         st.info(t("portfolio.empty"), icon=":material/info:")
         return
-    event = st.plotly_chart(
-        portfolio_heatmap(cells, rows=rows, columns=columns, lang=lang()),
+    language = lang()
+    event = chart(
+        "portfolio.heatmap",
+        (*query, language),
+        lambda: portfolio_heatmap(cells(*query), rows=rows, columns=columns, lang=language),
         on_select="rerun",
         selection_mode="points",
         key=f"portfolio.heatmap.{rows}.{columns}",

@@ -1,32 +1,31 @@
 """Review (managers, read-only): where one journey is weak, for how many customers, and why."""
 
+from dataclasses import astuple
+
 import pandas as pd
 import streamlit as st
 
 from journeys.charts import emotion_curve, importance_performance, weakness_heatmap
 from journeys.diagnostics import diagnose
-from journeys.flow import FlowError, flow
-from journeys.scoring import consensus, rollup, weakness_table
-from pages._deps import journey_picker, lang, load, session, t, weights_panel
+from journeys.scoring import rollup
+from pages._access import can
+from pages._cached import analysed, summary
+from pages._deps import cached_graph, chart, journey_picker, lang, session, t, version_of, weights_panel
 from store import analysis
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 
 
-def customer_flow(G) -> dict[str, float]:
-    """Visits per customer; tells the user which shares were assumed or why the flow is unbounded."""
-    try:
-        result = flow(G)
-    except FlowError as exc:
-        st.error(t("review.trapped", names=", ".join(G.nodes[n]["name"] for n in exc.trapped)), icon=":material/loop:")
-        return dict.fromkeys(G, 1.0)
-    if result.assumed:
-        pairs = ", ".join(f"{G.nodes[u]['name']} → {G.nodes[v]['name']}" for u, v in result.assumed[:8])
-        st.info(t("review.assumed", n=len(result.assumed), pairs=pairs), icon=":material/info:")
-    return result.visits
+def customer_flow(found: dict) -> None:
+    """Which shares were assumed, or why the flow is unbounded."""
+    if trapped := found.get("trapped"):
+        st.error(t("review.trapped", names=", ".join(trapped)), icon=":material/loop:")
+    elif assumed := found.get("assumed"):
+        pairs = ", ".join(f"{u} → {v}" for u, v in assumed[:8])
+        st.info(t("review.assumed", n=len(assumed), pairs=pairs), icon=":material/info:")
 
 
-def weakest(table: pd.DataFrame) -> None:
+def weakest(jid: str, table: pd.DataFrame) -> None:
     ranked = table.sort_values("weakness", ascending=False).head(10)
     frame = pd.DataFrame(
         {
@@ -40,6 +39,17 @@ def weakest(table: pd.DataFrame) -> None:
     )
     st.dataframe(frame, hide_index=True, width="stretch")
     st.caption(t("review.weakest_help"))
+    if can("edit"):  # from "this touchpoint hurts" to an idea: the Ideas page with it preselected
+        st.markdown(f"**{t('review.ideas_for')}**")
+        worst = ranked[ranked["weakness"] > 0].head(5)
+        for column, (key, name) in zip(st.columns(max(len(worst), 1)), worst["name"].items(), strict=False):
+            column.page_link(
+                "pages/ideas.py",
+                label=name,
+                icon=":material/lightbulb:",
+                query_params={"journey": jid, "touchpoint": key},
+                help=t("review.idea_for", name=name),
+            )
 
 
 def diagnostics(G, table: pd.DataFrame) -> None:
@@ -77,45 +87,48 @@ def main() -> None:
     jid = journey_picker("review.title")
     if not jid:
         return
-    G, _ = load(jid)
-    st.title(t("review.title"))
-    st.caption(t("review.intro", journey=G.graph["name"]))
-    weights = weights_panel("review.weights")
-    weighted = st.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
+    version = version_of(jid)
     with session() as s:
-        scores = consensus(analysis.list_ratings(session=s, journey_id=jid), weighted=weighted)
-    table = weakness_table(G, scores, weights=weights, visits=customer_flow(G))
-    if table.empty:
+        ratings = analysis.list_ratings(session=s, journey_id=jid)
+    st.title(t("review.title"))
+    caption = st.empty()  # the journey's name, once the summary is known
+    weights = astuple(weights_panel("review.weights"))
+    weighted = st.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
+    about = (jid, version, ratings, weights, weighted)
+    shown = summary(*about)
+    caption.caption(t("review.intro", journey=shown["journey"]))
+    customer_flow(shown)
+    if shown["empty"]:
         st.info(t("review.empty"), icon=":material/info:")
         return
-    worst = table["weakness"].idxmax()
     a, b, c = st.columns(3)
-    a.metric(t("review.total"), f"{table['weakness'].sum():.2f}")
-    b.metric(
-        t("review.worst_touchpoint"),
-        G.nodes[worst]["name"],
-        t(f"lens.{table.loc[worst, 'why']}") if table.loc[worst, "why"] else None,
-        delta_color="off",
-    )
-    c.metric(t("review.unscored"), int(table[["desirable", "viable", "feasible"]].isna().all(axis=1).sum()))
+    a.metric(t("review.total"), f"{shown['total']:.2f}")
+    why = t(f"lens.{shown['why']}") if shown["why"] else None
+    b.metric(t("review.worst_touchpoint"), shown["worst"], why, delta_color="off")
+    c.metric(t("review.unscored"), shown["unscored"])
     view = (
         st.segmented_control(
             t("review.view"), VIEWS, format_func=lambda v: t(f"review.view.{v}"), default="heatmap", key="review.view"
         )
         or "heatmap"
     )
+    # the graph and the table only where a view needs them: a figure already drawn needs neither
+    G, table, language = (lambda: cached_graph(jid, version)), (lambda: analysed(*about)[1]), lang()
     if view == "heatmap":
-        st.plotly_chart(weakness_heatmap(G, table, lang=lang()), key="review.heatmap")
+        chart("review.heatmap", (*about, language), lambda: weakness_heatmap(G(), table(), lang=language),
+              key="review.heatmap")  # fmt: skip
     elif view == "weakest":
-        weakest(table)
+        weakest(jid, table())
     elif view == "matrix":
-        st.plotly_chart(importance_performance(G, table, lang=lang()), key="review.matrix")
+        chart("review.matrix", (*about, language), lambda: importance_performance(G(), table(), lang=language),
+              key="review.matrix")  # fmt: skip
     elif view == "emotions":
-        st.plotly_chart(emotion_curve(G, lang=lang()), key="review.emotions")
+        chart("review.emotions", (jid, version, language), lambda: emotion_curve(G(), lang=language),
+              key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
-        diagnostics(G, table)
+        diagnostics(G(), table())
     else:
-        rollups(G, table)
+        rollups(G(), table())
 
 
 main()

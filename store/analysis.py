@@ -35,6 +35,7 @@ __all__ = [
     "portfolio",
     "weakest_across",
     "filter_options",
+    "portfolio_stamp",
 ]
 
 GROUPINGS = ("journey", "stage", "channel", "owner")
@@ -358,3 +359,18 @@ def filter_options(*, session: Session) -> dict[str, list[str]]:
     }
     session.rollback()
     return {k: sorted(v for v in values if v) for k, values in options.items()}
+
+
+def portfolio_stamp(*, session: Session) -> tuple[str, ...]:
+    """What the portfolio figures depend on, in two small queries: changes whenever a journey or a rating does.
+
+    Live journeys (how many, their versions, the last change) and ratings (how many, the
+    last change): a save, rename, import, trash or restore of a journey and every new,
+    changed or deleted rating changes it, so caches keyed by it are never stale.
+    """
+    live = Journey.deleted_at.is_(None)
+    journeys = select(func.count(), func.sum(Journey.version), func.max(Journey.updated_at)).where(live)
+    ratings = select(func.count(), func.max(Rating.updated_at), func.sum(Rating.id))
+    stamp = (*session.execute(journeys).one(), *session.execute(ratings).one())
+    session.rollback()
+    return tuple(str(v) for v in stamp)

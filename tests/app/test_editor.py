@@ -397,3 +397,15 @@ def test_a_workshop_builds_a_whole_journey_and_finds_it_after_a_restart(app, db)
         assert G.nodes[k["Hotline"]]["needs"][0]["motivation"] == "Exam tomorrow"
         assert G.nodes[k["Hotline"]]["pains"][0]["severity"] == 4
     assert journey_equal(reopened, stored) and journey_equal(saved, stored)
+
+
+def test_the_map_follows_every_change_of_the_draft(app, demo):
+    """The map is drawn once per draft: a rename shows on it at once, and discarding brings the old name back."""
+    at = open_editor(app, demo)
+    assert "Call the hotline" in at.get("plotly_chart")[0].proto.spec
+    edit(at, "touchpoints", edited={8: {"name": "Call the service line"}})
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "Call the service line" in spec and "Call the hotline" not in spec
+    at.button(key="editor.discard").click().run()
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "Call the hotline" in spec and "Call the service line" not in spec

@@ -49,11 +49,32 @@ def test_review_ranks_the_weakest_touchpoints_with_why(app, broadband):
     assert ranked["Weakness"].iloc[1] == pytest.approx(0.413, abs=1e-3)
 
 
+def test_review_links_the_weakest_touchpoints_to_a_new_idea(app, broadband):
+    """From "this touchpoint hurts" to an idea: each of the weakest touchpoints links to the Ideas page, preselected."""
+    open_page(app, "pages/review.py", broadband, **{"review.view": "weakest"})
+    links = app.get("page_link")
+    assert [link.proto.label for link in links][:2] == ["Set up the router", "Call the hotline"]
+    assert links[1].proto.page.endswith("ideas") and f"journey={broadband}" in links[1].proto.query_string
+    assert "touchpoint=hotline" in links[1].proto.query_string
+
+
 def test_review_weights_change_the_ranking(app, broadband):
     """A manager who weights only DVF scores sees the only scored touchpoint, the hotline, first."""
     weights = {f"review.weights.{k}": 0.0 for k in ("gap", "pain", "emotion")}
     open_page(app, "pages/review.py", broadband, **{"review.view": "weakest", "review.weights.dvf": 1.0, **weights})
     assert app.dataframe[0].value["Touchpoint"].iloc[0] == "Call the hotline"
+
+
+def test_review_shows_new_scores_at_once(app, db, broadband):
+    """Scores given after the page was opened count on the next rerun: the figures are not kept too long."""
+    open_page(app, "pages/review.py", broadband)
+    assert {m.label: m.value for m in app.metric}["Touchpoints without DVF scores"] == "12"
+    scores = {"recommend": {"desirable": 1, "viable": 1, "feasible": 1}}
+    analysis.save_ratings(session=db, journey_id=broadband, rater="Nina", discipline="sales", scores=scores)
+    app.run()
+    assert {m.label: m.value for m in app.metric}["Touchpoints without DVF scores"] == "11"
+    heat = app.get("plotly_chart")[0].proto.spec
+    assert "Recommends to neighbours" in heat and '"0.41"' in heat
 
 
 def test_review_diagnostics_and_emotions_render(app, broadband):
@@ -91,3 +112,24 @@ def test_portfolio_filters_by_persona(app, broadband):
     """Filtering on an e-bike persona leaves only the e-bike journey."""
     open_page(app, "pages/portfolio.py", **{"portfolio.persona": "Rolf, active retiree"})
     assert set(app.dataframe[0].value["journey"]) == {"E-bike: from the first ad to the first service"}
+
+
+def test_portfolio_follows_saves_ratings_and_the_trash(app, db, broadband):
+    """A renamed journey, a journey moved to the trash and new scores show on the next rerun."""
+    open_page(app, "pages/portfolio.py")
+    before = app.dataframe[0].value
+    G, version = store.load_journey(session=db, journey_id=broadband)
+    G.graph["name"] = "Broadband after the workshop"
+    store.save_journey(session=db, graph=G, expected_version=version, author="t")
+    ebike = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("E-bike"))
+    store.delete_journey(session=db, journey_id=ebike, author="t")
+    app.run()
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert "Broadband after the workshop" in spec and "E-bike" not in spec
+    assert set(app.dataframe[0].value["journey"]) == {"Broadband after the workshop"}
+    scores = {"install-router": {"desirable": 1, "viable": 1, "feasible": 1}}
+    analysis.save_ratings(session=db, journey_id=broadband, rater="Nina", discipline="sales", scores=scores)
+    app.run()
+    after = app.dataframe[0].value
+    router = lambda frame: frame.loc[frame["name"] == "Set up the router", "weakness"].iloc[0]  # noqa: E731
+    assert router(after) > router(before)  # poor scores make the router set-up weaker

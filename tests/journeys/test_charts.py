@@ -1,6 +1,7 @@
 """The manager's charts show the documented numbers in the documented places."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from journeys.charts import (
@@ -103,3 +104,20 @@ def test_portfolio_keeps_each_stage_set_together():
     )
     heat = portfolio_heatmap(cells, rows="journey", columns="stage").data[0]
     assert list(heat.x) == ["Buy", "Use", "Before", "After"]
+
+
+def test_charts_are_figures_plotly_takes_as_they_are(demo):
+    """The charts are built without plotly's checks; checked, each is the very same figure."""
+    G, table = demo
+    cells = pd.DataFrame(
+        {"journey": ["A", "A", "B"], "stage": ["Use", "Buy", "Use"], "weakness": [0.2, 0.5, 0.1]}
+        | {"stage_order": [2, 1, 2], "journey_id": ["a", "a", "b"]}
+    )
+    for fig in (
+        weakness_heatmap(G, table, lang="de"),
+        importance_performance(G, table),
+        emotion_curve(G),
+        portfolio_heatmap(cells, rows="journey", columns="stage"),
+    ):
+        assert fig.layout.template.layout.paper_bgcolor == "white"
+        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()

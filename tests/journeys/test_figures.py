@@ -5,13 +5,18 @@ from __future__ import annotations
 import random
 
 import networkx as nx
+import plotly.graph_objects as go
 import pytest
 
+from journeys import arrows, figures
 from journeys.arrows import LOOP_COLOR
 from journeys.figures import journey_map
 from journeys.graph import add_touchpoint, add_transition, new_journey, stage_ids
+from journeys.labels import SIDES, crosses, label_box, label_sides
 from journeys.layout import loop_edges, main_path, map_layout
 from journeys.templates import broadband_demo, ebike_demo, stages_for
+from tests.journeys.test_layout import random_journey
+from tests.strategies import make_journey
 
 
 def tangled_journey(n: int = 60, *, seed: int = 3) -> nx.DiGraph:
@@ -175,3 +180,76 @@ def test_exported_png_is_light(tmp_path):
     journey_map(broadband_demo(), persona="petra").write_image(path, width=1200, height=700)
     grey = Image.open(path).convert("L").resize((1, 1), Image.Resampling.BOX)
     assert grey.getpixel((0, 0)) > 200  # a white slide, not a dark one
+
+
+@pytest.mark.parametrize(
+    ("G", "options"),
+    [
+        (broadband_demo(), {"persona": "petra", "selected": "hotline", "lang": "de"}),
+        (ebike_demo(), {}),
+        (tangled_journey(), {"persona": "p"}),
+        (new_journey("Empty", stages=stages_for("usage")), {}),
+    ],
+    ids=["broadband", "ebike", "tangled", "empty"],
+)
+def test_the_map_is_a_figure_plotly_takes_as_it_is(G, options):
+    """The map is built without plotly's checks; checked, it is the very same figure (no misspelt property)."""
+    fig = journey_map(G, **options)
+    assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+
+
+def all_pairs_label_sides(pos, texts, segments, *, radius, font, unit, bounds=None):
+    """label_sides as its docstring says, comparing every label with every marker, label and arrow."""
+
+    def overlap(a, b):
+        return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[2], b[2]))
+
+    boxes = [
+        (x - radius[n] / unit[0], x + radius[n] / unit[0], y - radius[n] / unit[1], y + radius[n] / unit[1])
+        for n, (x, y) in pos.items()
+    ]
+    sides = {}
+    for n in sorted(pos, key=lambda n: (pos[n][0], -pos[n][1])):
+        best = None
+        for side, price in SIDES.items():
+            box = label_box(*pos[n], texts[n], side, radius=radius[n], font=font, unit=unit)
+            area = (box[1] - box[0]) * (box[3] - box[2]) or 1.0
+            cost = sum(crosses(box, *s) for s in segments) + 6 * sum(overlap(box, b) for b in boxes) / area + price
+            inside = bounds is None or (
+                bounds[0] <= box[0] <= box[1] <= bounds[1] and bounds[2] <= box[2] <= box[3] <= bounds[3]
+            )
+            cost += 0 if inside else 100
+            if best is None or cost < best[0]:
+                best = (cost, side, box)
+        sides[n] = best[1]
+        boxes.append(best[2])
+    return {n: sides[n] for n in pos}
+
+
+def test_labels_go_where_comparing_all_pairs_puts_them(monkeypatch):
+    """The fast label placement (neighbours only, vectorized) picks the same side as checking every pair."""
+    calls = []  # what the map asks label_sides, recorded while drawing
+    monkeypatch.setattr(figures, "label_sides", lambda *a, **k: calls.append((a, k)) or label_sides(*a, **k))
+    graphs = [broadband_demo(), tangled_journey(), make_journey(150), *(random_journey(n, seed=n) for n in (30, 120))]
+    for G in graphs:
+        journey_map(G)
+    assert len(calls) == len(graphs)
+    for args, kwargs in calls:
+        assert label_sides(*args, **kwargs) == all_pairs_label_sides(*args, **kwargs)
+
+
+def test_arrows_bow_around_the_same_touchpoints_as_checking_all_of_them(monkeypatch):
+    """Only touchpoints near an arrow are checked for being in its way; the arrows come out as checking all."""
+
+    def everyone(self, p, q, *, skip):
+        return [spot for owner, spot in self.spots if owner not in skip]
+
+    skewed = nx.DiGraph([("a", "b"), ("c", "d")])  # a touchpoint just under an arrow, in the grid cell below it
+    cases = [(G, map_layout(G)) for G in (broadband_demo(), tangled_journey(), random_journey(120, seed=4))]
+    cases.append((skewed, {"a": (0.0, 0.0), "b": (4.0, 0.0), "c": (2.0, -0.2), "d": (2.0, -3.0)}))
+    for G, pos in cases:
+        radius = dict.fromkeys(G, 10)
+        fast = arrows.transition_arrows(G, pos, lang="en", radius=radius)
+        with monkeypatch.context() as patched:
+            patched.setattr(arrows._Spots, "near", everyone)
+            assert arrows.transition_arrows(G, pos, lang="en", radius=radius) == fast

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from journeys import exports, images
+from journeys.graph import touchpoints_in_order
 from journeys.templates import broadband_demo, ebike_demo
 
 needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
@@ -100,9 +101,10 @@ def test_long_journeys_get_one_slide_per_stage():
     assert images.is_long(G) and not images.is_long(ebike_demo())
     slides = images.stage_slides(G, day=DAY)
     assert [sid for sid, _ in slides] == [s["id"] for s in G.graph["stages"]]
+    order = touchpoints_in_order(G)
     for sid, fig in slides:
         shown = next(trace.customdata for trace in fig.data if trace.uid == "touchpoints")
-        assert sorted(shown) == sorted(n for n in G if G.nodes[n]["stage"] == sid)
+        assert list(shown) == [n for n in order if G.nodes[n]["stage"] == sid]  # in journey order, every time
     support = dict(slides)["support"].layout.title
     assert support.text == "<b>Stage 6 of 7: Support</b>"
     assert "Arriving from Set up the router (Onboarding)" in support.subtitle.text
