@@ -15,7 +15,7 @@ import streamlit as st
 from journeys.scoring import DISCIPLINES, LENSES, consensus
 from pages._access import allowed
 from pages._deps import require_author, session, t
-from pages._editor_state import refuse_cells
+from pages._editor_state import md, refuse_cells
 from store import analysis
 
 __all__ = [
@@ -105,7 +105,7 @@ def progress(names: dict, ratings: list[dict], rater: str, *, by: str = "touchpo
     right.progress(min(1.0, len(mine) / total), text=t(words["mine"], scored=len(mine & set(names)), total=total))
     missing = [name for k, name in names.items() if k not in scored]
     if missing:
-        st.caption(t(words["missing"], names=", ".join(missing)))
+        st.caption(t(words["missing"], names=", ".join(md(n) for n in missing)))
 
 
 def score_editor(

@@ -124,7 +124,7 @@ def save(jid: str, G, target, expected: int | None) -> None:
     except store_ideas.IdeaConflict as exc:
         remember_conflict(jid, exc)
         st.rerun()
-    close_form(jid, t("ideas.created" if target == "new" else "ideas.saved", title=idea["title"]))
+    close_form(jid, t("ideas.created" if target == "new" else "ideas.saved", title=md(idea["title"])))
 
 
 def remember_conflict(jid: str, exc) -> None:
@@ -150,7 +150,7 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
     order = touchpoints_in_order(G)
     with st.container(border=True):
         title = ideas.get(target, {}).get("title", "")
-        st.subheader(t("ideas.new") if target == "new" else t("ideas.edit", title=title), anchor=False)
+        st.subheader(t("ideas.new") if target == "new" else t("ideas.edit", title=md(title)), anchor=False)
         st.text_input(t("ideas.field.title"), key=field(jid, "title"), max_chars=MAX_TITLE, disabled=not editable)
         left, middle, right = st.columns([2, 1, 2])
         left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable)
@@ -220,7 +220,7 @@ def actions(jid: str, G, target, idea: dict | None) -> None:
             except store_ideas.IdeaConflict as exc:
                 remember_conflict(jid, exc)
                 st.rerun()
-            close_form(jid, t("ideas.deleted", title=idea["title"]))
+            close_form(jid, t("ideas.deleted", title=md(idea["title"])))
         if confirm.button(t("ideas.delete_no"), key=f"ideas.del_no.{jid}"):
             st.session_state.pop(state(jid, "delete"), None)
             st.rerun()
@@ -250,7 +250,7 @@ def main() -> None:
     G, _ = load(jid)
     show_flash()
     st.title(t("ideas.title"))
-    st.caption(t("ideas.intro", journey=G.graph["name"]))
+    st.caption(t("ideas.intro", journey=md(G.graph["name"])))
     if (linked := st.query_params.get("touchpoint")) is not None:  # "idea for this touchpoint" from the Review
         del st.query_params["touchpoint"]
         if linked in G and allowed("edit"):
@@ -284,7 +284,7 @@ def main() -> None:
         st.plotly_chart(value_effort_matrix(table, journey=G.graph["name"], lang=lang()), width="stretch")
         unplaced = table[table["value"].isna() | table["effort"].isna()]
         if not unplaced.empty:
-            st.caption(t("ideas.unplaced", n=len(unplaced), names=", ".join(unplaced["title"])))
+            st.caption(t("ideas.unplaced", n=len(unplaced), names=", ".join(md(x) for x in unplaced["title"])))
 
 
 main()
