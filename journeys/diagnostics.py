@@ -2,16 +2,27 @@
 
 Unreachable touchpoints, dead ends that are not exits, bottlenecks every customer
 passes, cut vertices, the most likely path and the path that hurts the most.
+
+The journey is numbered once (:class:`journeys.flow.Chain`), with a start before its
+entries and an end after its exits; searches over every touchpoint run in scipy,
+and the two path searches walk lists of numbers, not the graph (docs/performance.md).
+The paths are the ones networkx finds (``dijkstra_path``, depth-first search and
+``topological_sort``), ties included.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from heapq import heappop, heappush
+from itertools import count, pairwise, repeat
 
 import networkx as nx
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import breadth_first_order, connected_components, depth_first_order
 
-from journeys.flow import entries, transition_shares
+from journeys.flow import Chain
 
 __all__ = [
     "Diagnostics",
@@ -23,8 +34,6 @@ __all__ = [
     "worst_path",
     "diagnose",
 ]
-
-_START, _END = ("__start__",), ("__end__",)  # tuples cannot clash with touchpoint ids
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,47 @@ class Diagnostics:
     worst_path_weakness: float
 
 
+class _Journey(Chain):
+    """The journey numbered 0 … n-1, with a start (number n) before its entries and an end (n + 1) after its exits.
+
+    The end is there only when some touchpoint has no way on or is an exit. Every
+    touchpoint's successors come in the graph's order, the end last, as in a graph
+    built with the start and end added after the touchpoints.
+    """
+
+    def __init__(self, G: nx.DiGraph):
+        super().__init__(G)
+        n = self.n
+        self.start, self.end = n, n + 1
+        self.first = self.entries()
+        self.exits = np.flatnonzero((self.out_degree == 0) | self.flags("exit"))
+        self.has_end = len(self.exits) > 0
+        ends = np.zeros(n, dtype=np.intp)
+        ends[self.exits] = 1
+        indptr = np.concatenate(([0], np.cumsum(np.concatenate((self.out_degree + ends, [len(self.first), 0])))))
+        indices = np.empty(indptr[-1], dtype=np.intp)
+        # a touchpoint's own successors first (in the graph's order), then the end
+        first_own = np.concatenate(([0], np.cumsum(self.out_degree)[:-1]))
+        rank = np.arange(len(self.dst)) - np.repeat(first_own, self.out_degree)
+        self.own = np.repeat(indptr[:n], self.out_degree) + rank  # where each transition of G sits
+        indices[self.own] = self.dst
+        indices[indptr[self.exits + 1] - 1] = self.end
+        indices[indptr[n] : indptr[n + 1]] = self.first
+        self.indptr, self.indices = indptr, indices
+        self.size = n + 2
+
+    def csgraph(self) -> csr_array:
+        return csr_array((np.ones(len(self.indices)), self.indices, self.indptr), shape=(self.size, self.size))
+
+    def successors(self) -> list[list[int]]:
+        """Every node's successors as lists (start and end included)."""
+        indices = self.indices.tolist()
+        return [indices[a:b] for a, b in pairwise(self.indptr.tolist())]
+
+    def keys(self, numbers) -> list[str]:
+        return [self.nodes[i] for i in numbers]
+
+
 def unreachable(G: nx.DiGraph) -> list[str]:
     """Return touchpoints that no customer can reach from an entry.
 
@@ -48,10 +98,13 @@ def unreachable(G: nx.DiGraph) -> list[str]:
     >>> unreachable(G)
     ['c']
     """
-    reached = set()
-    for start in entries(G):
-        reached |= {start} | nx.descendants(G, start)
-    return [n for n in G if n not in reached]
+    return _unreachable(_Journey(G)) if G else []
+
+
+def _unreachable(J: _Journey) -> list[str]:
+    reached = np.zeros(J.size, dtype=bool)
+    reached[breadth_first_order(J.csgraph(), J.start, return_predecessors=False)] = True
+    return J.keys(np.flatnonzero(~reached[: J.n]))
 
 
 def dead_ends(G: nx.DiGraph) -> list[str]:
@@ -63,18 +116,11 @@ def dead_ends(G: nx.DiGraph) -> list[str]:
     >>> dead_ends(G)
     ['b']
     """
-    return [n for n in G if G.out_degree(n) == 0 and not G.nodes[n].get("exit")]
+    return _dead_ends(Chain(G)) if G else []
 
 
-def _with_terminals(G: nx.DiGraph) -> nx.DiGraph:
-    """The bare structure of ``G`` (same order, no attributes), a start before its entries, an end after its exits."""
-    # not G.copy(): copying every touchpoint's attributes cost more than the diagnostics (docs/performance.md)
-    H = nx.DiGraph()
-    H.add_nodes_from(G)
-    H.add_edges_from(G.edges)
-    H.add_edges_from((_START, e) for e in entries(G))
-    H.add_edges_from((n, _END) for n in G if G.out_degree(n) == 0 or G.nodes[n].get("exit"))
-    return H
+def _dead_ends(J: Chain) -> list[str]:
+    return [J.nodes[i] for i in np.flatnonzero((J.out_degree == 0) & ~J.flags("exit"))]
 
 
 def bottlenecks(G: nx.DiGraph) -> list[str]:
@@ -86,24 +132,86 @@ def bottlenecks(G: nx.DiGraph) -> list[str]:
     >>> bottlenecks(G)
     ['a', 'b', 'e']
     """
-    if not G:
+    return _bottlenecks(_Journey(G)) if G else []
+
+
+def _bottlenecks(J: _Journey) -> list[str]:
+    """The touchpoints on every path from the start to the end (the end's dominators).
+
+    They all lie on one path P from the start to the end. The touchpoint at place i of P
+    is on every path unless some path leaves P before i and comes back after it without
+    passing i; ``reach[j]`` is the furthest place of P a path from place j gets to
+    through touchpoints off P, so a touchpoint is passed by all when no place before
+    it reaches beyond it.
+    """
+    if not J.has_end:
         return []
-    H = _with_terminals(G)
-    if _END not in H or not nx.has_path(H, _START, _END):
+    _, before = breadth_first_order(J.csgraph(), J.start, return_predecessors=True)
+    if before[J.end] < 0:
         return []
-    dominators = nx.immediate_dominators(H, _START)
-    chain, node = [], _END
-    while node != _START:
-        node = dominators[node]
-        chain.append(node)
-    passed = set(chain) - {_START}
-    return [n for n in G if n in passed]
+    path = [J.end]
+    while path[-1] != J.start:
+        path.append(int(before[path[-1]]))
+    path.reverse()
+    place = np.full(J.size, -1)
+    place[path] = np.arange(len(path))
+    src = np.repeat(np.arange(J.size), np.diff(J.indptr))
+    dst = J.indices
+    reach = np.arange(1, len(path) + 1)  # along P itself
+    on_path = (place[src] >= 0) & (place[dst] >= 0)
+    np.maximum.at(reach, place[src[on_path]], place[dst[on_path]])
+    leaving = np.unique(place[src[(place[src] >= 0) & (place[dst] < 0)]])
+    if len(leaving):  # paths through touchpoints off P, searched from the earliest place first
+        successors, seen = J.successors(), set()
+        where = place.tolist()
+        for j in leaving.tolist():
+            furthest, stack = reach[j], [path[j]]
+            while stack:
+                for v in successors[stack.pop()]:
+                    if where[v] >= 0:
+                        furthest = max(furthest, where[v])
+                    elif v not in seen:
+                        seen.add(v)
+                        stack.append(v)
+            reach[j] = furthest
+    beyond = np.maximum.accumulate(reach)  # beyond[i]: the furthest place reached from places 0 … i
+    passed = [path[i] for i in range(1, len(path) - 1) if beyond[i - 1] <= i]
+    passed.sort()
+    return J.keys(passed)
 
 
 def cut_vertices(G: nx.DiGraph) -> list[str]:
     """Return touchpoints whose removal splits the journey in two (articulation points)."""
-    points = set(nx.articulation_points(G.to_undirected(as_view=True)))
-    return [n for n in G if n in points]
+    return _cut_vertices(Chain(G)) if G else []
+
+
+def _cut_vertices(J: Chain) -> list[str]:
+    """Articulation points of the journey taken undirected: depth-first in scipy, low points in numpy."""
+    A = J.matrix(np.ones(len(J.src)))
+    _, label = connected_components(A, directed=False)
+    a = np.concatenate((J.src, J.dst))  # every transition both ways
+    b = np.concatenate((J.dst, J.src))
+    points = np.zeros(J.n, dtype=bool)
+    sizes = np.bincount(label)
+    for component in np.flatnonzero(sizes >= 3):
+        root = int(np.flatnonzero(label == component)[0])
+        order, parent = depth_first_order(A, root, directed=False, return_predecessors=True)
+        found = np.full(J.n, J.n)
+        found[order] = np.arange(len(order))
+        low = found.copy()
+        other = (label[a] == component) & (b != parent[a])  # a's neighbours but its parent
+        np.minimum.at(low, a[other], found[b[other]])
+        low_list, parent_list = low.tolist(), parent.tolist()
+        for v in order[:0:-1].tolist():  # children before parents: low point of the subtree
+            p = parent_list[v]
+            if low_list[v] < low_list[p]:
+                low_list[p] = low_list[v]
+        low = np.array(low_list)
+        children = order[1:]
+        up = parent[children]
+        points[up[(up != root) & (low[children] >= found[up])]] = True
+        points[root] = np.count_nonzero(up == root) >= 2
+    return [J.nodes[i] for i in np.flatnonzero(points)]
 
 
 def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
@@ -116,19 +224,52 @@ def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
     >>> path[0], path[-1], round(p, 4)
     ('comparison-portal', 'recommend', 0.0882)
     """
-    if not G:
+    return _most_likely_path(_Journey(G)) if G else ([], 0.0)
+
+
+def _most_likely_path(J: _Journey) -> tuple[list[str], float]:
+    """``nx.dijkstra_path`` from the start to the end, cost −log(share), step by step as networkx takes it."""
+    if not J.has_end:
         return [], 0.0
-    shares, _ = transition_shares(G)
-    H = _with_terminals(G)
-    for u, v in H.edges:
-        p = 1.0 if _START in (u,) or v == _END else shares.get((u, v), 0.0)
-        H.edges[u, v]["cost"] = -math.log(p) if p > 0 else math.inf
-    try:
-        path = nx.dijkstra_path(H, _START, _END, weight="cost")
-    except nx.NetworkXNoPath:
+    shares, _, leaving = J.shares()
+    certain = ~leaving & (shares > 0)
+    own = np.full(len(shares), math.inf)
+    own[certain] = -np.fromiter(map(math.log, shares[certain].tolist()), dtype=float, count=int(certain.sum()))
+    costs = np.full(len(J.indices), -math.log(1.0))  # from the start and into the end: certain
+    costs[J.own] = own
+    costs, indptr, indices = costs.tolist(), J.indptr.tolist(), J.indices.tolist()
+    start, end = J.start, J.end
+    dist, seen, step = [None] * J.size, [None] * J.size, [None] * J.size
+    seen[start] = 0
+    fringe, c = [(0, 0, start)], count(1)
+    while fringe:
+        dist_v, _, v = heappop(fringe)
+        if dist[v] is not None:
+            continue
+        dist[v] = dist_v
+        if v == end:
+            break
+        for k in range(indptr[v], indptr[v + 1]):
+            u = indices[k]
+            vu_dist = dist_v + costs[k]
+            if dist[u] is not None:
+                if vu_dist < dist[u]:
+                    raise ValueError("Contradictory paths found:", "negative weights?")
+            elif seen[u] is None or vu_dist < seen[u]:
+                seen[u] = vu_dist
+                heappush(fringe, (vu_dist, next(c), u))
+                step[u] = (v, k)
+    if dist[end] is None:
         return [], 0.0
-    cost = nx.path_weight(H, path, "cost")
-    return path[1:-1], math.exp(-cost)
+    path, taken, node = [], [], end
+    while node != start:
+        node, k = step[node]
+        path.append(node)
+        taken.append(k)
+    total = 0
+    for k in reversed(taken):  # added up from the start, as nx.path_weight does
+        total += costs[k]
+    return J.keys(path[-2::-1]), math.exp(-total)
 
 
 def worst_path(G: nx.DiGraph, weakness: dict[str, float]) -> tuple[list[str], float]:
@@ -143,54 +284,73 @@ def worst_path(G: nx.DiGraph, weakness: dict[str, float]) -> tuple[list[str], fl
     >>> worst_path(G, {"a": 0.1, "b": 0.5, "c": 0.2, "d": 0.1})
     (['a', 'b', 'd', 'e'], 0.7)
     """
-    if not G:
+    return _worst_path(_Journey(G), weakness) if G else ([], 0.0)
+
+
+def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], float]:
+    """Depth-first from the start (scipy takes the order networkx takes), without the edges back up the
+    tree; then the heaviest path in networkx's topological order, a tie going to the first found."""
+    order, parent = depth_first_order(J.csgraph(), J.start, directed=True, return_predecessors=True)
+    found = np.full(J.size, -1)
+    found[order] = np.arange(len(order))
+    if found[J.end] < 0:
         return [], 0.0
-    H = _with_terminals(G)
-    D = H.copy()
-    D.remove_edges_from(_back_edges(H, _START))
-    reachable = nx.descendants(D, _START) | {_START}
-    D.remove_nodes_from([n for n in list(D) if n not in reachable])
-    if _END not in D:
-        return [], 0.0
-    for u, v in D.edges:
-        D.edges[u, v]["w"] = weakness.get(v, 0.0) if v != _END else 0.0
-    best = {_START: (0.0, None)}
-    for node in nx.topological_sort(D):
-        if node not in best:
+    size = [1] * J.size  # of each node's subtree in the depth-first tree
+    up = parent.tolist()
+    for v in order[:0:-1].tolist():
+        size[up[v]] += size[v]
+    size = np.array(size)
+    src = np.repeat(np.arange(J.size), np.diff(J.indptr))
+    dst = J.indices
+    # an edge to a node on the depth-first stack (an ancestor, or itself) closes a loop
+    back = (found[dst] <= found[src]) & (found[src] < found[dst] + size[dst])
+    keep = (found[src] >= 0) & ~back
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(src[keep], minlength=J.size)))).tolist()
+    targets = dst[keep].tolist()
+    successors = [targets[a:b] for a, b in pairwise(indptr)]
+    indegree = np.bincount(dst[keep], minlength=J.size)
+    # nx.topological_sort: generation after generation, each in the order it is completed
+    generation = np.flatnonzero((indegree == 0) & (found >= 0)).tolist()
+    topological, indegree = [], indegree.tolist()
+    while generation:
+        topological += generation
+        following = []
+        for u in generation:
+            for v in successors[u]:
+                indegree[v] -= 1
+                if not indegree[v]:
+                    following.append(v)
+        generation = following
+    w = [*map(weakness.get, J.nodes, repeat(0.0)), 0.0, 0.0]  # nothing for the start and the end
+    value, via = [None] * J.size, [None] * J.size
+    value[J.start] = 0.0
+    for u in topological:
+        here = value[u]
+        if here is None:
             continue
-        for succ in D.successors(node):
-            candidate = best[node][0] + D.edges[node, succ]["w"]
-            if succ not in best or candidate > best[succ][0]:
-                best[succ] = (candidate, node)
-    path, node = [], best[_END][1]
-    while node not in (None, _START):
+        for v in successors[u]:
+            candidate = here + w[v]
+            if value[v] is None or candidate > value[v]:
+                value[v], via[v] = candidate, u
+    path, node = [], via[J.end]
+    while node is not None and node != J.start:
         path.append(node)
-        node = best[node][1]
-    return path[::-1], round(best[_END][0], 12)
-
-
-def _back_edges(H: nx.DiGraph, source) -> list[tuple]:
-    """Edges that lead back to a touchpoint still on the depth-first stack: they close loops."""
-    on_stack, back = {source}, []
-    for u, v, kind in nx.dfs_labeled_edges(H, source):
-        if kind == "forward" and u != v:
-            on_stack.add(v)
-        elif kind == "reverse" and u != v:
-            on_stack.discard(v)
-        elif kind == "nontree" and v in on_stack:
-            back.append((u, v))
-    return back
+        node = via[node]
+    return J.keys(path[::-1]), round(value[J.end], 12)
 
 
 def diagnose(G: nx.DiGraph, weakness: dict[str, float] | None = None) -> Diagnostics:
     """Return every diagnostic of ``G`` at once."""
-    likely, probability = most_likely_path(G)
-    worst, total = worst_path(G, weakness or {})
+    if not G:
+        return Diagnostics([], [], [], [], [], 0.0, [], 0.0)
+    J = _Journey(G)
+    likely, probability = _most_likely_path(J)
+    worst, total = _worst_path(J, weakness or {})
     return Diagnostics(
-        unreachable=unreachable(G),
-        dead_ends=dead_ends(G),
-        bottlenecks=bottlenecks(G),
-        cut_vertices=cut_vertices(G),
+        unreachable=_unreachable(J),
+        dead_ends=_dead_ends(J),
+        bottlenecks=_bottlenecks(J),
+        cut_vertices=_cut_vertices(J),
         most_likely_path=likely,
         most_likely_probability=probability,
         worst_path=worst,

@@ -16,13 +16,19 @@ exceed 1; a customer who is let down twice counts twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
+from operator import methodcaller
 
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_array, identity
+from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
-__all__ = ["FlowError", "Flow", "entries", "transition_shares", "flow"]
+__all__ = ["FlowError", "Flow", "Chain", "entries", "transition_shares", "flow"]
+
+KEPT = 1.0 - 1e-12  # a group of touchpoints that passes on this much of its customers to itself keeps them
+_PLAIN = frozenset({float, int, type(None)})
 
 
 class FlowError(ValueError):
@@ -44,6 +50,81 @@ class Flow:
     visits: dict[str, float]
     assumed: list[tuple[str, str]]  # transitions whose share was missing and split evenly
     entries: list[str]
+
+
+class Chain:
+    """Journey ``G`` as arrays: touchpoints numbered in order, transitions in ``G.edges`` order.
+
+    Built once per analysis, so that the work over every touchpoint and transition is
+    done by numpy and scipy, not touchpoint by touchpoint in Python (docs/performance.md).
+    """
+
+    def __init__(self, G: nx.DiGraph):
+        self.G = G
+        self.nodes = list(G)
+        self.n = n = len(self.nodes)
+        self.index = index = {node: i for i, node in enumerate(self.nodes)}
+        adjacency = dict(G.adjacency())
+        self.out_degree = np.fromiter(map(len, adjacency.values()), dtype=np.intp, count=n)
+        self.src = np.repeat(np.arange(n), self.out_degree)
+        self.dst = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(adjacency.values())), dtype=np.intp, count=len(self.src)
+        )
+        self.edge_data = list(chain.from_iterable(map(dict.values, adjacency.values())))
+        self.data = dict(G.nodes(data=True))
+        self._flags: dict[str, np.ndarray] = {}
+
+    def flags(self, name: str) -> np.ndarray:
+        """Whether each touchpoint's attribute ``name`` is set (truthy)."""
+        if name not in self._flags:
+            values = map(bool, map(methodcaller("get", name), self.data.values()))
+            self._flags[name] = np.fromiter(values, dtype=bool, count=self.n)
+        return self._flags[name]
+
+    def edges(self, numbers) -> list[tuple[str, str]]:
+        """The transitions numbered ``numbers`` (in ``G.edges`` order) as (source, target)."""
+        nodes, numbers = self.nodes, np.asarray(numbers, dtype=np.intp)
+        return [
+            (nodes[u], nodes[v]) for u, v in zip(self.src[numbers].tolist(), self.dst[numbers].tolist(), strict=True)
+        ]
+
+    def entries(self) -> list[int]:
+        """The numbers of the entry touchpoints (see :func:`entries`)."""
+        flagged = np.flatnonzero(self.flags("entry"))
+        if len(flagged):
+            return flagged.tolist()
+        sources = np.flatnonzero(np.bincount(self.dst, minlength=self.n) == 0)
+        return sources.tolist() if len(sources) else list(range(min(self.n, 1)))
+
+    def shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The share of every transition (see :func:`transition_shares`), which were assumed, and which are
+        left out because customers leave at their start (an exit)."""
+        given = [d.get("share") for d in self.edge_data]
+        leaving = self.flags("exit")[self.src]  # customers leave here, whatever transitions are drawn
+        if not set(map(type, given)) <= _PLAIN:  # anything else counts exactly as it always did, in Python
+            shares, assumed = _python_shares(self.G)
+            edges = self.edges(range(len(self.src)))
+            filled = set(assumed)
+            return (
+                np.array([shares.get(e, 0.0) for e in edges], dtype=float),
+                np.fromiter((e in filled for e in edges), dtype=bool, count=len(edges)),
+                leaving,
+            )
+        none = np.fromiter((g is None for g in given), dtype=bool, count=len(given))
+        values = np.array(given, dtype=float)
+        missing, known = none & ~leaving, ~none & ~leaving
+        total = np.bincount(self.src[known], weights=values[known], minlength=self.n)
+        rest = 1.0 - total
+        rest = np.where(rest > 0.0, rest, 0.0)  # max(0.0, rest) as Python has it, NaN included
+        count = np.bincount(self.src[missing], minlength=self.n)
+        shares = np.where(leaving, 0.0, values)
+        shares[missing] = rest[self.src[missing]] / count[self.src[missing]]
+        return shares, missing, leaving
+
+    def matrix(self, values: np.ndarray) -> csr_array:
+        """The transitions as a sparse n × n matrix with ``values``, each row in adjacency order."""
+        indptr = np.concatenate(([0], np.cumsum(self.out_degree)))
+        return csr_array((values, self.dst, indptr), shape=(self.n, self.n))
 
 
 def entries(G: nx.DiGraph) -> list[str]:
@@ -73,10 +154,20 @@ def transition_shares(G: nx.DiGraph) -> tuple[dict[tuple[str, str], float], list
     >>> shares[("a", "c")], assumed
     (0.25, [('a', 'c'), ('a', 'd')])
     """
+    arrays = Chain(G)
+    shares, missing, leaving = arrays.shares()
+    return (
+        dict(zip(arrays.edges(np.flatnonzero(~leaving)), shares[~leaving].tolist(), strict=True)),
+        arrays.edges(np.flatnonzero(missing)),
+    )
+
+
+def _python_shares(G: nx.DiGraph) -> tuple[dict[tuple[str, str], float], list[tuple[str, str]]]:
+    """:func:`transition_shares` one transition at a time, for shares that are not plain numbers."""
     shares, assumed = {}, []
     for u in G:
         if G.nodes[u].get("exit"):
-            continue  # customers leave here, whatever transitions are drawn
+            continue
         out = list(G.successors(u))
         given = {v: G.edges[u, v].get("share") for v in out}
         missing = [v for v, s in given.items() if s is None]
@@ -106,24 +197,34 @@ def flow(G: nx.DiGraph) -> Flow:
     >>> {k: round(v, 2) for k, v in flow(G).visits.items()}
     {'start': 1.0, 'use': 1.67, 'support': 0.83}
     """
-    nodes = list(G)
-    if not nodes:
+    if not G:
         return Flow({}, [], [])
-    index = {n: i for i, n in enumerate(nodes)}
-    shares, assumed = transition_shares(G)
-    starts = entries(G)
-    rows = [index[u] for u, _ in shares]
-    cols = [index[v] for _, v in shares]
-    n = len(nodes)
-    Q = csr_array((list(shares.values()), (rows, cols)), shape=(n, n))
+    arrays = Chain(G)
+    n, nodes = arrays.n, arrays.nodes
+    shares, missing, leaving = arrays.shares()
+    starts = arrays.entries()
+    passing = ~leaving
+    Q = csr_array((shares[passing], (arrays.src[passing], arrays.dst[passing])), shape=(n, n))
     s = np.zeros(n)
-    s[[index[e] for e in starts]] = 1.0 / len(starts)
-    trapped = _trapped(G, shares)
-    if trapped:
-        raise FlowError(trapped)
+    s[starts] = 1.0 / len(starts)
+    if _any_trapped(arrays, shares, leaving):
+        raise FlowError(_trapped(G, transition_shares(G)[0]))
     A = (identity(n, format="csc") - Q.T).tocsc()
-    visits = np.atleast_1d(spsolve(A, s))
-    return Flow({node: float(max(v, 0.0)) for node, v in zip(nodes, visits, strict=True)}, assumed, starts)
+    visits = np.maximum(np.atleast_1d(spsolve(A, s)), 0.0)
+    return Flow(
+        dict(zip(nodes, visits.tolist(), strict=True)),
+        arrays.edges(np.flatnonzero(missing)),
+        [nodes[i] for i in starts],
+    )
+
+
+def _any_trapped(arrays: Chain, shares: np.ndarray, leaving: np.ndarray) -> bool:
+    """Whether some strongly connected group keeps every customer (see :func:`_trapped`), in scipy."""
+    _, label = connected_components(arrays.matrix(np.ones(len(arrays.src))), directed=True, connection="strong")
+    inside = (label[arrays.src] == label[arrays.dst]) & ~leaving
+    kept = np.bincount(arrays.src[inside], weights=shares[inside], minlength=arrays.n)
+    leaky = np.bincount(label[~(kept >= KEPT)], minlength=label.max() + 1)
+    return bool((leaky == 0).any())
 
 
 def _trapped(G: nx.DiGraph, shares: dict[tuple[str, str], float]) -> list[str]:
@@ -132,11 +233,9 @@ def _trapped(G: nx.DiGraph, shares: dict[tuple[str, str], float]) -> list[str]:
     for component in nx.strongly_connected_components(G):
         if len(component) == 1:
             (node,) = component
-            if shares.get((node, node), 0.0) < 1.0 - 1e-12:
+            if shares.get((node, node), 0.0) < KEPT:
                 continue
-        kept = all(
-            sum(shares.get((u, v), 0.0) for v in G.successors(u) if v in component) >= 1.0 - 1e-12 for u in component
-        )
+        kept = all(sum(shares.get((u, v), 0.0) for v in G.successors(u) if v in component) >= KEPT for u in component)
         if kept:
             order = order or {n: i for i, n in enumerate(G)}  # not list(G).index: quadratic in the journey's size
             trapped.extend(sorted(component, key=order.__getitem__))

@@ -9,14 +9,23 @@ valid journey or raises :class:`JourneyFormatError` listing every problem.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from itertools import chain, repeat
 
 import networkx as nx
 
-from journeys.graph import GRAPH_DEFAULTS, TOUCHPOINT_DEFAULTS, TRANSITION_DEFAULTS, normalize
+from journeys.graph import (
+    GRAPH_DEFAULTS,
+    TOUCHPOINT_DEFAULTS,
+    TRANSITION_DEFAULTS,
+    journey_attrs,
+    touchpoint_attrs,
+    transition_attrs,
+)
 from journeys.validation import Problem, validate
 
 __all__ = [
@@ -63,13 +72,19 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
     >>> doc["format"], doc["version"], len(doc["nodes"]) == len(nx.node_link_graph(doc, edges="edges"))
     ('journey-workbench', 1, True)
     """
-    H = normalize(G)
-    data = nx.node_link_data(H, edges="edges")
-    # only the documented attributes: anything else (say a store's bookkeeping) would make the file unimportable
-    data["graph"] = {k: v for k, v in data["graph"].items() if k in GRAPH_DEFAULTS}
-    data["nodes"] = [{"id": n.pop("id"), **n} for n in data["nodes"]]
-    keep = {"source", "target", *TRANSITION_DEFAULTS}
-    data["edges"] = [{k: v for k, v in e.items() if k in keep} for e in data["edges"]]
+    # the normalized attributes straight into the document, not a normalized copy of the graph first; only
+    # the documented attributes: anything else (say a store's bookkeeping) would make the file unimportable
+    graph = journey_attrs({k: v for k, v in G.graph.items() if k in GRAPH_DEFAULTS})
+    data = {
+        "directed": True,
+        "multigraph": False,
+        "graph": graph,
+        "nodes": [{"id": key, **touchpoint_attrs(attrs)} for key, attrs in G.nodes(data=True)],
+        "edges": [
+            {**{k: w for k, w in transition_attrs(attrs).items() if k in TRANSITION_DEFAULTS}, "source": u, "target": v}
+            for u, v, attrs in G.edges(data=True)
+        ],
+    }
     head = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if exported_by:
         head["exported_by"] = exported_by
@@ -115,7 +130,160 @@ def _place(doc: dict, path) -> dict:
     return {"path": ".".join(str(p) for p in parts)} if parts else {"subject": "document"}
 
 
+# The schema again as plain Python, for the common case of a well-formed file: jsonschema spends
+# milliseconds per touchpoint. It may refuse more than the schema (then jsonschema decides and explains),
+# never less: tests/journeys/test_fuzz_import.py holds the two side by side. It checks field by field
+# over all entries at once (``map`` and sets), not entry by entry: that is what makes it fast.
+_NON_SPACE = re.compile(r"\S")  # the schema's pattern, searched the way jsonschema searches it
+_TEXT_MAX, _KEY_MAX, _ID_MAX = 10_000, 200, 64
+_SCORES, _EMOTIONS, _SEVERITIES = frozenset(range(1, 6)), frozenset(range(-2, 3)), frozenset(range(1, 6))
+_STR, _NONE = frozenset({str}), type(None)
+
+
+def _column(items: list[dict], field: str, default=None) -> list:
+    return list(map(dict.get, items, repeat(field), repeat(default)))
+
+
+def _types(values, *types) -> bool:
+    return set(map(type, values)) <= set(types)
+
+
+def _texts(values: list, *, required: bool = False, key: bool = False) -> bool:
+    """Strings of at most 10,000 characters (a key: 1 to 200); required: not only white space."""
+    if not set(map(type, values)) <= _STR:
+        return False
+    lengths = list(map(len, values))
+    if (lengths and max(lengths) > (_KEY_MAX if key else _TEXT_MAX)) or (key and 0 in lengths):
+        return False
+    return not required or all(map(_NON_SPACE.search, values))
+
+
+def _optional_keys(values: list) -> bool:
+    """Each a key or None."""
+    return _types(values, str, _NONE) and "" not in values and _texts(list(filter(None, values)), key=True)
+
+
+def _entries(items, keys: frozenset, required: frozenset) -> bool:
+    """A list of objects with only ``keys`` and all of ``required``."""
+    return (
+        type(items) is list
+        and _types(items, dict)
+        and all(map(keys.issuperset, items))
+        and all(map(required.issubset, items))
+    )
+
+
+def _lists(items: list[dict], field: str, kind=list) -> list:
+    """The ``field`` (a list, or a dict's values) of every item in one list; None when one is of another type."""
+    column = _column(items, field, kind())
+    if not _types(column, kind):
+        return None
+    return list(chain.from_iterable(column if kind is list else map(dict.values, column)))
+
+
+def _graph_ok(g) -> bool:
+    keys = frozenset(("id", "name", "description", "state", "stages", "personas"))
+    if not (type(g) is dict and g.keys() <= keys and {"name", "state", "stages", "personas"} <= g.keys()):
+        return False
+    if "id" in g and not (type(g["id"]) is str and len(g["id"]) <= _ID_MAX):
+        return False
+    if not (_texts([g["name"]], required=True) and _texts([g.get("description", "")])):
+        return False
+    if not (type(g["state"]) is str and g["state"] in ("as-is", "to-be")):
+        return False
+    stages, personas = g["stages"], g["personas"]
+    stage_keys = frozenset(("id", "name"))
+    persona_keys = frozenset(("id", "name", "segment", "goals", "quote", "value"))
+    return (
+        _entries(stages, stage_keys, stage_keys)
+        and _texts(_column(stages, "id"), key=True)
+        and _texts(_column(stages, "name"), required=True)
+        and _entries(personas, persona_keys, stage_keys)
+        and _texts(_column(personas, "id"), key=True)
+        and _texts(_column(personas, "name"), required=True)
+        and all(_texts(_column(personas, f, "")) for f in ("segment", "goals", "quote"))
+        and _types(_column(personas, "value"), int, float, _NONE)
+    )
+
+
+def _nodes_ok(nodes) -> bool:
+    keys = frozenset(("id", *TOUCHPOINT_DEFAULTS))
+    if not _entries(nodes, keys, frozenset(("id", "name", "stage"))):
+        return False
+    if not (_texts(_column(nodes, "id"), key=True) and _texts(_column(nodes, "stage"), key=True)):
+        return False
+    if not (_texts(_column(nodes, "name"), required=True)):
+        return False
+    if not all(_texts(_column(nodes, f, "")) for f in ("channel", "owner", "description")):
+        return False
+    if not all(_types(_column(nodes, f, False), bool) for f in ("backstage", "moment_of_truth", "entry", "exit")):
+        return False
+    for field in ("expectation", "experience"):
+        scores = _column(nodes, field)
+        if not (_types(scores, int, _NONE) and set(scores) - {None} <= _SCORES):
+            return False
+    personas, emotions = _lists(nodes, "personas"), _lists(nodes, "emotions", dict)
+    if personas is None or not _texts(personas, key=True):
+        return False
+    listed = _column(nodes, "personas", [])
+    if list(map(len, map(set, listed))) != list(map(len, listed)):  # a persona twice at one touchpoint
+        return False
+    if emotions is None or not (_types(emotions, int) and set(emotions) <= _EMOTIONS):
+        return False
+    needs, pains = _lists(nodes, "needs"), _lists(nodes, "pains")
+    return (
+        needs is not None
+        and _entries(needs, frozenset(("text", "motivation", "kind", "persona")), frozenset(("text",)))
+        and _texts(_column(needs, "text"), required=True)
+        and _texts(_column(needs, "motivation", ""))
+        and _types(kinds := _column(needs, "kind", "functional"), str)
+        and set(kinds) <= {"functional", "emotional", "economic"}
+        and _optional_keys(_column(needs, "persona"))
+        and pains is not None
+        and _entries(pains, frozenset(("text", "severity", "evidence", "persona")), frozenset(("text", "severity")))
+        and _texts(_column(pains, "text"), required=True)
+        and _types(severities := _column(pains, "severity"), int)
+        and set(severities) <= _SEVERITIES
+        and _types(evidence := _column(pains, "evidence", "survey"), str)
+        and set(evidence) <= {"interview", "observation", "survey", "assumption"}
+        and _optional_keys(_column(pains, "persona"))
+    )
+
+
+def _edges_ok(edges) -> bool:
+    shares = _column(edges, "share") if type(edges) is list and _types(edges, dict) else None
+    return (
+        _entries(edges, frozenset(("source", "target", *TRANSITION_DEFAULTS)), frozenset(("source", "target")))
+        and _texts(_column(edges, "source"), key=True)
+        and _texts(_column(edges, "target"), key=True)
+        and _texts(_column(edges, "label", ""))
+        and _types(shares, int, float, _NONE)
+        and all(0 <= s <= 1 for s in shares if s is not None)
+    )
+
+
+def _well_formed(doc) -> bool:
+    """True when ``doc`` certainly matches the schema (False: ask jsonschema)."""
+    top = ("format", "version", "directed", "multigraph", "exported_at", "exported_by", "graph", "nodes", "edges")
+    return (
+        type(doc) is dict
+        and doc.keys() <= set(top)
+        and {"format", "version", "directed", "multigraph", "graph", "nodes", "edges"} <= doc.keys()
+        and doc["format"] == FORMAT
+        and type(doc["version"]) is int
+        and doc["version"] == VERSION
+        and doc["directed"] is True
+        and doc["multigraph"] is False
+        and _texts([doc.get("exported_at", ""), doc.get("exported_by", "")])
+        and _graph_ok(doc["graph"])
+        and _nodes_ok(doc["nodes"])
+        and _edges_ok(doc["edges"])
+    )
+
+
 def _structure_problems(doc) -> list[Problem]:
+    if _well_formed(doc):
+        return []
     import jsonschema
 
     if not isinstance(doc, dict):
@@ -152,6 +320,21 @@ def _reference_problems(doc: dict) -> list[Problem]:
     return problems
 
 
+def _graph(doc: dict) -> nx.DiGraph:
+    """The journey of a document that matches the schema, every attribute filled in (nothing shared with ``doc``).
+
+    What ``normalize(nx.node_link_graph(doc, edges="edges"))`` returns, without the copy in between.
+    """
+    G = nx.DiGraph()
+    G.graph.update(journey_attrs(doc["graph"]))
+    G.add_nodes_from((n["id"], touchpoint_attrs(n)) for n in doc["nodes"])
+    G.add_edges_from(
+        (e["source"], e["target"], transition_attrs({"label": e.get("label", ""), "share": e.get("share")}))
+        for e in doc["edges"]
+    )
+    return G
+
+
 def from_document(doc) -> nx.DiGraph:
     """Return the journey in ``doc``; raise :class:`JourneyFormatError` if it is not valid.
 
@@ -168,8 +351,7 @@ def from_document(doc) -> nx.DiGraph:
         problems = _reference_problems(doc)
     if problems:
         raise JourneyFormatError(problems)
-    nodes = [{k: v for k, v in n.items() if k in TOUCHPOINT_DEFAULTS or k == "id"} for n in doc["nodes"]]
-    G = normalize(nx.node_link_graph({**doc, "nodes": nodes}, directed=True, multigraph=False, edges="edges"))
+    G = _graph(doc)
     problems = validate(G)
     if problems:
         raise JourneyFormatError(problems)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from itertools import chain, repeat
+from operator import methodcaller
 from statistics import fmean
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from journeys.flow import flow as compute_flow
@@ -182,13 +185,27 @@ def weakness_table(
     weights = weights or Weights()
     scores = scores or {}
     visits = compute_flow(G).visits if visits is None else visits
-    kinds = ("dvf", "gap", "pain", "emotion")
-    total = sum(getattr(weights, k) for k in kinds)
+    if not G:
+        return pd.DataFrame()
+    columns = _columns(G, scores, weights, visits)
+    if columns is None:
+        return pd.DataFrame(_rows(G, scores, weights, visits)).set_index("touchpoint")
+    return pd.DataFrame(columns, index=pd.Index(list(G), name="touchpoint"))
+
+
+_KINDS = ("dvf", "gap", "pain", "emotion")
+_NUMBERS = frozenset({int, float, type(None)})
+_EXACT = 2**40  # whole numbers below this add up exactly as floats, as fmean and max need them
+
+
+def _rows(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> list[dict]:
+    """The table's rows one touchpoint at a time: for data :func:`_columns` does not take."""
+    total = sum(getattr(weights, k) for k in _KINDS)
     rows = []
     for key, data in G.nodes(data=True):
         lens_scores = {lens: scores.get(key, {}).get(lens, {}).get("median") for lens in LENSES}
         parts = components(data, lens_scores)
-        weighted = {k: getattr(weights, k) * parts[k] / total for k in kinds}
+        weighted = {k: getattr(weights, k) * parts[k] / total for k in _KINDS}
         boost = 1 + weights.moment_of_truth * bool(data.get("moment_of_truth"))
         severity = sum(weighted.values()) * boost
         expectation, experience = data.get("expectation"), data.get("experience")
@@ -208,14 +225,113 @@ def weakness_table(
                 "gap": experience - expectation if expectation is not None and experience is not None else None,
                 "emotion": fmean(emotions) if emotions else None,
                 "pain": max((p["severity"] for p in data.get("pains", [])), default=None),
-                **{f"c_{k}": parts[k] for k in kinds},
+                **{f"c_{k}": parts[k] for k in _KINDS},
                 "flow": visits.get(key, 0.0),
                 "severity": severity,
                 "weakness": severity * visits.get(key, 0.0),
-                "why": max(kinds, key=lambda k: weighted[k]) if severity > 0 else "",
+                "why": max(_KINDS, key=lambda k: weighted[k]) if severity > 0 else "",
             }
         )
-    return pd.DataFrame(rows).set_index("touchpoint") if rows else pd.DataFrame()
+    return rows
+
+
+def _get(datas: list[dict], name: str, default=None) -> list:
+    return list(map(dict.get, datas, repeat(name), repeat(default)))
+
+
+def _max_of(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The largest of each touchpoint's ``values`` (``counts`` of them each; 0 where it has none)."""
+    out = np.zeros(len(counts), dtype=values.dtype)
+    has = counts > 0
+    if len(values):
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[has]
+        out[has] = np.maximum.reduceat(values, starts)
+    return out
+
+
+def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dict[str, list] | None:
+    """The table's columns for all touchpoints at once (numpy), the same as :func:`_rows` gives.
+
+    None when the data is not plain (scores other than whole numbers, say): then ``_rows`` decides.
+    """
+    keys = list(G)
+    datas = [data for _, data in G.nodes(data=True)]
+    n = len(keys)
+    expectation, experience = _get(datas, "expectation"), _get(datas, "experience")
+    emotions, pains = _get(datas, "emotions", {}), _get(datas, "pains", [])
+    if not (set(map(type, expectation)) | set(map(type, experience))) <= _NUMBERS:
+        return None
+    if not (set(map(type, emotions)) <= {dict} and set(map(type, pains)) <= {list}):
+        return None
+    feelings = list(chain.from_iterable(map(dict.values, emotions)))
+    every_pain = list(chain.from_iterable(pains))
+    if not (set(map(type, feelings)) <= {int} and set(map(type, every_pain)) <= {dict}):
+        return None
+    severities = list(map(methodcaller("get", "severity"), every_pain))
+    if not set(map(type, severities)) <= {int}:
+        return None
+    try:
+        feelings, severities = np.array(feelings, dtype=np.int64), np.array(severities, dtype=np.int64)
+    except OverflowError:
+        return None
+    if max(np.abs(feelings).max(initial=0), np.abs(severities).max(initial=0)) >= _EXACT:
+        return None
+
+    felt = np.fromiter(map(len, emotions), dtype=np.intp, count=n)
+    hurt = np.fromiter(map(len, pains), dtype=np.intp, count=n)
+    # whole numbers add up exactly, so this mean is fmean's
+    mean = np.bincount(np.repeat(np.arange(n), felt), weights=feelings.astype(float), minlength=n)
+    mean = np.divide(mean, felt, out=np.zeros(n), where=felt > 0)
+    worst = _max_of(severities, hurt)
+    lenses = {lens: [None] * n for lens in LENSES}
+    dvf = np.zeros(n)
+    position = {key: i for i, key in enumerate(keys)} if scores else {}
+    for key, by_lens in scores.items():
+        if key in position:
+            values = {lens: by_lens.get(lens, {}).get("median") for lens in LENSES}
+            for lens, value in values.items():
+                lenses[lens][position[key]] = value
+            dvf[position[key]] = components({}, values)["dvf"]
+    e = np.array(expectation, dtype=float)
+    x = np.array(experience, dtype=float)
+    drop = e - x
+    parts = {
+        "dvf": dvf,
+        "gap": np.where(np.isnan(e) | np.isnan(x), 0.0, np.where(drop > 0, drop, 0.0) / 4),
+        "pain": np.where(hurt > 0, worst / 5, 0.0),
+        "emotion": np.where(felt > 0, np.where(-mean > 0.0, -mean, 0.0) / 2, 0.0),
+    }
+    total = sum(getattr(weights, k) for k in _KINDS)
+    weighted = np.stack([getattr(weights, k) * parts[k] / total for k in _KINDS])
+    if np.isnan(weighted).any():
+        return None
+    moment = list(map(bool, _get(datas, "moment_of_truth")))
+    severity = (weighted[0] + weighted[1] + weighted[2] + weighted[3]) * (
+        1 + weights.moment_of_truth * np.array(moment, dtype=float)
+    )
+    flow = list(map(visits.get, keys, repeat(0.0)))
+    why = np.array(_KINDS)[np.argmax(weighted, axis=0)]
+    return {
+        "name": list(map(dict.get, datas, repeat("name"), keys)),
+        "stage": _get(datas, "stage", ""),
+        "channel": _get(datas, "channel", ""),
+        "owner": _get(datas, "owner", ""),
+        "personas": list(map(list, _get(datas, "personas", []))),
+        "moment_of_truth": moment,
+        **lenses,
+        "expectation": expectation,
+        "experience": experience,
+        "gap": [
+            b - a if a is not None and b is not None else None for a, b in zip(expectation, experience, strict=True)
+        ],
+        "emotion": [m if c else None for m, c in zip(mean.tolist(), felt.tolist(), strict=True)],
+        "pain": [m if c else None for m, c in zip(worst.tolist(), hurt.tolist(), strict=True)],
+        **{f"c_{k}": parts[k] for k in _KINDS},
+        "flow": flow,
+        "severity": severity,
+        "weakness": severity * np.array(flow, dtype=float),
+        "why": np.where(severity > 0, why, "").tolist(),
+    }
 
 
 def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple[str, float]]:

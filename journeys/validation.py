@@ -244,6 +244,8 @@ def _check_touchpoint(key, data, stages, personas, problems):
         for p in tp_personas:
             if p not in personas:
                 problems.append(Problem.at("unknown_persona", **at, value=p))
+        for p in {p for p in tp_personas if isinstance(p, str) and tp_personas.count(p) > 1}:
+            problems.append(Problem.at("duplicate_persona", **at, value=p))
     emotions = data.get("emotions", {})
     if not isinstance(emotions, dict):
         problems.append(Problem.at("malformed", **at, message="emotions"))
@@ -270,29 +272,62 @@ def validate(G: nx.DiGraph) -> list[Problem]:
     >>> [p.code for p in validate(G)]
     ['out_of_range', 'dangling']
     """
+    return _problems(G, G.nodes, G)
+
+
+def _problems(G: nx.DiGraph, touchpoints, sources, *, whole: bool = True) -> list[Problem]:
+    """The problems of ``touchpoints``, of the transitions leaving ``sources``, and (``whole``) of the journey itself."""
     problems: list[Problem] = []
-    stages, personas = _check_graph(G, problems)
-    for key, data in G.nodes(data=True):
+    if whole:
+        stages, personas = _check_graph(G, problems)
+    else:  # known to be valid
+        stages = {s["id"] for s in G.graph.get("stages", [])}
+        personas = {p["id"] for p in G.graph.get("personas", [])}
+    nodes = G.nodes
+    for key in touchpoints:
+        data = nodes[key]
         if not data:  # networkx adds a bare node for an edge to an unknown key
             problems.append(Problem.at("dangling", "touchpoint", ref=str(key)))
             continue
         _check_touchpoint(key, data, stages, personas, problems)
     outgoing: dict[str, float] = {}
-    for u, v, data in G.edges(data=True):
-        at = {"subject": "transition", "ref": (str(u), str(v))}
-        _check_text(problems, at, "label", data.get("label", ""))
-        share = data.get("share")
-        _check_range(problems, at, "share", share, (0, 1), integer=False)
-        if _is_number(share):
-            outgoing[u] = outgoing.get(u, 0.0) + share
+    succ = G.succ
+    for u in sources:
+        for v, data in succ[u].items():
+            at = {"subject": "transition", "ref": (str(u), str(v))}
+            _check_text(problems, at, "label", data.get("label", ""))
+            share = data.get("share")
+            _check_range(problems, at, "share", share, (0, 1), integer=False)
+            if _is_number(share):
+                outgoing[u] = outgoing.get(u, 0.0) + share
     for u, total in outgoing.items():
         if total > 1 + SHARE_TOLERANCE:
             problems.append(Problem.at("shares_over_one", "touchpoint", ref=str(u), total=total))
     return problems
 
 
-def check(G: nx.DiGraph) -> nx.DiGraph:
-    """Return ``G`` unchanged when valid; raise :class:`JourneyInvalid` otherwise."""
+def check(G: nx.DiGraph, *, touchpoints=None, transitions_from=None) -> nx.DiGraph:
+    """Return ``G`` unchanged when valid; raise :class:`JourneyInvalid` otherwise.
+
+    ``touchpoints`` and ``transitions_from`` tell that ``G`` is a valid journey changed in
+    those touchpoints and in the transitions leaving ``transitions_from`` only, not in its own
+    attributes, stages or personas (say, a save that knows what it changes): then only these
+    are checked, not every touchpoint again. A problem found makes it check all of ``G``, so
+    that :class:`JourneyInvalid` lists every problem, as without them.
+
+    Examples
+    --------
+    >>> from journeys.templates import broadband_demo
+    >>> G = broadband_demo()
+    >>> G.nodes["hotline"]["experience"] = 9
+    >>> check(G, touchpoints=["hotline"], transitions_from=[])
+    Traceback (most recent call last):
+    ...
+    journeys.validation.JourneyInvalid: The journey has 1 problem(s):
+    - touchpoint 'hotline': experience 9 is outside 1..5
+    """
+    if touchpoints is not None and not _problems(G, touchpoints, transitions_from or (), whole=False):
+        return G
     problems = validate(G)
     if problems:
         raise JourneyInvalid(problems)

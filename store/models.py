@@ -192,7 +192,11 @@ class Transition(SQLModel, table=True):
 
 
 class Revision(SQLModel, table=True):
-    """One saved version of a journey: who, when, what changed, and the whole journey as JSON."""
+    """One saved version of a journey: who, when, what changed, and the journey itself.
+
+    ``snapshot`` holds either the whole journey as JSON or what changed since the version
+    before (see ``store.rows.patch``); ``store.repository.load_revision`` reads either.
+    """
 
     __table_args__ = (
         UniqueConstraint("journey_id", "version"),

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import networkx as nx
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from journeys import interchange
-from journeys.graph import new_id, normalize
+from journeys.graph import GRAPH_DEFAULTS, new_id, normalize
 from journeys.validation import check
 from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
-from store.rows import describe_diff, read_graph, write_diff
+from store.rows import Changes, apply_patch, compare, describe, patch, read_journey, write_changes, write_diff
 
 __all__ = [
     "ConflictError",
@@ -60,6 +60,10 @@ BUSY_RETRIES = 5
 BUSY_BACKOFF_S = 0.05
 # PostgreSQL's "try again" codes: serialization failure, deadlock detected, lock not available
 _PG_BUSY = {"40001", "40P01", "55P03"}
+# A revision keeps the whole journey at version 1, 51, 101 … and whenever a save changes most of
+# its touchpoints; in between only what changed (store.rows.patch), so that saving one touchpoint
+# does not write all of them again. Reading a version replays at most this many patches.
+SNAPSHOT_EVERY = 50
 
 
 class JourneyNotFound(LookupError):
@@ -213,17 +217,30 @@ def list_journeys(*, session: Session, search: str = "", trash: bool = False) ->
     return infos
 
 
-def _add_revision(session, journey: Journey, graph: nx.DiGraph, author: str, summary: str) -> None:
-    session.add(
-        Revision(
-            journey_id=journey.id,
-            version=journey.version,
-            author=author,
-            created_at=journey.updated_at,
-            summary=summary,
-            snapshot=interchange.dumps(graph, indent=None),
-        )
+_INSERT_REVISION = insert(Revision)
+
+
+def _add_revision(
+    session: Session,
+    journey_id: str,
+    version: int,
+    created_at: datetime,
+    author: str,
+    summary: str,
+    graph: nx.DiGraph,
+    changes: Changes | None = None,
+) -> None:
+    """Store revision ``version``: the whole ``graph``, or the ``changes`` from the version before."""
+    whole = (
+        changes is None
+        or version % SNAPSHOT_EVERY == 1
+        or 2 * (len(changes.touchpoints) + len(changes.removed)) > graph.number_of_nodes()
     )
+    snapshot = (
+        interchange.dumps(graph, indent=None) if whole else json.dumps(patch(changes, version - 1), ensure_ascii=False)
+    )
+    row = {"journey_id": journey_id, "version": version, "author": author, "created_at": created_at}
+    session.connection().execute(_INSERT_REVISION, row | {"summary": summary, "snapshot": snapshot})
 
 
 @retry_when_busy
@@ -253,7 +270,7 @@ def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_i
         session.add(journey)
         session.flush()
         write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)
-        _add_revision(session, journey, graph, author, "created")
+        _add_revision(session, jid, 1, now, author, "created", graph)
     return jid
 
 
@@ -268,11 +285,11 @@ def import_journey(*, session: Session, data: str | bytes, author: str) -> str:
 
 def load_journey(*, session: Session, journey_id: str) -> tuple[nx.DiGraph, int]:
     """Return the journey as a graph and the version it is at."""
-    journey = _journey(session, journey_id)
-    graph = read_graph(session, journey)
-    version = journey.version
+    found = read_journey(session, journey_id)
     session.rollback()  # end the read transaction: sessions stay short
-    return graph, version
+    if found is None:
+        raise JourneyNotFound(f"no journey with id {journey_id!r}")
+    return found
 
 
 def current_version(*, session: Session, journey_id: str) -> int:
@@ -284,12 +301,22 @@ def current_version(*, session: Session, journey_id: str) -> int:
     return version
 
 
-def _bump(session: Session, journey_id: str, expected_version: int, author: str) -> Journey:
-    """Claim the next version, or raise :class:`ConflictError` when it is no longer ours to claim."""
-    claimed = session.execute(
-        update(Journey)
-        .where(Journey.id == journey_id, Journey.version == expected_version, Journey.deleted_at.is_(None))
-        .values(version=Journey.version + 1, updated_at=utcnow(), updated_by=author)
+_CLAIM = (
+    update(Journey)
+    .where(Journey.id == bindparam("j_id"), Journey.version == bindparam("expected"), Journey.deleted_at.is_(None))
+    .values(version=Journey.version + 1)
+)
+
+
+def _bump(session: Session, journey_id: str, expected_version: int, author: str, graph: nx.DiGraph):
+    """Claim the next version for ``graph`` (its name, description and state with it); return it and its time.
+
+    Raises :class:`ConflictError` when the version is no longer ours to claim.
+    """
+    now = utcnow()
+    fields = {f: graph.graph.get(f, GRAPH_DEFAULTS[f]) for f in ("name", "description", "state")}
+    claimed = session.connection().execute(
+        _CLAIM, {"j_id": journey_id, "expected": expected_version, "updated_at": now, "updated_by": author, **fields}
     )
     if claimed.rowcount != 1:
         current = session.get(Journey, journey_id)
@@ -297,9 +324,7 @@ def _bump(session: Session, journey_id: str, expected_version: int, author: str)
             raise JourneyNotFound(f"no journey with id {journey_id!r}")
         newer = _revisions(session, journey_id, after=expected_version)
         raise ConflictError(journey_id, expected_version, current.version, newer)
-    journey = session.get(Journey, journey_id)
-    session.refresh(journey)
-    return journey
+    return expected_version + 1, now
 
 
 @retry_when_busy
@@ -314,22 +339,33 @@ def save_journey(
 ) -> int:
     """Save ``graph`` over version ``expected_version`` and return the new version.
 
-    Only rows that differ are written. ``base`` may be the graph as loaded at
-    ``expected_version``; it spares reading the stored rows to compare against.
+    Only rows that differ are written, and the revision keeps only what changed.
+    ``base`` may be the graph as loaded at ``expected_version``: it spares reading the
+    stored rows to compare against, and only what differs from it is validated
+    (``base`` itself is trusted to be the valid journey the store gave).
     Raises :class:`ConflictError` (someone saved meanwhile) or
     :class:`journeys.validation.JourneyInvalid`; in both cases nothing is written.
     """
-    graph = normalize(check(graph))
-    journey_id = graph.graph["id"]
+    changes = None
+    if base is None:
+        check(graph)
+    else:
+        changes = compare(base, graph)
+        if changes.retitled:
+            check(graph)  # every touchpoint refers to the stages and personas
+        else:
+            check(graph, touchpoints=changes.differ, transitions_from=changes.sources)
+    journey_id = graph.graph.get("id", GRAPH_DEFAULTS["id"])
     with write_transaction(session):
-        journey = _bump(session, journey_id, expected_version, author)
-        stored = base if base is not None else read_graph(session, journey)
-        journey.name = graph.graph["name"]
-        journey.description = graph.graph["description"]
-        journey.state = graph.graph["state"]
-        write_diff(session, journey_id, stored, graph)
-        _add_revision(session, journey, graph, author, summary or describe_diff(stored, graph))
-        version = journey.version
+        stored = base
+        if base is None:
+            found = read_journey(session, journey_id)
+            stored = found[0] if found else None  # without a journey, claiming the version raises
+        version, now = _bump(session, journey_id, expected_version, author, graph)
+        changes = changes or compare(stored, graph)
+        write_changes(session, journey_id, stored, graph, changes)
+        summary = summary or describe(changes, stored, graph)
+        _add_revision(session, journey_id, version, now, author, summary, graph, changes)
     return version
 
 
@@ -428,15 +464,38 @@ def list_revisions(*, session: Session, journey_id: str) -> list[RevisionInfo]:
     return revisions
 
 
+def _snapshots(session: Session, journey_id: str, version: int) -> list[str]:
+    """The stored revisions from ``version`` back to the one that holds the whole journey, newest first."""
+    found, newest = [], version
+    while newest > 0:
+        rows = session.execute(
+            select(Revision.version, Revision.snapshot)
+            .where(Revision.journey_id == journey_id, Revision.version <= newest)
+            .where(Revision.version > newest - SNAPSHOT_EVERY)
+            .order_by(Revision.version.desc())
+        ).all()
+        for number, snapshot in rows:
+            if number != newest:  # a version missing from the history
+                raise JourneyNotFound(f"journey {journey_id!r} has no version {newest}")
+            found.append(snapshot)
+            if not snapshot.startswith('{"patch"'):
+                return found
+            newest -= 1
+        if not rows:
+            break
+    raise JourneyNotFound(f"journey {journey_id!r} has no version {newest}")
+
+
 def load_revision(*, session: Session, journey_id: str, version: int) -> nx.DiGraph:
     """Return the journey as it was saved at ``version``."""
-    snapshot = session.execute(
-        select(Revision.snapshot).where(Revision.journey_id == journey_id, Revision.version == version)
-    ).scalar_one_or_none()
-    session.rollback()
-    if snapshot is None:
-        raise JourneyNotFound(f"journey {journey_id!r} has no version {version}")
-    return interchange.from_document(json.loads(snapshot))
+    try:
+        snapshots = _snapshots(session, journey_id, version)
+    finally:
+        session.rollback()
+    doc = json.loads(snapshots[-1])
+    for text in reversed(snapshots[:-1]):
+        doc = apply_patch(doc, json.loads(text))
+    return interchange.from_document(doc)
 
 
 def restore_revision(*, session: Session, journey_id: str, version: int, expected_version: int, author: str) -> int:

@@ -1,7 +1,11 @@
 """Structural diagnostics of journey graphs."""
 
+import math
+
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journeys.diagnostics import (
     bottlenecks,
@@ -12,8 +16,10 @@ from journeys.diagnostics import (
     unreachable,
     worst_path,
 )
+from journeys.flow import entries, transition_shares
 from journeys.scoring import weakness_table
 from journeys.templates import broadband_demo, ebike_demo
+from tests.strategies import journeys
 
 
 def test_demo_journeys_have_no_structural_faults():
@@ -74,3 +80,108 @@ def test_diagnose_collects_everything():
     result = diagnose(ebike_demo())
     assert result.most_likely_path[0] in {"social-ad", "newspaper"}
     assert result.unreachable == [] and "test-ride" in result.bottlenecks
+
+
+# --- the diagnostics against networkx's own algorithms, on any journey ---
+
+START, END = ("start",), ("end",)
+
+
+def with_terminals(G):
+    """``G`` with a start before its entries and an end after its exits, as networkx would build it."""
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from(G.edges)
+    H.add_edges_from((START, e) for e in entries(G))
+    H.add_edges_from((n, END) for n in G if G.out_degree(n) == 0 or G.nodes[n].get("exit"))
+    return H
+
+
+def reference_bottlenecks(G):
+    if not G:
+        return []
+    H = with_terminals(G)
+    if END not in H or not nx.has_path(H, START, END):
+        return []
+    dominators, chain, node = nx.immediate_dominators(H, START), [], END
+    while node != START:
+        node = dominators[node]
+        chain.append(node)
+    return [n for n in G if n in chain]
+
+
+def reference_most_likely_path(G):
+    if not G:
+        return [], 0.0
+    shares, _ = transition_shares(G)
+    H = with_terminals(G)
+    for u, v in H.edges:
+        p = 1.0 if u == START or v == END else shares.get((u, v), 0.0)
+        H.edges[u, v]["cost"] = -math.log(p) if p > 0 else math.inf
+    try:
+        path = nx.dijkstra_path(H, START, END, weight="cost")
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return [], 0.0
+    return path[1:-1], math.exp(-nx.path_weight(H, path, "cost"))
+
+
+def reference_worst_path(G, weakness):
+    if not G:
+        return [], 0.0
+    H = with_terminals(G)
+    D = H.copy()
+    on_stack, back = {START}, []
+    for u, v, kind in nx.dfs_labeled_edges(H, START):
+        if kind == "forward" and u != v:
+            on_stack.add(v)
+        elif kind == "reverse" and u != v:
+            on_stack.discard(v)
+        elif kind == "nontree" and v in on_stack:
+            back.append((u, v))
+    D.remove_edges_from(back)
+    D.remove_nodes_from(set(D) - nx.descendants(D, START) - {START})
+    if END not in D:
+        return [], 0.0
+    best = {START: (0.0, None)}
+    for node in nx.topological_sort(D):
+        for succ in D.successors(node):
+            candidate = best[node][0] + (weakness.get(succ, 0.0) if succ != END else 0.0)
+            if succ not in best or candidate > best[succ][0]:
+                best[succ] = (candidate, node)
+    path, node = [], best[END][1]
+    while node not in (None, START):
+        path.append(node)
+        node = best[node][1]
+    return path[::-1], round(best[END][0], 12)
+
+
+def loopy_journeys():
+    """Journeys drawn as a user might wire them (loops, dead ends, islands, ties) and random graphs of shares."""
+    shares = st.sampled_from([None, None, 0.5, 0.5, 0.25, 0.3, 0.7, 1.0])
+    edges = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), shares), max_size=25)
+    flags = st.dictionaries(st.integers(0, 9), st.fixed_dictionaries({"entry": st.booleans(), "exit": st.booleans()}))
+
+    def build(drawn):
+        edge_list, node_flags, n = drawn
+        G = nx.DiGraph()
+        G.add_nodes_from((f"t{i}", node_flags.get(i, {})) for i in range(n))
+        for u, v, share in edge_list:
+            if u < n and v < n:
+                G.add_edge(f"t{u}", f"t{v}", share=share)
+        return G
+
+    return st.one_of(journeys(max_touchpoints=15), st.tuples(edges, flags, st.integers(1, 10)).map(build))
+
+
+@settings(max_examples=300, deadline=None)
+@given(G=loopy_journeys(), data=st.data())
+def test_the_diagnostics_find_what_networkx_finds(G, data):
+    """Bottlenecks, cut vertices, both paths and the unreachable: the same as networkx's algorithms, ties included."""
+    weakness = {n: data.draw(st.sampled_from([0.0, 0.1, 0.25, 0.5])) for n in G}
+    reached = set().union(*({e} | nx.descendants(G, e) for e in entries(G))) if G else set()
+    assert unreachable(G) == [n for n in G if n not in reached]
+    assert bottlenecks(G) == reference_bottlenecks(G)
+    undirected = G.to_undirected(as_view=True)
+    assert cut_vertices(G) == [n for n in G if n in set(nx.articulation_points(undirected))]
+    assert most_likely_path(G) == reference_most_likely_path(G)
+    assert worst_path(G, weakness) == reference_worst_path(G, weakness)

@@ -16,6 +16,7 @@ import copy
 import json
 import time
 
+import jsonschema
 import networkx as nx
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
@@ -37,7 +38,7 @@ FUZZ_RAW = 300
 """Random byte strings and random texts per run."""
 FUZZ_STORE = 300
 """Mutated documents imported into a fresh SQLite database per run."""
-FUZZ_CASES = FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE
+FUZZ_CASES = 2 * FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE
 """All hypothesis cases of this module together."""
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -203,6 +204,29 @@ def test_mutated_documents_are_imported_or_refused_clearly(data):
     """A mutated export is either a correct journey or a JourneyFormatError saying where and what."""
     doc = data.draw(mutated_documents())
     check_import(data.draw(encoded(doc)))
+
+
+@settings(FUZZ, max_examples=FUZZ_DOCUMENTS)
+@given(data=st.data())
+def test_the_quick_structure_check_passes_nothing_the_schema_refuses(data):
+    """The fast check of well-formed files (before jsonschema) never lets through what the JSON Schema refuses."""
+    doc = data.draw(mutated_documents())
+    if interchange._well_formed(doc):
+        _event("quick check passed")
+        assert jsonschema.Draft202012Validator(interchange.schema()).is_valid(doc)
+
+
+def test_the_quick_structure_check_passes_exports_and_leaves_doubts_to_the_schema():
+    """Exports pass the fast check; a severity of 3.0 (an integer to JSON Schema) is left to jsonschema, then refused."""
+    for doc in BASES:
+        assert interchange._well_formed(doc)
+    doc = copy.deepcopy(BASES[1])
+    node = doc["nodes"][1]
+    node["pains"][0]["severity"] = 3.0
+    assert not interchange._well_formed(doc)
+    with pytest.raises(JourneyFormatError) as refused:
+        interchange.from_document(doc)
+    assert [(p.code, p.ref, p.field) for p in refused.value.problems] == [("not_a_number", node["id"], "severity")]
 
 
 @settings(FUZZ, max_examples=FUZZ_RAW)

@@ -258,6 +258,15 @@ def test_duplicate_transition():
     only(rejected(doc), "duplicate_transition", f"transition #{n} 'tp-1' → 'tp-2'", "listed twice")
 
 
+def test_a_persona_listed_twice_at_a_touchpoint():
+    """A touchpoint naming the same persona twice is refused at its place, not stored half (it was a database error)."""
+    doc = document()
+    doc["nodes"][1]["personas"] = ["persona-1", "persona-1", "persona-2"]
+    (problem,) = rejected(doc).problems
+    assert (problem.code, problem.where) == ("schema", "touchpoint #2 'tp-2' personas")
+    assert "non-unique" in problem.what
+
+
 @pytest.mark.parametrize(
     ("change", "where"),
     [

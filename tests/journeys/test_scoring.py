@@ -3,13 +3,16 @@
 import math
 
 import networkx as nx
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from journeys import scoring
 from journeys.flow import FlowError, flow, transition_shares
 from journeys.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
 from journeys.templates import broadband_demo, ebike_demo
+from tests.strategies import journeys
 
 HOTLINE_RATINGS = [
     {
@@ -198,3 +201,39 @@ def test_components_ignore_missing_data():
     """Without scores, gap, pains or emotions a touchpoint shows no trouble, not an error."""
     assert components({}, {}) == {"dvf": 0.0, "gap": 0.0, "pain": 0.0, "emotion": 0.0}
     assert math.isclose(components({"expectation": 5, "experience": 1}, None)["gap"], 1.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    G=journeys(max_touchpoints=15),
+    data=st.data(),
+    weights=st.sampled_from([Weights(), Weights(dvf=0, gap=1, pain=0, emotion=0, moment_of_truth=2)]),
+)
+def test_the_table_is_the_same_whether_computed_at_once_or_touchpoint_by_touchpoint(G, data, weights):
+    """The weakness table computed for all touchpoints at once matches the row-by-row definition, to the last bit."""
+    scored = {
+        key: {lens: {"median": data.draw(scores)} for lens in ("desirable", "viable", "feasible")}
+        for key in data.draw(st.lists(st.sampled_from(list(G)), unique=True)) if G
+    } if G else {}  # fmt: skip
+    visits = {key: data.draw(st.floats(0, 3)) for key in G}
+    table = weakness_table(G, scored, weights=weights, visits=visits)
+    if not G:
+        assert table.empty
+        return
+    one_by_one = pd.DataFrame(scoring._rows(G, scored, weights, visits)).set_index("touchpoint")
+    pd.testing.assert_frame_equal(table, one_by_one, check_exact=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(G=journeys(max_touchpoints=15))
+def test_flow_is_the_solution_of_the_markov_chain(G):
+    """Flow satisfies its defining equation: visits = entering customers + what flows in over the shares."""
+    try:
+        result = flow(G)
+    except FlowError:
+        return
+    shares, _ = transition_shares(G)
+    for node in G:
+        inflow = sum(result.visits[u] * shares.get((u, node), 0.0) for u in G.predecessors(node))
+        entering = 1 / len(result.entries) if node in result.entries else 0.0
+        assert result.visits[node] == pytest.approx(max(entering + inflow, 0.0), abs=1e-6)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from journeys import interchange, tables, validation
 from journeys.graph import add_touchpoint, add_transition, unique_key
 from journeys.i18n import LANGUAGES, MESSAGES
+from journeys.templates import broadband_demo
 from journeys.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
 from tests.strategies import journeys, make_journey
 
@@ -348,6 +349,11 @@ BROKEN_JOURNEYS = [
     pytest.param(lambda G: G.nodes["tp-2"]["needs"][0].update(kind="spiritual"), "problem.unknown_value", id="kind"),
     pytest.param(lambda G: G.nodes["tp-2"]["personas"].append("ghost"), "problem.unknown_persona", id="persona"),
     pytest.param(
+        lambda G: G.nodes["tp-2"]["personas"].append(G.nodes["tp-2"]["personas"][0]),
+        "problem.duplicate_persona",
+        id="persona twice",
+    ),
+    pytest.param(
         lambda G: G.nodes["tp-2"]["needs"][0].update(persona="ghost"), "problem.unknown_persona", id="need persona"
     ),
     pytest.param(
@@ -422,3 +428,12 @@ def test_problem_made_without_its_parts_reads_as_written():
     """A problem made from plain where and what (as older code does) shows them as they are, in any language."""
     problem = Problem("custom", "somewhere", "something is wrong")
     assert problem.text("de") == "somewhere: something is wrong" == str(problem)
+
+
+def test_a_persona_listed_twice_at_a_touchpoint_is_a_problem_not_a_database_error():
+    """The same persona twice in a touchpoint's list is refused by validation, in both languages."""
+    G = broadband_demo()
+    G.nodes["remote-fix"]["personas"] = ["petra", "petra", "jonas"]
+    [problem] = validate(G)
+    assert str(problem) == "touchpoint 'remote-fix': persona 'petra' is listed more than once"
+    assert "mehr als einmal" in problem.text("de")
