@@ -25,7 +25,6 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from journeys.i18n import t
 
@@ -470,6 +469,8 @@ def drivers(ratings: pd.DataFrame, overall: pd.Series, *, min_pairs: int = MIN_P
     >>> drivers(frame, overall)
     {'same': (1.0, 15), 'reverse': (-1.0, 15), 'flat': (None, 15)}
     """
+    from scipy.stats import spearmanr  # scipy.stats takes a second to import: only when a survey is read
+
     result = {}
     for column in ratings.columns:
         both = ratings[column].notna() & overall.notna()
@@ -477,7 +478,7 @@ def drivers(ratings: pd.DataFrame, overall: pd.Series, *, min_pairs: int = MIN_P
         if n < min_pairs or x.nunique() < 2 or y.nunique() < 2:
             result[column] = (None, n)
         else:
-            result[column] = (round(float(stats.spearmanr(x, y).statistic), 12), n)
+            result[column] = (round(float(spearmanr(x, y).statistic), 12), n)
     return result
 
 
