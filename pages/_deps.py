@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 import streamlit as st
-from sqlalchemy import select
 from sqlmodel import Session
 
 import store
 from journeys import i18n
 from journeys.scoring import Weights
 from store import analysis
-from store.models import Journey
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -145,20 +143,15 @@ def load(journey_id: str) -> tuple[nx.DiGraph, int]:
     return cached_graph(journey_id, version), version
 
 
-def _live(journey_id: str) -> bool:
-    """True when the journey exists and is not in the trash (one small query)."""
-    # belongs in store/repository.py (one query instead of list_journeys' four); here until it moves there
-    query = select(Journey.id).where(Journey.id == journey_id, Journey.deleted_at.is_(None))
+def _is_live(journey_id: str) -> bool:
     with session() as s:
-        found = s.execute(query).first() is not None
-        s.rollback()
-    return found
+        return store.journey_is_live(session=s, journey_id=journey_id)
 
 
 def journey_picker(title_key: str) -> str | None:
     """The journey this page is about: the deep link, or one the user picks here."""
     jid = selected_journey_id()
-    if jid and _live(jid):
+    if jid and _is_live(jid):
         st.query_params["journey"] = jid
         return jid
     with session() as s:

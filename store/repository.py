@@ -41,6 +41,7 @@ __all__ = [
     "delete_journey",
     "duplicate_journey",
     "import_journey",
+    "journey_is_live",
     "list_journeys",
     "list_revisions",
     "load_journey",
@@ -290,6 +291,13 @@ def load_journey(*, session: Session, journey_id: str) -> tuple[nx.DiGraph, int]
     if found is None:
         raise JourneyNotFound(f"no journey with id {journey_id!r}")
     return found
+
+
+def journey_is_live(*, session: Session, journey_id: str) -> bool:
+    """Return whether the journey exists and is not in the trash (one small query)."""
+    found = session.execute(select(Journey.id).where(Journey.id == journey_id, Journey.deleted_at.is_(None))).first()
+    session.rollback()
+    return found is not None
 
 
 def current_version(*, session: Session, journey_id: str) -> int:

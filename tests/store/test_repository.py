@@ -398,3 +398,12 @@ def test_the_demo_journeys_come_with_workshop_scores(session):
     assert {r["touchpoint"] for r in ratings} == set(broadband_demo().nodes)
     hotline = [r for r in ratings if r["touchpoint"] == "hotline"]
     assert sorted((r["desirable"], r["viable"], r["feasible"]) for r in hotline) == [(1, 3, 4), (2, 3, 4), (2, 4, 5)]
+
+
+def test_a_journey_is_live_until_it_goes_to_the_trash(session):
+    """Deep links check liveness with one query: an existing journey is live, trashed or unknown ones are not."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    assert store.journey_is_live(session=session, journey_id=jid)
+    store.delete_journey(session=session, journey_id=jid, author="a")
+    assert not store.journey_is_live(session=session, journey_id=jid)
+    assert not store.journey_is_live(session=session, journey_id="no-such-id")
