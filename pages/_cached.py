@@ -10,6 +10,8 @@ filters (Portfolio). ``st.cache_data`` hands out a copy on every call.
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +20,7 @@ from journeys.scoring import Weights, consensus, weakness_table
 from pages._deps import cached_graph, session
 from store import analysis
 
-__all__ = ["analysed", "summary", "filter_choices", "cells", "weakest"]
+__all__ = ["analysed", "default_weakness", "summary", "filter_choices", "cells", "weakest"]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -37,6 +39,11 @@ def analysed(jid: str, version: int, ratings: list[dict], weights: tuple, weight
         visits, found = dict.fromkeys(G, 1.0), {"trapped": [name(n) for n in exc.trapped]}
     scores = consensus(ratings, weighted=weighted)
     return found, weakness_table(G, scores, weights=Weights(*weights), visits=visits)
+
+
+def default_weakness(jid: str, version: int, ratings: list[dict]) -> pd.DataFrame:
+    """The weakness table with the default weights, as the Review page first shows it (cached)."""
+    return analysed(jid, version, ratings, astuple(Weights()), False)[1]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

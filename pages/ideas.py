@@ -6,12 +6,11 @@ Deep link ``?journey=<id>&touchpoint=<key>`` opens a new idea for that touchpoin
 import pandas as pd
 import streamlit as st
 
-from journeys.flow import FlowError, flow
 from journeys.graph import touchpoints_in_order
 from journeys.idea_charts import value_effort_matrix
 from journeys.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, ranked_ideas, targets_from
-from journeys.scoring import consensus, weakness_table
 from pages._access import allowed, can
+from pages._cached import default_weakness
 from pages._deps import journey_picker, lang, load, require_author, session, t
 from pages._editor_save import when
 from pages._editor_state import flash, md, show_flash
@@ -25,15 +24,11 @@ VIEW = "ideas.view"
 WEIGHTED = "ideas.weighted"
 
 
-def weaknesses(G, jid: str) -> dict[str, float]:
+def weaknesses(jid: str, version: int) -> dict[str, float]:
     """Weakness per touchpoint, as on the Review page (default weights)."""
     with session() as s:
         ratings = analysis.list_ratings(session=s, journey_id=jid)
-    try:
-        visits = flow(G).visits
-    except FlowError:  # a loop nobody leaves: every touchpoint counts once, as the Review page does
-        visits = dict.fromkeys(G, 1.0)
-    table = weakness_table(G, consensus(ratings), visits=visits)
+    table = default_weakness(jid, version, ratings)
     return table["weakness"].to_dict() if not table.empty else {}
 
 
@@ -247,7 +242,7 @@ def main() -> None:
     jid = journey_picker("ideas.title")
     if not jid:
         return
-    G, _ = load(jid)
+    G, version = load(jid)
     show_flash()
     st.title(t("ideas.title"))
     st.caption(t("ideas.intro", journey=md(G.graph["name"])))
@@ -258,7 +253,7 @@ def main() -> None:
     with session() as s:
         ideas = {i["id"]: i for i in store_ideas.list_ideas(session=s, journey_id=jid)}
         ratings = analysis.list_ratings(session=s, journey_id=jid, subject="idea")
-    weakness = weaknesses(G, jid)
+    weakness = weaknesses(jid, version)
     left, middle, right = st.columns([5, 3, 1], vertical_alignment="bottom")
     shown = left.pills(
         t("ideas.status"), STATUSES, selection_mode="multi", default=list(STATUSES),

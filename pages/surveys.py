@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from journeys import survey
-from journeys.flow import FlowError, flow
 from journeys.graph import touchpoints_in_order
-from journeys.scoring import consensus, weakness_table
 from journeys.survey_charts import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
 from pages._access import allowed, can
+from pages._cached import default_weakness
 from pages._deps import journey_picker, lang, load, require_author, session, t
 from pages._library_parts import labels, plain
 from store import JourneyNotFound, analysis
@@ -243,7 +242,7 @@ def drivers_table(evidence: pd.DataFrame) -> None:
     st.caption(t("surveys.drivers_help", n=survey.MIN_PAIRS))
 
 
-def results_view(G, jid: str) -> None:
+def results_view(G, jid: str, version: int) -> None:
     with session() as s:
         surveys = stored.list_surveys(session=s, journey_id=jid)
         measurements = stored.list_measurements(session=s, journey_id=jid)
@@ -257,11 +256,7 @@ def results_view(G, jid: str) -> None:
         st.info(t("surveys.none"), icon=":material/info:")
         return
     surveys_table(surveys)
-    try:
-        visits = flow(G).visits
-    except FlowError:
-        visits = dict.fromkeys(G, 1.0)
-    evidence = evidence_frame(G, weakness_table(G, consensus(ratings), visits=visits), measurements)
+    evidence = evidence_frame(G, default_weakness(jid, version, ratings), measurements)
     view = st.segmented_control(
         t("surveys.result_view"),
         RESULTS,
@@ -308,7 +303,7 @@ def main() -> None:
     if st.session_state[VIEW] == "import":
         import_view(G, jid, version)
     else:
-        results_view(G, jid)
+        results_view(G, jid, version)
 
 
 main()
