@@ -5,8 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from journeys import survey
-from journeys.demo_surveys import DEMO_SURVEYS, broadband_survey
 from journeys.scoring import LENSES
 from journeys.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
 from store.analysis import save_ratings
@@ -83,6 +81,10 @@ def _seed_to_be(session: Session, journey_id: str, author: str) -> str:
 
 def _seed_surveys(session: Session, journey_id: str, author: str) -> None:
     """Two customer surveys of the broadband journey, read and aggregated as an uploaded file would be."""
+    # only an empty database needs them; the survey reader and its demo data cost every start a quarter second
+    from journeys import survey
+    from journeys.demo_surveys import DEMO_SURVEYS, broadband_survey
+
     graph, _ = load_journey(session=session, journey_id=journey_id)
     for name, surveyed_on, seed, hotline in DEMO_SURVEYS:
         answers = survey.responses(survey.read_csv(broadband_survey(seed=seed, hotline=hotline)), graph)

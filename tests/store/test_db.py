@@ -1,6 +1,9 @@
 """Engines, connection settings and schema migrations."""
 
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -52,6 +55,31 @@ def test_migrations_create_exactly_the_tables_of_the_models(engine):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diff == []
+
+
+def test_head_is_the_newest_migration():
+    """The revision a start compares with (without alembic) is the newest migration file's."""
+    assert head_revision() == db.HEAD
+
+
+def test_a_start_on_a_current_database_leaves_alembic_unloaded(tmp_path):
+    """Every start migrates; on a current database that is one query, and alembic is not even imported."""
+    url = f"sqlite:///{tmp_path}/j.db"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    start = "import sys, store; store.migrate(store.make_engine(sys.argv[1])); print('alembic' in sys.modules)"
+    root = Path(__file__).parents[2]
+    again = subprocess.run([sys.executable, "-c", start, url], cwd=root, capture_output=True, text=True, check=True)
+    fresh = subprocess.run(
+        [sys.executable, "-c", start, f"sqlite:///{tmp_path}/new.db"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (again.stdout.split(), fresh.stdout.split()) == (["False"], ["True"])
+    assert schema_revision(make_engine(f"sqlite:///{tmp_path}/new.db")) == head_revision()
 
 
 def test_migrating_twice_changes_nothing(engine):
