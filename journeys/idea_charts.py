@@ -15,7 +15,7 @@ from journeys.captions import escape, wrap
 from journeys.i18n import t
 from journeys.ideas import EFFORT_RANGE, EFFORT_SPLIT, STATUSES, VALUE_SPLIT
 
-__all__ = ["STATUS_COLOURS", "QUADRANT_COLOURS", "matrix_points", "value_effort_matrix"]
+__all__ = ["STATUS_COLOURS", "QUADRANT_COLOURS", "label_positions", "matrix_points", "value_effort_matrix"]
 
 TEMPLATE = "plotly_white"
 STATUS_COLOURS = {"open": "#1e88e5", "in-progress": "#fb8c00", "done": "#43a047", "dropped": "#9e9e9e"}
@@ -31,6 +31,13 @@ X_RANGE = (EFFORT_RANGE[0] - 0.5, EFFORT_RANGE[1] + 0.5)
 Y_RANGE = (0.7, 5.45)
 X_SPLIT = EFFORT_SPLIT + 0.5  # effort is whole: 1..3 is low, 4..5 high
 MAX_MARKER = 56  # pixels across the marker of the idea with the most relief
+HEIGHT = 560
+# The plot area a label is placed for (pixels): the page's chart at its usual width; wider is only easier.
+PLOT_WIDTH, PLOT_HEIGHT = 900, HEIGHT - 80 - 50
+LABEL_WIDTH, LABEL_LINES = 24, 3  # characters a line, lines
+CHAR_PX, LINE_PX, GAP_PX = 6.6, 15.0, 3.0  # 12 px text
+# where a label may go, in order of preference: plotly's textposition and its offset from the marker
+SIDES = ("top center", "bottom center", "middle right", "middle left")
 
 
 def matrix_points(table: pd.DataFrame) -> pd.DataFrame:
@@ -57,6 +64,57 @@ def matrix_points(table: pd.DataFrame) -> pd.DataFrame:
     return placed
 
 
+def _box(side: str, x: float, y: float, radius: float, width: float, height: float) -> tuple:
+    """The pixel box (left, bottom, right, top) a label of ``width`` × ``height`` takes on ``side``."""
+    if side == "top center":
+        return x - width / 2, y + radius + GAP_PX, x + width / 2, y + radius + GAP_PX + height
+    if side == "bottom center":
+        return x - width / 2, y - radius - GAP_PX - height, x + width / 2, y - radius - GAP_PX
+    if side == "middle right":
+        return x + radius + GAP_PX, y - height / 2, x + radius + GAP_PX + width, y + height / 2
+    return x - radius - GAP_PX - width, y - height / 2, x - radius - GAP_PX, y + height / 2
+
+
+def _clash(a: tuple, b: tuple) -> float:
+    """How many square pixels two boxes share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def label_positions(points: pd.DataFrame, sizes: list[float], labels: list[str]) -> list[str]:
+    """A side of its marker for every idea's label, so that labels cover neither each other nor markers.
+
+    Labels are placed one by one, the most valuable idea first, each on the first side of
+    :data:`SIDES` that collides with nothing placed so far and stays inside the plot (or,
+    when every side collides, on the side that collides least). Sizes are the markers'
+    pixels across; labels are the wrapped texts (``<br>`` between lines).
+
+    Examples
+    --------
+    >>> close = pd.DataFrame({"x": [2.0, 2.0, 4.0], "value": [4.0, 3.8, 4.0]})
+    >>> label_positions(close, [20, 20, 20], ["Call-back slot", "Chat bot", "Router preset"])
+    ['top center', 'bottom center', 'top center']
+    """
+    (x0, x1), (y0, y1) = X_RANGE, Y_RANGE
+    xs = [(x - x0) / (x1 - x0) * PLOT_WIDTH for x in points["x"]]
+    ys = [(float(y) - y0) / (y1 - y0) * PLOT_HEIGHT for y in points["value"]]
+    markers = [(x - s / 2, y - s / 2, x + s / 2, y + s / 2) for x, y, s in zip(xs, ys, sizes, strict=True)]
+    placed: list[tuple] = []
+    sides = [SIDES[0]] * len(xs)
+    for i in sorted(range(len(xs)), key=lambda i: (-ys[i], xs[i])):
+        lines = labels[i].split("<br>")
+        width, height = max(map(len, lines)) * CHAR_PX, len(lines) * LINE_PX
+
+        def cost(side: str, i=i, width=width, height=height) -> float:
+            box = _box(side, xs[i], ys[i], sizes[i] / 2, width, height)
+            inside = box[0] >= 0 and box[2] <= PLOT_WIDTH and box[1] >= 0 and box[3] <= PLOT_HEIGHT
+            others = [m for j, m in enumerate(markers) if j != i]
+            return sum(_clash(box, other) for other in [*placed, *others]) + (0 if inside else 1e6)
+
+        sides[i] = min(SIDES, key=cost)  # min keeps the first of equal costs: the preferred side
+        placed.append(_box(sides[i], xs[i], ys[i], sizes[i] / 2, width, height))
+    return sides
+
+
 def _size(relief, top: float) -> float:
     if relief is None or pd.isna(relief) or top <= 0:
         return 10.0
@@ -74,6 +132,9 @@ def value_effort_matrix(
     """
     points = matrix_points(table)
     top = float(points["relief"].max()) if not points.empty and points["relief"].notna().any() else 0.0
+    points["size"] = [_size(r, top) for r in points["relief"]]
+    points["label"] = [wrap(str(title_), LABEL_WIDTH, LABEL_LINES) for title_ in points["title"]]
+    points["side"] = label_positions(points, list(points["size"]), list(points["label"]))
     fig = go.Figure()
     (x0, x1), (y0, y1) = X_RANGE, Y_RANGE
     for name, (ex0, ex1, vy0, vy1) in {
@@ -107,12 +168,12 @@ def value_effort_matrix(
                 y=rows["value"].astype(float),
                 mode="markers+text",
                 name=escape(t(f"ideas.status.{status}", lang)),
-                text=[wrap(str(title_), 24, 3) for title_ in rows["title"]],
-                textposition="top center",
+                text=list(rows["label"]),
+                textposition=list(rows["side"]),
                 textfont={"size": 12, "color": "#263238"},
                 customdata=list(zip(list(rows.index), relief, rows["effort"].astype(int), strict=True)),
                 marker={
-                    "size": [_size(r, top) for r in rows["relief"]],
+                    "size": list(rows["size"]),
                     "color": STATUS_COLOURS[status],
                     "symbol": STATUS_SYMBOLS[status],
                     "opacity": 0.8,
@@ -152,7 +213,7 @@ def value_effort_matrix(
             "y": 1.02,
             "yanchor": "bottom",
         },
-        height=560,
+        height=HEIGHT,
         margin={"t": 80, "b": 50},
     )
     return fig

@@ -161,3 +161,32 @@ def test_ideas_on_the_same_spot_are_nudged_apart():
         {},
     )
     assert sorted(matrix_points(table)["x"]) == pytest.approx([1.7, 2.0, 2.3])
+
+
+def test_labels_of_ideas_close_together_cover_neither_each_other_nor_markers():
+    """Ideas half a point apart in value (one effort) get their titles on different sides: all stay readable."""
+    from journeys.idea_charts import PLOT_HEIGHT, PLOT_WIDTH, X_RANGE, Y_RANGE, _box, _clash
+
+    titles = ["Call-back slot instead of the queue", "Chat bot", "Wi-Fi preset", "Router pick-up in the shop"]
+    table = pd.DataFrame(
+        {"title": titles, "value": [4.4, 3.8, 3.2, 4.2], "effort": [2, 2, 2, 3], "relief": [0.4, 0.1, 0.2, 0.3]},
+        index=[1, 2, 3, 4],
+    ).assign(status="open")
+    fig = value_effort_matrix(table, lang="en")
+    (trace,) = fig.data
+    assert len(set(trace.textposition)) > 1  # one side for all would stack the titles on the markers
+
+    def pixels(x, y):
+        return (x - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) * PLOT_WIDTH, (y - Y_RANGE[0]) / (
+            Y_RANGE[1] - Y_RANGE[0]
+        ) * PLOT_HEIGHT
+
+    spots = [pixels(x, y) for x, y in zip(trace.x, trace.y, strict=True)]
+    boxes = [
+        _box(side, x, y, size / 2, max(map(len, text.split("<br>"))) * 6.6, len(text.split("<br>")) * 15.0)
+        for side, (x, y), size, text in zip(trace.textposition, spots, trace.marker.size, trace.text, strict=True)
+    ]
+    markers = [(x - s / 2, y - s / 2, x + s / 2, y + s / 2) for (x, y), s in zip(spots, trace.marker.size, strict=True)]
+    for i, box in enumerate(boxes):
+        assert all(_clash(box, other) == 0 for other in boxes[i + 1 :]), trace.text[i]
+        assert all(_clash(box, marker) == 0 for marker in markers), trace.text[i]
