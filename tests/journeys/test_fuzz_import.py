@@ -130,6 +130,8 @@ def mutated_documents(draw) -> dict | list:
             _ = parent[path[-1]] if path else None  # a place an earlier mutation removed is skipped
         except (KeyError, IndexError, TypeError):
             continue
+        if path and not isinstance(parent, dict | list):  # ... or turned into text, which reads by index too
+            continue
         kind = draw(st.sampled_from(KINDS))
         if not path:
             doc = draw(replacements()) if kind == "replace" else doc
