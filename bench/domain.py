@@ -114,7 +114,7 @@ def save_rows(dbs, sizes, reps, *, want=everything) -> list[Row]:
 def _analyse(G: nx.DiGraph) -> None:
     visits = flow(G).visits
     table = weakness_table(G, {}, visits=visits)
-    diagnose(G, table["weakness"].to_dict())
+    diagnose(G, table["weakness"])
 
 
 def analysis_rows(sizes, reps, *, want=everything) -> list[Row]:

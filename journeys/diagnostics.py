@@ -16,13 +16,16 @@ import math
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count, pairwise, repeat
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import breadth_first_order, connected_components, depth_first_order
 
 from journeys.flow import Chain
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy.sparse import csr_array
 
 __all__ = [
     "Diagnostics",
@@ -76,14 +79,25 @@ class _Journey(Chain):
         indices[indptr[n] : indptr[n + 1]] = self.first
         self.indptr, self.indices = indptr, indices
         self.size = n + 2
+        self.sources = np.repeat(np.arange(self.size), np.diff(indptr))  # of each entry of ``indices``
+        self._plain = self._reached = None
 
-    def csgraph(self) -> csr_array:
-        return csr_array((np.ones(len(self.indices)), self.indices, self.indptr), shape=(self.size, self.size))
+    def csgraph(self, weights: np.ndarray | None = None) -> csr_array:
+        from scipy.sparse import csr_array
 
-    def successors(self) -> list[list[int]]:
-        """Every node's successors as lists (start and end included)."""
-        indices = self.indices.tolist()
-        return [indices[a:b] for a, b in pairwise(self.indptr.tolist())]
+        if weights is None:
+            if self._plain is None:
+                self._plain = self.csgraph(np.ones(len(self.indices)))
+            return self._plain
+        return csr_array((weights, self.indices, self.indptr), shape=(self.size, self.size))
+
+    def reached(self) -> tuple[np.ndarray, np.ndarray]:
+        """Breadth-first from the start: the order nodes are reached in and each one's predecessor."""
+        from scipy.sparse.csgraph import breadth_first_order
+
+        if self._reached is None:
+            self._reached = breadth_first_order(self.csgraph(), self.start, return_predecessors=True)
+        return self._reached
 
     def keys(self, numbers) -> list[str]:
         return [self.nodes[i] for i in numbers]
@@ -103,7 +117,7 @@ def unreachable(G: nx.DiGraph) -> list[str]:
 
 def _unreachable(J: _Journey) -> list[str]:
     reached = np.zeros(J.size, dtype=bool)
-    reached[breadth_first_order(J.csgraph(), J.start, return_predecessors=False)] = True
+    reached[J.reached()[0]] = True
     return J.keys(np.flatnonzero(~reached[: J.n]))
 
 
@@ -146,28 +160,28 @@ def _bottlenecks(J: _Journey) -> list[str]:
     """
     if not J.has_end:
         return []
-    _, before = breadth_first_order(J.csgraph(), J.start, return_predecessors=True)
+    before = J.reached()[1]
     if before[J.end] < 0:
         return []
-    path = [J.end]
+    path, before = [J.end], before.tolist()
     while path[-1] != J.start:
-        path.append(int(before[path[-1]]))
+        path.append(before[path[-1]])
     path.reverse()
     place = np.full(J.size, -1)
     place[path] = np.arange(len(path))
-    src = np.repeat(np.arange(J.size), np.diff(J.indptr))
-    dst = J.indices
+    src, dst = J.sources, J.indices
     reach = np.arange(1, len(path) + 1)  # along P itself
     on_path = (place[src] >= 0) & (place[dst] >= 0)
     np.maximum.at(reach, place[src[on_path]], place[dst[on_path]])
     leaving = np.unique(place[src[(place[src] >= 0) & (place[dst] < 0)]])
     if len(leaving):  # paths through touchpoints off P, searched from the earliest place first
-        successors, seen = J.successors(), set()
+        indptr, indices, seen = J.indptr.tolist(), J.indices.tolist(), set()
         where = place.tolist()
         for j in leaving.tolist():
             furthest, stack = reach[j], [path[j]]
             while stack:
-                for v in successors[stack.pop()]:
+                u = stack.pop()
+                for v in indices[indptr[u] : indptr[u + 1]]:
                     if where[v] >= 0:
                         furthest = max(furthest, where[v])
                     elif v not in seen:
@@ -175,9 +189,8 @@ def _bottlenecks(J: _Journey) -> list[str]:
                         stack.append(v)
             reach[j] = furthest
     beyond = np.maximum.accumulate(reach)  # beyond[i]: the furthest place reached from places 0 … i
-    passed = [path[i] for i in range(1, len(path) - 1) if beyond[i - 1] <= i]
-    passed.sort()
-    return J.keys(passed)
+    inner = np.arange(1, len(path) - 1)
+    return J.keys(np.sort(np.array(path)[inner[beyond[inner - 1] <= inner]]).tolist())
 
 
 def cut_vertices(G: nx.DiGraph) -> list[str]:
@@ -187,6 +200,8 @@ def cut_vertices(G: nx.DiGraph) -> list[str]:
 
 def _cut_vertices(J: Chain) -> list[str]:
     """Articulation points of the journey taken undirected: depth-first in scipy, low points in numpy."""
+    from scipy.sparse.csgraph import connected_components, depth_first_order
+
     A = J.matrix(np.ones(len(J.src)))
     _, label = connected_components(A, directed=False)
     a = np.concatenate((J.src, J.dst))  # every transition both ways
@@ -228,7 +243,14 @@ def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
 
 
 def _most_likely_path(J: _Journey) -> tuple[list[str], float]:
-    """``nx.dijkstra_path`` from the start to the end, cost −log(share), step by step as networkx takes it."""
+    """``nx.dijkstra_path`` from the start to the end, cost −log(share).
+
+    scipy searches; where the path it finds is the only shortest one (every touchpoint on it
+    is reached best over one transition only), networkx finds the same path and it is taken.
+    Otherwise the tie is broken as networkx breaks it, by :func:`_dijkstra_path`.
+    """
+    from scipy.sparse.csgraph import dijkstra
+
     if not J.has_end:
         return [], 0.0
     shares, _, leaving = J.shares()
@@ -237,6 +259,23 @@ def _most_likely_path(J: _Journey) -> tuple[list[str], float]:
     own[certain] = -np.fromiter(map(math.log, shares[certain].tolist()), dtype=float, count=int(certain.sum()))
     costs = np.full(len(J.indices), -math.log(1.0))  # from the start and into the end: certain
     costs[J.own] = own
+    if not (costs >= 0).all():  # shares above 1: networkx's own complaint about negative weights
+        return _dijkstra_path(J, costs)
+    dist, before = dijkstra(J.csgraph(costs), indices=J.start, return_predecessors=True)
+    if not math.isfinite(dist[J.end]):  # out of reach, or reached only over shares of 0
+        return _dijkstra_path(J, costs)
+    path, before = [J.end], before.tolist()
+    while path[-1] != J.start:
+        path.append(before[path[-1]])
+    tight = J.indices[dist[J.sources] + costs == dist[J.indices]]
+    if (np.bincount(tight, minlength=J.size)[path[:-1]] != 1).any():
+        return _dijkstra_path(J, costs)
+    # dist[end] is the sum from the start along the path, as nx.path_weight adds it up
+    return J.keys(path[-2:0:-1]), math.exp(-float(dist[J.end]))
+
+
+def _dijkstra_path(J: _Journey, costs: np.ndarray) -> tuple[list[str], float]:
+    """``nx.dijkstra_path`` from the start to the end, step by step as networkx takes it."""
     costs, indptr, indices = costs.tolist(), J.indptr.tolist(), J.indices.tolist()
     start, end = J.start, J.end
     dist, seen, step = [None] * J.size, [None] * J.size, [None] * J.size
@@ -290,6 +329,8 @@ def worst_path(G: nx.DiGraph, weakness: dict[str, float]) -> tuple[list[str], fl
 def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], float]:
     """Depth-first from the start (scipy takes the order networkx takes), without the edges back up the
     tree; then the heaviest path in networkx's topological order, a tie going to the first found."""
+    from scipy.sparse.csgraph import depth_first_order
+
     order, parent = depth_first_order(J.csgraph(), J.start, directed=True, return_predecessors=True)
     found = np.full(J.size, -1)
     found[order] = np.arange(len(order))
@@ -300,8 +341,7 @@ def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], flo
     for v in order[:0:-1].tolist():
         size[up[v]] += size[v]
     size = np.array(size)
-    src = np.repeat(np.arange(J.size), np.diff(J.indptr))
-    dst = J.indices
+    src, dst = J.sources, J.indices
     # an edge to a node on the depth-first stack (an ancestor, or itself) closes a loop
     back = (found[dst] <= found[src]) & (found[src] < found[dst] + size[dst])
     keep = (found[src] >= 0) & ~back
@@ -309,29 +349,26 @@ def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], flo
     targets = dst[keep].tolist()
     successors = [targets[a:b] for a, b in pairwise(indptr)]
     indegree = np.bincount(dst[keep], minlength=J.size)
-    # nx.topological_sort: generation after generation, each in the order it is completed
+    w = [*_by_touchpoint(J, weakness), 0.0, 0.0]  # nothing for the start and the end
+    value, via = [None] * J.size, [None] * J.size
+    value[J.start] = 0.0
+    # nx.topological_sort: generation after generation, each in the order it is completed; every
+    # touchpoint's predecessors come in earlier generations, so it is weighed as its own comes up
     generation = np.flatnonzero((indegree == 0) & (found >= 0)).tolist()
-    topological, indegree = [], indegree.tolist()
+    indegree = indegree.tolist()
     while generation:
-        topological += generation
         following = []
         for u in generation:
+            here = value[u]
             for v in successors[u]:
+                if here is not None:
+                    candidate = here + w[v]
+                    if value[v] is None or candidate > value[v]:
+                        value[v], via[v] = candidate, u
                 indegree[v] -= 1
                 if not indegree[v]:
                     following.append(v)
         generation = following
-    w = [*map(weakness.get, J.nodes, repeat(0.0)), 0.0, 0.0]  # nothing for the start and the end
-    value, via = [None] * J.size, [None] * J.size
-    value[J.start] = 0.0
-    for u in topological:
-        here = value[u]
-        if here is None:
-            continue
-        for v in successors[u]:
-            candidate = here + w[v]
-            if value[v] is None or candidate > value[v]:
-                value[v], via[v] = candidate, u
     path, node = [], via[J.end]
     while node is not None and node != J.start:
         path.append(node)
@@ -339,13 +376,31 @@ def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], flo
     return J.keys(path[::-1]), round(value[J.end], 12)
 
 
-def diagnose(G: nx.DiGraph, weakness: dict[str, float] | None = None) -> Diagnostics:
-    """Return every diagnostic of ``G`` at once."""
+def _by_touchpoint(J: _Journey, weakness) -> list:
+    """``weakness.get(touchpoint, 0.0)`` for every touchpoint in order.
+
+    ``weakness`` may also be the ``weakness`` column of the weakness table (a pandas Series):
+    read by position, it gives what its ``to_dict()`` would, without a dict of every touchpoint.
+    """
+    index, dtype = getattr(weakness, "index", None), getattr(weakness, "dtype", None)
+    if index is None or isinstance(weakness, dict):
+        return list(map(weakness.get, J.nodes, repeat(0.0)))
+    if dtype != np.float64 or not index.is_unique:
+        return list(map(weakness.to_dict().get, J.nodes, repeat(0.0)))
+    at = index.get_indexer(J.nodes)
+    return np.where(at >= 0, weakness.to_numpy()[at], 0.0).tolist()
+
+
+def diagnose(G: nx.DiGraph, weakness: dict[str, float] | pd.Series | None = None) -> Diagnostics:
+    """Return every diagnostic of ``G`` at once.
+
+    ``weakness`` maps touchpoints to their weakness, a dict or the table's ``weakness`` column.
+    """
     if not G:
         return Diagnostics([], [], [], [], [], 0.0, [], 0.0)
     J = _Journey(G)
     likely, probability = _most_likely_path(J)
-    worst, total = _worst_path(J, weakness or {})
+    worst, total = _worst_path(J, {} if weakness is None else weakness)
     return Diagnostics(
         unreachable=_unreachable(J),
         dead_ends=_dead_ends(J),

@@ -16,14 +16,17 @@ exceed 1; a customer who is let down twice counts twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
-from operator import methodcaller
+from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array, identity
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import spsolve
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+# scipy is imported inside the functions that solve: it costs ~0.6 s, and every start of
+# the app imports this module (docs/performance.md).
 
 __all__ = ["FlowError", "Flow", "Chain", "entries", "transition_shares", "flow"]
 
@@ -61,23 +64,22 @@ class Chain:
 
     def __init__(self, G: nx.DiGraph):
         self.G = G
-        self.nodes = list(G)
+        # networkx's own dicts, read directly: its views wrap every item in Python on the way out
+        adjacency, self.data = G._adj, list(G._node.values())
+        self.nodes = list(G._node)
         self.n = n = len(self.nodes)
-        self.index = index = {node: i for i, node in enumerate(self.nodes)}
-        adjacency = dict(G.adjacency())
+        self.index = index = dict(zip(self.nodes, range(n), strict=True))
         self.out_degree = np.fromiter(map(len, adjacency.values()), dtype=np.intp, count=n)
         self.src = np.repeat(np.arange(n), self.out_degree)
         self.dst = np.fromiter(
             map(index.__getitem__, chain.from_iterable(adjacency.values())), dtype=np.intp, count=len(self.src)
         )
-        self.edge_data = list(chain.from_iterable(map(dict.values, adjacency.values())))
-        self.data = dict(G.nodes(data=True))
         self._flags: dict[str, np.ndarray] = {}
 
     def flags(self, name: str) -> np.ndarray:
         """Whether each touchpoint's attribute ``name`` is set (truthy)."""
         if name not in self._flags:
-            values = map(bool, map(methodcaller("get", name), self.data.values()))
+            values = map(bool, map(dict.get, self.data, repeat(name)))
             self._flags[name] = np.fromiter(values, dtype=bool, count=self.n)
         return self._flags[name]
 
@@ -99,7 +101,8 @@ class Chain:
     def shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The share of every transition (see :func:`transition_shares`), which were assumed, and which are
         left out because customers leave at their start (an exit)."""
-        given = [d.get("share") for d in self.edge_data]
+        edge_data = chain.from_iterable(map(dict.values, self.G._adj.values()))
+        given = list(map(dict.get, edge_data, repeat("share")))
         leaving = self.flags("exit")[self.src]  # customers leave here, whatever transitions are drawn
         if not set(map(type, given)) <= _PLAIN:  # anything else counts exactly as it always did, in Python
             shares, assumed = _python_shares(self.G)
@@ -110,8 +113,10 @@ class Chain:
                 np.fromiter((e in filled for e in edges), dtype=bool, count=len(edges)),
                 leaving,
             )
-        none = np.fromiter((g is None for g in given), dtype=bool, count=len(given))
         values = np.array(given, dtype=float)
+        none = np.isnan(values)  # None becomes NaN; unless a share is NaN itself, the NaNs are the Nones
+        if np.count_nonzero(none) != given.count(None):
+            none = np.fromiter((g is None for g in given), dtype=bool, count=len(given))
         missing, known = none & ~leaving, ~none & ~leaving
         total = np.bincount(self.src[known], weights=values[known], minlength=self.n)
         rest = 1.0 - total
@@ -123,6 +128,8 @@ class Chain:
 
     def matrix(self, values: np.ndarray) -> csr_array:
         """The transitions as a sparse n × n matrix with ``values``, each row in adjacency order."""
+        from scipy.sparse import csr_array
+
         indptr = np.concatenate(([0], np.cumsum(self.out_degree)))
         return csr_array((values, self.dst, indptr), shape=(self.n, self.n))
 
@@ -199,18 +206,18 @@ def flow(G: nx.DiGraph) -> Flow:
     """
     if not G:
         return Flow({}, [], [])
+    from scipy.sparse import csc_array
+    from scipy.sparse.linalg import spsolve
+
     arrays = Chain(G)
     n, nodes = arrays.n, arrays.nodes
     shares, missing, leaving = arrays.shares()
     starts = arrays.entries()
-    passing = ~leaving
-    Q = csr_array((shares[passing], (arrays.src[passing], arrays.dst[passing])), shape=(n, n))
     s = np.zeros(n)
     s[starts] = 1.0 / len(starts)
     if _any_trapped(arrays, shares, leaving):
         raise FlowError(_trapped(G, transition_shares(G)[0]))
-    A = (identity(n, format="csc") - Q.T).tocsc()
-    visits = np.maximum(np.atleast_1d(spsolve(A, s)), 0.0)
+    visits = np.maximum(np.atleast_1d(spsolve(csc_array(_system(arrays, shares, ~leaving), shape=(n, n)), s)), 0.0)
     return Flow(
         dict(zip(nodes, visits.tolist(), strict=True)),
         arrays.edges(np.flatnonzero(missing)),
@@ -218,8 +225,35 @@ def flow(G: nx.DiGraph) -> Flow:
     )
 
 
+def _system(arrays: Chain, shares: np.ndarray, passing: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``I - Qᵀ`` as the (data, indices, indptr) of a CSC matrix: the very arrays scipy makes of
+    ``identity(n) - Q.T`` (rows sorted, zeros dropped), built at once."""
+    n, src, dst, q = arrays.n, arrays.src[passing], arrays.dst[passing], shares[passing]
+    loop = src == dst
+    diagonal = np.ones(n)
+    diagonal[src[loop]] = 1.0 - q[loop]
+    rows = np.concatenate((dst[~loop], np.arange(n)))
+    columns = np.concatenate((src[~loop], np.arange(n)))
+    values = np.concatenate((0.0 - q[~loop], diagonal))
+    order = np.lexsort((rows, columns))
+    order = order[values[order] != 0.0]
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(columns[order], minlength=n), out=indptr[1:])
+    return values[order], rows[order].astype(np.int32), indptr
+
+
 def _any_trapped(arrays: Chain, shares: np.ndarray, leaving: np.ndarray) -> bool:
     """Whether some strongly connected group keeps every customer (see :func:`_trapped`), in scipy."""
+    passing = ~leaving
+    if (shares[passing] >= 0.0).all() and np.isfinite(shares).all():
+        # a touchpoint that passes on less than KEPT in all keeps less than that within its group;
+        # without a transition between two that pass on more, no group keeps everybody
+        total = np.bincount(arrays.src[passing], weights=shares[passing], minlength=arrays.n)
+        holding = total >= KEPT
+        if not (holding[arrays.src] & holding[arrays.dst] & passing).any():
+            return False
+    from scipy.sparse.csgraph import connected_components
+
     _, label = connected_components(arrays.matrix(np.ones(len(arrays.src))), directed=True, connection="strong")
     inside = (label[arrays.src] == label[arrays.dst]) & ~leaving
     kept = np.bincount(arrays.src[inside], weights=shares[inside], minlength=arrays.n)

@@ -10,15 +10,15 @@ left a lens out). Ratings are kept per rater: nobody overwrites anybody.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from itertools import chain, repeat
-from operator import methodcaller
 from statistics import fmean
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from journeys._frames import frame, optional, typed
 from journeys.flow import flow as compute_flow
 
 __all__ = [
@@ -68,8 +68,7 @@ class Weights:
     moment_of_truth: float = 0.5  # a moment of truth counts 1.5 times
 
     def __post_init__(self):
-        values = asdict(self)
-        if any(v < 0 for v in values.values()):
+        if any(getattr(self, field.name) < 0 for field in fields(self)):
             raise ValueError("weights cannot be negative")
         if self.dvf + self.gap + self.pain + self.emotion <= 0:
             raise ValueError("at least one of dvf, gap, pain and emotion needs a weight above 0")
@@ -187,10 +186,11 @@ def weakness_table(
     visits = compute_flow(G).visits if visits is None else visits
     if not G:
         return pd.DataFrame()
-    columns = _columns(G, scores, weights, visits)
+    keys = list(G)
+    columns = _columns(keys, list(G._node.values()), scores, weights, visits)  # networkx's dict: no view per node
     if columns is None:
         return pd.DataFrame(_rows(G, scores, weights, visits)).set_index("touchpoint")
-    return pd.DataFrame(columns, index=pd.Index(list(G), name="touchpoint"))
+    return frame(columns, keys, "touchpoint")
 
 
 _KINDS = ("dvf", "gap", "pain", "emotion")
@@ -249,17 +249,16 @@ def _max_of(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dict[str, list] | None:
+def _columns(keys: list, datas: list[dict], scores: dict, weights: Weights, visits: dict) -> dict[str, list] | None:
     """The table's columns for all touchpoints at once (numpy), the same as :func:`_rows` gives.
 
     None when the data is not plain (scores other than whole numbers, say): then ``_rows`` decides.
     """
-    keys = list(G)
-    datas = [data for _, data in G.nodes(data=True)]
     n = len(keys)
     expectation, experience = _get(datas, "expectation"), _get(datas, "experience")
+    expected, experienced = set(map(type, expectation)), set(map(type, experience))
     emotions, pains = _get(datas, "emotions", {}), _get(datas, "pains", [])
-    if not (set(map(type, expectation)) | set(map(type, experience))) <= _NUMBERS:
+    if not (expected | experienced) <= _NUMBERS:
         return None
     if not (set(map(type, emotions)) <= {dict} and set(map(type, pains)) <= {list}):
         return None
@@ -267,7 +266,7 @@ def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dic
     every_pain = list(chain.from_iterable(pains))
     if not (set(map(type, feelings)) <= {int} and set(map(type, every_pain)) <= {dict}):
         return None
-    severities = list(map(methodcaller("get", "severity"), every_pain))
+    severities = list(map(dict.get, every_pain, repeat("severity")))
     if not set(map(type, severities)) <= {int}:
         return None
     try:
@@ -285,7 +284,7 @@ def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dic
     worst = _max_of(severities, hurt)
     lenses = {lens: [None] * n for lens in LENSES}
     dvf = np.zeros(n)
-    position = {key: i for i, key in enumerate(keys)} if scores else {}
+    position = dict(zip(keys, range(n), strict=True)) if scores else {}
     for key, by_lens in scores.items():
         if key in position:
             values = {lens: by_lens.get(lens, {}).get("median") for lens in LENSES}
@@ -305,12 +304,17 @@ def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dic
     weighted = np.stack([getattr(weights, k) * parts[k] / total for k in _KINDS])
     if np.isnan(weighted).any():
         return None
-    moment = list(map(bool, _get(datas, "moment_of_truth")))
+    moment = np.fromiter(map(bool, _get(datas, "moment_of_truth")), dtype=bool, count=n)
     severity = (weighted[0] + weighted[1] + weighted[2] + weighted[3]) * (
-        1 + weights.moment_of_truth * np.array(moment, dtype=float)
+        1 + weights.moment_of_truth * moment.astype(float)
     )
     flow = list(map(visits.get, keys, repeat(0.0)))
     why = np.array(_KINDS)[np.argmax(weighted, axis=0)]
+    expectation, experience = typed(expectation, expected), typed(experience, experienced)
+    if isinstance(expectation, np.ndarray) and isinstance(experience, np.ndarray) and _small(e) and _small(x):
+        gap = experience - expectation  # the same whole numbers (or floats) as subtracting one by one
+    else:
+        gap = [b - a if a is not None and b is not None else None for a, b in zip(expectation, experience, strict=True)]
     return {
         "name": list(map(dict.get, datas, repeat("name"), keys)),
         "stage": _get(datas, "stage", ""),
@@ -321,17 +325,20 @@ def _columns(G: nx.DiGraph, scores: dict, weights: Weights, visits: dict) -> dic
         **lenses,
         "expectation": expectation,
         "experience": experience,
-        "gap": [
-            b - a if a is not None and b is not None else None for a, b in zip(expectation, experience, strict=True)
-        ],
-        "emotion": [m if c else None for m, c in zip(mean.tolist(), felt.tolist(), strict=True)],
-        "pain": [m if c else None for m, c in zip(worst.tolist(), hurt.tolist(), strict=True)],
+        "gap": gap,
+        "emotion": optional(mean, felt > 0),
+        "pain": optional(worst, hurt > 0),
         **{f"c_{k}": parts[k] for k in _KINDS},
-        "flow": flow,
+        "flow": typed(flow),
         "severity": severity,
         "weakness": severity * np.array(flow, dtype=float),
         "why": np.where(severity > 0, why, "").tolist(),
     }
+
+
+def _small(values: np.ndarray) -> bool:
+    """Whether whole numbers this size subtract without overflow in int64 (floats always do)."""
+    return bool(np.abs(values).max(initial=0) < 2.0**62)
 
 
 def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple[str, float]]:

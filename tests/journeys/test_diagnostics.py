@@ -185,3 +185,16 @@ def test_the_diagnostics_find_what_networkx_finds(G, data):
     assert cut_vertices(G) == [n for n in G if n in set(nx.articulation_points(undirected))]
     assert most_likely_path(G) == reference_most_likely_path(G)
     assert worst_path(G, weakness) == reference_worst_path(G, weakness)
+
+
+@settings(max_examples=100, deadline=None)
+@given(G=loopy_journeys())
+def test_the_weakness_column_gives_the_diagnostics_its_dict_gives(G):
+    """Handing diagnose the table's weakness column finds the same worst path as handing it the column's dict."""
+    visits = {n: 1.0 for n in G}
+    weakness = weakness_table(G, visits=visits)["weakness"] if G else None
+    expected = diagnose(G, weakness.to_dict() if G else None)
+    assert diagnose(G, weakness) == expected
+    if G:
+        partial = weakness.iloc[::2]  # touchpoints missing from the column count as 0
+        assert diagnose(G, partial) == diagnose(G, partial.to_dict())

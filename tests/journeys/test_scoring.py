@@ -1,6 +1,9 @@
 """Consensus, flow and weakness: the numbers managers act on."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -9,10 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journeys import scoring
-from journeys.flow import FlowError, flow, transition_shares
+from journeys.flow import Chain, FlowError, _system, flow, transition_shares
 from journeys.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
 from journeys.templates import broadband_demo, ebike_demo
-from tests.strategies import journeys
+from tests.strategies import journeys, make_journey
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HOTLINE_RATINGS = [
     {
@@ -237,3 +242,44 @@ def test_flow_is_the_solution_of_the_markov_chain(G):
         inflow = sum(result.visits[u] * shares.get((u, node), 0.0) for u in G.predecessors(node))
         entering = 1 / len(result.entries) if node in result.entries else 0.0
         assert result.visits[node] == pytest.approx(max(entering + inflow, 0.0), abs=1e-6)
+
+
+def test_importing_the_domain_leaves_scipy_out_of_the_app_start():
+    """Importing flow, scoring and diagnostics does not import scipy (it costs ~0.6 s of every start)."""
+    code = (
+        "import sys, journeys.flow, journeys.scoring, journeys.diagnostics; "
+        "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "G", [make_journey(300), broadband_demo(), ebike_demo("de")], ids=["made", "broadband", "ebike"]
+)
+def test_the_table_of_a_whole_journey_is_the_row_by_row_table(G):
+    """Every column of a real-sized table (text, whole numbers, optional values) has the type and values of the row-by-row definition."""
+    scores = consensus([{"touchpoint": key, "rater": "a", "desirable": 2, "feasible": 4} for key in list(G)[::3]])
+    visits = flow(G).visits
+    table = weakness_table(G, scores, visits=visits)
+    one_by_one = pd.DataFrame(scoring._rows(G, scores, Weights(), visits)).set_index("touchpoint")
+    pd.testing.assert_frame_equal(table, one_by_one, check_exact=True)
+    assert str(table.index.dtype) == "str" and str(table["name"].dtype) == "str"
+
+
+@settings(max_examples=150, deadline=None)
+@given(G=journeys(max_touchpoints=15))
+def test_the_linear_system_is_the_one_scipy_builds(G):
+    """The flow's system I − Qᵀ, built at once, is bit for bit the matrix scipy makes of identity(n) − Q.T."""
+    from scipy.sparse import csr_array, identity
+
+    if not G:
+        return
+    arrays = Chain(G)
+    shares, _, leaving = arrays.shares()
+    n, passing = arrays.n, ~leaving
+    Q = csr_array((shares[passing], (arrays.src[passing], arrays.dst[passing])), shape=(n, n))
+    expected = (identity(n, format="csc") - Q.T).tocsc()
+    data, indices, indptr = _system(arrays, shares, passing)
+    assert indptr.tolist() == expected.indptr.tolist() and indices.tolist() == expected.indices.tolist()
+    assert data.tobytes() == expected.data.tobytes()
