@@ -334,11 +334,14 @@ def compare(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
         kept = [v for v in before_succ if v in after_succ]
         if kept + [v for v in after_succ if v not in before_succ] != list(after_succ):
             changes.successors[u] = list(after_succ)
-    looked_at = set(sources)
-    for u, before_succ in old_adj.items():
-        if u in looked_at or u not in new_adj:
-            after_succ = new_adj.get(u, {})
-            changes.transitions_removed.extend((u, v) for v in before_succ if v not in after_succ)
+    if same_order:  # the sources are in the old order, and no touchpoint was removed
+        leaving = sources
+    else:
+        looked_at = set(sources)
+        leaving = [u for u in old_adj if u in looked_at or u not in new_adj]
+    for u in leaving:
+        before_succ, after_succ = old_adj[u], new_adj.get(u, {})
+        changes.transitions_removed.extend((u, v) for v in before_succ if v not in after_succ)
     changes.moved = not same_order or bool(
         changes.transitions_removed or changes.successors or len(changes.transitions) > len(changes.transitions_before)
     )
