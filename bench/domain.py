@@ -112,9 +112,9 @@ def save_rows(dbs, sizes, reps, *, want=everything) -> list[Row]:
 
 
 def _analyse(G: nx.DiGraph) -> None:
-    visits = flow(G).visits
-    table = weakness_table(G, {}, visits=visits)
-    diagnose(G, table["weakness"])
+    result = flow(G)  # read the journey once: the table and the diagnostics take it from the flow
+    table = weakness_table(G, {}, visits=result.visits, flow=result)
+    diagnose(G, table["weakness"], flow=result)
 
 
 def analysis_rows(sizes, reps, *, want=everything) -> list[Row]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from journeys.flow import Chain
+from journeys.flow import Chain, Flow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,8 +59,8 @@ class _Journey(Chain):
     built with the start and end added after the touchpoints.
     """
 
-    def __init__(self, G: nx.DiGraph):
-        super().__init__(G)
+    def __init__(self, chain: Chain):
+        vars(self).update(vars(chain))  # the numbering as it is, read from the graph once
         n = self.n
         self.start, self.end = n, n + 1
         self.first = self.entries()
@@ -112,7 +112,7 @@ def unreachable(G: nx.DiGraph) -> list[str]:
     >>> unreachable(G)
     ['c']
     """
-    return _unreachable(_Journey(G)) if G else []
+    return _unreachable(_Journey(Chain(G))) if G else []
 
 
 def _unreachable(J: _Journey) -> list[str]:
@@ -146,7 +146,7 @@ def bottlenecks(G: nx.DiGraph) -> list[str]:
     >>> bottlenecks(G)
     ['a', 'b', 'e']
     """
-    return _bottlenecks(_Journey(G)) if G else []
+    return _bottlenecks(_Journey(Chain(G))) if G else []
 
 
 def _bottlenecks(J: _Journey) -> list[str]:
@@ -239,7 +239,7 @@ def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
     >>> path[0], path[-1], round(p, 4)
     ('comparison-portal', 'recommend', 0.0882)
     """
-    return _most_likely_path(_Journey(G)) if G else ([], 0.0)
+    return _most_likely_path(_Journey(Chain(G))) if G else ([], 0.0)
 
 
 def _most_likely_path(J: _Journey) -> tuple[list[str], float]:
@@ -323,7 +323,7 @@ def worst_path(G: nx.DiGraph, weakness: dict[str, float]) -> tuple[list[str], fl
     >>> worst_path(G, {"a": 0.1, "b": 0.5, "c": 0.2, "d": 0.1})
     (['a', 'b', 'd', 'e'], 0.7)
     """
-    return _worst_path(_Journey(G), weakness) if G else ([], 0.0)
+    return _worst_path(_Journey(Chain(G)), weakness) if G else ([], 0.0)
 
 
 def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], float]:
@@ -345,11 +345,62 @@ def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], flo
     # an edge to a node on the depth-first stack (an ancestor, or itself) closes a loop
     back = (found[dst] <= found[src]) & (found[src] < found[dst] + size[dst])
     keep = (found[src] >= 0) & ~back
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(src[keep], minlength=J.size)))).tolist()
-    targets = dst[keep].tolist()
-    successors = [targets[a:b] for a, b in pairwise(indptr)]
-    indegree = np.bincount(dst[keep], minlength=J.size)
+    src, dst = src[keep], dst[keep]
     w = [*_by_touchpoint(J, weakness), 0.0, 0.0]  # nothing for the start and the end
+    heaviest = _heaviest(J, src, dst, w) or _heaviest_in_order(J, src, dst, w, found)
+    path, node = [], heaviest[1][J.end]
+    while node is not None and node != J.start:
+        path.append(node)
+        node = heaviest[1][node]
+    return J.keys(path[::-1]), round(heaviest[0][J.end], 12)
+
+
+def _heaviest(J: _Journey, src: np.ndarray, dst: np.ndarray, w: list) -> tuple[list, list] | None:
+    """The heaviest path's weight and predecessor of every node, the transitions taken in any topological
+    order; None unless every node on the path to the end has one best predecessor only (then the order
+    networkx takes them in makes no difference) and the weights are plain finite numbers."""
+    if not set(map(type, w)) <= {float}:
+        return None
+    weight = np.array(w)
+    if not np.isfinite(weight).all():
+        return None
+    rank = np.arange(J.size)
+    rank[J.start] = -1  # the end is last already
+    if not (rank[src] < rank[dst]).all():
+        from scipy.sparse import csr_array
+        from scipy.sparse.csgraph import connected_components
+
+        # without its loops the journey is acyclic: scipy labels its strong components (each one
+        # touchpoint) sinks first; checked, not relied on
+        edges = csr_array((np.ones(len(src)), (src, dst)), shape=(J.size, J.size))
+        rank = (J.size - 1) - connected_components(edges, directed=True, connection="strong")[1]
+        if not (rank[src] < rank[dst]).all():
+            return None
+    taken = np.argsort(rank[src], kind="stable")
+    src, dst = src[taken], dst[taken]
+    value, via = [-math.inf] * J.size, [None] * J.size
+    value[J.start] = 0.0
+    for u, v in zip(src.tolist(), dst.tolist(), strict=True):
+        candidate = value[u] + w[v]
+        if candidate > value[v]:
+            value[v], via[v] = candidate, u
+    path, node = [], J.end
+    while node != J.start:
+        path.append(node)
+        node = via[node]
+    values = np.array(value)
+    best = values[src] + weight[dst] == values[dst]
+    if (np.bincount(dst[best], minlength=J.size)[path] != 1).any():
+        return None
+    return value, via
+
+
+def _heaviest_in_order(J: _Journey, src: np.ndarray, dst: np.ndarray, w: list, found: np.ndarray) -> tuple[list, list]:
+    """The heaviest path's weight and predecessor of every node, as networkx's topological order takes them."""
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(src, minlength=J.size)))).tolist()
+    targets = dst.tolist()
+    successors = [targets[a:b] for a, b in pairwise(indptr)]
+    indegree = np.bincount(dst, minlength=J.size)
     value, via = [None] * J.size, [None] * J.size
     value[J.start] = 0.0
     # nx.topological_sort: generation after generation, each in the order it is completed; every
@@ -369,11 +420,7 @@ def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], flo
                 if not indegree[v]:
                     following.append(v)
         generation = following
-    path, node = [], via[J.end]
-    while node is not None and node != J.start:
-        path.append(node)
-        node = via[node]
-    return J.keys(path[::-1]), round(value[J.end], 12)
+    return value, via
 
 
 def _by_touchpoint(J: _Journey, weakness) -> list:
@@ -391,14 +438,18 @@ def _by_touchpoint(J: _Journey, weakness) -> list:
     return np.where(at >= 0, weakness.to_numpy()[at], 0.0).tolist()
 
 
-def diagnose(G: nx.DiGraph, weakness: dict[str, float] | pd.Series | None = None) -> Diagnostics:
+def diagnose(
+    G: nx.DiGraph, weakness: dict[str, float] | pd.Series | None = None, *, flow: Flow | None = None
+) -> Diagnostics:
     """Return every diagnostic of ``G`` at once.
 
     ``weakness`` maps touchpoints to their weakness, a dict or the table's ``weakness`` column.
+    ``flow`` may hand in :func:`journeys.flow.flow` of this very ``G``, so that the journey is not
+    read again.
     """
     if not G:
         return Diagnostics([], [], [], [], [], 0.0, [], 0.0)
-    J = _Journey(G)
+    J = _Journey(Chain.of(G, flow))
     likely, probability = _most_likely_path(J)
     worst, total = _worst_path(J, {} if weakness is None else weakness)
     return Diagnostics(

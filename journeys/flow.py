@@ -9,13 +9,14 @@ transitions are where customers leave.
 
 The expected number of visits per entering customer is the solution of one sparse
 linear system, ``(I - Q)ᵀ v = s``: loops are handled exactly, without enumerating
-paths. In a loop a touchpoint can be visited more than once, so its flow can
+paths. Without a loop (but a touchpoint's transition to itself) the system is
+triangular and is solved by forward substitution in topological order. In a loop a touchpoint can be visited more than once, so its flow can
 exceed 1; a customer who is let down twice counts twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,10 @@ class Flow:
     visits: dict[str, float]
     assumed: list[tuple[str, str]]  # transitions whose share was missing and split evenly
     entries: list[str]
+    # the journey as numbered for the solve, and the visits in its order: handed on (``flow=``) to the
+    # weakness table and the diagnostics of the same graph, which then need not read it again
+    chain: Chain | None = field(default=None, repr=False, compare=False)
+    numbered: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 class Chain:
@@ -75,6 +80,16 @@ class Chain:
             map(index.__getitem__, chain.from_iterable(adjacency.values())), dtype=np.intp, count=len(self.src)
         )
         self._flags: dict[str, np.ndarray] = {}
+        self._shares: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, G: nx.DiGraph, flow: Flow | None = None) -> Chain:
+        """``G`` numbered: as ``flow`` (the result of :func:`flow` for this very ``G``) has it, else afresh."""
+        if flow is None or flow.chain is None:
+            return cls(G)
+        if flow.chain.G is not G or flow.chain.n != len(G):
+            raise ValueError("flow= must be the flow of this very graph, computed after its last change")
+        return flow.chain
 
     def flags(self, name: str) -> np.ndarray:
         """Whether each touchpoint's attribute ``name`` is set (truthy)."""
@@ -100,7 +115,12 @@ class Chain:
 
     def shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The share of every transition (see :func:`transition_shares`), which were assumed, and which are
-        left out because customers leave at their start (an exit)."""
+        left out because customers leave at their start (an exit). Worked out once; not to be changed."""
+        if self._shares is None:
+            self._shares = self._find_shares()
+        return self._shares
+
+    def _find_shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         edge_data = chain.from_iterable(map(dict.values, self.G._adj.values()))
         given = list(map(dict.get, edge_data, repeat("share")))
         leaving = self.flags("exit")[self.src]  # customers leave here, whatever transitions are drawn
@@ -206,9 +226,6 @@ def flow(G: nx.DiGraph) -> Flow:
     """
     if not G:
         return Flow({}, [], [])
-    from scipy.sparse import csc_array
-    from scipy.sparse.linalg import spsolve
-
     arrays = Chain(G)
     n, nodes = arrays.n, arrays.nodes
     shares, missing, leaving = arrays.shares()
@@ -217,18 +234,75 @@ def flow(G: nx.DiGraph) -> Flow:
     s[starts] = 1.0 / len(starts)
     if _any_trapped(arrays, shares, leaving):
         raise FlowError(_trapped(G, transition_shares(G)[0]))
-    visits = np.maximum(np.atleast_1d(spsolve(csc_array(_system(arrays, shares, ~leaving), shape=(n, n)), s)), 0.0)
+    visits = np.maximum(_solve(arrays, shares, ~leaving, s), 0.0)
     return Flow(
         dict(zip(nodes, visits.tolist(), strict=True)),
         arrays.edges(np.flatnonzero(missing)),
         [nodes[i] for i in starts],
+        chain=arrays,
+        numbered=visits,
     )
 
 
-def _system(arrays: Chain, shares: np.ndarray, passing: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _solve(arrays: Chain, shares: np.ndarray, passing: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """The solution ``v`` of ``(I - Q)ᵀ v = s``: by forward substitution where the journey has no loop,
+    else by SuperLU."""
+    from scipy.sparse import csc_array
+
+    n, order = arrays.n, _topological(arrays, shares, passing)
+    if order is None:
+        from scipy.sparse.linalg import spsolve
+
+        return np.atleast_1d(spsolve(csc_array(_system(arrays, shares, passing), shape=(n, n)), s))
+    from scipy.sparse.linalg import spsolve_triangular
+
+    if order is True:  # the touchpoints' own order is topological
+        return spsolve_triangular(csc_array(_system(arrays, shares, passing), shape=(n, n)), s, lower=True)
+    rank = np.empty(n, dtype=np.intp)
+    rank[order] = np.arange(n)
+    system = csc_array(_system(arrays, shares, passing, rank), shape=(n, n))
+    return spsolve_triangular(system, s[order], lower=True)[rank]
+
+
+def _topological(arrays: Chain, shares: np.ndarray, passing: np.ndarray) -> np.ndarray | bool | None:
+    """An order of the touchpoints in which every transition customers take leads forward (True: their own
+    order), apart from a touchpoint's transitions to itself; None where there is a loop, or where shares
+    outside 0 … 1 leave the solve to SuperLU."""
+    q = shares[passing]
+    if not ((q >= 0.0) & (q <= 1.0)).all():
+        return None
+    src, dst = arrays.src[passing], arrays.dst[passing]
+    loop = src == dst
+    if (q[loop] == 1.0).any():
+        return None
+    src, dst = src[~loop], dst[~loop]
+    if (src < dst).all():
+        return True
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import connected_components
+
+    n = arrays.n
+    groups, label = connected_components(
+        csr_array((np.ones(len(src)), (src, dst)), shape=(n, n)), directed=True, connection="strong"
+    )
+    if groups < n:
+        return None
+    rank = (n - 1) - label  # scipy labels the groups sinks first; checked, not relied on
+    if not (rank[src] < rank[dst]).all():
+        return None
+    order = np.empty(n, dtype=np.intp)
+    order[rank] = np.arange(n)
+    return order
+
+
+def _system(
+    arrays: Chain, shares: np.ndarray, passing: np.ndarray, rank: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``I - Qᵀ`` as the (data, indices, indptr) of a CSC matrix: the very arrays scipy makes of
-    ``identity(n) - Q.T`` (rows sorted, zeros dropped), built at once."""
+    ``identity(n) - Q.T`` (rows sorted, zeros dropped), built at once; touchpoint i numbered ``rank[i]``."""
     n, src, dst, q = arrays.n, arrays.src[passing], arrays.dst[passing], shares[passing]
+    if rank is not None:
+        src, dst = rank[src], rank[dst]
     loop = src == dst
     diagonal = np.ones(n)
     diagonal[src[loop]] = 1.0 - q[loop]

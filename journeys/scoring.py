@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from journeys._frames import frame, optional, typed
+from journeys.flow import Chain, Flow
 from journeys.flow import flow as compute_flow
 
 __all__ = [
@@ -167,10 +168,13 @@ def weakness_table(
     *,
     weights: Weights | None = None,
     visits: dict[str, float] | None = None,
+    flow: Flow | None = None,
 ) -> pd.DataFrame:
     """Return one row per touchpoint with its lenses, flow, severity, weakness and the reason.
 
     ``scores`` is the result of :func:`consensus`; ``visits`` defaults to the journey's flow.
+    ``flow`` may hand in :func:`journeys.flow.flow` of this very ``G`` (its visits are then the
+    default), so that the journey is not read again.
     ``severity = (w_dvf·dvf + w_gap·gap + w_pain·pain + w_emotion·emotion) / Σw × (1 + w_mot·MoT)``
     and ``weakness = severity × flow``. ``why`` names the component that adds the most.
 
@@ -183,11 +187,19 @@ def weakness_table(
     """
     weights = weights or Weights()
     scores = scores or {}
-    visits = compute_flow(G).visits if visits is None else visits
+    if visits is None:
+        flow = compute_flow(G) if flow is None else flow
+        visits = flow.visits
     if not G:
         return pd.DataFrame()
-    keys = list(G)
-    columns = _columns(keys, list(G._node.values()), scores, weights, visits)  # networkx's dict: no view per node
+    numbered = Chain.of(G, flow) if flow is not None else None
+    if numbered is None:
+        keys, datas = list(G), list(G._node.values())  # networkx's dict: no view per node
+    else:
+        keys, datas = numbered.nodes, numbered.data
+    # the flow in the touchpoints' order, as the solve left it: the same numbers as ``visits``
+    counts = flow.numbered if flow is not None and visits is flow.visits else None
+    columns = _columns(keys, datas, scores, weights, visits, counts)
     if columns is None:
         return pd.DataFrame(_rows(G, scores, weights, visits)).set_index("touchpoint")
     return frame(columns, keys, "touchpoint")
@@ -249,7 +261,9 @@ def _max_of(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _columns(keys: list, datas: list[dict], scores: dict, weights: Weights, visits: dict) -> dict[str, list] | None:
+def _columns(
+    keys: list, datas: list[dict], scores: dict, weights: Weights, visits: dict, counts: np.ndarray | None
+) -> dict[str, list] | None:
     """The table's columns for all touchpoints at once (numpy), the same as :func:`_rows` gives.
 
     None when the data is not plain (scores other than whole numbers, say): then ``_rows`` decides.
@@ -308,7 +322,7 @@ def _columns(keys: list, datas: list[dict], scores: dict, weights: Weights, visi
     severity = (weighted[0] + weighted[1] + weighted[2] + weighted[3]) * (
         1 + weights.moment_of_truth * moment.astype(float)
     )
-    flow = list(map(visits.get, keys, repeat(0.0)))
+    flow = typed(list(map(visits.get, keys, repeat(0.0)))) if counts is None else counts
     why = np.array(_KINDS)[np.argmax(weighted, axis=0)]
     expectation, experience = typed(expectation, expected), typed(experience, experienced)
     if isinstance(expectation, np.ndarray) and isinstance(experience, np.ndarray) and _small(e) and _small(x):
@@ -329,9 +343,9 @@ def _columns(keys: list, datas: list[dict], scores: dict, weights: Weights, visi
         "emotion": optional(mean, felt > 0),
         "pain": optional(worst, hurt > 0),
         **{f"c_{k}": parts[k] for k in _KINDS},
-        "flow": typed(flow),
+        "flow": flow,
         "severity": severity,
-        "weakness": severity * np.array(flow, dtype=float),
+        "weakness": severity * np.asarray(flow, dtype=float),
         "why": np.where(severity > 0, why, "").tolist(),
     }
 

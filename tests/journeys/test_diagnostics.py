@@ -16,7 +16,7 @@ from journeys.diagnostics import (
     unreachable,
     worst_path,
 )
-from journeys.flow import entries, transition_shares
+from journeys.flow import FlowError, entries, flow, transition_shares
 from journeys.scoring import weakness_table
 from journeys.templates import broadband_demo, ebike_demo
 from tests.strategies import journeys
@@ -198,3 +198,18 @@ def test_the_weakness_column_gives_the_diagnostics_its_dict_gives(G):
     if G:
         partial = weakness.iloc[::2]  # touchpoints missing from the column count as 0
         assert diagnose(G, partial) == diagnose(G, partial.to_dict())
+
+
+@settings(max_examples=100, deadline=None)
+@given(G=loopy_journeys(), data=st.data())
+def test_diagnose_handed_the_flow_finds_what_it_finds_alone(G, data):
+    """Reusing the flow's numbering of the journey changes no diagnostic; a flow of another graph is refused."""
+    try:
+        result = flow(G)
+    except FlowError:
+        return
+    weakness = {n: data.draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.3 * len(n)])) for n in G}
+    assert diagnose(G, weakness, flow=result) == diagnose(G, weakness)
+    if G:
+        with pytest.raises(ValueError, match="this very graph"):
+            diagnose(G.copy(), weakness, flow=result)

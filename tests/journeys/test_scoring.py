@@ -6,13 +6,14 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journeys import scoring
-from journeys.flow import Chain, FlowError, _system, flow, transition_shares
+from journeys.flow import Chain, FlowError, _system, _topological, flow, transition_shares
 from journeys.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
 from journeys.templates import broadband_demo, ebike_demo
 from tests.strategies import journeys, make_journey
@@ -242,6 +243,63 @@ def test_flow_is_the_solution_of_the_markov_chain(G):
         inflow = sum(result.visits[u] * shares.get((u, node), 0.0) for u in G.predecessors(node))
         entering = 1 / len(result.entries) if node in result.entries else 0.0
         assert result.visits[node] == pytest.approx(max(entering + inflow, 0.0), abs=1e-6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(G=journeys(max_touchpoints=15), data=st.data())
+def test_a_journey_without_loops_is_solved_in_topological_order_as_superlu_solves_it(G, data):
+    """Forward substitution (in any numbering of the touchpoints) finds SuperLU's visits, to rounding (1e-12, not bit for bit)."""
+    from scipy.sparse import csc_array
+    from scipy.sparse.linalg import spsolve
+
+    order = data.draw(st.permutations(list(G)))  # drop every transition against this order
+    position = {key: i for i, key in enumerate(order)}
+    G.remove_edges_from([(u, v) for u, v in G.edges if position[u] > position[v]])
+    try:
+        result = flow(G)
+    except FlowError:
+        return
+    if not G:
+        return
+    arrays = Chain(G)
+    shares, _, leaving = arrays.shares()
+    assert _topological(arrays, shares, ~leaving) is not None  # the triangular solve is the one taken
+    s = np.zeros(arrays.n)
+    s[arrays.entries()] = 1 / len(result.entries)
+    system = csc_array(_system(arrays, shares, ~leaving), shape=(arrays.n, arrays.n))
+    by_superlu = np.maximum(np.atleast_1d(spsolve(system, s)), 0.0)
+    assert list(result.visits.values()) == pytest.approx(by_superlu.tolist(), rel=1e-12, abs=1e-15)
+
+
+def test_a_loop_is_left_to_superlu():
+    """A loop customers go round has no topological order: it is solved as a whole."""
+    G = nx.DiGraph()
+    G.add_edge("start", "use", share=1.0)
+    G.add_edge("use", "support", share=0.5)
+    G.add_edge("support", "use", share=0.8)
+    arrays = Chain(G)
+    shares, _, leaving = arrays.shares()
+    assert _topological(arrays, shares, ~leaving) is None
+    G.remove_edge("support", "use")
+    G.add_edge("use", "use", share=0.25)  # a touchpoint's way back to itself is no loop to solve
+    arrays = Chain(G)
+    shares, _, leaving = arrays.shares()
+    assert _topological(arrays, shares, ~leaving) is True
+    assert flow(G).visits["use"] == pytest.approx(1 / 0.75, rel=1e-15)
+
+
+@pytest.mark.parametrize("G", [make_journey(50), broadband_demo(), ebike_demo()], ids=["made", "broadband", "ebike"])
+def test_the_table_takes_the_flow_as_it_was_solved(G):
+    """Handed the flow itself, the table is the one built from its visits; a flow of another graph is refused."""
+    scores = consensus([{"touchpoint": key, "rater": "a", "desirable": 2, "feasible": 4} for key in list(G)[::3]])
+    result = flow(G)
+    expected = weakness_table(G, scores, visits=dict(result.visits))
+    pd.testing.assert_frame_equal(
+        weakness_table(G, scores, visits=result.visits, flow=result), expected, check_exact=True
+    )
+    pd.testing.assert_frame_equal(weakness_table(G, scores, flow=result), expected, check_exact=True)
+    with pytest.raises(ValueError, match="this very graph"):
+        weakness_table(G.copy(), scores, flow=result)
 
 
 def test_importing_the_domain_leaves_scipy_out_of_the_app_start():
