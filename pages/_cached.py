@@ -3,29 +3,43 @@
 Defined here rather than in the page scripts: a page script runs again on every
 rerun, and with it every ``@st.cache_data`` decorator in it (Streamlit then reads
 the function's source again to name its cache). Results are keyed by what they
-depend on: the journey's id and version plus the ratings and weights (Review), the
-portfolio's stamp (:func:`pages._deps.portfolio_stamp`) plus grouping, weights and
-filters (Portfolio). ``st.cache_data`` hands out a copy on every call.
+depend on: the journey's id and version plus its ratings' stamp
+(:func:`store.analysis.journey_stamp`), weights and weighting (Review), the portfolio's
+stamp (:func:`pages._deps.portfolio_stamp`) plus grouping, weights and filters
+(Portfolio). The ratings themselves are read only when their stamp is new.
+
+What a rerun looks up (the summary, the filters' choices, the weakest touchpoints as
+shown) is kept with :func:`pages._deps.recent`: one unchangeable result shared by all
+sessions, found in a microsecond. The work behind it is kept with ``st.cache_data``,
+which hands out a copy on every call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple
+from types import MappingProxyType
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
+from journeys import i18n
+from journeys.diagnostics import Diagnostics, diagnose
 from journeys.flow import FlowError, flow
 from journeys.scoring import Weights, consensus, weakness_table
-from pages._deps import cached_graph, session
+from pages._deps import cached_graph, journey_stamp, recent, session
 from store import analysis
 
-__all__ = ["analysed", "default_weakness", "summary", "filter_choices", "cells", "weakest"]
+__all__ = ["analysed", "default_weakness", "summary", "filter_choices", "cells", "weakest", "weakest_shown"]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def analysed(jid: str, version: int, ratings: list[dict], weights: tuple, weighted: bool) -> tuple[dict, pd.DataFrame]:
-    """The customer flow and the weakness table of the journey at ``version``, cached per ratings and weights.
+def analysed(
+    jid: str, version: int, rated: str, weights: tuple, weighted: bool
+) -> tuple[dict, pd.DataFrame, Diagnostics]:
+    """The customer flow, weakness table and diagnostics of the journey at ``version``, cached per ratings' stamp
+    and weights (the three read the journey once: the flow hands its numbering on).
 
     The flow is summed up in plain values: trapped touchpoints (names) when customers can
     never leave a loop, else the transitions whose share was assumed (name pairs).
@@ -36,50 +50,76 @@ def analysed(jid: str, version: int, ratings: list[dict], weights: tuple, weight
         result = flow(G)
         visits, found = result.visits, {"assumed": [(name(u), name(v)) for u, v in result.assumed]}
     except FlowError as exc:
+        result = None
         visits, found = dict.fromkeys(G, 1.0), {"trapped": [name(n) for n in exc.trapped]}
+    with session() as s:  # ``rated`` is their stamp: the ratings are read only when it is new
+        ratings = analysis.list_ratings(session=s, journey_id=jid)
     scores = consensus(ratings, weighted=weighted)
-    return found, weakness_table(G, scores, weights=Weights(*weights), visits=visits)
+    table = weakness_table(G, scores, weights=Weights(*weights), visits=visits, flow=result)
+    return found, table, diagnose(G, table.get("weakness"), flow=result)
 
 
-def default_weakness(jid: str, version: int, ratings: list[dict]) -> pd.DataFrame:
-    """The weakness table with the default weights, as the Review page first shows it (cached)."""
-    return analysed(jid, version, ratings, astuple(Weights()), False)[1]
+def default_weakness(jid: str, version: int) -> pd.DataFrame:
+    """The weakness table with the default weights and the journey's current ratings, as Review first shows it."""
+    stamp = journey_stamp(jid)
+    rated = stamp.ratings if stamp else "gone"  # a journey in the trash: its ratings as they are
+    return analysed(jid, version, rated, astuple(Weights()), False)[1]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def summary(jid: str, version: int, ratings: list[dict], weights: tuple, weighted: bool) -> dict:
+@recent(32)
+def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> Mapping:
     """What the page shows above the views, as plain values: a rerun needs neither the graph nor the table."""
-    found, table = analysed(jid, version, ratings, weights, weighted)
+    found, table, _ = analysed(jid, version, rated, weights, weighted)
+    found = {key: tuple(names) for key, names in found.items()}  # shared by all sessions: nothing changeable
     found["journey"] = cached_graph(jid, version).graph["name"]
     if table.empty:
-        return {**found, "empty": True}
+        return MappingProxyType({**found, "empty": True})
     worst = table["weakness"].idxmax()
-    return {
-        **found,
-        "empty": False,
-        "total": float(table["weakness"].sum()),
-        "worst": table.loc[worst, "name"],
-        "why": table.loc[worst, "why"],
-        "unscored": int(table[["desirable", "viable", "feasible"]].isna().all(axis=1).sum()),
-    }
+    return MappingProxyType(
+        {
+            **found,
+            "empty": False,
+            "total": float(table["weakness"].sum()),
+            "worst": table.loc[worst, "name"],
+            "why": table.loc[worst, "why"],
+            "unscored": int(table[["desirable", "viable", "feasible"]].isna().all(axis=1).sum()),
+        }
+    )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def filter_choices(stamp: tuple) -> dict[str, list[str]]:
+@recent(8)
+def filter_choices(stamp: str) -> Mapping[str, tuple[str, ...]]:
     """The filters' choices while the portfolio is as ``stamp`` says."""
     with session() as s:
-        return analysis.filter_options(session=s)
+        options = analysis.filter_options(session=s)
+    return MappingProxyType({name: tuple(values) for name, values in options.items()})
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cells(stamp: tuple, rows: str, columns: str, weights: tuple, chosen: tuple) -> pd.DataFrame:
+def cells(stamp: str, rows: str, columns: str, weights: tuple, chosen: tuple) -> pd.DataFrame:
     """The heatmap's cells (weakness per group) while the portfolio is as ``stamp`` says."""
     with session() as s:
         return analysis.portfolio(session=s, rows=rows, columns=columns, weights=Weights(*weights), **dict(chosen))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def weakest(stamp: tuple, weights: tuple, chosen: tuple) -> pd.DataFrame:
+def weakest(stamp: str, weights: tuple, chosen: tuple) -> pd.DataFrame:
     """The ten weakest touchpoints across journeys while the portfolio is as ``stamp`` says."""
     with session() as s:
         return analysis.weakest_across(session=s, top=10, weights=Weights(*weights), **dict(chosen))
+
+
+@recent(32)
+def weakest_shown(stamp: str, weights: tuple, chosen: tuple, language: str) -> tuple[pa.Table, tuple[str, ...]]:
+    """The weakest touchpoints as the Portfolio shows them (``why`` in ``language``), and their journeys' ids.
+
+    The table is the Arrow table ``st.dataframe`` would make of the frame on every rerun
+    (the same bytes reach the browser); Arrow tables cannot be changed, so one is shared
+    by all sessions instead of copied on every rerun.
+    """
+    worst = weakest(stamp, weights, chosen)
+    if worst.empty:
+        return pa.table({}), ()
+    why = [i18n.t(f"lens.{w}", language) if w else "" for w in worst["why"]]
+    shown = worst.assign(why=why)[["journey", "name", "stage", "channel", "owner", "flow", "weakness", "why"]]
+    return pa.Table.from_pandas(shown.round(3)), tuple(worst["journey_id"])

@@ -6,7 +6,11 @@ values (ids, names, JSON text), never ORM rows or sessions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -148,12 +152,39 @@ def _is_live(journey_id: str) -> bool:
         return store.journey_is_live(session=s, journey_id=journey_id)
 
 
+def journey_stamp(journey_id: str) -> analysis.JourneyStamp | None:
+    """The journey's version and its ratings' stamp (one query), or None if it is not live."""
+    with session() as s:
+        return analysis.journey_stamp(session=s, journey_id=journey_id)
+
+
 def journey_picker(title_key: str) -> str | None:
     """The journey this page is about: the deep link, or one the user picks here."""
     jid = selected_journey_id()
     if jid and _is_live(jid):
-        st.query_params["journey"] = jid
+        _link(jid)
         return jid
+    return _pick(title_key)
+
+
+def stamped_journey(title_key: str) -> tuple[str, analysis.JourneyStamp] | None:
+    """Like :func:`journey_picker`, with the journey's version and ratings' stamp read in the same query."""
+    jid = selected_journey_id()
+    if jid and (stamp := journey_stamp(jid)):
+        _link(jid)
+        return jid, stamp
+    _pick(title_key)
+    return None
+
+
+def _link(journey_id: str) -> None:
+    """Put the journey in the URL (``?journey=``) unless it is there: every change is a message to the browser."""
+    if st.query_params.get("journey") != journey_id:
+        st.query_params["journey"] = journey_id
+
+
+def _pick(title_key: str) -> None:
+    """No journey is open: ask for one (the choice reruns the page with it)."""
     with session() as s:
         journeys = {j.id: j.name for j in store.list_journeys(session=s)}
     st.title(t(title_key))
@@ -174,39 +205,102 @@ def journey_picker(title_key: str) -> str | None:
     return None
 
 
-def portfolio_stamp() -> tuple:
+def portfolio_stamp() -> str:
     """What the portfolio figures depend on (see ``store.analysis.portfolio_stamp``)."""
     with session() as s:
         return analysis.portfolio_stamp(session=s)
 
 
-@st.cache_resource(max_entries=16, ttl="1h", show_spinner=False)  # a map of 2,000 touchpoints holds ~5 MB
-def _figure(name: str, of: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
-    return _build()
+class _Recent:
+    """Results by key, at most ``size`` of them, each for ``ttl`` seconds; shared by the sessions' threads."""
+
+    def __init__(self, size: int, ttl: float | None) -> None:
+        self._size, self._ttl = size, ttl
+        self._items: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], object]) -> object:
+        now = time.monotonic()
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is not None and (self._ttl is None or now - kept[0] < self._ttl):
+                self._items.move_to_end(key)
+                return kept[1]
+        value = make()  # outside the lock: two sessions may make it at once, one result is kept
+        with self._lock:
+            self._items[key] = (now, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False)
+def _stores() -> dict[str, _Recent]:
+    """Every :func:`recent` store, dropped with Streamlit's caches (``st.cache_resource.clear()``)."""
+    return {}
+
+
+def _store(name: str, size: int, ttl: float | None) -> _Recent:
+    stores = _stores()
+    return stores.get(name) or stores.setdefault(name, _Recent(size, ttl))
+
+
+def recent(size: int, ttl: float | None = None):
+    """Keep a function's results like ``st.cache_resource(max_entries=size, ttl=ttl)``, looked up faster.
+
+    For what a page looks up on every rerun: Streamlit's caches hash the arguments with
+    their own hasher and replay the function's context, ~0.3 ms a call; here a lookup is
+    a dict access (~1 µs). The arguments must be hashable (plain values, tuples) and name
+    everything the result depends on; the result is shared by all sessions, so it must
+    not be changeable (tuples, read-only mappings, Arrow tables, a figure nothing edits).
+    """
+
+    def decorate(fn):
+        name = f"{fn.__module__}.{fn.__qualname__}"
+
+        @functools.wraps(fn)
+        def kept(*args):
+            return _store(name, size, ttl).get(args, lambda: fn(*args))
+
+        return kept
+
+    return decorate
 
 
 def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
     """``st.plotly_chart(build(), **options)``, the figure built once per ``(name, of)`` and then reused.
 
     ``of`` must name everything the figure shows (journey and version or draft,
-    language, options). The figure is shared by all sessions and never handed out:
-    ``st.plotly_chart`` only serialises it, and nothing may change it.
+    language, options) in plain, hashable values. At most 16 figures are kept, each for
+    an hour (see :func:`recent`). The figure is shared by all sessions and never handed
+    out: ``st.plotly_chart`` only serialises it, and nothing may change it.
     """
-    return st.plotly_chart(_figure(name, of, build), **options)
+    figure = _store("chart", 16, 3600).get((name, of), build)  # a map of 2,000 touchpoints holds ~5 MB
+    return st.plotly_chart(figure, **options)
+
+
+WEIGHTS = ("dvf", "gap", "pain", "emotion", "moment_of_truth")
 
 
 def weights_panel(key: str) -> Weights:
-    """Sliders for the weakness weights (docs/scoring.md), in an expander; returns the Weights."""
-    default = Weights()
-    with st.expander(t("weights.title"), icon=":material/tune:"):
-        st.caption(t("weights.help"))
-        columns = st.columns(5)
-        values = {
-            name: columns[i].slider(t(f"weights.{name}"), 0.0, 1.0, getattr(default, name), 0.05, key=f"{key}.{name}")
-            for i, name in enumerate(("dvf", "gap", "pain", "emotion", "moment_of_truth"))
-        }
+    """Sliders for the weakness weights (docs/scoring.md), in an expander; returns the Weights.
+
+    The sliders are drawn only while the expander is open (it reruns the page when opened
+    or closed). The weights live in plain session keys ``f"{key}.{name}"``, so they stay
+    while the expander is closed and when the user visits another page.
+    """
+    default, state = Weights(), st.session_state
+    panel = st.expander(t("weights.title"), icon=":material/tune:", key=f"{key}.open", on_change="rerun")
+    if panel.open:
+        with panel:
+            st.caption(t("weights.help"))
+            for column, name in zip(st.columns(5), WEIGHTS, strict=True):
+                kept = f"{key}.{name}"  # a slider starts from the kept weight each time the expander opens
+                value = state.get(kept, getattr(default, name))
+                state[kept] = column.slider(t(f"weights.{name}"), 0.0, 1.0, value, 0.05, key=f"{kept}.slider")
     try:
-        return Weights(**values)
+        return Weights(**{name: state.get(f"{key}.{name}", getattr(default, name)) for name in WEIGHTS})
     except ValueError as exc:
         st.warning(str(exc))
         return default

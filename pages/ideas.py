@@ -26,9 +26,7 @@ WEIGHTED = "ideas.weighted"
 
 def weaknesses(jid: str, version: int) -> dict[str, float]:
     """Weakness per touchpoint, as on the Review page (default weights)."""
-    with session() as s:
-        ratings = analysis.list_ratings(session=s, journey_id=jid)
-    table = default_weakness(jid, version, ratings)
+    table = default_weakness(jid, version)
     return table["weakness"].to_dict() if not table.empty else {}
 
 

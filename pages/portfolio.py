@@ -5,11 +5,11 @@ from dataclasses import astuple
 import streamlit as st
 
 from journeys.charts import portfolio_heatmap
-from pages._cached import cells, filter_choices, weakest
+from pages._cached import cells, filter_choices, weakest_shown
 from pages._deps import chart, lang, open_journey, portfolio_stamp, t, weights_panel
 
 
-def filters(stamp: tuple) -> dict:
+def filters(stamp: str) -> dict:
     options = filter_choices(stamp)
     columns = st.columns(4)
     chosen = {
@@ -52,11 +52,11 @@ def main() -> None:
         st.warning(t("portfolio.same"))
         return
     query = (stamp, rows, columns, weights, tuple(sorted(chosen.items())))
-    worst = weakest(stamp, weights, query[-1])
-    if worst.empty:  # no touchpoint passes the filters: no cells either
+    language = lang()
+    worst, journeys = weakest_shown(stamp, weights, query[-1], language)
+    if not worst.num_rows:  # no touchpoint passes the filters: no cells either
         st.info(t("portfolio.empty"), icon=":material/info:")
         return
-    language = lang()
     event = chart(
         "portfolio.heatmap",
         (*query, language),
@@ -71,9 +71,8 @@ def main() -> None:
     if rows == "journey":
         st.caption(t("portfolio.click"))
     st.subheader(t("portfolio.weakest"))
-    shown = worst.assign(why=[t(f"lens.{w}") if w else "" for w in worst["why"]])
     pick = st.dataframe(
-        shown[["journey", "name", "stage", "channel", "owner", "flow", "weakness", "why"]].round(3),
+        worst,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -91,7 +90,7 @@ def main() -> None:
         },
     )
     if pick.selection.rows:
-        open_journey(worst.iloc[pick.selection.rows[0]]["journey_id"], "pages/review.py")
+        open_journey(journeys[pick.selection.rows[0]], "pages/review.py")
 
 
 main()

@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from journeys.charts import emotion_curve, importance_performance, weakness_heatmap
-from journeys.diagnostics import diagnose
+from journeys.diagnostics import Diagnostics
 from journeys.scoring import rollup
 from pages._access import can
 from pages._cached import analysed, summary
-from pages._deps import cached_graph, chart, journey_picker, lang, session, t, version_of, weights_panel
-from store import analysis
+from pages._deps import cached_graph, chart, lang, stamped_journey, t, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 
@@ -52,8 +51,7 @@ def weakest(jid: str, table: pd.DataFrame) -> None:
             )
 
 
-def diagnostics(G, table: pd.DataFrame) -> None:
-    found = diagnose(G, table["weakness"].to_dict())
+def diagnostics(G, found: Diagnostics) -> None:
     names = lambda keys: " → ".join(G.nodes[k]["name"] for k in keys) or "—"  # noqa: E731
     listed = lambda keys: ", ".join(G.nodes[k]["name"] for k in keys) or "—"  # noqa: E731
     st.markdown(f"**{t('review.unreachable')}**")
@@ -84,17 +82,15 @@ def rollups(G, table: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    jid = journey_picker("review.title")
-    if not jid:
+    picked = stamped_journey("review.title")
+    if not picked:
         return
-    version = version_of(jid)
-    with session() as s:
-        ratings = analysis.list_ratings(session=s, journey_id=jid)
+    jid, (version, rated) = picked  # the ratings themselves are read only when their stamp is new
     st.title(t("review.title"))
     caption = st.empty()  # the journey's name, once the summary is known
     weights = astuple(weights_panel("review.weights"))
     weighted = st.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
-    about = (jid, version, ratings, weights, weighted)
+    about = (jid, version, rated, weights, weighted)
     shown = summary(*about)
     caption.caption(t("review.intro", journey=shown["journey"]))
     customer_flow(shown)
@@ -126,7 +122,7 @@ def main() -> None:
         chart("review.emotions", (jid, version, language), lambda: emotion_curve(G(), lang=language),
               key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
-        diagnostics(G(), table())
+        diagnostics(G(), analysed(*about)[2])
     else:
         rollups(G(), table())
 

@@ -18,7 +18,7 @@ from pages._access import allowed, can
 from pages._cached import default_weakness
 from pages._deps import journey_picker, lang, load, require_author, session, t
 from pages._library_parts import labels, plain
-from store import JourneyNotFound, analysis
+from store import JourneyNotFound
 from store import surveys as stored
 
 UPLOADS = "surveys.uploads"  # bumped after an import so that the uploader starts empty
@@ -246,7 +246,6 @@ def results_view(G, jid: str, version: int) -> None:
     with session() as s:
         surveys = stored.list_surveys(session=s, journey_id=jid)
         measurements = stored.list_measurements(session=s, journey_id=jid)
-        ratings = analysis.list_ratings(session=s, journey_id=jid)
     if imported := st.session_state.pop(IMPORTED, None):
         name, n, skipped = imported
         st.success(
@@ -256,7 +255,7 @@ def results_view(G, jid: str, version: int) -> None:
         st.info(t("surveys.none"), icon=":material/info:")
         return
     surveys_table(surveys)
-    evidence = evidence_frame(G, default_weakness(jid, version, ratings), measurements)
+    evidence = evidence_frame(G, default_weakness(jid, version), measurements)
     view = st.segmented_control(
         t("surveys.result_view"),
         RESULTS,

@@ -12,9 +12,10 @@ are recomputed (:func:`refresh_metrics`) when it was saved or re-rated since.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import bindparam, case, delete, exists, func, insert, literal, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -36,6 +37,8 @@ __all__ = [
     "weakest_across",
     "filter_options",
     "portfolio_stamp",
+    "JourneyStamp",
+    "journey_stamp",
 ]
 
 GROUPINGS = ("journey", "stage", "channel", "owner")
@@ -361,16 +364,65 @@ def filter_options(*, session: Session) -> dict[str, list[str]]:
     return {k: sorted(v for v in values if v) for k, values in options.items()}
 
 
-def portfolio_stamp(*, session: Session) -> tuple[str, ...]:
-    """What the portfolio figures depend on, in two small queries: changes whenever a journey or a rating does.
+def _portfolio_stamp_query():
+    journeys = select(func.count(), func.sum(Journey.version), func.max(Journey.updated_at))
+    journeys = journeys.where(Journey.deleted_at.is_(None)).subquery()
+    ratings = select(func.count(), func.max(Rating.updated_at), func.sum(Rating.id)).subquery()
+    return select(journeys, ratings).select_from(journeys.join(ratings, true()))
+
+
+_PORTFOLIO_STAMP = _portfolio_stamp_query()  # built once: it runs on every rerun of the Portfolio page
+
+
+def portfolio_stamp(*, session: Session) -> str:
+    """What the portfolio figures depend on, in one small query: changes whenever a journey or a rating does.
 
     Live journeys (how many, their versions, the last change) and ratings (how many, the
-    last change): a save, rename, import, trash or restore of a journey and every new,
-    changed or deleted rating changes it, so caches keyed by it are never stale.
+    last change, the sum of their ids): a save, rename, import, trash or restore of a
+    journey and every new, changed or deleted rating changes it, so caches keyed by it are
+    never stale.
     """
-    live = Journey.deleted_at.is_(None)
-    journeys = select(func.count(), func.sum(Journey.version), func.max(Journey.updated_at)).where(live)
-    ratings = select(func.count(), func.max(Rating.updated_at), func.sum(Rating.id))
-    stamp = (*session.execute(journeys).one(), *session.execute(ratings).one())
+    stamp = session.connection().execute(_PORTFOLIO_STAMP).one()
     session.rollback()
-    return tuple(str(v) for v in stamp)
+    return "|".join(map(str, stamp))  # one string: the cheapest cache key to hash on every rerun
+
+
+class JourneyStamp(NamedTuple):
+    """What the review of one journey depends on: its version and a stamp of its touchpoints' ratings."""
+
+    version: int
+    ratings: str  # how many, the last change, the sum of their ids: "3|2026-05-01 10:00:00|42"
+
+
+def _journey_stamp_query():
+    journey_id = bindparam("journey_id")
+    rated = (
+        select(func.count(Rating.id), func.max(Rating.updated_at), func.sum(Rating.id))
+        .join(Touchpoint, Touchpoint.id == Rating.touchpoint_id)
+        .where(Touchpoint.journey_id == journey_id)
+        .subquery()
+    )
+    return (
+        select(Journey.version, rated)
+        .select_from(Journey)
+        .join(rated, true())
+        .where(Journey.id == journey_id, Journey.deleted_at.is_(None))
+    )
+
+
+_JOURNEY_STAMP = _journey_stamp_query()  # built once: it runs on every rerun of the Review page
+
+
+def journey_stamp(*, session: Session, journey_id: str) -> JourneyStamp | None:
+    """Return the journey's version and its ratings' stamp in one query, or None if it is not live.
+
+    The ratings' stamp changes with every new, changed or deleted rating of the journey's
+    touchpoints, the version with every save: figures cached by both are never stale, and
+    the ratings themselves need to be read (:func:`list_ratings`) only when they changed.
+    """
+    found = session.connection().execute(_JOURNEY_STAMP, {"journey_id": journey_id}).first()
+    session.rollback()
+    if found is None:
+        return None
+    version, *ratings = found
+    return JourneyStamp(version, "|".join(map(str, ratings)))

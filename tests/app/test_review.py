@@ -1,10 +1,12 @@
 """The manager pages: Review of one journey and the Portfolio across all journeys."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import store
 from journeys.templates import broadband_demo, ebike_demo
 from store import analysis
+from tests.app.conftest import APP
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 
@@ -133,3 +135,56 @@ def test_portfolio_follows_saves_ratings_and_the_trash(app, db, broadband):
     after = app.dataframe[0].value
     router = lambda frame: frame.loc[frame["name"] == "Set up the router", "weakness"].iloc[0]  # noqa: E731
     assert router(after) > router(before)  # poor scores make the router set-up weaker
+
+
+def test_review_shows_a_saved_journey_at_once(app, db, broadband):
+    """A save made after the page was opened shows on the next rerun: the figures follow the journey's version."""
+    open_page(app, "pages/review.py", broadband)
+    assert {m.label: m.value for m in app.metric}["Weakest touchpoint"] == "Set up the router"
+    G, version = store.load_journey(session=db, journey_id=broadband)
+    G.nodes["install-router"]["name"] = "Router set-up at home"
+    store.save_journey(session=db, graph=G, expected_version=version, author="t")
+    app.run()
+    assert {m.label: m.value for m in app.metric}["Weakest touchpoint"] == "Router set-up at home"
+    assert "Router set-up at home" in app.get("plotly_chart")[0].proto.spec
+
+
+def test_portfolio_explains_the_weakest_touchpoints_in_the_users_language(app, db_url, broadband):
+    """The reason next to each weak touchpoint is in the language of whoever looks, not of who looked first."""
+    open_page(app, "pages/portfolio.py")
+    assert app.dataframe[0].value["why"].iloc[0] == "Pain"
+    german = AppTest.from_file(str(APP), default_timeout=30)
+    german.query_params["lang"] = "de"
+    open_page(german, "pages/portfolio.py")
+    assert not german.exception
+    assert german.dataframe[0].value["why"].iloc[0] == "Schmerz"
+
+
+def test_weights_stay_when_the_panel_is_closed_and_after_another_page(app, broadband):
+    """A manager weights only DVF scores, closes the weights, visits the Portfolio and comes back: still DVF only."""
+    weakest = lambda: {m.label: m.value for m in app.metric}["Weakest touchpoint"]  # noqa: E731
+    open_page(app, "pages/review.py", broadband, **{"review.weights.open": True})
+    assert weakest() == "Set up the router"
+    app.slider(key="review.weights.dvf.slider").set_value(1.0)
+    for name in ("gap", "pain", "emotion"):
+        app.slider(key=f"review.weights.{name}.slider").set_value(0.0)
+    app.run()
+    assert weakest() == "Call the hotline"  # the only touchpoint with DVF scores
+    app.session_state["review.weights.open"] = False
+    app.run()
+    assert not app.slider and weakest() == "Call the hotline"
+    app.switch_page("pages/portfolio.py").run()
+    app.switch_page("pages/review.py").run()
+    assert weakest() == "Call the hotline"
+    app.session_state["review.weights.open"] = True
+    app.run()
+    assert [s.value for s in app.slider] == [1.0, 0.0, 0.0, 0.0, 0.5]
+
+
+def test_the_weights_are_drawn_only_while_their_panel_is_open(app, broadband):
+    """Closed, the weights panel holds no sliders; opened, it shows the five weights at their defaults."""
+    open_page(app, "pages/review.py", broadband)
+    assert [e.label for e in app.expander] == ["Weights of the weakness index"] and not app.slider
+    app.session_state["review.weights.open"] = True
+    app.run()
+    assert [s.value for s in app.slider] == [0.3, 0.25, 0.25, 0.2, 0.5]

@@ -60,3 +60,34 @@ def test_a_deep_link_as_the_first_request_gets_the_whole_app(page: Page, tmp_pat
         expect(nav.get_by_role("link", name="deps")).to_have_count(0)
     finally:
         stop_app(server)
+
+
+def test_weights_stay_when_their_panel_is_closed_and_after_another_page(page: Page, app_url: str):
+    """A manager sets a weight, closes the weights, visits the Portfolio and comes back: the weight is kept."""
+    open_page(page, app_url, "Review")
+    page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
+    page.get_by_role("option", name=BROADBAND, exact=True).click()
+    wait_for_app(page)
+    weights = page.get_by_test_id("stExpander").filter(has_text="Weights of the weakness index")
+    expect(weights.get_by_role("slider")).to_have_count(0)  # closed: the sliders are not drawn
+    weights.get_by_text("Weights of the weakness index").click()
+    wait_for_app(page)
+    dvf = weights.get_by_role("slider", name="Low DVF scores")
+    expect(dvf).to_have_value("0.3")
+    dvf.focus()
+    page.keyboard.press("End")  # DVF scores count fully
+    wait_for_app(page)
+    expect(dvf).to_have_value("1")
+    weights.get_by_text("Weights of the weakness index").click()
+    wait_for_app(page)
+    expect(weights.get_by_role("slider")).to_have_count(0)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Portfolio").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    nav.get_by_role("link", name="Review").click()
+    wait_for_app(page)
+    weights = page.get_by_test_id("stExpander").filter(has_text="Weights of the weakness index")
+    weights.get_by_text("Weights of the weakness index").click()
+    wait_for_app(page)
+    expect(weights.get_by_role("slider", name="Low DVF scores")).to_have_value("1")

@@ -132,3 +132,56 @@ def test_weakest_across_all_journeys_ranks_and_explains(session):
     assert worst["weakness"].is_monotonic_decreasing
     only_bike = analysis.weakest_across(session=session, top=3, persona="Rolf, active retiree")
     assert set(only_bike["journey"]) == {ebike_demo().graph["name"]}
+
+
+def test_journey_stamp_moves_with_every_save_and_rating_of_that_journey(session):
+    """The stamp the Review page caches by changes on a save and on a new, changed or deleted rating, and only then."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    other = store.create_journey(session=session, graph=ebike_demo(), author="a")
+    stamp = lambda: analysis.journey_stamp(session=session, journey_id=jid)  # noqa: E731
+    seen = [stamp()]
+    assert seen[0].version == store.current_version(session=session, journey_id=jid)
+    rate(session, jid, "Ana", "it", hotline={"desirable": 1})
+    seen.append(stamp())
+    rate(session, jid, "Ben", "sales", hotline={"desirable": 5}, cancel={"viable": 2})
+    seen.append(stamp())
+    rate(session, jid, "Ana", "it", hotline={"desirable": 2})  # same rater, same touchpoint: one row, changed
+    seen.append(stamp())
+    analysis.delete_rating(session=session, journey_id=jid, key="hotline", rater="Ben")
+    seen.append(stamp())
+    G, version = store.load_journey(session=session, journey_id=jid)
+    G.nodes["hotline"]["name"] = "Call us"
+    store.save_journey(session=session, graph=G, expected_version=version, author="b")
+    seen.append(stamp())
+    assert len(set(seen)) == len(seen)
+    assert seen[-1].version == version + 1
+    rate(session, other, "Ana", "it", **{next(iter(ebike_demo())): {"desirable": 3}})
+    assert stamp() == seen[-1]  # another journey's ratings leave this one's figures alone
+
+
+def test_journey_stamp_is_none_for_a_journey_in_the_trash_or_unknown(session):
+    """Only a live journey has a stamp: the Review page asks for another journey otherwise."""
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    store.delete_journey(session=session, journey_id=jid, author="a")
+    assert analysis.journey_stamp(session=session, journey_id=jid) is None
+    assert analysis.journey_stamp(session=session, journey_id="no-such-journey") is None
+
+
+def test_portfolio_stamp_moves_with_journeys_and_ratings(session):
+    """The portfolio's stamp changes on a save, a new journey, the trash and every rating."""
+    stamp = lambda: analysis.portfolio_stamp(session=session)  # noqa: E731
+    seen = [stamp()]
+    jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    seen.append(stamp())
+    rate(session, jid, "Ana", "it", hotline={"desirable": 1})
+    seen.append(stamp())
+    rate(session, jid, "Ana", "it", hotline={"desirable": 4})
+    seen.append(stamp())
+    G, version = store.load_journey(session=session, journey_id=jid)
+    G.graph["name"] = "Broadband, renamed"
+    store.save_journey(session=session, graph=G, expected_version=version, author="b")
+    seen.append(stamp())
+    store.delete_journey(session=session, journey_id=jid, author="b")
+    seen.append(stamp())
+    assert len(set(seen)) == len(seen)
+    assert stamp() == seen[-1]
