@@ -178,7 +178,13 @@ def stamped_journey(title_key: str) -> tuple[str, analysis.JourneyStamp] | None:
 
 
 def _link(journey_id: str) -> None:
-    """Put the journey in the URL (``?journey=``) unless it is there: every change is a message to the browser."""
+    """Keep the journey open for the other pages, and in the URL (``?journey=``) unless it is there.
+
+    A page reached through a link then goes on with the same journey when the user moves
+    to another page in the sidebar (which drops the URL's query). Every change of the URL
+    is a message to the browser, so an unchanged one is left alone.
+    """
+    st.session_state[JOURNEY] = journey_id
     if st.query_params.get("journey") != journey_id:
         st.query_params["journey"] = journey_id
 

@@ -188,3 +188,15 @@ def test_the_weights_are_drawn_only_while_their_panel_is_open(app, broadband):
     app.session_state["review.weights.open"] = True
     app.run()
     assert [s.value for s in app.slider] == [0.3, 0.25, 0.25, 0.2, 0.5]
+
+
+def test_a_journey_opened_by_link_stays_open_on_the_other_pages(app, broadband):
+    """A link to Review opens the journey; Portfolio and back through the sidebar (no query) keep it open."""
+    open_page(app, "pages/review.py", broadband)
+    app.query_params.clear()  # the sidebar's links carry no journey
+    app.switch_page("pages/portfolio.py").run()
+    app.query_params.clear()
+    app.switch_page("pages/review.py").run()
+    assert not app.exception
+    assert [m.label for m in app.metric][:1] == ["Journey weakness (sum)"]
+    assert "Broadband" in app.caption[0].value
