@@ -173,8 +173,9 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     # Compare: the to-be against the as-is it was copied from
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Compare").click()
     wait_for_app(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
-    page.get_by_role("option", name=TO_BE, exact=True).click()
+    # the journey of the Ideas page is still open: Compare shows it as the to-be; choose the real to-be
+    page.get_by_role("combobox", name="To-be").click()
+    page.get_by_role("option", name=f"{TO_BE} (to-be)", exact=True).click()
     wait_for_app(page)
     expect(page.get_by_role("combobox", name="As-is (compare with)")).to_have_value(f"{BROADBAND} (as-is)")
     total = page.get_by_test_id("stMetric").filter(has_text="Journey weakness (as-is → to-be)")
