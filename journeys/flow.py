@@ -9,9 +9,10 @@ transitions are where customers leave.
 
 The expected number of visits per entering customer is the solution of one sparse
 linear system, ``(I - Q)ᵀ v = s``: loops are handled exactly, without enumerating
-paths. Without a loop (but a touchpoint's transition to itself) the system is
-triangular and is solved by forward substitution in topological order. In a loop a touchpoint can be visited more than once, so its flow can
-exceed 1; a customer who is let down twice counts twice.
+paths. Where customers cannot go round a loop (a touchpoint's transition to itself
+aside) the system is triangular and is solved by forward substitution in topological
+order. In a loop a touchpoint can be visited more than once, so its flow can exceed 1;
+a customer who is let down twice counts twice.
 """
 
 from __future__ import annotations
