@@ -1,6 +1,5 @@
 """Compare (managers, read-only): what a to-be journey changes against its as-is, and what that does to the weakness."""
 
-import re
 from dataclasses import astuple
 
 import streamlit as st
@@ -18,16 +17,14 @@ from journeys.compare_charts import (
     weakness_change,
 )
 from journeys.scoring import Weights, consensus
-from pages import _access as access
-from pages._deps import JOURNEY, cached_graph, journey_picker, lang, open_journey, session, t, weights_panel
 from store import analysis
+from ui import access, frame
+from ui.deps import JOURNEY, lang, session, t
+from ui.journey import cached_graph, journey_picker, open_journey
+from ui.text import md
+from ui.widgets import weights_panel
 
 VIEWS = ("touchpoints", "stages", "emotions", "changes")
-
-
-def plain(text: str) -> str:
-    """User text inside a markdown message, shown as typed (no links, emphasis or formulas)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", str(text))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -61,7 +58,7 @@ def pick_journeys(jid: str, journeys: dict) -> str | None:
         key=f"compare.before.{jid}",
     )
     if before is None:
-        st.info(t("compare.no_source", journey=plain(journeys[jid].name)), icon=":material/info:")
+        st.info(t("compare.no_source", journey=md(journeys[jid].name)), icon=":material/info:")
     elif access.can("edit"):
         for column, journey, key in ((left, before, "compare.open_before"), (right, jid, "compare.open_after")):
             if column.button(t(key), icon=":material/edit_note:", key=key):
@@ -76,17 +73,18 @@ def changes(cmp) -> None:
         if keys:
             st.subheader(t(f"compare.{title}_title"))
             st.dataframe(touchpoint_list(cmp, keys, side=side, lang=lang()), hide_index=True, width="stretch")
-    for title, frame in (
+    for title, table in (
         ("changed", change_table(cmp, lang=lang())),
         ("transitions", transition_table(cmp, lang=lang())),
     ):
-        if len(frame):
+        if len(table):
             st.subheader(t(f"compare.{title}_title"))
-            wide = {column: st.column_config.TextColumn(width="large") for column in frame.columns[2:]}
-            st.dataframe(frame, hide_index=True, width="stretch", column_config=wide)
+            wide = {column: st.column_config.TextColumn(width="large") for column in table.columns[2:]}
+            st.dataframe(table, hide_index=True, width="stretch", column_config=wide)
 
 
 def main() -> None:
+    frame.page("review")
     jid = journey_picker("compare.title")
     if not jid:
         return
@@ -96,7 +94,7 @@ def main() -> None:
     before_id = pick_journeys(jid, journeys)
     if not before_id:
         return
-    st.caption(t("compare.intro", before=plain(journeys[before_id].name), after=plain(journeys[jid].name)))
+    st.caption(t("compare.intro", before=md(journeys[before_id].name), after=md(journeys[jid].name)))
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
         weights = weights_panel("compare.weights")
@@ -109,8 +107,8 @@ def main() -> None:
     cmp = comparison(*keys, astuple(weights), tuple(scores))
     for note in cmp.notes:
         G = cmp.before if note.side == "before" else cmp.after
-        names = ", ".join(plain(G.nodes[k]["name"]) for k in note.touchpoints)
-        st.warning(t("compare.trapped", journey=plain(G.graph["name"]), names=names), icon=":material/loop:")
+        names = ", ".join(md(G.nodes[k]["name"]) for k in note.touchpoints)
+        st.warning(t("compare.trapped", journey=md(G.graph["name"]), names=names), icon=":material/loop:")
     if cmp.touchpoints.empty:
         st.info(t("compare.empty"), icon=":material/info:")
         return
@@ -133,7 +131,7 @@ def main() -> None:
         delta_arrow="off",
     )
     if cmp.unrated:
-        names = ", ".join(plain(cmp.after.nodes[k]["name"]) for k in cmp.unrated)
+        names = ", ".join(md(cmp.after.nodes[k]["name"]) for k in cmp.unrated)
         hint, go = st.columns([5, 1], vertical_alignment="center")
         hint.info(t("compare.unrated", n=len(cmp.unrated), names=names), icon=":material/how_to_vote:")
         if access.can("score") and go.button(t("compare.to_scoring"), icon=":material/how_to_vote:"):

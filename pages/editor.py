@@ -11,12 +11,17 @@ import streamlit as st
 
 import store
 from journeys.figures import journey_map
-from pages import _editor_state as state
-from pages._deps import JOURNEY, chart, lang, selected_journey_id, session, t
-from pages._editor_detail import panel
-from pages._editor_history import history
-from pages._editor_save import conflict_panel, problems, show_problems, status
-from pages._editor_tables import persona_names, personas, stages, touchpoints, transitions
+from ui import frame
+from ui.cache import chart
+from ui.deps import lang, t
+from ui.editor import state
+from ui.editor.detail import panel
+from ui.editor.history import history
+from ui.editor.save import conflict_panel, problems, show_problems, status
+from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
+from ui.journey import forget, journey_picker
+from ui.text import md
+from ui.widgets import show_flash
 
 SECTIONS = {
     "touchpoints": touchpoints,
@@ -25,23 +30,6 @@ SECTIONS = {
     "personas": personas,
     "history": history,
 }
-
-
-def pick_journey() -> None:
-    """Without a journey in the link: let the user choose one and put it in the link."""
-    with session() as s:
-        journeys = store.list_journeys(session=s)
-    st.title(t("editor.title"))
-    if not journeys:
-        st.info(t("editor.no_journeys"), icon=":material/info:")
-        return
-    names = {j.id: j.name for j in journeys}
-    chosen = st.selectbox(t("editor.choose_journey"), options=list(names), index=None, format_func=state.labels(names),
-                          placeholder=t("editor.choose_placeholder"), key="editor.pick_journey")  # fmt: skip
-    if chosen:
-        st.session_state[JOURNEY] = chosen
-        st.query_params["journey"] = chosen
-        st.rerun()
 
 
 def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
@@ -71,9 +59,9 @@ def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
 
 def edit(jid: str) -> None:
     """The page for one journey: title and status, problems, map, details, and the chosen section."""
-    state.show_flash()
+    show_flash()
     G = state.draft(jid)
-    st.title(state.md(G.graph["name"]) or t("editor.title"), anchor=False)
+    st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
     found = problems(jid, G)
     status(jid, G, found)
     conflict_panel(jid, G)
@@ -92,18 +80,16 @@ def edit(jid: str) -> None:
 
 
 def main() -> None:
-    jid = selected_journey_id()
+    frame.page("edit")
+    jid = journey_picker("editor.title")
     if not jid:
-        pick_journey()
         return
-    st.query_params["journey"] = jid  # a shareable link, also when the journey was opened from session state
     try:
         state.start(jid)
         edit(jid)
-    except store.JourneyNotFound:  # a wrong link, or moved to the trash meanwhile
-        st.error(t("editor.not_found"), icon=":material/search_off:")
-        st.session_state.pop(JOURNEY, None)
-        pick_journey()
+    except store.JourneyNotFound:  # moved to the trash meanwhile
+        forget()
+        st.rerun()
 
 
 main()

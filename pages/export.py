@@ -5,8 +5,10 @@ from sqlmodel import Session
 
 from journeys import exports, images
 from journeys.scoring import consensus
-from pages._deps import author, engine, journey_picker, lang, load, session, t
 from store import analysis
+from ui import frame
+from ui.deps import author, engine, lang, session, t
+from ui.journey import journey_picker, load
 
 MIME = {
     "png": "image/png",
@@ -133,6 +135,7 @@ def pack_button(G, scores: dict, table, stem: str, options: dict, browser: bool)
 
 
 def main() -> None:
+    frame.page("export")
     jid = journey_picker("export.title")
     if not jid:
         return

@@ -9,14 +9,17 @@ import streamlit as st
 from journeys.graph import touchpoints_in_order
 from journeys.idea_charts import value_effort_matrix
 from journeys.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, ranked_ideas, targets_from
-from pages._access import allowed, can
-from pages._cached import default_weakness
-from pages._deps import journey_picker, lang, load, require_author, session, t
-from pages._editor_save import when
-from pages._editor_state import flash, md, show_flash
-from pages._ratings import consensus_table, progress, rater_controls, score_editor
 from store import analysis
 from store import ideas as store_ideas
+from ui import frame
+from ui.access import allowed, can
+from ui.analysis import default_weakness
+from ui.deps import lang, require_author, session, t
+from ui.editor.save import when
+from ui.journey import journey_picker, load
+from ui.ratings import consensus_table, progress, rater_controls, score_editor
+from ui.text import md
+from ui.widgets import flash, show_flash
 
 SEP = "\x1f"  # between touchpoint key and pain text in the options of the pain point list
 FIELDS = ("title", "owner", "status", "effort", "description", "touchpoints", "pains")
@@ -237,6 +240,7 @@ def rate(jid: str, ideas: dict) -> None:
 
 
 def main() -> None:
+    frame.page("review")
     jid = journey_picker("ideas.title")
     if not jid:
         return

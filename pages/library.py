@@ -4,10 +4,13 @@ import streamlit as st
 
 import store
 from journeys.graph import STATES
-from pages._access import can
-from pages._deps import open_journey, require_author, session, t
-from pages._library_parts import CLOSE_POPOVERS, ask, confirm, journey_table, labels, plain, select, state_label, write
-from pages._library_views import create_view, import_view, trash_view
+from ui import frame
+from ui.access import can, open_note
+from ui.deps import require_author, session, t
+from ui.journey import open_journey
+from ui.library import CLOSE_POPOVERS, ask, confirm, journey_table, labels, select, state_label, write
+from ui.library_views import create_view, import_view, trash_view
+from ui.text import md
 
 LIST_COLUMNS = ["name", "personas", "state", "stages", "touchpoints", "updated", "updated_by", "source"]
 
@@ -17,7 +20,7 @@ def actions(picked: store.JourneyInfo) -> None:
     if st.session_state.pop(CLOSE_POPOVERS, False):  # the last write is done: close the popover it came from
         st.session_state.update({"copy.popover": False, "rename.popover": False})
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(f"**{plain(picked.name)}**")
+        st.markdown(f"**{md(picked.name)}**")
         label, page = (t("library.open"), "editor") if can("edit") else (t("access.open_review"), "review")  # access
         if st.button(label, type="primary", icon=":material/edit_note:", key="open"):
             open_journey(picked.id, f"pages/{page}.py")
@@ -39,7 +42,7 @@ def actions(picked: store.JourneyInfo) -> None:
             )
             if st.button(t("library.copy_button"), type="primary", key="copy.go") and (author := require_author()):
                 name = name.strip() or default
-                done = t("library.copied", name=plain(name))
+                done = t("library.copied", name=md(name))
                 ok, copy = write(
                     store.duplicate_journey, done=done, journey_id=picked.id, author=author, name=name, state=target
                 )
@@ -54,18 +57,18 @@ def actions(picked: store.JourneyInfo) -> None:
                 if not name.strip():
                     st.error(t("library.name_needed"), icon=":material/edit:")
                 elif author := require_author():
-                    done = t("library.renamed", name=plain(name.strip()))
+                    done = t("library.renamed", name=md(name.strip()))
                     ok, _ = write(store.rename_journey, done=done, journey_id=picked.id, name=name, author=author)
                     if ok:
                         st.rerun()
         delete = can("delete") and st.button(t("library.delete"), icon=":material/delete:", key="delete")
     if delete and require_author():
         ask("delete", picked.id)
-    question = t("library.confirm_delete", name=plain(picked.name))
+    question = t("library.confirm_delete", name=md(picked.name))
     if confirm("delete", picked, question, t("library.move_to_trash")) and (author := require_author()):
         ok, _ = write(
             store.delete_journey,
-            done=t("library.deleted", name=plain(picked.name)),
+            done=t("library.deleted", name=md(picked.name)),
             journey_id=picked.id,
             author=author,
         )
@@ -111,6 +114,7 @@ def list_view(journeys: list[store.JourneyInfo], names: dict[str, str]) -> None:
         actions(picked)
 
 
+frame.page("review")
 st.title(t("library.title"))
 st.caption(t("library.intro"))
 with session() as s:
@@ -142,3 +146,4 @@ elif view == "trash":
     trash_view(trash, names)
 else:
     list_view(journeys, names)
+open_note()

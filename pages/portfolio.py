@@ -5,8 +5,12 @@ from dataclasses import astuple
 import streamlit as st
 
 from journeys.charts import portfolio_heatmap
-from pages._cached import cells, filter_choices, weakest_shown
-from pages._deps import chart, lang, open_journey, portfolio_stamp, t, weights_panel
+from ui import frame
+from ui.analysis import cells, filter_choices, weakest_shown
+from ui.cache import chart
+from ui.deps import lang, t
+from ui.journey import open_journey, portfolio_stamp
+from ui.widgets import weights_panel
 
 
 def filters(stamp: str) -> dict:
@@ -30,6 +34,7 @@ def filters(stamp: str) -> dict:
 
 
 def main() -> None:
+    frame.page("review")
     st.title(t("portfolio.title"))
     st.caption(t("portfolio.intro"))
     left, right = st.columns(2)

@@ -8,9 +8,13 @@ import streamlit as st
 from journeys.charts import emotion_curve, importance_performance, weakness_heatmap
 from journeys.diagnostics import Diagnostics
 from journeys.scoring import rollup
-from pages._access import can
-from pages._cached import analysed, summary
-from pages._deps import cached_graph, chart, lang, stamped_journey, t, weights_panel
+from ui import frame
+from ui.access import can
+from ui.analysis import analysed, summary
+from ui.cache import chart
+from ui.deps import lang, t
+from ui.journey import cached_graph, stamped_journey
+from ui.widgets import weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 
@@ -82,6 +86,7 @@ def rollups(G, table: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    frame.page("review")
     picked = stamped_journey("review.title")
     if not picked:
         return

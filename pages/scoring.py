@@ -3,12 +3,15 @@
 import streamlit as st
 
 from journeys.graph import touchpoints_in_order
-from pages._deps import journey_picker, load, session, t
-from pages._ratings import consensus_table, progress, rater_controls, score_editor
 from store import analysis
+from ui import frame
+from ui.deps import session, t
+from ui.journey import journey_picker, load
+from ui.ratings import consensus_table, progress, rater_controls, score_editor
 
 
 def main() -> None:
+    frame.page("score")
     jid = journey_picker("scoring.title")
     if not jid:
         return

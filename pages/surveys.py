@@ -14,12 +14,15 @@ import streamlit as st
 from journeys import survey
 from journeys.graph import touchpoints_in_order
 from journeys.survey_charts import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
-from pages._access import allowed, can
-from pages._cached import default_weakness
-from pages._deps import journey_picker, lang, load, require_author, session, t
-from pages._library_parts import labels, plain
 from store import JourneyNotFound
 from store import surveys as stored
+from ui import frame
+from ui.access import allowed, can
+from ui.analysis import default_weakness
+from ui.deps import lang, require_author, session, t
+from ui.journey import journey_picker, load
+from ui.library import labels
+from ui.text import md
 
 UPLOADS = "surveys.uploads"  # bumped after an import so that the uploader starts empty
 IMPORTED = "surveys.imported"  # (name, responses, skipped) of the survey imported last
@@ -91,9 +94,7 @@ def import_view(G, jid: str, version: int) -> None:
     try:
         answers = parsed(data, jid, version, G)
     except survey.SurveyInvalid as exc:
-        st.error(
-            f"{t('surveys.unreadable', file=plain(upload.name))}\n\n{plain(exc.text(lang()))}", icon=":material/error:"
-        )
+        st.error(f"{t('surveys.unreadable', file=md(upload.name))}\n\n{md(exc.text(lang()))}", icon=":material/error:")
         return
     kind = t("surveys.long" if answers.long else "surveys.wide")
     st.caption(t("surveys.preview", n=len(answers.values), kind=kind))
@@ -114,10 +115,10 @@ def import_view(G, jid: str, version: int) -> None:
     problems = survey.check(answers, mapping)
     bad = sorted({p.line for p in problems})
     for problem in invalid:
-        st.warning(plain(problem.text(lang())), icon=":material/rule:")
+        st.warning(md(problem.text(lang())), icon=":material/rule:")
     skip = False
     if bad:
-        listed = "\n".join(f"- {plain(p.text(lang()))}" for p in problems[:30])
+        listed = "\n".join(f"- {md(p.text(lang()))}" for p in problems[:30])
         more = f"\n- … +{len(problems) - 30}" if len(problems) > 30 else ""
         st.error(f"{t('surveys.bad_rows', n=len(bad))}\n\n{listed}{more}", icon=":material/error:")
         skip = st.checkbox(t("surveys.skip", n=len(bad)), key=f"surveys.skip.{suffix}")
@@ -132,14 +133,14 @@ def import_view(G, jid: str, version: int) -> None:
         with session() as s:
             stored.save_survey(session=s, journey_id=jid, summary=summary, author=author)
     except survey.SurveyInvalid as exc:
-        st.error(plain(exc.text(lang())), icon=":material/error:")
+        st.error(md(exc.text(lang())), icon=":material/error:")
     except (stored.SurveyRefused, JourneyNotFound) as exc:
-        st.error(t("surveys.refused", reason=plain(str(exc))), icon=":material/error:")
+        st.error(t("surveys.refused", reason=md(str(exc))), icon=":material/error:")
     else:
         st.session_state[IMPORTED] = (summary.name, summary.responses, len(summary.skipped_rows))
         st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
         st.session_state[SHOW_RESULTS] = True  # the view switch is drawn already: switch on the next run
-        st.toast(t("surveys.imported", name=plain(summary.name), n=summary.responses), icon=":material/check_circle:")
+        st.toast(t("surveys.imported", name=md(summary.name), n=summary.responses), icon=":material/check_circle:")
         st.rerun()
 
 
@@ -183,7 +184,7 @@ def surveys_table(surveys: list[dict]) -> None:
         if st.button(t("surveys.delete"), icon=":material/delete:", key="surveys.delete"):
             st.session_state[DELETING] = picked
     if (doomed := st.session_state.get(DELETING)) in names:
-        st.warning(t("surveys.confirm_delete", name=plain(names[doomed])), icon=":material/warning:")
+        st.warning(t("surveys.confirm_delete", name=md(names[doomed])), icon=":material/warning:")
         with st.container(horizontal=True):
             yes = st.button(t("surveys.delete_yes"), type="primary", key="surveys.delete_yes")
             if st.button(t("surveys.cancel"), key="surveys.cancel"):
@@ -193,7 +194,7 @@ def surveys_table(surveys: list[dict]) -> None:
             with session() as s:
                 stored.delete_survey(session=s, survey_id=doomed)
             st.session_state.pop(DELETING, None)
-            st.toast(t("surveys.deleted", name=plain(names[doomed])), icon=":material/delete:")
+            st.toast(t("surveys.deleted", name=md(names[doomed])), icon=":material/delete:")
             st.rerun()
 
 
@@ -248,9 +249,7 @@ def results_view(G, jid: str, version: int) -> None:
         measurements = stored.list_measurements(session=s, journey_id=jid)
     if imported := st.session_state.pop(IMPORTED, None):
         name, n, skipped = imported
-        st.success(
-            t("surveys.imported_skipped", name=plain(name), n=n, skipped=skipped), icon=":material/check_circle:"
-        )
+        st.success(t("surveys.imported_skipped", name=md(name), n=n, skipped=skipped), icon=":material/check_circle:")
     if not surveys:
         st.info(t("surveys.none"), icon=":material/info:")
         return
@@ -286,12 +285,13 @@ def results_view(G, jid: str, version: int) -> None:
 
 
 def main() -> None:
+    frame.page("review")
     jid = journey_picker("surveys.title")
     if not jid:
         return
     G, version = load(jid)
     st.title(t("surveys.title"))
-    st.caption(t("surveys.intro", journey=plain(G.graph["name"])))
+    st.caption(t("surveys.intro", journey=md(G.graph["name"])))
     views = ["results", "import"] if can("edit") else ["results"]
     if st.session_state.pop(SHOW_RESULTS, False) or st.session_state.get(VIEW) not in views:
         st.session_state[VIEW] = "results"

@@ -1,4 +1,4 @@
-"""Imports point one way: pages → store → journeys, and nothing imports app.py."""
+"""Imports point one way: pages → ui → store → journeys, and nothing imports app.py or a page."""
 
 import ast
 from pathlib import Path
@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["journeys", "store", "pages"]
+LAYERS = ["journeys", "store", "ui", "pages"]
 FORBIDDEN = {
-    "journeys": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "store", "pages"},
-    "store": {"streamlit", "pages"},
+    "journeys": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "store", "ui", "pages"},
+    "store": {"streamlit", "ui", "pages"},
+    "ui": {"pages"},
+    "pages": {"pages"},  # a page imports no other page: what pages share lives in ui/
 }
 
 
@@ -61,8 +63,32 @@ def test_arrows_point_one_way():
         ("store/models.py", "from journeys import graph", []),
         ("pages/editor.py", "from app import engine", ["pages/editor.py:1 imports app"]),
         ("pages/editor.py", "import streamlit as st\nfrom store import models", []),
+        ("store/models.py", "from ui.deps import t", ["store/models.py:1 imports ui.deps"]),
+        ("ui/deps.py", "from pages import editor", ["ui/deps.py:1 imports pages"]),
+        ("pages/review.py", "from ui.journey import load", []),
     ],
 )
 def test_checker_catches_wrong_way_imports(path, source, expected):
     """The checker reports forbidden imports with file and line, and lets allowed ones pass."""
     assert wrong_way_imports(source, path) == expected
+
+
+def frame_checks(source: str) -> list[str]:
+    """The actions of the ``frame.page(action)`` calls in a page script."""
+    return [
+        node.args[0].value if node.args else "review"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "frame.page"
+    ]
+
+
+def test_pages_holds_only_page_scripts():
+    """Every file in pages/ is a page of the navigation, and checks the role the navigation lists it for."""
+    from ui.frame import PAGES
+
+    listed = {entry.script: entry.action for entries in PAGES.values() for entry in entries}
+    files = {path.relative_to(ROOT).as_posix() for path in (ROOT / "pages").glob("*.py")}
+    assert files == set(listed), "not a page of the navigation (move it to ui/): " + ", ".join(files - set(listed))
+    for script in sorted(files):
+        checks = frame_checks((ROOT / script).read_text(encoding="utf-8"))
+        assert checks == [listed[script]], f"{script} calls frame.page with {checks}, not [{listed[script]!r}]"

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from sqlmodel import Session
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import store
 from journeys.templates import broadband_demo, broadband_to_be
-from pages import _access as access
 from store import analysis, backup
 from tests.app.conftest import APP
+from ui import access as access
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -37,23 +36,6 @@ BROADBAND = "Broadband: router set-up and the hotline"
 TO_BE = broadband_to_be(broadband_demo()).graph["name"]
 DENIED = "No permission"
 EVERY_PAGE = {"Journeys", "Editor", "Scoring", "Ideas", "Surveys", "Review", "Compare", "Portfolio", "Export"}
-
-
-@pytest.fixture
-def frame(monkeypatch):
-    """Every run goes through app.py, as on the server once it has served its first page.
-
-    AppTest starts each run in the old pages-directory mode, which runs a page that
-    ``switch_page`` chose on its own, without app.py; the tests without this fixture
-    use that to reach the checks inside the pages with the frame out of the way.
-    """
-    init = PagesManager.__init__
-
-    def served(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", served)
 
 
 @pytest.fixture
@@ -116,7 +98,7 @@ def trashed(db) -> str:
     return journey_id
 
 
-def test_open_without_configuration_lists_every_page_and_says_so(frame, app, menu):
+def test_open_without_configuration_lists_every_page_and_says_so(app, menu):
     """Without [auth] nobody signs in, every page is listed, and the home page says the workbench is open."""
     app.run()
     assert not app.exception
@@ -130,14 +112,14 @@ def test_open_without_configuration_lists_every_page_and_says_so(frame, app, men
     assert "Only an admin" not in texts(app)
 
 
-def test_open_note_is_translated(frame, app):
+def test_open_note_is_translated(app):
     """The open-workbench line speaks the user's language."""
     app.query_params["lang"] = "de"
     app.run()
     assert any("Offene Workbench" in c.value for c in app.caption)
 
 
-def test_not_signed_in_sees_only_the_login_screen(frame, db_url, menu):
+def test_not_signed_in_sees_only_the_login_screen(db_url, menu):
     """With [auth] and nobody signed in: a Sign in button, no journey, no page menu, no name to type."""
     at = signed_in(db_url, None).run()
     assert not at.exception
@@ -151,7 +133,7 @@ def test_not_signed_in_sees_only_the_login_screen(frame, db_url, menu):
     assert buttons(at) == {"Sign in"} and not at.dataframe and not at.data_editor and not at.selectbox
 
 
-def test_login_screen_is_translated(frame, db_url):
+def test_login_screen_is_translated(db_url):
     """The login screen speaks German on ?lang=de."""
     at = signed_in(db_url, None)
     at.query_params["lang"] = "de"
@@ -160,7 +142,7 @@ def test_login_screen_is_translated(frame, db_url):
     assert "Offene Workbench" not in texts(at)
 
 
-def test_signed_in_without_a_role_is_refused(frame, db_url):
+def test_signed_in_without_a_role_is_refused(db_url):
     """With default_role "none", someone signed in but not listed is told so and may sign out, nothing else."""
     at = signed_in(db_url, VIEWER, access={**ACCESS, "default_role": "none"}).run()
     assert "vic@elsewhere.org" in texts(at) and "has no access" in texts(at)
@@ -168,7 +150,7 @@ def test_signed_in_without_a_role_is_refused(frame, db_url):
     assert not at.dataframe
 
 
-def test_viewer_reads_but_cannot_write(frame, db_url, menu):
+def test_viewer_reads_but_cannot_write(db_url, menu):
     """A viewer gets Journeys, Review, Portfolio and Export, and on Journeys no button that writes."""
     at = signed_in(db_url, VIEWER).run()
     assert not at.exception
@@ -190,7 +172,7 @@ def test_viewer_reads_but_cannot_write(frame, db_url, menu):
     assert not at.data_editor
 
 
-def test_viewer_deep_link_to_the_editor_is_refused(frame, db_url, db):
+def test_viewer_deep_link_to_the_editor_is_refused(db_url, db):
     """A viewer's deep link to the editor (or scoring) says no permission and shows no journey to edit."""
     store.seed_demo_journeys(session=db)
     journey_id = next(j.id for j in store.list_journeys(session=db) if j.name == BROADBAND)
@@ -204,7 +186,7 @@ def test_viewer_deep_link_to_the_editor_is_refused(frame, db_url, db):
         assert not at.data_editor and "Save" not in " ".join(buttons(at))
 
 
-def test_viewer_sees_the_trash_but_cannot_restore(frame, db_url, db):
+def test_viewer_sees_the_trash_but_cannot_restore(db_url, db):
     """The trash is visible to a viewer, without Restore or Delete for good."""
     trashed(db)
     at = signed_in(db_url, VIEWER).run()
@@ -214,7 +196,7 @@ def test_viewer_sees_the_trash_but_cannot_restore(frame, db_url, db):
 
 
 @pytest.mark.parametrize("user", [EDITOR, DOMAIN_EDITOR], ids=["listed", "by-domain"])
-def test_editor_edits_and_scores_but_does_not_delete_or_restore(frame, db_url, db, menu, user):
+def test_editor_edits_and_scores_but_does_not_delete_or_restore(db_url, db, menu, user):
     """An editor gets Editor and Scoring and the write actions, but does not delete, restore or back up."""
     at = signed_in(db_url, user).run()
     assert listed(menu) == EVERY_PAGE
@@ -229,7 +211,7 @@ def test_editor_edits_and_scores_but_does_not_delete_or_restore(frame, db_url, d
     assert "Only an admin" in texts(at)
 
 
-def test_editor_saves_and_scores_under_the_signed_in_name(frame, db_url, db):
+def test_editor_saves_and_scores_under_the_signed_in_name(db_url, db):
     """An editor's save and scores land under the name they signed in with, which they cannot change."""
     journey_id = demo(db)
     at = signed_in(db_url, EDITOR).run()
@@ -265,7 +247,7 @@ def test_editor_saves_and_scores_under_the_signed_in_name(frame, db_url, db):
     assert [(r["rater"], r["desirable"]) for r in ratings] == [("Bob Editor", 2)]
 
 
-def test_admin_restores_purges_and_backs_up(frame, db_url, db, menu):
+def test_admin_restores_purges_and_backs_up(db_url, db, menu):
     """An admin restores from the trash, may delete for good, and gets the backup button."""
     trashed(db)
     at = signed_in(db_url, ADMIN).run()
@@ -281,7 +263,7 @@ def test_admin_restores_purges_and_backs_up(frame, db_url, db, menu):
     assert BROADBAND in {j.name for j in store.list_journeys(session=db)}
 
 
-def test_sign_out_returns_to_the_login_screen(frame, db_url):
+def test_sign_out_returns_to_the_login_screen(db_url):
     """Sign out in the sidebar ends the session's sign-in: the next run is the login screen."""
     at = signed_in(db_url, EDITOR).run()
     at.sidebar.button(key="access.logout").click().run()
@@ -296,32 +278,57 @@ def demo(db) -> str:
     return journey_id
 
 
+def _editor_save(journey_id: str) -> None:
+    """A script that changes the draft and calls the editor's save directly, once, as its Save button would."""
+    import streamlit as st
+
+    from ui.editor import save, state
+
+    if st.session_state.get("tried"):  # a save that lands reruns the script
+        return
+    st.session_state["tried"] = True
+    state.start(journey_id)
+    G = state.draft(journey_id)
+    G.nodes["hotline"]["name"] = "Call the service line"
+    save.save(journey_id, G, [])
+
+
+def _score_save(journey_id: str) -> None:
+    """A script that shows one rater's scoring table with its Save button."""
+    from ui.ratings import score_editor
+
+    names = {"hotline": "Call the hotline"}
+    score_editor(journey_id=journey_id, names=names, ratings=[], rater="Vic Viewer", discipline="it",
+                 by="touchpoint", key="scores", nonce_key="scores.nonce")  # fmt: skip
+
+
+def as_user(script, journey_id: str, user: dict) -> AppTest:
+    """``script`` run with sign-in configured, as ``user``, with the author's name already known."""
+    at = AppTest.from_function(script, args=(journey_id,), default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = ACCESS
+    at.user = {"is_logged_in": True, **user}
+    at.session_state["author"] = user["name"]
+    return at
+
+
 def test_editor_save_checks_the_role_itself(db_url, db):
-    """Reached without the frame, the editor's Save still refuses a viewer and writes nothing."""
+    """The editor's save refuses a viewer where it writes, whatever led there, and writes nothing."""
     journey_id = demo(db)
-    at = signed_in(db_url, VIEWER).run()
-    at.switch_page("pages/editor.py")  # the page on its own (see the frame fixture)
-    at.query_params["journey"] = journey_id
-    at.run()
-    key = next(e.key for e in at.data_editor if e.key and e.key.startswith("editor.w.touchpoints."))
-    at.session_state[key] = {"edited_rows": {0: {"name": "Seen the advert"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
-    at.button(key="editor.save").click().run()
+    at = as_user(_editor_save, journey_id, VIEWER).run()
     assert DENIED in at.error[0].value
     db.rollback()
     assert store.current_version(session=db, journey_id=journey_id) == 1
+    as_user(_editor_save, journey_id, EDITOR).run()  # the same call from an editor lands
+    db.rollback()
+    assert store.current_version(session=db, journey_id=journey_id) == 2
 
 
 def test_scoring_save_checks_the_role_itself(db_url, db):
-    """Reached without the frame, the scoring Save still refuses a viewer and writes nothing."""
+    """The scores' Save refuses a viewer where it writes, whatever led there, and writes nothing."""
     journey_id = demo(db)
-    at = signed_in(db_url, VIEWER).run()
-    at.switch_page("pages/scoring.py")
-    at.query_params["journey"] = journey_id
-    at.session_state[f"scoring.stage.{journey_id}"] = "support"
-    at.run()
-    key = f"scoring.table.{journey_id}.support.0"
-    at.session_state[key] = {"edited_rows": {0: {"desirable": 2}}, "added_rows": [], "deleted_rows": []}
+    at = as_user(_score_save, journey_id, VIEWER).run()
+    at.session_state["scores.0"] = {"edited_rows": {0: {"desirable": 2}}, "added_rows": [], "deleted_rows": []}
     at.run()
     next(b for b in at.button if b.label.startswith("Save my scores")).click().run()
     assert DENIED in at.error[0].value
@@ -332,7 +339,7 @@ def test_scoring_save_checks_the_role_itself(db_url, db):
 def _library_write(action: str, journey_id: str) -> None:
     """A script that calls the Journeys page's write() directly, as a button would."""
     import store
-    from pages._library_parts import write
+    from ui.library import write
 
     extra = {"author": "someone"} if action == "delete_journey" else {}
     write(getattr(store, action), done="done", journey_id=journey_id, **extra)

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 import store
 from journeys.graph import journey_equal
 from journeys.tables import read_draft
-from pages._editor_state import md
 from tests.app.conftest import APP
+from ui.text import md
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_picking_a_journey_opens_it_and_puts_it_in_the_link(app, demo):
     app.run()
     at = app.switch_page("pages/editor.py").run()
     assert len(at.data_editor) == 0
-    at.selectbox(key="editor.pick_journey").set_value(demo).run()
+    at.selectbox(key="pick.editor.title").set_value(demo).run()
     assert at.query_params["journey"] == demo
     assert len(touchpoint_markers(at)) == 13
 
@@ -257,7 +257,7 @@ def test_user_text_is_shown_as_text(app, demo):
     at = open_editor(app, demo)
     edit(at, "touchpoints", edited={0: {"name": "<b>**bold**</b> :red[x]"}})
     caption = next(c.value for c in at.caption if "changed touchpoint" in c.value)
-    assert "\\<b\\>\\*\\*bold\\*\\*\\</b\\> \\:red\\[x\\]" in caption
+    assert md("<b>**bold**</b> :red[x]") in caption
 
 
 def test_blank_journey_can_be_filled_from_nothing(app, db):
@@ -288,8 +288,8 @@ def test_missing_journey_offers_the_list(app, demo):
     """A link to a journey that does not exist says so and offers the journeys instead."""
     at = open_editor(app, "no-such-journey")
     assert not at.exception
-    assert "does not exist" in at.error[0].value
-    assert at.selectbox(key="editor.pick_journey").options
+    assert "does not exist" in at.warning[0].value
+    assert at.selectbox(key="pick.editor.title").options
 
 
 def test_stage_with_touchpoints_is_not_deleted(app, demo):

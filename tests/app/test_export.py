@@ -28,7 +28,7 @@ def open_export(app, jid: str | None = None, **state):
 
 
 def buttons(app) -> dict[str, object]:
-    return {button.key: button for button in app.get("download_button")}
+    return {button.key: button for button in app.main.get("download_button")}
 
 
 @needs_browser
@@ -78,7 +78,7 @@ def test_the_page_speaks_german(app, broadband):
 def test_a_journey_is_picked_first(app, broadband):
     """Opened without a journey, the page asks for one and then offers its downloads."""
     open_export(app)
-    assert app.title[0].value == "Export" and not app.get("download_button")
+    assert app.title[0].value == "Export" and not app.main.get("download_button")
     app.selectbox[0].select(broadband).run()
     assert app.caption[0].value.startswith("Slide-ready images and the data of Broadband")
     assert set(DATA_KEYS) <= set(buttons(app))

@@ -184,7 +184,7 @@ def test_weights_stay_when_the_panel_is_closed_and_after_another_page(app, broad
 def test_the_weights_are_drawn_only_while_their_panel_is_open(app, broadband):
     """Closed, the weights panel holds no sliders; opened, it shows the five weights at their defaults."""
     open_page(app, "pages/review.py", broadband)
-    assert [e.label for e in app.expander] == ["Weights of the weakness index"] and not app.slider
+    assert [e.label for e in app.main.expander] == ["Weights of the weakness index"] and not app.slider
     app.session_state["review.weights.open"] = True
     app.run()
     assert [s.value for s in app.slider] == [0.3, 0.25, 0.25, 0.2, 0.5]

@@ -19,14 +19,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(data: Path) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with its database in ``data``; return URL and process."""
+def start_app(data: Path, *options: str) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free port with its database in ``data``; return URL and process.
+
+    ``options`` go to Streamlit as they are, e.g. ``--secrets.files=/path/secrets.toml``.
+    """
     port = _free_port()
     env = {**os.environ, "JOURNEYS_DB_URL": f"sqlite:///{data}/e2e.db"}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none"],
+         "--server.fileWatcherType=none", *options],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -88,7 +88,7 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.goto(app_url)  # the Journeys page first, as a user arrives
     expect(table(page, "Broadband: router set-up and the hotline")).to_be_visible(timeout=30_000)  # a cold start
     page.goto(f"{app_url}/editor")
-    page.get_by_label("Journey to edit").click()
+    page.get_by_label("Journey", exact=True).click()
     page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
     expect(page.get_by_role("heading", name="Broadband: router set-up and the hotline")).to_be_visible()
     traces = page.get_by_test_id("stPlotlyChart").first.locator("g.trace")

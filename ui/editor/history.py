@@ -7,9 +7,12 @@ import streamlit as st
 
 import store
 from journeys.figures import journey_map
-from pages import _editor_state as state
-from pages._deps import cached_graph, chart, lang, require_author, session, t
-from pages._editor_save import remember_conflict, when
+from ui.cache import chart
+from ui.deps import lang, require_author, session, t
+from ui.editor import state
+from ui.editor.save import remember_conflict, when
+from ui.journey import cached_graph
+from ui.widgets import flash
 
 
 def history(jid: str, G: nx.DiGraph) -> None:
@@ -62,5 +65,5 @@ def restore(jid: str, version: int) -> None:
         remember_conflict(jid, exc)
         st.rerun()
     state.rebase(jid, cached_graph(jid, new), new)
-    state.flash(t("editor.restored", version=version, new=new))
+    flash(t("editor.restored", version=version, new=new))
     st.rerun()

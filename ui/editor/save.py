@@ -12,10 +12,13 @@ import store
 from journeys import interchange, tables
 from journeys.graph import slugify
 from journeys.validation import Problem
-from pages import _editor_state as state
-from pages._access import allowed
-from pages._deps import author, cached_graph, lang, require_author, session, t
 from store.rows import describe_diff
+from ui.access import allowed
+from ui.deps import author, lang, require_author, session, t
+from ui.editor import state
+from ui.journey import cached_graph
+from ui.text import md
+from ui.widgets import flash
 
 
 def when(moment: datetime) -> str:
@@ -41,11 +44,11 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         st.badge(t(f"state.{G.graph['state']}"), color="blue" if G.graph["state"] == "as-is" else "violet")
         if dirty:
             st.badge(t("editor.unsaved"), icon=":material/edit:", color="orange")
-            st.caption(state.md(describe_diff(state.base(jid), G)), width="stretch")
+            st.caption(md(describe_diff(state.base(jid), G)), width="stretch")
         else:
             st.badge(t("editor.saved_version", version=state.base_version(jid)), icon=":material/check:", color="green")
             st.space("stretch")
-        label = t("editor.save_as", name=state.md(author())) if author() else t("editor.save")
+        label = t("editor.save_as", name=md(author())) if author() else t("editor.save")
         save_clicked = st.button(
             label, type="primary", icon=":material/save:", disabled=not dirty or bool(blocked),
             key="editor.save", help=blocked if dirty else None, shortcut="Ctrl+S",
@@ -57,7 +60,7 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         save(jid, G, found)
     if discard_clicked:
         state.start(jid, force=True)
-        state.flash(t("editor.discarded"))
+        flash(t("editor.discarded"))
         st.rerun()
     if dirty and not author():
         require_author()
@@ -81,7 +84,7 @@ def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         remember_conflict(jid, exc)
         st.rerun()
     state.rebase(jid, cached_graph(jid, version), version)
-    state.flash(t("editor.saved", version=version))
+    flash(t("editor.saved", version=version))
     st.rerun()
 
 
@@ -112,8 +115,8 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
     if not info:
         return
     lines = [
-        t("editor.conflict_line", author=state.md(r["author"] or "?"), version=r["version"], at=r["at"],
-          summary=state.md(r["summary"]))
+        t("editor.conflict_line", author=md(r["author"] or "?"), version=r["version"], at=r["at"],
+          summary=md(r["summary"]))
         for r in info["newer"]
     ] or [t("editor.conflict_gone")]  # fmt: skip
     st.error(
@@ -128,5 +131,5 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
     )  # fmt: skip
     if reload.button(t("editor.reload_latest"), icon=":material/refresh:", key="editor.reload", width="stretch"):
         state.start(jid, force=True)
-        state.flash(t("editor.reloaded"))
+        flash(t("editor.reloaded"))
         st.rerun()

@@ -8,8 +8,10 @@ import streamlit as st
 from journeys import tables
 from journeys.figures import stage_names
 from journeys.graph import CHANNELS, SCORE_RANGE
-from pages import _editor_state as state
-from pages._deps import lang, t
+from ui.deps import lang, t
+from ui.editor import state
+from ui.text import md
+from ui.widgets import flash
 
 col = st.column_config
 
@@ -86,9 +88,7 @@ def stages(jid: str, G: nx.DiGraph) -> None:
             graph = tables.apply_stages(G, edited)
         except tables.StageInUse as exc:
             names = stage_names(G, lang())
-            state.flash(
-                t("editor.stage_in_use", stages=", ".join(state.md(names[s]) for s in exc.stages)), ":material/block:"
-            )
+            flash(t("editor.stage_in_use", stages=", ".join(md(names[s]) for s in exc.stages)), ":material/block:")
             state.bump(jid)
             st.rerun()
         state.change(jid, graph)

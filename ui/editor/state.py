@@ -9,7 +9,6 @@ created anew from the new draft instead of replaying its old edits.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import networkx as nx
@@ -19,9 +18,9 @@ import streamlit as st
 from journeys import tables
 from journeys.graph import journey_equal, normalize
 from journeys.validation import Problem, validate
-from pages._deps import cached_graph, load, t
-
-FLASH = "editor.flash"  # a message for the next run: a toast survives no st.rerun()
+from ui.deps import t
+from ui.journey import cached_graph, load
+from ui.text import md
 
 
 def _key(name: str, jid: str) -> str:
@@ -181,23 +180,6 @@ def refuse_cells(key: str, column_config: dict, *, rows: int) -> bool:
         lines.append("- " + t(key_, row=cell["row"], column=md(label), value=value, lo=cell["lo"], hi=cell["hi"]))
     st.error("\n".join([*lines, "", t("table.refused.hint")]), icon=":material/block:")
     return True
-
-
-def flash(text: str, icon: str = ":material/check_circle:") -> None:
-    """Show ``text`` as a toast on the next run (after ``st.rerun()``)."""
-    st.session_state[FLASH] = (text, icon)
-
-
-def show_flash() -> None:
-    if message := st.session_state.pop(FLASH, None):
-        st.toast(message[0], icon=message[1])
-
-
-def md(text: str) -> str:
-    """Escape user text for Streamlit's Markdown, so that it is shown exactly as typed."""
-    escaped = re.sub(r"([\\`*_\[\]<>#|~$:])", r"\\\1", str(text))
-    escaped = re.sub(r"(?m)^(\s*\d+)\.", r"\1\\.", escaped)  # no numbered list from "1."
-    return re.sub(r"(?m)^(\s*)([-+])", r"\1\\\2", escaped)  # nor a bullet list from "- "
 
 
 def labels(names: dict) -> Callable[[str], str]:

@@ -23,8 +23,8 @@ from datetime import date
 
 import streamlit as st
 
-from pages._deps import AUTHOR, author_box, language_switch, session, t
 from store import backup
+from ui.deps import AUTHOR, author_box, session, t
 
 ROLES = ("viewer", "editor", "admin")  # each may do what the one before may, and more
 NEEDS = {  # action -> the least role that may do it
@@ -106,7 +106,8 @@ def _provider() -> str | None:
     return next((name for name, value in auth.items() if isinstance(value, Mapping)), None)
 
 
-def _login_page() -> None:
+def login_page() -> None:
+    """The only page for a user who is not (or not yet) let in: sign in, or sign out of an account without a role."""
     st.title(t("access.login_title"), anchor=False)
     if st.user.get("is_logged_in"):  # signed in, but no role: say who, and let them change accounts
         st.warning(t("access.no_role", email=f"`{email().replace('`', '')}`"), icon=":material/block:")
@@ -116,16 +117,6 @@ def _login_page() -> None:
     st.write(t("access.login_text"))
     if st.button(t("access.login"), type="primary", icon=":material/login:", key="access.login"):
         st.login(_provider())
-
-
-def gate() -> bool:
-    """True when the user may in; otherwise the login screen is the only page, and False."""
-    if role() is not None:
-        return True
-    page = st.navigation([st.Page(_login_page, title=t("access.login_title"), url_path="login")], position="hidden")
-    language_switch()
-    page.run()
-    return False
 
 
 def sidebar() -> None:

@@ -7,9 +7,9 @@ import streamlit as st
 
 from journeys import tables
 from journeys.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
-from pages import _editor_state as state
-from pages._deps import t
-from pages._editor_tables import col, persona_names, score_column
+from ui.deps import t
+from ui.editor import state
+from ui.editor.tables import col, persona_names, score_column
 
 
 def _score(jid: str, G: nx.DiGraph, key: str, field: str) -> None:

@@ -5,11 +5,11 @@ rerun, and with it every ``@st.cache_data`` decorator in it (Streamlit then read
 the function's source again to name its cache). Results are keyed by what they
 depend on: the journey's id and version plus its ratings' stamp
 (:func:`store.analysis.journey_stamp`), weights and weighting (Review), the portfolio's
-stamp (:func:`pages._deps.portfolio_stamp`) plus grouping, weights and filters
+stamp (:func:`ui.deps.portfolio_stamp`) plus grouping, weights and filters
 (Portfolio). The ratings themselves are read only when their stamp is new.
 
 What a rerun looks up (the summary, the filters' choices, the weakest touchpoints as
-shown) is kept with :func:`pages._deps.recent`: one unchangeable result shared by all
+shown) is kept with :func:`ui.deps.recent`: one unchangeable result shared by all
 sessions, found in a microsecond. The work behind it is kept with ``st.cache_data``,
 which hands out a copy on every call.
 """
@@ -28,8 +28,10 @@ from journeys import i18n
 from journeys.diagnostics import Diagnostics, diagnose
 from journeys.flow import FlowError, flow
 from journeys.scoring import Weights, consensus, weakness_table
-from pages._deps import cached_graph, journey_stamp, recent, session
 from store import analysis
+from ui.cache import recent
+from ui.deps import session
+from ui.journey import cached_graph, journey_stamp
 
 __all__ = ["analysed", "default_weakness", "summary", "filter_choices", "cells", "weakest", "weakest_shown"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,20 +12,14 @@ import streamlit as st
 
 import store
 from journeys.validation import JourneyInvalid, Problem
-from pages._access import allowed
-from pages._deps import lang, session, t
+from ui.access import allowed
+from ui.deps import lang, session, t
+from ui.text import md
 
 CONFIRM = "library.confirm"  # (action, journey id) while an inline confirmation is open
 CLOSE_POPOVERS = "library.close_popovers"  # set by a successful write: the next run closes the popovers
 
 NEEDS = {store.delete_journey: "delete", store.restore_journey: "restore", store.purge_journey: "purge"}  # else "edit"
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
-
-
-def plain(text: str) -> str:
-    """``text`` typed by a user, escaped so that ``st.markdown`` shows it as it is."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def state_label(state: str) -> str:
@@ -121,7 +114,7 @@ def select(key: str, journey_id: str | None) -> None:
 
 def show_problems(intro: str, problems: list[Problem]) -> None:
     """One error box listing every problem (where: what), user text escaped."""
-    lines = [f"- **{plain(p.where_in(lang()))}**: {plain(p.what_in(lang()))}" for p in problems[:50]]
+    lines = [f"- **{md(p.where_in(lang()))}**: {md(p.what_in(lang()))}" for p in problems[:50]]
     if len(problems) > 50:
         lines.append(f"- … +{len(problems) - 50}")
     st.error("\n".join([intro, "", *lines]), icon=":material/error:")

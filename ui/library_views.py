@@ -9,9 +9,11 @@ from journeys import interchange
 from journeys.graph import STATES
 from journeys.templates import STAGE_SETS, TEMPLATES, from_template
 from journeys.validation import JourneyInvalid
-from pages._access import allowed, can
-from pages._deps import lang, open_journey, require_author, session, t
-from pages._library_parts import ask, confirm, journey_table, labels, plain, select, show_problems, write
+from ui.access import allowed, can
+from ui.deps import lang, require_author, session, t
+from ui.journey import open_journey
+from ui.library import ask, confirm, journey_table, labels, select, show_problems, write
+from ui.text import md
 
 IMPORTED = "library.imported"  # (id, name) of the journey imported last, to offer opening it
 UPLOADS = "library.uploads"  # bumped after an import so that the uploader starts empty
@@ -55,7 +57,7 @@ def create_view() -> None:
         graph = from_template(start, name=name.strip(), lang=lang(), stage_set=stage_set)
         graph.graph["state"] = state
         ok, journey_id = write(
-            store.create_journey, done=t("library.created", name=plain(name.strip())), graph=graph, author=author
+            store.create_journey, done=t("library.created", name=md(name.strip())), graph=graph, author=author
         )
     if ok:
         open_journey(journey_id)
@@ -80,16 +82,16 @@ def import_view() -> None:
                 with session() as s:
                     journey_id = store.create_journey(session=s, graph=graph, author=author)
             except (interchange.JourneyFormatError, JourneyInvalid) as exc:
-                show_problems(t("library.import_failed", file=plain(upload.name)), exc.problems)
+                show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
             else:
                 name = graph.graph["name"]
                 st.session_state[IMPORTED] = (journey_id, name)
                 st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
-                st.toast(t("library.imported", name=plain(name)), icon=":material/check_circle:")
+                st.toast(t("library.imported", name=md(name)), icon=":material/check_circle:")
                 st.rerun()
         if imported := st.session_state.get(IMPORTED):
             journey_id, name = imported
-            st.success(t("library.imported", name=plain(name)), icon=":material/check_circle:")
+            st.success(t("library.imported", name=md(name)), icon=":material/check_circle:")
             if st.button(t("library.open_named", name=name), icon=":material/edit_note:", key="import.open"):
                 open_journey(journey_id)
 
@@ -108,22 +110,22 @@ def trash_view(trash: list[store.JourneyInfo], names: dict[str, str]) -> None:
         st.caption(t("library.trash_hint"))
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(f"**{plain(picked.name)}**")
+        st.markdown(f"**{md(picked.name)}**")
         restore = st.button(
             t("library.restore"), type="primary", icon=":material/restore_from_trash:", key="trash.restore"
         )
         purge = st.button(t("library.purge"), icon=":material/delete_forever:", key="trash.purge")
     if restore and require_author():
-        ok, _ = write(store.restore_journey, done=t("library.restored", name=plain(picked.name)), journey_id=picked.id)
+        ok, _ = write(store.restore_journey, done=t("library.restored", name=md(picked.name)), journey_id=picked.id)
         if ok:
             select("trash", None)
             select("list", picked.id)
             st.rerun()
     if purge and require_author():
         ask("purge", picked.id)
-    question = t("library.confirm_purge", name=plain(picked.name))
+    question = t("library.confirm_purge", name=md(picked.name))
     if confirm("purge", picked, question, t("library.purge")) and require_author():
-        ok, _ = write(store.purge_journey, done=t("library.purged", name=plain(picked.name)), journey_id=picked.id)
+        ok, _ = write(store.purge_journey, done=t("library.purged", name=md(picked.name)), journey_id=picked.id)
         if ok:
             select("trash", None)
             st.rerun()

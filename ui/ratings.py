@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from journeys.scoring import DISCIPLINES, LENSES, consensus
-from pages._access import allowed
-from pages._deps import require_author, session, t
-from pages._editor_state import md, refuse_cells
 from store import analysis
+from ui.access import allowed
+from ui.deps import require_author, session, t
+from ui.editor.state import refuse_cells
+from ui.text import md
 
 __all__ = [
     "DISCIPLINE",

@@ -1,0 +1,105 @@
+"""The frame of every page: sign-in, roles, the sidebar and the navigation.
+
+``app.py`` calls :func:`navigation` and runs the page it returns inside :func:`framed`.
+Every page script starts with :func:`page`, which holds the page to its role whether or
+not ``app.py`` ran first: until some session of a freshly started server has called
+``st.navigation``, Streamlit runs a requested file of ``pages/`` on its own (its older
+pages-folder mode), and browsers that reconnect after a restart ask for their pages at
+once. Such a run builds the same frame itself and shows the page inside it (see :func:`page`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import NamedTuple
+
+import streamlit as st
+
+from ui import access
+from ui.deps import language_switch, t
+
+__all__ = ["PAGES", "framed", "navigation", "page"]
+
+
+class Entry(NamedTuple):
+    script: str
+    title: str  # translation key
+    icon: str
+    action: str  # what the user's role must allow (ui.access.NEEDS)
+
+
+PAGES: dict[str, list[Entry]] = {  # section (translation key) → its pages, in menu order
+    "nav.workshop": [
+        Entry("pages/library.py", "nav.library", ":material/route:", "review"),
+        Entry("pages/editor.py", "nav.editor", ":material/edit_note:", "edit"),
+        Entry("pages/scoring.py", "nav.scoring", ":material/how_to_vote:", "score"),
+        Entry("pages/ideas.py", "nav.ideas", ":material/lightbulb:", "review"),
+        Entry("pages/surveys.py", "nav.surveys", ":material/monitoring:", "review"),
+    ],
+    "nav.managers": [
+        Entry("pages/review.py", "nav.review", ":material/troubleshoot:", "review"),
+        Entry("pages/compare.py", "nav.compare", ":material/compare_arrows:", "review"),
+        Entry("pages/portfolio.py", "nav.portfolio", ":material/grid_view:", "review"),
+    ],
+    "nav.presenters": [
+        Entry("pages/export.py", "nav.export", ":material/ios_share:", "export"),
+    ],
+}
+
+_FRAMED: ContextVar[bool] = ContextVar("framed", default=False)
+
+
+def navigation() -> st.Page:
+    """The page this run shows: the one asked for, or the login screen when the user may not in.
+
+    Also sets up the browser tab and draws the sidebar (language, who is working). A page
+    the role may not use is not listed, but stays reachable by link, to say so.
+    """
+    st.set_page_config(page_title="Journey Workbench", page_icon=":material/route:", layout="wide")
+    if access.role() is None:
+        login = st.navigation([st.Page(access.login_page, title=t("access.login_title"), url_path="login")],
+                              position="hidden")  # fmt: skip
+        language_switch()
+        return login
+    sections = {
+        t(section): [
+            st.Page(e.script, title=t(e.title), icon=e.icon, default=e.script == "pages/library.py",
+                    visibility="visible" if access.can(e.action) else "hidden")
+            for e in entries
+        ]
+        for section, entries in PAGES.items()
+    }  # fmt: skip
+    chosen = st.navigation(sections)
+    language_switch()
+    access.sidebar()
+    return chosen
+
+
+@contextmanager
+def framed() -> Iterator[None]:
+    """Run a page inside the frame: :func:`page` then knows that :func:`navigation` chose it."""
+    token = _FRAMED.set(True)
+    try:
+        yield
+    finally:
+        _FRAMED.reset(token)
+
+
+def page(action: str = "review") -> None:
+    """Start a page script: put it in the frame, and hold it to the role that ``action`` needs.
+
+    A run that ``app.py`` did not frame builds the frame here and runs, inside it, the
+    page that :func:`navigation` chose (the same page, or the login screen for a user
+    who may not in), exactly as ``app.py`` would; then it stops. Calling
+    ``st.navigation`` also ends Streamlit's pages-folder mode for the whole server.
+    A user whose role does not allow ``action`` sees "No permission" and nothing of the page.
+    """
+    if not _FRAMED.get():
+        chosen = navigation()
+        with framed():
+            chosen.run()
+        st.stop()
+    if not access.allowed(action):
+        st.stop()
