@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 import store
 from bench.report import EDITOR, PORTFOLIO, REVIEW
 from bench.timing import Row, compare, everything
-from journeys import tables
-from journeys.charts import portfolio_heatmap, weakness_heatmap
-from journeys.figures import journey_map
-from journeys.flow import flow
-from journeys.scoring import Weights, consensus, weakness_table
+from journeys.analysis.flow import flow
+from journeys.analysis.scoring import Weights, consensus, weakness_table
+from journeys.charts.journey_map import journey_map
+from journeys.charts.review import portfolio_heatmap, weakness_heatmap
+from journeys.model import tables
 from store import analysis
 
 __all__ = ["page_rows"]

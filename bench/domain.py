@@ -15,11 +15,12 @@ import store
 from bench.data import journey
 from bench.report import ANALYSIS, JSON, LOAD, PNG, SAVE
 from bench.timing import Row, compare, everything
-from journeys import images, interchange
-from journeys.diagnostics import diagnose
-from journeys.exports import touchpoint_scores
-from journeys.flow import flow
-from journeys.scoring import weakness_table
+from journeys.analysis.diagnostics import diagnose
+from journeys.analysis.flow import flow
+from journeys.analysis.scoring import weakness_table
+from journeys.charts import images
+from journeys.io import interchange
+from journeys.io.exports import touchpoint_scores
 
 __all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "png_rows", "save_rows"]
 

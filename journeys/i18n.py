@@ -511,7 +511,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.ideas": "Ideas",
         "nav.compare": "Compare",
         "nav.surveys": "Surveys",
-        # --- ideas (pages/ideas.py, journeys/ideas.py) ---
+        # --- ideas (pages/ideas.py, journeys/analysis/ideas.py) ---
         "ideas.title": "Ideas",
         "ideas.intro": "Ideas for {journey}: what would relieve its weak touchpoints, scored on desirable / viable / feasible like the touchpoints, and ranked by the relief they promise.",
         "ideas.idea": "Idea",
@@ -564,7 +564,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ideas.deleted": "Idea “{title}” deleted.",
         "ideas.view.matrix": "Value × effort",
         "ideas.view.rate": "Score the ideas",
-        # --- compare (pages/compare.py, journeys/compare.py) ---
+        # --- compare (pages/compare.py, journeys/analysis/comparison.py) ---
         "compare.title": "Compare as-is and to-be",
         "compare.intro": "What {after} changes against {before}, and what that does to the weakness. Read-only.",
         "compare.pick_before": "As-is (compare with)",
@@ -644,7 +644,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "compare.field.feasible": "Feasible (consensus)",
         "compare.field.share": "Share",
         "compare.field.label": "Label",
-        # --- surveys (pages/surveys.py, journeys/survey.py) ---
+        # --- surveys (pages/surveys.py, journeys/io/survey_file.py) ---
         "surveys.overall_mean": "mean {mean} ({scale})",
         "surveys.row": "Row",
         "surveys.manage": "Delete a survey",
@@ -1252,7 +1252,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav.ideas": "Ideen",
         "nav.compare": "Vergleich",
         "nav.surveys": "Umfragen",
-        # --- ideas (pages/ideas.py, journeys/ideas.py) ---
+        # --- ideas (pages/ideas.py, journeys/analysis/ideas.py) ---
         "ideas.title": "Ideen",
         "ideas.intro": "Ideen für {journey}: was die schwachen Touchpoints entlasten würde, bewertet nach erwünscht / wirtschaftlich / machbar wie die Touchpoints und gereiht nach der Entlastung, die sie versprechen.",
         "ideas.idea": "Idee",
@@ -1305,7 +1305,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ideas.deleted": "Idee „{title}“ gelöscht.",
         "ideas.view.matrix": "Wert × Aufwand",
         "ideas.view.rate": "Ideen bewerten",
-        # --- compare (pages/compare.py, journeys/compare.py) ---
+        # --- compare (pages/compare.py, journeys/analysis/comparison.py) ---
         "compare.title": "Ist und Soll vergleichen",
         "compare.intro": "Was {after} gegenüber {before} ändert und was das für die Schwäche bedeutet. Nur lesend.",
         "compare.pick_before": "Ist (vergleichen mit)",
@@ -1385,7 +1385,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "compare.field.feasible": "Machbar (Konsens)",
         "compare.field.share": "Anteil",
         "compare.field.label": "Beschriftung",
-        # --- surveys (pages/surveys.py, journeys/survey.py) ---
+        # --- surveys (pages/surveys.py, journeys/io/survey_file.py) ---
         "surveys.overall_mean": "Mittelwert {mean} ({scale})",
         "surveys.row": "Zeile",
         "surveys.manage": "Eine Umfrage löschen",

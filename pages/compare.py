@@ -5,8 +5,9 @@ from dataclasses import astuple
 import streamlit as st
 
 import store
-from journeys.compare import compare
-from journeys.compare_charts import (
+from journeys.analysis.comparison import compare
+from journeys.analysis.scoring import Weights, consensus
+from journeys.charts.comparison import (
     change_table,
     emotion_curves,
     stage_table,
@@ -16,7 +17,6 @@ from journeys.compare_charts import (
     transition_table,
     weakness_change,
 )
-from journeys.scoring import Weights, consensus
 from store import analysis
 from ui import access, frame
 from ui.deps import JOURNEY, lang, session, t

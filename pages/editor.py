@@ -10,7 +10,7 @@ import networkx as nx
 import streamlit as st
 
 import store
-from journeys.figures import journey_map
+from journeys.charts.journey_map import journey_map
 from ui import frame
 from ui.cache import chart
 from ui.deps import lang, t

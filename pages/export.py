@@ -3,8 +3,9 @@
 import streamlit as st
 from sqlmodel import Session
 
-from journeys import exports, images
-from journeys.scoring import consensus
+from journeys.analysis.scoring import consensus
+from journeys.charts import images
+from journeys.io import exports
 from store import analysis
 from ui import frame
 from ui.deps import author, engine, lang, session, t

@@ -6,9 +6,9 @@ Deep link ``?journey=<id>&touchpoint=<key>`` opens a new idea for that touchpoin
 import pandas as pd
 import streamlit as st
 
-from journeys.graph import touchpoints_in_order
-from journeys.idea_charts import value_effort_matrix
-from journeys.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, ranked_ideas, targets_from
+from journeys.analysis.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, ranked_ideas, targets_from
+from journeys.charts.ideas import value_effort_matrix
+from journeys.model.graph import touchpoints_in_order
 from store import analysis
 from store import ideas as store_ideas
 from ui import frame

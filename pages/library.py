@@ -3,7 +3,7 @@
 import streamlit as st
 
 import store
-from journeys.graph import STATES
+from journeys.model.graph import STATES
 from ui import frame
 from ui.access import can, open_note
 from ui.deps import require_author, session, t

@@ -4,7 +4,7 @@ from dataclasses import astuple
 
 import streamlit as st
 
-from journeys.charts import portfolio_heatmap
+from journeys.charts.review import portfolio_heatmap
 from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
 from ui.cache import chart

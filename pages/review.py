@@ -5,9 +5,9 @@ from dataclasses import astuple
 import pandas as pd
 import streamlit as st
 
-from journeys.charts import emotion_curve, importance_performance, weakness_heatmap
-from journeys.diagnostics import Diagnostics
-from journeys.scoring import rollup
+from journeys.analysis.diagnostics import Diagnostics
+from journeys.analysis.scoring import rollup
+from journeys.charts.review import emotion_curve, importance_performance, weakness_heatmap
 from ui import frame
 from ui.access import can
 from ui.analysis import analysed, summary

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journeys.graph import touchpoints_in_order
+from journeys.model.graph import touchpoints_in_order
 from store import analysis
 from ui import frame
 from ui.deps import session, t

@@ -1,7 +1,7 @@
 """Surveys: import customers' ratings per touchpoint (CSV) and set them against the team's own view.
 
-The file is read, mapped and checked in :mod:`journeys.survey`, stored by :mod:`store.surveys`
-and drawn by :mod:`journeys.survey_charts`; this page only asks and shows.
+The file is read, mapped and checked in :mod:`journeys.io.survey_file`, stored by :mod:`store.surveys`
+and drawn by :mod:`journeys.charts.surveys`; this page only asks and shows.
 """
 
 import hashlib
@@ -11,9 +11,10 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from journeys import survey
-from journeys.graph import touchpoints_in_order
-from journeys.survey_charts import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
+from journeys.analysis import survey
+from journeys.charts.surveys import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
+from journeys.io import survey_file
+from journeys.model.graph import touchpoints_in_order
 from store import JourneyNotFound
 from store import surveys as stored
 from ui import frame
@@ -38,9 +39,9 @@ def digest(data: bytes) -> str:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def parsed(data: bytes, journey_id: str, version: int, _G) -> survey.Responses:
+def parsed(data: bytes, journey_id: str, version: int, _G) -> survey_file.Responses:
     """The file's answers by response; a long file's touchpoints spelled as in the journey (id, version)."""
-    return survey.responses(survey.read_csv(data), _G)
+    return survey_file.responses(survey_file.read_csv(data), _G)
 
 
 def target_labels(G) -> dict:
@@ -52,9 +53,9 @@ def target_labels(G) -> dict:
     }
 
 
-def mapping_editor(answers: survey.Responses, G, key: str) -> dict[str, survey.Target]:
+def mapping_editor(answers: survey_file.Responses, G, key: str) -> dict[str, survey_file.Target]:
     """The suggested mapping as a table to correct: column → touchpoint / overall / ignore, and its scale."""
-    suggested = survey.suggest_mapping(answers, G)
+    suggested = survey_file.suggest_mapping(answers, G)
     targets = target_labels(G)
     scales = {s: t(f"survey.scale.{s}") for s in survey.SCALES}
     values = answers.values
@@ -77,7 +78,7 @@ def mapping_editor(answers: survey.Responses, G, key: str) -> dict[str, survey.T
     )  # fmt: skip
     by_label, by_scale = {v: k for k, v in targets.items()}, {v: k for k, v in scales.items()}
     return {
-        row.column: survey.Target(by_label.get(row.target), by_scale.get(row.scale, "csat"))
+        row.column: survey_file.Target(by_label.get(row.target), by_scale.get(row.scale, "csat"))
         for row in edited.itertuples(index=False)
     }
 
@@ -86,14 +87,14 @@ def import_view(G, jid: str, version: int) -> None:
     """Upload, preview, map, check and import one survey; nothing is stored while rows are bad and not skipped."""
     upload = st.file_uploader(
         t("surveys.file"), type=["csv", "txt", "tsv"], key=f"surveys.file.{st.session_state.get(UPLOADS, 0)}",
-        max_upload_size=survey.MAX_BYTES // 2**20, help=t("surveys.file_help", mb=survey.MAX_BYTES // 2**20),
+        max_upload_size=survey_file.MAX_BYTES // 2**20, help=t("surveys.file_help", mb=survey_file.MAX_BYTES // 2**20),
     )  # fmt: skip
     if upload is None:
         return
     data = upload.getvalue()
     try:
         answers = parsed(data, jid, version, G)
-    except survey.SurveyInvalid as exc:
+    except survey_file.SurveyInvalid as exc:
         st.error(f"{t('surveys.unreadable', file=md(upload.name))}\n\n{md(exc.text(lang()))}", icon=":material/error:")
         return
     kind = t("surveys.long" if answers.long else "surveys.wide")
@@ -107,12 +108,12 @@ def import_view(G, jid: str, version: int) -> None:
     )
     surveyed_on = right.date_input(
         t("surveys.date"),
-        value=survey.latest_date(answers.values) or date.today(),
+        value=survey_file.latest_date(answers.values) or date.today(),
         key=f"surveys.date.{suffix}",
         format="YYYY-MM-DD",
     )
-    invalid = survey.check_mapping(mapping, G)
-    problems = survey.check(answers, mapping)
+    invalid = survey_file.check_mapping(mapping, G)
+    problems = survey_file.check(answers, mapping)
     bad = sorted({p.line for p in problems})
     for problem in invalid:
         st.warning(md(problem.text(lang())), icon=":material/rule:")
@@ -129,10 +130,10 @@ def import_view(G, jid: str, version: int) -> None:
     if not allowed("edit") or not (author := require_author()):
         return
     try:
-        summary = survey.summarize(answers, mapping, G, name=name, surveyed_on=surveyed_on, skip_bad_rows=skip)
+        summary = survey_file.summarize(answers, mapping, G, name=name, surveyed_on=surveyed_on, skip_bad_rows=skip)
         with session() as s:
             stored.save_survey(session=s, journey_id=jid, summary=summary, author=author)
-    except survey.SurveyInvalid as exc:
+    except survey_file.SurveyInvalid as exc:
         st.error(md(exc.text(lang())), icon=":material/error:")
     except (stored.SurveyRefused, JourneyNotFound) as exc:
         st.error(t("surveys.refused", reason=md(str(exc))), icon=":material/error:")

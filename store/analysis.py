@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, case, delete, exists, func, insert, literal, s
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from journeys.flow import FlowError, flow
-from journeys.scoring import LENSES, Weights, components, consensus
+from journeys.analysis.flow import FlowError, flow
+from journeys.analysis.scoring import LENSES, Weights, components, consensus
 from store.models import Idea, Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
 from store.repository import JourneyNotFound, load_journey, retry_when_busy, write_transaction
 
@@ -142,7 +142,7 @@ def list_ratings(*, session: Session, journey_id: str, subject: str = "touchpoin
     """Return every rating of the journey's touchpoints (or ideas) as plain dicts, by subject and rater.
 
     Each dict names what it rates under the key ``subject`` (``"touchpoint"``: its key;
-    ``"idea"``: its id), as :func:`journeys.scoring.consensus` expects with ``by=subject``.
+    ``"idea"``: its id), as :func:`journeys.analysis.scoring.consensus` expects with ``by=subject``.
     """
     table, key_column, rating_column = _subject(subject)
     order = Touchpoint.position if subject == "touchpoint" else Idea.id

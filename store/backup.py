@@ -28,8 +28,8 @@ import networkx as nx
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from journeys import interchange
-from journeys.scoring import LENSES
+from journeys.analysis.scoring import LENSES
+from journeys.io import interchange
 from store.db import head_revision
 from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint
 from store.repository import retry_when_busy, write_transaction

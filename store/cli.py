@@ -21,10 +21,11 @@ import networkx as nx
 from sqlmodel import Session
 
 import store
-from journeys import exports, images
-from journeys.interchange import JourneyFormatError
-from journeys.scoring import consensus
-from journeys.validation import JourneyInvalid
+from journeys.analysis.scoring import consensus
+from journeys.charts import images
+from journeys.io import exports
+from journeys.io.interchange import JourneyFormatError
+from journeys.model.validation import JourneyInvalid
 from store import analysis, backup
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_NO_BROWSER", "build_parser", "main"]

@@ -1,6 +1,6 @@
 """Ideas (opportunities) of a journey: stored one by one, each with its own version.
 
-An idea is validated against its journey by :func:`journeys.ideas.check_idea` and written
+An idea is validated against its journey by :func:`journeys.analysis.ideas.check_idea` and written
 in one transaction with the touchpoints (and pain points) it addresses. Editing an idea
 never touches the journey's version, so workshop editing and idea work do not conflict;
 two people editing the same idea do (:class:`IdeaConflict`), and nobody's change is lost
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
-from journeys.ideas import IdeaProblem, check_idea
+from journeys.analysis.ideas import IdeaProblem, check_idea
 from store.models import Idea, IdeaTarget, Journey, Touchpoint, utcnow
 from store.repository import ConflictError, JourneyNotFound, load_journey, retry_when_busy, write_transaction
 

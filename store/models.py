@@ -322,7 +322,7 @@ class Survey(SQLModel, table=True):
 
 
 class Measurement(SQLModel, table=True):
-    """A touchpoint's measured experience in one survey (see journeys.survey.Aggregate)."""
+    """A touchpoint's measured experience in one survey (see journeys.analysis.survey.Aggregate)."""
 
     __table_args__ = (UniqueConstraint("survey_id", "touchpoint_id"),)
     id: int | None = Field(default=None, primary_key=True)

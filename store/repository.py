@@ -24,11 +24,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from journeys import interchange
-from journeys.graph import GRAPH_DEFAULTS, new_id, normalize
-from journeys.validation import check
+from journeys.io import interchange
+from journeys.model.graph import GRAPH_DEFAULTS, new_id, normalize
+from journeys.model.validation import check
 from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
-from store.rows import Changes, apply_patch, compare, describe, patch, read_journey, write_changes, write_diff
+from store.rows import Changes, apply_patch, changes_between, describe, patch, read_journey, write_changes, write_diff
 
 __all__ = [
     "ConflictError",
@@ -249,7 +249,7 @@ def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_i
     """Store ``graph`` as a new journey (version 1) and return its id.
 
     The graph's own id is kept when it is free; otherwise a new one is given.
-    Raises :class:`journeys.validation.JourneyInvalid` for an invalid journey.
+    Raises :class:`journeys.model.validation.JourneyInvalid` for an invalid journey.
     """
     graph = normalize(check(graph))
     with write_transaction(session):
@@ -278,7 +278,7 @@ def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_i
 def import_journey(*, session: Session, data: str | bytes, author: str) -> str:
     """Import a JSON document (see ``docs/json-format.md``) as a new journey; return its id.
 
-    Raises :class:`journeys.interchange.JourneyFormatError` listing every problem;
+    Raises :class:`journeys.io.interchange.JourneyFormatError` listing every problem;
     then nothing is written.
     """
     return create_journey(session=session, graph=interchange.loads(data), author=author)
@@ -352,13 +352,13 @@ def save_journey(
     stored rows to compare against, and only what differs from it is validated
     (``base`` itself is trusted to be the valid journey the store gave).
     Raises :class:`ConflictError` (someone saved meanwhile) or
-    :class:`journeys.validation.JourneyInvalid`; in both cases nothing is written.
+    :class:`journeys.model.validation.JourneyInvalid`; in both cases nothing is written.
     """
     changes = None
     if base is None:
         check(graph)
     else:
-        changes = compare(base, graph)
+        changes = changes_between(base, graph)
         if changes.retitled:
             check(graph)  # every touchpoint refers to the stages and personas
         else:
@@ -370,7 +370,7 @@ def save_journey(
             found = read_journey(session, journey_id)
             stored = found[0] if found else None  # without a journey, claiming the version raises
         version, now = _bump(session, journey_id, expected_version, author, graph)
-        changes = changes or compare(stored, graph)
+        changes = changes or changes_between(stored, graph)
         write_changes(session, journey_id, stored, graph, changes)
         summary = summary or describe(changes, stored, graph)
         _add_revision(session, journey_id, version, now, author, summary, graph, changes)

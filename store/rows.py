@@ -1,6 +1,6 @@
 """Translation between a journey graph and its rows, in both directions.
 
-``read_graph`` loads a journey with one query per table. ``compare`` finds what differs
+``read_graph`` loads a journey with one query per table. ``changes_between`` finds what differs
 between two versions of a journey and ``write_changes`` writes only that: a changed
 touchpoint is one UPDATE of the columns that changed, its needs or pain points are
 rewritten only when they changed. ``describe`` tells the difference in one line, and
@@ -24,13 +24,13 @@ import networkx as nx
 from sqlalchemy import Connection, bindparam, delete, insert, literal_column, null, select, union_all, update
 from sqlmodel import Session
 
-from journeys.graph import journey_attrs, touchpoint_attrs, transition_attrs
+from journeys.model.graph import journey_attrs, touchpoint_attrs, transition_attrs
 from store.models import Emotion, Journey, Need, PainPoint, Persona, Stage, Touchpoint, TouchpointPersona, Transition
 
 __all__ = [
     "Changes",
     "apply_patch",
-    "compare",
+    "changes_between",
     "describe",
     "describe_diff",
     "patch",
@@ -267,7 +267,7 @@ def _transition(data: dict) -> dict:
     return {c: attrs[c] for c in TRANSITION_COLUMNS}
 
 
-def compare(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
+def changes_between(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
     """Return what differs from journey ``old`` to journey ``new`` (either may lack default attributes).
 
     Every touchpoint is compared, as a whole and in C (``map``), before the few that differ
@@ -276,12 +276,12 @@ def compare(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
     >>> new.remove_edge("hotline", "cancel")
-    >>> changes = compare(old, new)
+    >>> changes = changes_between(old, new)
     >>> list(changes.touchpoints), changes.transitions_removed, changes.moved
     (['hotline'], [('hotline', 'cancel')], True)
     """
@@ -353,7 +353,7 @@ def _name(G: nx.DiGraph, key) -> str:
 
 
 def describe(changes: Changes, old: nx.DiGraph, new: nx.DiGraph) -> str:
-    """Return a one-line human summary of ``changes``, found by ``compare(old, new)``."""
+    """Return a one-line human summary of ``changes``, found by ``changes_between(old, new)``."""
     parts = []
     if "name" in changes.journey:
         parts.append(f"renamed to {new.graph.get('name')}")
@@ -389,7 +389,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
@@ -397,7 +397,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
     >>> describe_diff(old, new)
     'changed touchpoint Call the hotline; removed transition Call the hotline → Cancels the contract'
     """
-    return describe(compare(old, new), old, new)
+    return describe(changes_between(old, new), old, new)
 
 
 # --- revisions ---
@@ -427,13 +427,13 @@ def apply_patch(doc: dict, revision_patch: dict) -> dict:
 
     Examples
     --------
-    >>> from journeys.interchange import to_document
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.io.interchange import to_document
+    >>> from journeys.model.templates import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
     >>> new.remove_edge("hotline", "cancel")
-    >>> after = apply_patch(to_document(old), patch(compare(old, new), 1))
+    >>> after = apply_patch(to_document(old), patch(changes_between(old, new), 1))
     >>> {k: v for k, v in after.items() if k != "exported_at"} == {
     ...     k: v for k, v in to_document(new).items() if k != "exported_at"}
     True
@@ -534,7 +534,7 @@ def _children_rows(data: dict, tp_id: int, persona_id: dict[str, int]):
 
 
 def write_changes(session: Session, journey_id: str, old: nx.DiGraph, new: nx.DiGraph, changes: Changes) -> None:
-    """Write ``changes``, found by ``compare(old, new)``, to the rows of journey ``journey_id`` (which hold ``old``)."""
+    """Write ``changes``, found by ``changes_between(old, new)``, to the rows of journey ``journey_id`` (which hold ``old``)."""
     connection = session.connection()
     nodes, added = changes.touchpoints, changes.added
     stage_id = persona_id = None
@@ -636,4 +636,4 @@ def write_changes(session: Session, journey_id: str, old: nx.DiGraph, new: nx.Di
 
 def write_diff(session: Session, journey_id: str, old: nx.DiGraph, new: nx.DiGraph) -> None:
     """Write the difference between graph ``old`` (what is stored) and ``new``."""
-    write_changes(session, journey_id, old, new, compare(old, new))
+    write_changes(session, journey_id, old, new, changes_between(old, new))

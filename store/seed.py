@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from journeys.scoring import LENSES
-from journeys.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
+from journeys.analysis.scoring import LENSES
+from journeys.model.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
 from store.analysis import save_ratings
 from store.ideas import create_idea
 from store.models import Journey
@@ -82,12 +82,12 @@ def _seed_to_be(session: Session, journey_id: str, author: str) -> str:
 def _seed_surveys(session: Session, journey_id: str, author: str) -> None:
     """Two customer surveys of the broadband journey, read and aggregated as an uploaded file would be."""
     # only an empty database needs them; the survey reader and its demo data cost every start a quarter second
-    from journeys import survey
-    from journeys.demo_surveys import DEMO_SURVEYS, broadband_survey
+    from journeys.demo.surveys import DEMO_SURVEYS, broadband_survey
+    from journeys.io import survey_file
 
     graph, _ = load_journey(session=session, journey_id=journey_id)
     for name, surveyed_on, seed, hotline in DEMO_SURVEYS:
-        answers = survey.responses(survey.read_csv(broadband_survey(seed=seed, hotline=hotline)), graph)
-        mapping = survey.suggest_mapping(answers, graph)
-        summary = survey.summarize(answers, mapping, graph, name=name, surveyed_on=surveyed_on)
+        answers = survey_file.responses(survey_file.read_csv(broadband_survey(seed=seed, hotline=hotline)), graph)
+        mapping = survey_file.suggest_mapping(answers, graph)
+        summary = survey_file.summarize(answers, mapping, graph, name=name, surveyed_on=surveyed_on)
         save_survey(session=session, journey_id=journey_id, summary=summary, author=author)

@@ -2,7 +2,7 @@
 
 A survey is stored whole or not at all: its overall rating in ``survey``, one
 ``measurement`` per touchpoint it asked about. Earlier surveys stay, so every
-touchpoint has a trend. The aggregation itself happens in :mod:`journeys.survey`.
+touchpoint has a trend. The aggregation itself happens in :mod:`journeys.io.survey_file`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from journeys.survey import SCALES, Aggregate, SurveySummary
+from journeys.analysis.survey import SCALES, Aggregate, SurveySummary
 from store.models import Journey, Measurement, Survey, Touchpoint, utcnow
 from store.repository import JourneyNotFound, retry_when_busy, write_transaction
 
@@ -115,7 +115,7 @@ def list_surveys(*, session: Session, journey_id: str) -> list[dict]:
     """Return the surveys of a journey, the latest survey date first.
 
     Each: ``id, name, surveyed_on, responses, skipped_rows, skipped, overall`` (the
-    overall :class:`~journeys.survey.Aggregate` as a dict, or None), ``touchpoints``
+    overall :class:`~journeys.analysis.survey.Aggregate` as a dict, or None), ``touchpoints``
     (how many were measured), ``imported_at, imported_by``.
     """
     rows = (

@@ -12,7 +12,7 @@ from itertools import pairwise
 import networkx as nx
 from hypothesis import strategies as st
 
-from journeys.graph import (
+from journeys.model.graph import (
     CHANNELS,
     EMOTION_RANGE,
     EVIDENCE,

@@ -53,12 +53,12 @@ def test_arrows_point_one_way():
     ("path", "source", "expected"),
     [
         (
-            "journeys/graph.py",
+            "journeys/model/graph.py",
             "import networkx as nx\nfrom sqlmodel import Session",
-            ["journeys/graph.py:2 imports sqlmodel"],
+            ["journeys/model/graph.py:2 imports sqlmodel"],
         ),
-        ("journeys/graph.py", "from ..store import models", ["journeys/graph.py:1 imports store"]),
-        ("journeys/graph.py", "from . import validation", []),
+        ("journeys/model/graph.py", "from ...store import models", ["journeys/model/graph.py:1 imports store"]),
+        ("journeys/model/graph.py", "from . import validation", []),
         ("store/models.py", "import streamlit.components.v1", ["store/models.py:1 imports streamlit.components.v1"]),
         ("store/models.py", "from journeys import graph", []),
         ("pages/editor.py", "from app import engine", ["pages/editor.py:1 imports app"]),

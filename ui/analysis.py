@@ -25,9 +25,9 @@ import pyarrow as pa
 import streamlit as st
 
 from journeys import i18n
-from journeys.diagnostics import Diagnostics, diagnose
-from journeys.flow import FlowError, flow
-from journeys.scoring import Weights, consensus, weakness_table
+from journeys.analysis.diagnostics import Diagnostics, diagnose
+from journeys.analysis.flow import FlowError, flow
+from journeys.analysis.scoring import Weights, consensus, weakness_table
 from store import analysis
 from ui.cache import recent
 from ui.deps import session

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import store
-from journeys.validation import JourneyInvalid, Problem
+from journeys.model.validation import JourneyInvalid, Problem
 from ui.access import allowed
 from ui.deps import lang, session, t
 from ui.text import md

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 import store
-from journeys import interchange
-from journeys.graph import STATES
-from journeys.templates import STAGE_SETS, TEMPLATES, from_template
-from journeys.validation import JourneyInvalid
+from journeys.io import interchange
+from journeys.model.graph import STATES
+from journeys.model.templates import STAGE_SETS, TEMPLATES, from_template
+from journeys.model.validation import JourneyInvalid
 from ui.access import allowed, can
 from ui.deps import lang, require_author, session, t
 from ui.journey import open_journey

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journeys.scoring import DISCIPLINES, LENSES, consensus
+from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
 from ui.deps import require_author, session, t

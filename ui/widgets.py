@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journeys.scoring import Weights
+from journeys.analysis.scoring import Weights
 from ui.deps import t
 
 FLASH = "flash"  # a message for the next run: a toast survives no st.rerun()

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.graph import journey_equal
-from journeys.tables import read_draft
+from journeys.model.graph import journey_equal
+from journeys.model.tables import read_draft
 from tests.app.conftest import APP
 from ui.text import md
 
@@ -262,7 +262,7 @@ def test_user_text_is_shown_as_text(app, demo):
 
 def test_blank_journey_can_be_filled_from_nothing(app, db):
     """A journey without touchpoints opens with empty tables; a first row makes the first touchpoint."""
-    from journeys.templates import blank_journey
+    from journeys.model.templates import blank_journey
 
     journey_id = store.create_journey(session=db, graph=blank_journey("Moving house"), author="demo")
     at = open_editor(app, journey_id)
@@ -333,7 +333,7 @@ def test_a_workshop_builds_a_whole_journey_and_finds_it_after_a_restart(app, db)
     """From a blank journey: two personas, ten touchpoints with a branch and a loop, needs and pain points; saved, intact after a restart."""
     import streamlit as st
 
-    from journeys.templates import blank_journey
+    from journeys.model.templates import blank_journey
 
     journey_id = store.create_journey(session=db, graph=blank_journey("Moving house"), author="demo")
     at = open_editor(app, journey_id)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import store
-from journeys import images
+from journeys.charts import images
 
 needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 IMAGE_KEYS = [f"export.{fmt}.{kind}" for kind in (*images.FIGURES, "portfolio") for fmt in ("png", "svg")]

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 import store
-from journeys import survey
-from journeys.templates import broadband_demo
+from journeys.io import survey_file
+from journeys.model.templates import broadband_demo
 from store import surveys as stored
 from tests.app.test_access import VIEWER, signed_in
 from tests.survey_data import broadband_survey
@@ -70,7 +70,7 @@ def test_import_with_the_suggested_and_a_corrected_mapping(app, db, broadband):
     assert "Responses: 120 (one row per response)" in " ".join(c.value for c in app.caption)
     suffix = mapping_key(data)[-12:]
     assert app.text_input(key=f"surveys.name.{suffix}").value == "spring-2025"
-    latest = max(survey.read_csv(data)["date"])  # the date proposed is the file's latest
+    latest = max(survey_file.read_csv(data)["date"])  # the date proposed is the file's latest
     assert app.date_input(key=f"surveys.date.{suffix}").value == date.fromisoformat(latest)
     # the file's columns, in order; ids and dates are ignored
     columns = ["response_id", "date", "Likelihood to recommend (0-10)", "Order online", "Router delivered",
@@ -124,8 +124,8 @@ def test_a_file_that_is_no_table_is_explained_and_nothing_offered(app, db, broad
 
 def save(db, jid, data: bytes, name: str, day: date) -> None:
     G = broadband_demo()
-    answers = survey.responses(survey.read_csv(data), G)
-    summary = survey.summarize(answers, survey.suggest_mapping(answers, G), G, name=name, surveyed_on=day)
+    answers = survey_file.responses(survey_file.read_csv(data), G)
+    summary = survey_file.summarize(answers, survey_file.suggest_mapping(answers, G), G, name=name, surveyed_on=day)
     stored.save_survey(session=db, journey_id=jid, summary=summary, author="Test User")
 
 

@@ -12,8 +12,8 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 import store
-from journeys import survey
-from journeys.templates import broadband_demo, broadband_to_be
+from journeys.io import survey_file
+from journeys.model.templates import broadband_demo, broadband_to_be
 from store import surveys as stored_surveys
 from tests.e2e.conftest import click_until, start_app, stop_app, wait_for_app
 from tests.survey_data import broadband_survey
@@ -225,5 +225,5 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     measured = page.get_by_test_id("stDataFrame").filter(has_text="Measured (1–5)")
     hotline = table_row(page, "Call the hotline", measured)
     expect(hotline).to_contain_text(re.compile(r"\d\.\d\d \(CSAT"))  # its mean on the survey's scale
-    expect(hotline).to_contain_text(survey.latest_date(survey.read_csv(data)).isoformat())  # from this survey
+    expect(hotline).to_contain_text(survey_file.latest_date(survey_file.read_csv(data)).isoformat())  # from this survey
     page.screenshot(path=str(tmp_path / "7-survey-result.png"), full_page=True)

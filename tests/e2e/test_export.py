@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Page, expect
 
-from journeys import interchange
+from journeys.io import interchange
 from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -17,9 +17,9 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 import store
-from journeys import interchange, survey
-from journeys.graph import touchpoints_in_order
-from journeys.templates import broadband_demo
+from journeys.io import interchange, survey_file
+from journeys.model.graph import touchpoints_in_order
+from journeys.model.templates import broadband_demo
 from store import analysis
 from store import ideas as store_ideas
 from store import surveys as stored_surveys
@@ -295,9 +295,9 @@ def hostile_design_loop(session: Session) -> dict:
             session=session, journey_id=jid, rater=rater, discipline=discipline, subject="idea",
             scores={idea: {"desirable": 5, "viable": 4, "feasible": 4, "comment": BOLD}},
         )  # fmt: skip
-    answers = survey.responses(survey.read_csv(hostile_survey(G, seed=1)), G)
-    mapping = survey.suggest_mapping(answers, G)
-    summary = survey.summarize(answers, mapping, G, name=SPRING, surveyed_on=date(2026, 3, 1))
+    answers = survey_file.responses(survey_file.read_csv(hostile_survey(G, seed=1)), G)
+    mapping = survey_file.suggest_mapping(answers, G)
+    summary = survey_file.summarize(answers, mapping, G, name=SPRING, surveyed_on=date(2026, 3, 1))
     stored_surveys.save_survey(session=session, journey_id=jid, summary=summary, author=LINK)
     to_be = store.duplicate_journey(session=session, journey_id=jid, author=BOLD, name=TO_BE_NAME, state="to-be")
     H, version = store.load_journey(session=session, journey_id=to_be)

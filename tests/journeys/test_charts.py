@@ -4,7 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from journeys.charts import (
+from journeys.analysis.scoring import consensus, weakness_table
+from journeys.charts.review import (
     HEATMAP_LENSES,
     emotion_curve,
     importance_performance,
@@ -12,8 +13,7 @@ from journeys.charts import (
     portfolio_heatmap,
     weakness_heatmap,
 )
-from journeys.scoring import consensus, weakness_table
-from journeys.templates import broadband_demo
+from journeys.model.templates import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 

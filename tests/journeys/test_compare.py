@@ -9,8 +9,10 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from journeys.compare import Change, compare
-from journeys.compare_charts import (
+from journeys.analysis.comparison import Change, compare
+from journeys.analysis.flow import FlowError, flow
+from journeys.analysis.scoring import consensus, weakness_table
+from journeys.charts.comparison import (
     BETTER,
     WORSE,
     change_table,
@@ -20,10 +22,8 @@ from journeys.compare_charts import (
     transition_table,
     weakness_change,
 )
-from journeys.flow import FlowError, flow
-from journeys.graph import add_touchpoint, add_transition, new_journey
-from journeys.scoring import consensus, weakness_table
-from journeys.templates import broadband_demo
+from journeys.model.graph import add_touchpoint, add_transition, new_journey
+from journeys.model.templates import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 from tests.strategies import journeys as journey_graphs
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeys.diagnostics import (
+from journeys.analysis.diagnostics import (
     bottlenecks,
     cut_vertices,
     dead_ends,
@@ -16,9 +16,9 @@ from journeys.diagnostics import (
     unreachable,
     worst_path,
 )
-from journeys.flow import FlowError, entries, flow, transition_shares
-from journeys.scoring import weakness_table
-from journeys.templates import broadband_demo, ebike_demo
+from journeys.analysis.flow import FlowError, entries, flow, transition_shares
+from journeys.analysis.scoring import weakness_table
+from journeys.model.templates import broadband_demo, ebike_demo
 from tests.strategies import journeys
 
 

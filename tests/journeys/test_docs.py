@@ -8,8 +8,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from journeys import interchange, validation
-from journeys.interchange import from_document, schema
+from journeys.io import interchange
+from journeys.io.interchange import from_document, schema
+from journeys.model import validation
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "json-format.md"
 
@@ -63,5 +64,5 @@ def test_documented_limits_match_the_code():
 
 def test_schema_link_resolves():
     """The docs link to the schema file that exists."""
-    assert "(../journeys/journey.schema.json)" in DOC.read_text(encoding="utf-8")
-    assert (DOC.parent / "../journeys/journey.schema.json").resolve().is_file()
+    assert "(../journeys/io/journey.schema.json)" in DOC.read_text(encoding="utf-8")
+    assert (DOC.parent / "../journeys/io/journey.schema.json").resolve().is_file()

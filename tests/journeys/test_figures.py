@@ -8,13 +8,14 @@ import networkx as nx
 import plotly.graph_objects as go
 import pytest
 
-from journeys import arrows, figures
-from journeys.arrows import LOOP_COLOR
-from journeys.figures import journey_map
-from journeys.graph import add_touchpoint, add_transition, new_journey, stage_ids
-from journeys.labels import SIDES, crosses, label_box, label_sides
-from journeys.layout import loop_edges, main_path, map_layout
-from journeys.templates import broadband_demo, ebike_demo, stages_for
+from journeys.charts import arrows
+from journeys.charts import journey_map as journey_map_module
+from journeys.charts.arrows import LOOP_COLOR
+from journeys.charts.journey_map import journey_map
+from journeys.charts.labels import SIDES, crosses, label_box, label_sides
+from journeys.charts.layout import loop_edges, main_path, map_layout
+from journeys.model.graph import add_touchpoint, add_transition, new_journey, stage_ids
+from journeys.model.templates import broadband_demo, ebike_demo, stages_for
 from tests.journeys.test_layout import random_journey
 from tests.strategies import make_journey
 
@@ -229,7 +230,7 @@ def all_pairs_label_sides(pos, texts, segments, *, radius, font, unit, bounds=No
 def test_labels_go_where_comparing_all_pairs_puts_them(monkeypatch):
     """The fast label placement (neighbours only, vectorized) picks the same side as checking every pair."""
     calls = []  # what the map asks label_sides, recorded while drawing
-    monkeypatch.setattr(figures, "label_sides", lambda *a, **k: calls.append((a, k)) or label_sides(*a, **k))
+    monkeypatch.setattr(journey_map_module, "label_sides", lambda *a, **k: calls.append((a, k)) or label_sides(*a, **k))
     graphs = [broadband_demo(), tangled_journey(), make_journey(150), *(random_journey(n, seed=n) for n in (30, 120))]
     for G in graphs:
         journey_map(G)

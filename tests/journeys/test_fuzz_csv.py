@@ -9,9 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeys import exports
-from journeys.exports import spreadsheet_safe
-from journeys.validation import validate
+from journeys.io import exports
+from journeys.io.exports import spreadsheet_safe
+from journeys.model.validation import validate
 from tests.strategies import CHARACTERS, make_journey
 
 FUZZ_CSV = 200

@@ -7,9 +7,9 @@ import string
 import pytest
 
 from journeys import i18n
-from journeys.graph import CHANNELS, EVIDENCE, NEED_KINDS, STATES
 from journeys.i18n import LANGUAGES, MESSAGES, missing_keys, t
-from journeys.templates import STAGE_SETS
+from journeys.model.graph import CHANNELS, EVIDENCE, NEED_KINDS, STATES
+from journeys.model.templates import STAGE_SETS
 
 VOCABULARY = (
     [f"stage.{s}" for stages in STAGE_SETS.values() for s in stages]

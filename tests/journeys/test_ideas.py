@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journeys.idea_charts import matrix_points, value_effort_matrix
-from journeys.ideas import expected_relief, idea_value, quadrant, ranked_ideas, targets_from
-from journeys.scoring import consensus, weakness_table
-from journeys.templates import broadband_demo
+from journeys.analysis.ideas import expected_relief, idea_value, quadrant, ranked_ideas, targets_from
+from journeys.analysis.scoring import consensus, weakness_table
+from journeys.charts.ideas import matrix_points, value_effort_matrix
+from journeys.model.templates import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 QUEUE = "25 minutes in the queue"
@@ -165,7 +165,7 @@ def test_ideas_on_the_same_spot_are_nudged_apart():
 
 def test_labels_of_ideas_close_together_cover_neither_each_other_nor_markers():
     """Ideas half a point apart in value (one effort) get their titles on different sides: all stay readable."""
-    from journeys.idea_charts import PLOT_HEIGHT, PLOT_WIDTH, X_RANGE, Y_RANGE, _box, _clash
+    from journeys.charts.ideas import PLOT_HEIGHT, PLOT_WIDTH, X_RANGE, Y_RANGE, _box, _clash
 
     titles = ["Call-back slot instead of the queue", "Chat bot", "Wi-Fi preset", "Router pick-up in the shop"]
     table = pd.DataFrame(

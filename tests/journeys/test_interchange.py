@@ -9,10 +9,9 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from journeys import interchange, tables
-from journeys.graph import journey_equal, normalize
 from journeys.i18n import MESSAGES
-from journeys.interchange import (
+from journeys.io import interchange
+from journeys.io.interchange import (
     FORMAT,
     MAX_DEPTH,
     VERSION,
@@ -23,7 +22,9 @@ from journeys.interchange import (
     schema,
     to_document,
 )
-from journeys.templates import broadband_demo
+from journeys.model import tables
+from journeys.model.graph import journey_equal, normalize
+from journeys.model.templates import broadband_demo
 from tests.journeys.test_validation import (
     BROKEN_JOURNEYS,
     PENDING_ROWS,
@@ -443,7 +444,7 @@ def test_german_refusal_of_a_schema_error():
 
 
 def test_every_code_of_loads_has_a_broken_file():
-    """Each problem code in journeys/interchange.py is among the broken files above, so each is checked in German."""
+    """Each problem code in journeys/io/interchange.py is among the broken files above, so each is checked in German."""
     assert codes_in(interchange) <= {param.values[1].split(".")[1] for param in BROKEN_FILES}
 
 

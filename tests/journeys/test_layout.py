@@ -8,10 +8,10 @@ from itertools import pairwise
 import networkx as nx
 import pytest
 
-from journeys.graph import CHANNELS, add_touchpoint, add_transition, new_journey, stage_ids
-from journeys.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
-from journeys.templates import broadband_demo, ebike_demo, stages_for
-from journeys.validation import validate
+from journeys.charts.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
+from journeys.model.graph import CHANNELS, add_touchpoint, add_transition, new_journey, stage_ids
+from journeys.model.templates import broadband_demo, ebike_demo, stages_for
+from journeys.model.validation import validate
 
 WORDS = ("check", "order", "router", "bill", "call", "app", "shop", "visit", "invoice", "delivery", "contract")
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeys import scoring
-from journeys.flow import Chain, FlowError, _system, _topological, flow, transition_shares
-from journeys.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
-from journeys.templates import broadband_demo, ebike_demo
+from journeys.analysis import scoring
+from journeys.analysis.flow import Chain, FlowError, _system, _topological, flow, transition_shares
+from journeys.analysis.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
+from journeys.model.templates import broadband_demo, ebike_demo
 from tests.strategies import journeys, make_journey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,7 +305,7 @@ def test_the_table_takes_the_flow_as_it_was_solved(G):
 def test_importing_the_domain_leaves_scipy_out_of_the_app_start():
     """Importing flow, scoring and diagnostics does not import scipy (it costs ~0.6 s of every start)."""
     code = (
-        "import sys, journeys.flow, journeys.scoring, journeys.diagnostics; "
+        "import sys, journeys.analysis.flow, journeys.analysis.scoring, journeys.analysis.diagnostics; "
         "print(sorted(m for m in sys.modules if m == 'scipy' or m.startswith('scipy.')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

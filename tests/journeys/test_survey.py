@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeys import survey
-from journeys.charts import importance_performance_frame
-from journeys.scoring import weakness_table
-from journeys.survey import OVERALL, SurveyInvalid, Target, check, read_csv, responses, suggest_mapping, summarize
-from journeys.survey_charts import assumptions_vs_evidence, evidence_frame, trend
-from journeys.templates import broadband_demo
+from journeys.analysis import survey
+from journeys.analysis.scoring import weakness_table
+from journeys.analysis.survey import OVERALL
+from journeys.charts.review import importance_performance_frame
+from journeys.charts.surveys import assumptions_vs_evidence, evidence_frame, trend
+from journeys.io import survey_file
+from journeys.io.survey_file import SurveyInvalid, Target, check, read_csv, responses, suggest_mapping, summarize
+from journeys.model.templates import broadband_demo
 from tests.survey_data import BROADBAND, broadband_survey, make_responses, to_csv, to_long_csv
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "surveys.md"
@@ -113,7 +115,7 @@ def test_files_that_are_no_survey_are_refused_with_a_reason(data, code, german):
 
 def test_too_large_files_are_refused(monkeypatch):
     """A file over the limit is refused before it is read, with its size and the limit."""
-    monkeypatch.setattr(survey, "MAX_BYTES", 2**20)
+    monkeypatch.setattr(survey_file, "MAX_BYTES", 2**20)
     with pytest.raises(SurveyInvalid) as caught:
         read_csv(b"Overall,Call the hotline\n" + b"9,4\n" * 300_000)
     assert caught.value.code == "too_large"

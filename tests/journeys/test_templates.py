@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from journeys.graph import stage_ids
-from journeys.templates import STAGE_SETS, TEMPLATES, broadband_demo, from_template, stages_for
-from journeys.validation import validate
+from journeys.model.graph import stage_ids
+from journeys.model.templates import STAGE_SETS, TEMPLATES, broadband_demo, from_template, stages_for
+from journeys.model.validation import validate
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from journeys import interchange, tables, validation
-from journeys.graph import add_touchpoint, add_transition, unique_key
 from journeys.i18n import LANGUAGES, MESSAGES
-from journeys.templates import broadband_demo
-from journeys.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
+from journeys.io import interchange
+from journeys.model import tables, validation
+from journeys.model.graph import add_touchpoint, add_transition, unique_key
+from journeys.model.templates import broadband_demo
+from journeys.model.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
 from tests.strategies import journeys, make_journey
 
 
@@ -404,7 +405,7 @@ def test_german_problem_names_the_field_and_the_place():
 
 
 def test_every_code_of_validate_has_a_broken_journey():
-    """Each problem code in journeys/validation.py is among the broken journeys above, so each is checked in German."""
+    """Each problem code in journeys/model/validation.py is among the broken journeys above, so each is checked in German."""
     assert codes_in(validation) <= {param.values[1].split(".")[1] for param in BROKEN_JOURNEYS}
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 import store
-from journeys.scoring import Weights, consensus, rollup, weakness_table
-from journeys.templates import broadband_demo, ebike_demo
+from journeys.analysis.scoring import Weights, consensus, rollup, weakness_table
+from journeys.model.templates import broadband_demo, ebike_demo
 from store import analysis
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 import store
-from journeys.demo_surveys import DEMO_SURVEYS
-from journeys.graph import journey_equal
-from journeys.survey import Aggregate, SurveySummary
-from journeys.templates import DEMO_IDEAS
+from journeys.analysis.survey import Aggregate, SurveySummary
+from journeys.demo.surveys import DEMO_SURVEYS
+from journeys.model.graph import journey_equal
+from journeys.model.templates import DEMO_IDEAS
 from store import analysis, backup, cli, ideas, surveys
 from store.models import Journey, Revision
 from store.rows import read_graph

@@ -11,9 +11,10 @@ from PIL import Image
 from sqlmodel import Session
 
 import store
-from journeys import exports, images, interchange
-from journeys.graph import journey_equal
-from journeys.templates import broadband_demo, ebike_demo
+from journeys.charts import images
+from journeys.io import exports, interchange
+from journeys.model.graph import journey_equal
+from journeys.model.templates import broadband_demo, ebike_demo
 from store import cli
 
 ROOT = Path(__file__).parent.parent.parent

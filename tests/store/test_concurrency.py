@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 import store
-from journeys.graph import journey_equal, normalize
+from journeys.model.graph import journey_equal, normalize
 from store import analysis, repository
 from tests.strategies import make_journey
 

@@ -21,7 +21,7 @@ from sqlalchemy import event, func, make_url, select
 from sqlmodel import Session
 
 import store
-from journeys.graph import add_touchpoint, add_transition, journey_equal, normalize
+from journeys.model.graph import add_touchpoint, add_transition, journey_equal, normalize
 from store.models import Touchpoint
 from tests.strategies import make_journey
 

@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import store
-from journeys.scoring import consensus
-from journeys.templates import broadband_demo
+from journeys.analysis.scoring import consensus
+from journeys.model.templates import broadband_demo
 from store import analysis, ideas
 from store.models import Idea, IdeaTarget, Rating
 

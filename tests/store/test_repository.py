@@ -10,10 +10,10 @@ from sqlalchemy import event, func, select, text
 from sqlmodel import Session, SQLModel
 
 import store
-from journeys.graph import add_touchpoint, add_transition, journey_equal, normalize
-from journeys.interchange import JourneyFormatError, dumps
-from journeys.templates import broadband_demo, broadband_to_be, ebike_demo
-from journeys.validation import JourneyInvalid, validate
+from journeys.io.interchange import JourneyFormatError, dumps
+from journeys.model.graph import add_touchpoint, add_transition, journey_equal, normalize
+from journeys.model.templates import broadband_demo, broadband_to_be, ebike_demo
+from journeys.model.validation import JourneyInvalid, validate
 from store import analysis, repository
 from store.models import Revision
 from tests.strategies import journeys, make_journey

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 import store
-from journeys.survey import Aggregate, SurveySummary
-from journeys.templates import broadband_demo
+from journeys.analysis.survey import Aggregate, SurveySummary
+from journeys.model.templates import broadband_demo
 from store import surveys
 from store.models import Measurement, Survey
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import streamlit as st
 
-from journeys import tables
-from journeys.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
+from journeys.model import tables
+from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
 from ui.deps import t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column

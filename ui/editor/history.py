@@ -6,7 +6,7 @@ import networkx as nx
 import streamlit as st
 
 import store
-from journeys.figures import journey_map
+from journeys.charts.journey_map import journey_map
 from ui.cache import chart
 from ui.deps import lang, require_author, session, t
 from ui.editor import state

@@ -9,9 +9,10 @@ import networkx as nx
 import streamlit as st
 
 import store
-from journeys import interchange, tables
-from journeys.graph import slugify
-from journeys.validation import Problem
+from journeys.io import interchange
+from journeys.model import tables
+from journeys.model.graph import slugify
+from journeys.model.validation import Problem
 from store.rows import describe_diff
 from ui.access import allowed
 from ui.deps import author, lang, require_author, session, t

@@ -15,9 +15,9 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from journeys import tables
-from journeys.graph import journey_equal, normalize
-from journeys.validation import Problem, validate
+from journeys.model import tables
+from journeys.model.graph import journey_equal, normalize
+from journeys.model.validation import Problem, validate
 from ui.deps import t
 from ui.journey import cached_graph, load
 from ui.text import md
@@ -87,7 +87,7 @@ def frame(jid: str, G: nx.DiGraph, name: str) -> pd.DataFrame:
 
 
 def draft_problems(jid: str, G: nx.DiGraph) -> list[Problem]:
-    """What is wrong with the draft ``G`` (:func:`draft` of ``jid``; :func:`journeys.validation.validate`)."""
+    """What is wrong with the draft ``G`` (:func:`draft` of ``jid``; :func:`journeys.model.validation.validate`)."""
     return _problems(draft_text(jid), G)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import streamlit as st
 
-from journeys import tables
-from journeys.figures import stage_names
-from journeys.graph import CHANNELS, SCORE_RANGE
+from journeys.charts.journey_map import stage_names
+from journeys.model import tables
+from journeys.model.graph import CHANNELS, SCORE_RANGE
 from ui.deps import lang, t
 from ui.editor import state
 from ui.text import md

@@ -1,6 +1,6 @@
 """A journey for other tools: a CSV of touchpoints with all scores, GraphML and Mermaid text.
 
-JSON, the lossless format, lives in :mod:`journeys.interchange`; this module adds
+JSON, the lossless format, lives in :mod:`journeys.io.interchange`; this module adds
 the formats that spreadsheets, graph tools (networkx, Gephi, yEd) and Markdown
 documents read. Everything here is text in, text out: no files, no browser.
 
@@ -21,9 +21,12 @@ import zipfile
 import networkx as nx
 import pandas as pd
 
-from journeys.captions import stage_names
-from journeys.flow import FlowError, flow
-from journeys.graph import (
+from journeys.analysis.flow import FlowError, flow
+from journeys.analysis.scoring import LENSES, Weights, weakness_table
+from journeys.charts.captions import stage_names
+from journeys.i18n import t
+from journeys.io.interchange import dumps
+from journeys.model.graph import (
     GRAPH_DEFAULTS,
     TOUCHPOINT_DEFAULTS,
     TRANSITION_DEFAULTS,
@@ -31,9 +34,6 @@ from journeys.graph import (
     slugify,
     touchpoints_in_order,
 )
-from journeys.i18n import t
-from journeys.interchange import dumps
-from journeys.scoring import LENSES, Weights, weakness_table
 
 __all__ = [
     "DATA_FORMATS",
@@ -98,7 +98,7 @@ def customer_visits(G: nx.DiGraph) -> dict[str, float]:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> round(customer_visits(broadband_demo())["hotline"], 2)
     0.35
     """
@@ -109,9 +109,9 @@ def customer_visits(G: nx.DiGraph) -> dict[str, float]:
 
 
 def touchpoint_scores(G: nx.DiGraph, scores: dict | None = None, *, weights: Weights | None = None) -> pd.DataFrame:
-    """Return :func:`journeys.scoring.weakness_table` of ``G``; it never fails on a closed loop.
+    """Return :func:`journeys.analysis.scoring.weakness_table` of ``G``; it never fails on a closed loop.
 
-    ``scores`` is the consensus of the ratings (:func:`journeys.scoring.consensus`).
+    ``scores`` is the consensus of the ratings (:func:`journeys.analysis.scoring.consensus`).
     """
     return weakness_table(G, scores or {}, weights=weights, visits=customer_visits(G))
 
@@ -123,7 +123,7 @@ def touchpoint_frame(
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> frame = touchpoint_frame(broadband_demo())
     >>> frame.loc[frame["touchpoint"] == "install-router", ["experience", "gap", "pain"]].values.tolist()
     [[2, -2, 5]]
@@ -205,8 +205,8 @@ def to_graphml(G: nx.DiGraph) -> str:
 
     Examples
     --------
-    >>> from journeys.graph import journey_equal
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.graph import journey_equal
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> journey_equal(read_graphml(to_graphml(G)), G)
     True
@@ -291,7 +291,7 @@ def to_mermaid(G: nx.DiGraph, scores: dict | None = None, *, lang: str = "en") -
 
     Examples
     --------
-    >>> from journeys.graph import add_touchpoint, new_journey
+    >>> from journeys.model.graph import add_touchpoint, new_journey
     >>> G = new_journey("Hotline: round 2", stages=[{"id": "support", "name": "Support"}],
     ...                 personas=[{"id": "p", "name": "Petra, busy parent"}])
     >>> _ = add_touchpoint(G, "call", name="Call #1", stage="support", experience=2, personas=["p"])
@@ -327,7 +327,7 @@ def file_stem(G: nx.DiGraph) -> str:
 
     Examples
     --------
-    >>> from journeys.templates import ebike_demo
+    >>> from journeys.model.templates import ebike_demo
     >>> file_stem(ebike_demo())
     'e-bike-from-the-first-ad-to-the-first-service'
     """

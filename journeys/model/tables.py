@@ -7,11 +7,11 @@ frame and returns a new journey (the input is never changed). Missing cells
 text, ``None`` for numbers, ``False`` for flags, ``[]`` for lists. Whole numbers
 come back as ``int``, so a score of ``4.0`` is stored as ``4``.
 
-New rows get stable keys made from their name (:func:`journeys.graph.unique_key`);
+New rows get stable keys made from their name (:func:`journeys.model.graph.unique_key`);
 an existing row keeps its key when it is renamed.
 
 A draft (a working copy that may still be invalid) is kept as JSON text:
-:func:`write_draft` and :func:`read_draft`. Unlike :func:`journeys.interchange.loads`
+:func:`write_draft` and :func:`read_draft`. Unlike :func:`journeys.io.interchange.loads`
 the reader accepts an invalid journey, so that a team can work through its problems.
 """
 
@@ -27,9 +27,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys import interchange
-from journeys.graph import NEED_DEFAULTS, PAIN_DEFAULTS, TOUCHPOINT_DEFAULTS, add_touchpoint, normalize, unique_key
-from journeys.validation import Problem
+from journeys.io import interchange
+from journeys.model.graph import (
+    NEED_DEFAULTS,
+    PAIN_DEFAULTS,
+    TOUCHPOINT_DEFAULTS,
+    add_touchpoint,
+    normalize,
+    unique_key,
+)
+from journeys.model.validation import Problem
 
 __all__ = [
     "TOUCHPOINT_COLUMNS",
@@ -188,7 +195,7 @@ def touchpoints_frame(G: nx.DiGraph) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> df = touchpoints_frame(broadband_demo())
     >>> df.loc[0, ["key", "name", "stage"]].tolist(), int(df.loc[0, "experience"])
     (['comparison-portal', 'Tariff comparison portal', 'awareness'], 3)
@@ -205,7 +212,7 @@ def apply_touchpoints(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> df = touchpoints_frame(G).iloc[1:]
     >>> df = pd.concat([df, pd.DataFrame([{"name": "Hotline"}])], ignore_index=True)
@@ -245,7 +252,7 @@ def apply_transitions(G: nx.DiGraph, frame: pd.DataFrame) -> tuple[nx.DiGraph, l
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> df = transitions_frame(G)
     >>> df.loc[len(df)] = {"from": "hotline", "label": "calls again"}
@@ -269,7 +276,7 @@ def incomplete_problems(G: nx.DiGraph, pending: list[dict]) -> list[Problem]:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> [p.what for p in incomplete_problems(broadband_demo(), [{"from": "hotline", "to": "gone"}])]
     ["'gone' is not a touchpoint of this journey"]
     """
@@ -312,7 +319,7 @@ def apply_stages(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> df = stages_frame(broadband_demo())
     >>> df.loc[6, "position"] = 1
     >>> [s["id"] for s in apply_stages(broadband_demo(), df).graph["stages"]][:2]
@@ -383,7 +390,7 @@ def apply_pains(G: nx.DiGraph, key: str, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> df = pains_frame(broadband_demo(), "hotline")
     >>> df.loc[len(df)] = {"text": "Music on hold", "severity": 2.0}
     >>> apply_pains(broadband_demo(), "hotline", df).nodes["hotline"]["pains"][-1]
@@ -417,7 +424,7 @@ def with_names(G: nx.DiGraph, text: str) -> str:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> with_names(broadband_demo(), "touchpoint 'hotline'")
     "touchpoint 'Call the hotline'"
     """

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from journeys.survey import SCALES
+from journeys.analysis.survey import SCALES
 
 __all__ = [
     "Question",

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from journeys.charts.layout import loop_edges, main_path
 from journeys.i18n import t
-from journeys.layout import loop_edges, main_path
 
 __all__ = ["ARROW_COLOR", "MAIN_COLOR", "LOOP_COLOR", "CLEARANCE", "Arrows", "transition_arrows", "blocker", "bezier"]
 
@@ -128,8 +128,8 @@ def transition_arrows(G: nx.DiGraph, pos: dict, *, lang: str, radius: dict) -> A
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
-    >>> from journeys.layout import map_layout
+    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.charts.layout import map_layout
     >>> G = broadband_demo()
     >>> drawn = transition_arrows(G, map_layout(G), lang="en", radius=dict.fromkeys(G, 10))
     >>> sum(a["showarrow"] for a in drawn.annotations) == G.number_of_edges()

@@ -6,60 +6,27 @@ explicitly so that an image exported from inside the app is not dark.
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
-from journeys.captions import escape, stage_names, wrap
-from journeys.graph import touchpoints_in_order
+from journeys.charts.captions import escape, stage_names, wrap
+from journeys.charts.style import GOOD_BAD_SCALE, WEAK_SCALE, unchecked_figure
 from journeys.i18n import t
+from journeys.model.graph import touchpoints_in_order
 
 __all__ = [
     "HEATMAP_LENSES",
-    "GOOD_BAD_SCALE",
     "heatmap_values",
     "weakness_heatmap",
     "importance_performance",
     "importance_performance_frame",
     "emotion_curve",
     "portfolio_heatmap",
-    "template_dict",
-    "unchecked_figure",
 ]
 
-TEMPLATE = "plotly_white"
 HEATMAP_LENSES = ("desirable", "viable", "feasible", "emotion", "gap", "pain", "weakness")
-# −1 (weak, red) … 0 (neutral) … +1 (strong, green); the weak end is saturated on purpose.
-GOOD_BAD_SCALE = [[0.0, "#b71c1c"], [0.25, "#ef5350"], [0.5, "#f5f5f5"], [0.75, "#81c784"], [1.0, "#2e7d32"]]
-WEAK_SCALE = [[0.0, "#fff8f6"], [0.35, "#f4a582"], [0.7, "#d6604d"], [1.0, "#8b0000"]]
-
-
-@cache
-def template_dict(name: str) -> dict:
-    """The plotly template ``name`` as a plain dict, looked up and built once per process (do not change it)."""
-    return pio.templates[name].to_plotly_json()
-
-
-def unchecked_figure(data: list[dict], layout: dict, *, template: str = TEMPLATE) -> go.Figure:
-    """Return a figure made of plain trace and layout dicts, with the template named ``template``.
-
-    Plotly checks every property while a figure is built; for a journey map with
-    hundreds of annotations that check is most of the time it takes. The figures of
-    this package are plain dicts, which the tests check once against plotly's
-    schema (a checked copy is the same figure), so they skip it. The template is set
-    explicitly (``import streamlit`` changes plotly's default) from a dict built once
-    per process, not looked up by name for every figure.
-
-    Examples
-    --------
-    >>> fig = unchecked_figure([{"type": "bar", "x": ["a"], "y": [1]}], {"height": 300})
-    >>> fig.layout.height, fig.layout.template.layout.paper_bgcolor
-    (300, 'white')
-    """
-    return go.Figure({"data": data, "layout": {"template": template_dict(template), **layout}}, _validate=False)
 
 
 def _goodness(lens: str, value, worst_weakness: float) -> float | None:

@@ -11,11 +11,12 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from journeys.captions import escape, wrap
-from journeys.charts import GOOD_BAD_SCALE, TEMPLATE, importance_performance_frame
-from journeys.graph import touchpoints_in_order
+from journeys.analysis.survey import OVERALL, rescaled
+from journeys.charts.captions import escape, wrap
+from journeys.charts.review import importance_performance_frame
+from journeys.charts.style import GOOD_BAD_SCALE, TEMPLATE
 from journeys.i18n import t
-from journeys.survey import OVERALL, rescaled
+from journeys.model.graph import touchpoints_in_order
 
 __all__ = ["TREND_VALUES", "evidence_frame", "trend_frame", "trend", "assumptions_vs_evidence"]
 
@@ -42,8 +43,8 @@ def evidence_frame(G: nx.DiGraph, table: pd.DataFrame, measurements: pd.DataFram
 
     Examples
     --------
-    >>> from journeys.scoring import weakness_table
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.analysis.scoring import weakness_table
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> rows = [("Spring", "2025-03-01", 2.0, None), ("Autumn", "2025-10-01", 4.0, 0.7)]
     >>> m = pd.DataFrame([{"survey_id": i, "survey": s, "surveyed_on": pd.Timestamp(d).date(), "touchpoint": "hotline",
@@ -77,7 +78,7 @@ def evidence_frame(G: nx.DiGraph, table: pd.DataFrame, measurements: pd.DataFram
 
 def trend_frame(measurements: pd.DataFrame, surveys: list[dict] = ()) -> pd.DataFrame:
     """The measurements with ``measured`` (mean on 1–5), plus the overall rating of each survey
-    as touchpoint :data:`~journeys.survey.OVERALL`."""
+    as touchpoint :data:`~journeys.analysis.survey.OVERALL`."""
     overall = [
         {
             "survey_id": s["id"],

@@ -1,10 +1,10 @@
 """The journey map as a plotly figure, for the browser and for slides.
 
 Stages are light column bands with their names on top; touchpoints sit where
-:func:`journeys.layout.map_layout` puts them, coloured on a diverging red → grey →
+:func:`journeys.charts.layout.map_layout` puts them, coloured on a diverging red → grey →
 green scale by experience (or by the chosen persona's emotion), stars for moments
 of truth, squares for exits. Transitions are arrows labelled with their share
-(see :mod:`journeys.arrows`). A dashed line of visibility separates the back
+(see :mod:`journeys.charts.arrows`). A dashed line of visibility separates the back
 stage, and the persona's emotion curve runs along the main path in a band below.
 """
 
@@ -16,8 +16,8 @@ import networkx as nx
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from journeys.arrows import ARROW_COLOR, LOOP_COLOR, MAIN_COLOR, transition_arrows
-from journeys.captions import (
+from journeys.charts.arrows import ARROW_COLOR, LOOP_COLOR, MAIN_COLOR, transition_arrows
+from journeys.charts.captions import (
     details,
     escape,
     find_persona,
@@ -28,10 +28,10 @@ from journeys.captions import (
     touchpoint_label,
     wrap,
 )
-from journeys.charts import unchecked_figure
+from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
+from journeys.charts.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
+from journeys.charts.style import unchecked_figure
 from journeys.i18n import t
-from journeys.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
-from journeys.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
 
 __all__ = ["SCORE_SCALE", "journey_map"]
 
@@ -124,7 +124,7 @@ def _touchpoints(G, pos, *, persona, stages, lang, selected, size) -> list[dict]
 
 
 def _labels(G, pos, segments, *, width: int, size: int, unit, bounds) -> list[dict]:
-    """Every touchpoint's name beside its marker, on the side :func:`journeys.labels.label_sides` picks."""
+    """Every touchpoint's name beside its marker, on the side :func:`journeys.charts.labels.label_sides` picks."""
     radius = {n: _radius(G, n, size) for n in G}
     texts = {n: touchpoint_label(G, n, width) for n in G}
     font = {"size": 13 if size >= 24 else 11, "color": TEXT_COLOR}
@@ -264,12 +264,12 @@ def journey_map(
     ``customdata``, so a click leads back to the touchpoint. ``template`` (a name)
     is set explicitly, so an exported image looks the same inside and outside
     Streamlit. The figure is built from plain dicts without plotly's property
-    checks (:func:`journeys.charts.unchecked_figure`): time and work grow linearly
+    checks (:func:`journeys.charts.style.unchecked_figure`): time and work grow linearly
     with the journey, not with hundreds of checked annotations.
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> fig = journey_map(broadband_demo(), persona="petra", lang="de")
     >>> [trace.uid for trace in fig.data if trace.customdata is not None]
     ['touchpoints', 'emotion-curve']

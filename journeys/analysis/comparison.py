@@ -4,7 +4,7 @@ Touchpoints match by key and transitions by their pair of keys: a to-be made wit
 "duplicate as to-be" keeps the keys of its as-is, so every touchpoint is either
 *added*, *removed*, *changed* (some field differs, see :data:`TOUCHPOINT_FIELDS`, or
 its DVF consensus) or *unchanged*. Weakness, severity and flow come from
-:func:`journeys.scoring.weakness_table` on each side; a touchpoint that exists on
+:func:`journeys.analysis.scoring.weakness_table` on each side; a touchpoint that exists on
 one side only counts 0 on the other, so the journey's change in weakness is the
 sum of the touchpoints' changes.
 """
@@ -17,10 +17,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from journeys.flow import FlowError
-from journeys.flow import flow as compute_flow
-from journeys.graph import stage_ids, touchpoints_in_order
-from journeys.scoring import LENSES, Weights, weakness_table
+from journeys.analysis.flow import FlowError
+from journeys.analysis.flow import flow as compute_flow
+from journeys.analysis.scoring import LENSES, Weights, weakness_table
+from journeys.model.graph import stage_ids, touchpoints_in_order
 
 __all__ = [
     "TOUCHPOINT_FIELDS",
@@ -175,7 +175,7 @@ def _order(before: nx.DiGraph, after: nx.DiGraph) -> list[str]:
 
 
 def _emotions(G: nx.DiGraph, side: str) -> list[dict]:
-    # the curve of journeys.charts.emotion_curve: front-stage touchpoints in journey order
+    # the curve of journeys.charts.review.emotion_curve: front-stage touchpoints in journey order
     order = [k for k in touchpoints_in_order(G) if not G.nodes[k].get("backstage")]
     return [
         {
@@ -204,14 +204,14 @@ def compare(
 ) -> Comparison:
     """Return what changed from ``before`` (the as-is) to ``after`` (the to-be).
 
-    ``before_scores`` and ``after_scores`` are each journey's :func:`journeys.scoring.consensus`;
+    ``before_scores`` and ``after_scores`` are each journey's :func:`journeys.analysis.scoring.consensus`;
     ``weights`` weigh the weakness of both (see docs/scoring.md).
 
     Examples
     --------
     The to-be fixes the router's default setting: one pain point less, a better experience.
 
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> before, after = broadband_demo(), broadband_demo()
     >>> router = after.nodes["install-router"]
     >>> router["pains"], router["experience"] = router["pains"][:1], 4

@@ -1,6 +1,6 @@
-"""Figures and tables of an as-is → to-be comparison (:func:`journeys.compare.compare`).
+"""Figures and tables of an as-is → to-be comparison (:func:`journeys.analysis.comparison.compare`).
 
-Plotly only, with the template of :mod:`journeys.charts` set explicitly; every text a
+Plotly only, with the template of :mod:`journeys.charts.review` set explicitly; every text a
 user typed is escaped, every label goes through :func:`journeys.i18n.t`.
 """
 
@@ -16,11 +16,11 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from journeys.captions import escape, persona_name, signed, stage_names, wrap
-from journeys.charts import TEMPLATE
-from journeys.compare import Comparison
-from journeys.graph import CHANNELS
+from journeys.analysis.comparison import Comparison
+from journeys.charts.captions import escape, persona_name, signed, stage_names, wrap
+from journeys.charts.style import TEMPLATE
 from journeys.i18n import t
+from journeys.model.graph import CHANNELS
 
 __all__ = [
     "BETTER",
@@ -63,7 +63,7 @@ def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> describe("stage", "onboarding", G, "de"), describe("moment_of_truth", True, G, "de")
     ('Einrichtung', 'ja')

@@ -3,7 +3,7 @@
 Unreachable touchpoints, dead ends that are not exits, bottlenecks every customer
 passes, cut vertices, the most likely path and the path that hurts the most.
 
-The journey is numbered once (:class:`journeys.flow.Chain`), with a start before its
+The journey is numbered once (:class:`journeys.analysis.flow.Chain`), with a start before its
 entries and an end after its exits; searches over every touchpoint run in scipy,
 and the two path searches walk lists of numbers, not the graph (docs/performance.md).
 The paths are the ones networkx finds (``dijkstra_path``, depth-first search and
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from journeys.flow import Chain, Flow
+from journeys.analysis.flow import Chain, Flow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -234,7 +234,7 @@ def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> path, p = most_likely_path(broadband_demo())
     >>> path[0], path[-1], round(p, 4)
     ('comparison-portal', 'recommend', 0.0882)
@@ -444,7 +444,7 @@ def diagnose(
     """Return every diagnostic of ``G`` at once.
 
     ``weakness`` maps touchpoints to their weakness, a dict or the table's ``weakness`` column.
-    ``flow`` may hand in :func:`journeys.flow.flow` of this very ``G``, so that the journey is not
+    ``flow`` may hand in :func:`journeys.analysis.flow.flow` of this very ``G``, so that the journey is not
     read again.
     """
     if not G:

@@ -18,7 +18,7 @@ from itertools import chain, repeat
 
 import networkx as nx
 
-from journeys.graph import (
+from journeys.model.graph import (
     GRAPH_DEFAULTS,
     TOUCHPOINT_DEFAULTS,
     TRANSITION_DEFAULTS,
@@ -26,7 +26,7 @@ from journeys.graph import (
     touchpoint_attrs,
     transition_attrs,
 )
-from journeys.validation import Problem, validate
+from journeys.model.validation import Problem, validate
 
 __all__ = [
     "FORMAT",
@@ -58,8 +58,8 @@ class JourneyFormatError(ValueError):
 
 @cache
 def schema() -> dict:
-    """Return the JSON Schema of the format (``journeys/journey.schema.json``)."""
-    return json.loads(resources.files("journeys").joinpath("journey.schema.json").read_text("utf-8"))
+    """Return the JSON Schema of the format (``journeys/io/journey.schema.json``)."""
+    return json.loads(resources.files("journeys.io").joinpath("journey.schema.json").read_text("utf-8"))
 
 
 def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
@@ -67,7 +67,7 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> doc = to_document(broadband_demo())
     >>> doc["format"], doc["version"], len(doc["nodes"]) == len(nx.node_link_graph(doc, edges="edges"))
     ('journey-workbench', 1, True)
@@ -343,7 +343,7 @@ def from_document(doc) -> nx.DiGraph:
     >>> from_document({"format": "something-else"})
     Traceback (most recent call last):
     ...
-    journeys.interchange.JourneyFormatError: This is not a journey the workbench can import:
+    journeys.io.interchange.JourneyFormatError: This is not a journey the workbench can import:
     - format: expected 'journey-workbench', found 'something-else'
     """
     problems = _structure_problems(doc)

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from journeys.validation import validate
+>>> from journeys.model.validation import validate
 >>> G = broadband_demo()
 >>> validate(G), G.number_of_nodes() > 10
 ([], True)
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from journeys.graph import add_touchpoint, add_transition, new_journey
 from journeys.i18n import t
+from journeys.model.graph import add_touchpoint, add_transition, new_journey
 
 __all__ = [
     "STAGE_SETS",

@@ -18,9 +18,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys._frames import frame, optional, typed
-from journeys.flow import Chain, Flow
-from journeys.flow import flow as compute_flow
+from journeys.analysis._frames import frame, optional, typed
+from journeys.analysis.flow import Chain, Flow
+from journeys.analysis.flow import flow as compute_flow
 
 __all__ = [
     "LENSES",
@@ -173,14 +173,14 @@ def weakness_table(
     """Return one row per touchpoint with its lenses, flow, severity, weakness and the reason.
 
     ``scores`` is the result of :func:`consensus`; ``visits`` defaults to the journey's flow.
-    ``flow`` may hand in :func:`journeys.flow.flow` of this very ``G`` (its visits are then the
+    ``flow`` may hand in :func:`journeys.analysis.flow.flow` of this very ``G`` (its visits are then the
     default), so that the journey is not read again.
     ``severity = (w_dvf·dvf + w_gap·gap + w_pain·pain + w_emotion·emotion) / Σw × (1 + w_mot·MoT)``
     and ``weakness = severity × flow``. ``why`` names the component that adds the most.
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> table = weakness_table(broadband_demo())
     >>> table.sort_values("weakness", ascending=False).index[0]
     'install-router'
@@ -360,7 +360,7 @@ def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> [n for n, _ in weakest_touchpoints(broadband_demo(), top=2)]
     ['install-router', 'hotline']
     """

@@ -7,7 +7,7 @@ An idea is a plain dict::
 
 An empty pain list means the idea addresses the touchpoint as a whole. Ideas are
 scored on desirable / viable / feasible by several raters, exactly like touchpoints
-(see :func:`journeys.scoring.consensus` with ``by="idea"``).
+(see :func:`journeys.analysis.scoring.consensus` with ``by="idea"``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from statistics import fmean
 import networkx as nx
 import pandas as pd
 
+from journeys.analysis.scoring import LENSES, consensus
 from journeys.i18n import t
-from journeys.scoring import LENSES, consensus
 
 __all__ = [
     "STATUSES",
@@ -69,7 +69,7 @@ def check_idea(idea: dict, G: nx.DiGraph) -> list[IdeaProblem]:
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> check_idea({"title": "Call-back slot", "status": "open", "effort": 2, "targets": {"hotline": []}}, G)
     []
@@ -111,7 +111,7 @@ def check_idea(idea: dict, G: nx.DiGraph) -> list[IdeaProblem]:
 def idea_value(lenses: Mapping[str, dict] | None) -> float | None:
     """Return the value of an idea: the mean of its DVF consensus (1..5), None while it has no score.
 
-    ``lenses`` is one idea's entry of :func:`journeys.scoring.consensus` (``by="idea"``); a lens
+    ``lenses`` is one idea's entry of :func:`journeys.analysis.scoring.consensus` (``by="idea"``); a lens
     nobody scored is left out of the mean, as for touchpoints.
 
     Examples
@@ -174,7 +174,7 @@ def targets_from(G: nx.DiGraph, touchpoints: Iterable[str], pains: Iterable[tupl
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> targets_from(broadband_demo(), ["hotline", "cancel"], [("hotline", "25 minutes in the queue"), ("tariff-page", "x")])
     {'hotline': ['25 minutes in the queue'], 'cancel': []}
     """
@@ -198,7 +198,7 @@ def ranked_ideas(
     """Return one row per idea, ranked by expected relief (unscored ideas last), indexed by idea id.
 
     ``ratings`` are the ideas' ratings (each with an ``"idea"`` key), ``weakness`` maps touchpoint
-    key → weakness (the ``weakness`` column of :func:`journeys.scoring.weakness_table`); a touchpoint
+    key → weakness (the ``weakness`` column of :func:`journeys.analysis.scoring.weakness_table`); a touchpoint
     that is gone counts 0. Columns: title, status, owner, touchpoints (keys), pains (texts), the
     three lens medians, the largest spread, the number of raters, value, effort, relief, quadrant.
     Ties are broken by value, then title.

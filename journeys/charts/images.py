@@ -31,12 +31,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from choreographer.browsers import BrowserClosedError, BrowserFailedError, ChromeNotFoundError, Chromium
 
-from journeys.captions import escape, stage_names
-from journeys.charts import emotion_curve, importance_performance, portfolio_heatmap, template_dict, weakness_heatmap
-from journeys.exports import file_stem
-from journeys.figures import journey_map
-from journeys.graph import touchpoints_in_order
+from journeys.charts.captions import escape, stage_names
+from journeys.charts.journey_map import journey_map
+from journeys.charts.review import emotion_curve, importance_performance, portfolio_heatmap, weakness_heatmap
+from journeys.charts.style import template_dict
 from journeys.i18n import t
+from journeys.io.exports import file_stem
+from journeys.model.graph import touchpoints_in_order
 
 __all__ = [
     "FIGURES",
@@ -237,7 +238,7 @@ def _subtitle(G: nx.DiGraph, lang: str, day: Date | None) -> str:
 def journey_figure(kind: str, G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", persona: str | None = None):
     """Return figure ``kind`` (one of :data:`FIGURES`) of journey ``G`` as the app shows it.
 
-    ``table`` is its weakness table (:func:`journeys.exports.touchpoint_scores`).
+    ``table`` is its weakness table (:func:`journeys.io.exports.touchpoint_scores`).
     """
     if kind == "map":
         return journey_map(G, persona=persona, lang=lang, template=TEMPLATE)

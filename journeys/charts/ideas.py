@@ -1,6 +1,6 @@
 """The value × effort matrix of a journey's ideas: where the quick wins and the big bets are.
 
-Plotly only; the figure sets its template explicitly (see :mod:`journeys.charts`).
+Plotly only; the figure sets its template explicitly (see :mod:`journeys.charts.review`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections import Counter
 import pandas as pd
 import plotly.graph_objects as go
 
-from journeys.captions import escape, wrap
+from journeys.analysis.ideas import EFFORT_RANGE, EFFORT_SPLIT, STATUSES, VALUE_SPLIT
+from journeys.charts.captions import escape, wrap
 from journeys.i18n import t
-from journeys.ideas import EFFORT_RANGE, EFFORT_SPLIT, STATUSES, VALUE_SPLIT
 
 __all__ = ["STATUS_COLOURS", "QUADRANT_COLOURS", "label_positions", "matrix_points", "value_effort_matrix"]
 
@@ -126,7 +126,7 @@ def value_effort_matrix(
 ) -> go.Figure:
     """Value (DVF consensus, 1–5) against effort (1–5) with the four quadrants shaded and named.
 
-    ``table`` is :func:`journeys.ideas.ranked_ideas`. A marker's area grows with the idea's
+    ``table`` is :func:`journeys.analysis.ideas.ranked_ideas`. A marker's area grows with the idea's
     expected relief; its colour and symbol show the status. Ideas without value or effort
     are left out (the page says how many).
     """

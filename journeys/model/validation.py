@@ -12,15 +12,8 @@ from numbers import Real
 
 import networkx as nx
 
-from journeys.graph import (
-    EMOTION_RANGE,
-    EVIDENCE,
-    NEED_KINDS,
-    SCORE_RANGE,
-    SEVERITY_RANGE,
-    STATES,
-)
 from journeys.i18n import t
+from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE, STATES
 
 __all__ = ["Problem", "JourneyInvalid", "validate", "check"]
 
@@ -265,7 +258,7 @@ def validate(G: nx.DiGraph) -> list[Problem]:
 
     Examples
     --------
-    >>> from journeys.graph import new_journey, add_touchpoint, add_transition
+    >>> from journeys.model.graph import new_journey, add_touchpoint, add_transition
     >>> G = new_journey("Demo", stages=[{"id": "use", "name": "Use"}])
     >>> _ = add_touchpoint(G, "a", name="App", stage="use", experience=7)
     >>> add_transition(G, "a", "ghost", share=0.5)
@@ -317,13 +310,13 @@ def check(G: nx.DiGraph, *, touchpoints=None, transitions_from=None) -> nx.DiGra
 
     Examples
     --------
-    >>> from journeys.templates import broadband_demo
+    >>> from journeys.model.templates import broadband_demo
     >>> G = broadband_demo()
     >>> G.nodes["hotline"]["experience"] = 9
     >>> check(G, touchpoints=["hotline"], transitions_from=[])
     Traceback (most recent call last):
     ...
-    journeys.validation.JourneyInvalid: The journey has 1 problem(s):
+    journeys.model.validation.JourneyInvalid: The journey has 1 problem(s):
     - touchpoint 'hotline': experience 9 is outside 1..5
     """
     if touchpoints is not None and not _problems(G, touchpoints, transitions_from or (), whole=False):

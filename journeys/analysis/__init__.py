@@ -1,0 +1,1 @@
+"""What the workbench computes from journeys and scores: flow, weakness, diagnostics, comparison, ideas, surveys."""

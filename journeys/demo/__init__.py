@@ -1,0 +1,1 @@
+"""The demo workshop an empty workbench starts with."""

@@ -1,0 +1,1 @@
+"""Journeys in and out: the lossless JSON format, exports for other tools, survey files."""
