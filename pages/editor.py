@@ -36,7 +36,7 @@ def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
     """The map of the draft; a click on a touchpoint opens it in the detail panel."""
     personas = persona_names(G)
     persona = st.segmented_control(
-        t("editor.color_by"), options=list(personas), format_func=state.labels(personas), key=f"editor.persona.{jid}",
+        t("editor.color_by"), options=list(personas), format_func=lambda p: md(personas[p]), key=f"editor.persona.{jid}",
         help=t("editor.help.color_by"),
     )  # fmt: skip
     if persona not in personas:

@@ -10,6 +10,7 @@ from store import analysis
 from ui import frame
 from ui.deps import author, engine, lang, session, t
 from ui.journey import journey_picker, load
+from ui.text import md
 
 MIME = {
     "png": "image/png",
@@ -142,7 +143,7 @@ def main() -> None:
         return
     G, _ = load(jid)
     st.title(t("export.title"))
-    st.caption(t("export.intro", journey=G.graph["name"]))
+    st.caption(t("export.intro", journey=md(G.graph["name"])))
     browser = images.browser_path() is not None
     if not browser:
         st.warning(t("export.no_browser"), icon=":material/warning:")

@@ -181,7 +181,7 @@ def actions(jid: str, G, target, idea: dict | None) -> None:
     if conflict and conflict["version"] is None:
         st.error(t("ideas.not_found"), icon=":material/error:")
     elif conflict:
-        st.error(t("ideas.conflict", **conflict), icon=":material/sync_problem:")
+        st.error(t("ideas.conflict", **conflict | {"who": md(conflict["who"])}), icon=":material/sync_problem:")
     row = st.container(horizontal=True)
     if conflict and conflict["version"] is not None:
         if row.button(t("ideas.overwrite"), type="primary", key=f"ideas.overwrite.{jid}"):

@@ -14,6 +14,7 @@ from ui.analysis import analysed, summary
 from ui.cache import chart
 from ui.deps import lang, t
 from ui.journey import cached_graph, stamped_journey
+from ui.text import md
 from ui.widgets import weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
@@ -22,9 +23,9 @@ VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 def customer_flow(found: dict) -> None:
     """Which shares were assumed, or why the flow is unbounded."""
     if trapped := found.get("trapped"):
-        st.error(t("review.trapped", names=", ".join(trapped)), icon=":material/loop:")
+        st.error(t("review.trapped", names=", ".join(map(md, trapped))), icon=":material/loop:")
     elif assumed := found.get("assumed"):
-        pairs = ", ".join(f"{u} → {v}" for u, v in assumed[:8])
+        pairs = ", ".join(f"{md(u)} → {md(v)}" for u, v in assumed[:8])
         st.info(t("review.assumed", n=len(assumed), pairs=pairs), icon=":material/info:")
 
 
@@ -48,10 +49,10 @@ def weakest(jid: str, table: pd.DataFrame) -> None:
         for column, (key, name) in zip(st.columns(max(len(worst), 1)), worst["name"].items(), strict=False):
             column.page_link(
                 "pages/ideas.py",
-                label=name,
+                label=md(name),
                 icon=":material/lightbulb:",
                 query_params={"journey": jid, "touchpoint": key},
-                help=t("review.idea_for", name=name),
+                help=t("review.idea_for", name=md(name)),
             )
 
 
@@ -97,7 +98,7 @@ def main() -> None:
     weighted = st.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
     about = (jid, version, rated, weights, weighted)
     shown = summary(*about)
-    caption.caption(t("review.intro", journey=shown["journey"]))
+    caption.caption(t("review.intro", journey=md(shown["journey"])))
     customer_flow(shown)
     if shown["empty"]:
         st.info(t("review.empty"), icon=":material/info:")
@@ -105,7 +106,7 @@ def main() -> None:
     a, b, c = st.columns(3)
     a.metric(t("review.total"), f"{shown['total']:.2f}")
     why = t(f"lens.{shown['why']}") if shown["why"] else None
-    b.metric(t("review.worst_touchpoint"), shown["worst"], why, delta_color="off")
+    b.metric(t("review.worst_touchpoint"), md(shown["worst"]), why, delta_color="off")
     c.metric(t("review.unscored"), shown["unscored"])
     view = (
         st.segmented_control(

@@ -8,6 +8,7 @@ from ui import frame
 from ui.deps import session, t
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
+from ui.text import md
 
 
 def main() -> None:
@@ -17,13 +18,13 @@ def main() -> None:
         return
     G, _ = load(jid)
     st.title(t("scoring.title"))
-    st.caption(t("scoring.intro", journey=G.graph["name"]))
+    st.caption(t("scoring.intro", journey=md(G.graph["name"])))
     rater, discipline = rater_controls()
     with session() as s:
         ratings = analysis.list_ratings(session=s, journey_id=jid)
     names = {k: G.nodes[k]["name"] for k in touchpoints_in_order(G)}
     progress(names, ratings, rater or "")
-    stages = {s["id"]: s["name"] for s in G.graph["stages"]}
+    stages = {s["id"]: md(s["name"]) for s in G.graph["stages"]}  # options of a segmented control are Markdown
     stage = st.segmented_control(t("scoring.stage"), list(stages), format_func=stages.get, key=f"scoring.stage.{jid}")
     stage = stage or next(iter(stages), None)
     in_stage = {k: name for k, name in names.items() if G.nodes[k]["stage"] == stage}

@@ -92,7 +92,7 @@ def import_view() -> None:
         if imported := st.session_state.get(IMPORTED):
             journey_id, name = imported
             st.success(t("library.imported", name=md(name)), icon=":material/check_circle:")
-            if st.button(t("library.open_named", name=name), icon=":material/edit_note:", key="import.open"):
+            if st.button(t("library.open_named", name=md(name)), icon=":material/edit_note:", key="import.open"):
                 open_journey(journey_id)
 
 
