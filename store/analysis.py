@@ -67,6 +67,7 @@ def _checked(touchpoint: str, scores: dict) -> _Score:
 
 
 SUBJECTS = ("touchpoint", "idea")
+REFRESH_TRIES = 3  # reads of a journey that keeps being saved while its figures are recomputed
 
 
 def _subject(subject: str):
@@ -183,42 +184,48 @@ def refresh_metrics(*, session: Session, journey_id: str) -> None:
     """Recompute the stored figures of one journey from its graph and ratings.
 
     Where customers are trapped in a closed loop (no finite flow), every touchpoint
-    counts with a flow of 1 until the loop gets a way out.
+    counts with a flow of 1 until the loop gets a way out. The journey is read before
+    the write transaction; when someone saves it in between, it is read again (and when
+    that keeps happening, its figures stay stale for the next reader to recompute).
     """
-    graph, version = load_journey(session=session, journey_id=journey_id)
-    scores = consensus(list_ratings(session=session, journey_id=journey_id))
-    try:
-        visits = flow(graph).visits
-    except FlowError:
-        visits = dict.fromkeys(graph, 1.0)
-    with write_transaction(session):
-        # one refresh of a journey at a time: on PostgreSQL two readers refreshing at once would
-        # otherwise both delete the old figures and both insert new ones (duplicate key)
-        session.execute(select(Journey.id).where(Journey.id == journey_id).with_for_update())
-        ids = dict(
-            session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == journey_id)).all()
+    for _ in range(REFRESH_TRIES):
+        graph, version = load_journey(session=session, journey_id=journey_id)
+        scores = consensus(list_ratings(session=session, journey_id=journey_id))
+        try:
+            visits = flow(graph).visits
+        except FlowError:
+            visits = dict.fromkeys(graph, 1.0)
+        with write_transaction(session):
+            # one refresh of a journey at a time: on PostgreSQL two readers refreshing at once would
+            # otherwise both delete the old figures and both insert new ones (duplicate key)
+            current = session.execute(
+                select(Journey.version).where(Journey.id == journey_id).with_for_update()
+            ).scalar_one_or_none()
+            if current != version:  # saved (or deleted for good) since it was read: its touchpoints may differ
+                continue
+            _write_metrics(session, journey_id, graph, scores, visits)
+            session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=version))
+            return
+
+
+def _write_metrics(session: Session, journey_id: str, graph, scores: dict, visits: dict) -> None:
+    ids = dict(session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == journey_id)).all())
+    session.execute(delete(TouchpointMetric).where(TouchpointMetric.journey_id == journey_id))
+    rows = []
+    for key, data in graph.nodes(data=True):
+        lens = {name: scores.get(key, {}).get(name, {}).get("median") for name in LENSES}
+        rows.append(
+            {
+                "touchpoint_id": ids[key],
+                "journey_id": journey_id,
+                "flow": visits.get(key, 0.0),
+                **{f"c_{k}": v for k, v in components(data, lens).items()},
+                **lens,
+                "raters": max((s["n"] for s in scores.get(key, {}).values()), default=0),
+            }
         )
-        session.execute(delete(TouchpointMetric).where(TouchpointMetric.journey_id == journey_id))
-        rows = []
-        for key, data in graph.nodes(data=True):
-            lens = {name: scores.get(key, {}).get(name, {}).get("median") for name in LENSES}
-            parts = components(data, lens)
-            rows.append(
-                {
-                    "touchpoint_id": ids[key],
-                    "journey_id": journey_id,
-                    "flow": visits.get(key, 0.0),
-                    **{f"c_{k}": v for k, v in parts.items()},
-                    **lens,
-                    "raters": max((s["n"] for s in scores.get(key, {}).values()), default=0),
-                }
-            )
-        if rows:
-            session.execute(insert(TouchpointMetric), rows)
-        # only if nobody saved or re-rated meanwhile; otherwise the next reader recomputes
-        session.execute(
-            update(Journey).where(Journey.id == journey_id, Journey.version == version).values(metrics_version=version)
-        )
+    if rows:
+        session.execute(insert(TouchpointMetric), rows)
 
 
 def refresh_stale_metrics(*, session: Session) -> list[str]:

@@ -9,6 +9,7 @@ save against a version someone else has replaced raises :class:`ConflictError`.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import random
 import sqlite3
@@ -128,8 +129,12 @@ def retry_when_busy(write: Callable) -> Callable:
     Covers SQLite's "database is locked" (after its own busy timeout) and PostgreSQL's
     deadlock and serialization failures; each attempt is rolled back in full, so a
     retry cannot write twice. Every other error, :class:`ConflictError` above all,
-    goes to the caller at once. The decorated function takes ``session=`` as a keyword.
+    goes to the caller at once. The decorated function must take ``session`` as a
+    keyword-only argument (checked here, once): a retry rolls that session back.
     """
+    parameter = inspect.signature(write).parameters.get("session")
+    if parameter is None or parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+        raise TypeError(f"{write.__qualname__} must take session= as a keyword-only argument to be retried")
 
     @functools.wraps(write)
     def retried(*args, **kwargs):
@@ -402,7 +407,7 @@ def duplicate_journey(
         graph.graph["state"] = state
     copy_id = create_journey(session=session, graph=graph, author=author, source_id=journey_id)
     try:
-        _copy_ratings(session, journey_id, copy_id)
+        _copy_ratings(session=session, source_id=journey_id, target_id=copy_id)
     except BaseException:
         with write_transaction(session):  # no copy without its ratings
             session.execute(delete(Journey).where(Journey.id == copy_id))
@@ -411,7 +416,7 @@ def duplicate_journey(
 
 
 @retry_when_busy
-def _copy_ratings(session: Session, source_id: str, target_id: str) -> None:
+def _copy_ratings(*, session: Session, source_id: str, target_id: str) -> None:
     old = aliased(Touchpoint)
     new = aliased(Touchpoint)
     columns = ("rater", "discipline", "desirable", "viable", "feasible", "comment", "updated_at")

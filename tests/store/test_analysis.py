@@ -185,3 +185,30 @@ def test_portfolio_stamp_moves_with_journeys_and_ratings(session):
     seen.append(stamp())
     assert len(set(seen)) == len(seen)
     assert stamp() == seen[-1]
+
+
+def test_figures_follow_a_save_that_lands_while_they_are_computed(engine, monkeypatch):
+    """A touchpoint removed by someone else between reading a journey and writing its figures: the refresh reads the
+    journey again and stores the figures of the new version (it used to fail with a KeyError on the Portfolio)."""
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+    read = analysis.list_ratings
+    saves = []
+
+    def read_then_someone_saves(**kwargs):
+        ratings = read(**kwargs)
+        if not saves:  # once: the second reading finds the journey as it now is
+            with Session(engine) as other:
+                G, version = store.load_journey(session=other, journey_id=jid)
+                G.remove_node("hotline")
+                saves.append(store.save_journey(session=other, graph=G, expected_version=version, author="b"))
+        return ratings
+
+    monkeypatch.setattr(analysis, "list_ratings", read_then_someone_saves)
+    with Session(engine) as session:
+        analysis.refresh_metrics(session=session, journey_id=jid)
+        cells = analysis.portfolio(session=session, rows="journey", columns="stage")
+        weakest = analysis.weakest_across(session=session, top=50)
+    assert saves == [2]
+    assert not cells.empty and "Call the hotline" not in set(weakest["name"])
+    assert len(weakest) == broadband_demo().number_of_nodes() - 1

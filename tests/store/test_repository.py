@@ -407,3 +407,44 @@ def test_a_journey_is_live_until_it_goes_to_the_trash(session):
     store.delete_journey(session=session, journey_id=jid, author="a")
     assert not store.journey_is_live(session=session, journey_id=jid)
     assert not store.journey_is_live(session=session, journey_id="no-such-id")
+
+
+def test_a_busy_database_while_a_copy_takes_its_ratings_is_tried_again(tmp_path):
+    """The database is busy once while "duplicate as to-be" copies the ratings: the copy is tried again and lands
+    with every rating (it used to end in KeyError('session'))."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from store import analysis
+
+    engine = store.make_engine(f"sqlite:///{tmp_path}/busy.db")
+    store.migrate(engine)
+    locked = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def busy_once(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO rating") and "SELECT" in statement and not locked:
+            locked.append(statement)
+            raise sqlite3.OperationalError("database is locked")
+
+    with Session(engine) as session:
+        jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
+        analysis.save_ratings(session=session, journey_id=jid, rater="Ana", discipline="it",
+                              scores={"hotline": {"desirable": 1, "viable": 3, "feasible": 4}})  # fmt: skip
+        copy = store.duplicate_journey(session=session, journey_id=jid, author="a", state="to-be")
+        ratings = analysis.list_ratings(session=session, journey_id=copy)
+    engine.dispose()
+    assert locked, "the test did not make the database busy"
+    assert [(r["touchpoint"], r["desirable"]) for r in ratings] == [("hotline", 1)]
+
+
+def test_only_keyword_sessions_can_be_retried():
+    """A write that could get its session positionally cannot be decorated: a retry would not find it."""
+    from store.repository import retry_when_busy
+
+    with pytest.raises(TypeError, match="keyword-only"):
+
+        @retry_when_busy
+        def write(session, x):
+            pass
