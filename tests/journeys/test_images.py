@@ -1,6 +1,7 @@
 """Slide-ready images: real PNGs of the requested size, bright inside Streamlit too, and a clear message without a browser."""
 
 import io
+import threading
 import time
 from datetime import date
 
@@ -132,3 +133,30 @@ def test_a_browser_that_cannot_start_is_an_error_not_a_hang(monkeypatch):
     with pytest.raises(images.RenderError, match="did not start"):
         images.to_png(slide_of("emotions"))
     assert time.perf_counter() - start < images.START_TIMEOUT + 10
+
+
+@needs_browser
+def test_two_users_exporting_at_once_each_get_their_own_images():
+    """Two threads draw 50 different images each at the same time: every image is the one asked for (its own size
+    and colour), never the other thread's; one warm browser serves both."""
+    colours = {"red": (200, 30, 30), "blue": (30, 30, 200)}
+    results: dict[str, list] = {name: [] for name in colours}
+
+    def export(name: str, offset: int) -> None:
+        for i in range(50):
+            width, height = 320 + 2 * i + offset, 200 + i
+            figure = go.Figure(go.Bar(x=["a"], y=[i]), layout={"paper_bgcolor": f"rgb{colours[name]}"})
+            png = images.to_png(figure, width=width, height=height)
+            results[name].append(((width, height), png))
+
+    threads = [threading.Thread(target=export, args=(name, n)) for n, name in enumerate(colours)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    for name, colour in colours.items():
+        assert len(results[name]) == 50, f"{name}: {len(results[name])} of 50 images"
+        for size, png in results[name]:
+            image = Image.open(io.BytesIO(png)).convert("RGB")
+            assert image.size == size, f"{name}: an image of {image.size}, asked for {size}"
+            assert all(abs(a - b) < 8 for a, b in zip(image.getpixel((2, 2)), colour, strict=True)), name
