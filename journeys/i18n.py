@@ -163,6 +163,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "access.admin": "Admin",
         "access.backup": "Download a backup of every journey",
         "access.backup_help": "Every journey, the trash too, with its history and scores, in one ZIP file made on the click. Restore it with store.cli restore (README, Backup and restore).",
+        # --- access: sign-in set-up and unverified addresses ---
+        "access.misconfigured": "Sign-in is not set up correctly, so nobody can use this workbench until it is: {problem} An operator fixes this in .streamlit/secrets.toml (README, Access control).",
+        "access.misconfigured.no_auth": "there is an [access] section with roles, but no [auth] section to sign in with.",
+        "access.misconfigured.missing": "the [auth] section lacks {keys}.",
+        "access.unverified": "You are signed in as {email}, but your sign-in provider has not verified this e-mail address, so it gets no role. Verify it with your provider, or sign in with another account.",
         "nav.library": "Journeys",
         "nav.editor": "Editor",
         # library
@@ -908,6 +913,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "access.admin": "Admin",
         "access.backup": "Sicherung aller Journeys herunterladen",
         "access.backup_help": "Jede Journey, auch im Papierkorb, mit Verlauf und Bewertungen in einer ZIP-Datei, beim Klick erstellt. Wiederherstellen mit store.cli restore (README, Backup and restore).",
+        # --- access: sign-in set-up and unverified addresses ---
+        "access.misconfigured": "Die Anmeldung ist nicht richtig eingerichtet; bis sie es ist, kann niemand diese Workbench nutzen: {problem} Ein Betreiber behebt das in .streamlit/secrets.toml (README, Access control).",
+        "access.misconfigured.no_auth": "Es gibt einen Abschnitt [access] mit Rollen, aber keinen Abschnitt [auth] für die Anmeldung.",
+        "access.misconfigured.missing": "Dem Abschnitt [auth] fehlt {keys}.",
+        "access.unverified": "Sie sind als {email} angemeldet, aber Ihr Anmeldedienst hat diese E-Mail-Adresse nicht bestätigt, daher bekommt sie keine Rolle. Bestätigen Sie sie dort, oder melden Sie sich mit einem anderen Konto an.",
         "nav.library": "Journeys",
         "nav.editor": "Editor",
         # library

@@ -18,6 +18,7 @@ Entries are e-mail addresses, compared without regard to case; one that starts w
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Mapping
 from datetime import date
 
@@ -48,9 +49,37 @@ def _section(name: str) -> Mapping:
     return value if isinstance(value, Mapping) else {}
 
 
+AUTH_KEYS = ("redirect_uri", "cookie_secret")  # what [auth] itself needs
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")  # what the provider's section needs
+
+
 def configured() -> bool:
-    """Whether sign-in is configured (an ``[auth]`` section in the secrets)."""
-    return bool(_section("auth"))
+    """Whether sign-in is asked for (an ``[auth]`` or an ``[access]`` section in the secrets)."""
+    return bool(_section("auth") or _section("access"))
+
+
+def setup_problem() -> str | None:
+    """Why sign-in, though asked for, cannot work (a sentence in the user's language), or None.
+
+    Roles in ``[access]`` without a complete ``[auth]`` would otherwise leave the workbench
+    open to everyone as admin, or end in Streamlit's error on the first sign-in.
+    """
+    auth = _section("auth")
+    if not auth:
+        return t("access.misconfigured.no_auth") if _section("access") else None
+    provider = auth if "client_id" in auth else next((v for v in auth.values() if isinstance(v, Mapping)), {})
+    missing = [k for k in AUTH_KEYS if not str(auth.get(k) or "").strip()]
+    missing += [k for k in PROVIDER_KEYS if not str(provider.get(k) or "").strip()]
+    return t("access.misconfigured.missing", keys=", ".join(missing)) if missing else None
+
+
+def verified() -> bool:
+    """False when the provider says the e-mail address is not verified (``email_verified`` false).
+
+    Roles are given by e-mail address, so an unverified one is not let in. Providers that
+    send no such claim (Microsoft Entra ID, for one) verify addresses themselves.
+    """
+    return str(st.user.get("email_verified", True)).strip().lower() not in ("false", "0", "no")
 
 
 def email() -> str:
@@ -71,10 +100,14 @@ def _listed(address: str, entries) -> bool:
 
 
 def role() -> str | None:
-    """The user's role; ``admin`` on an open workbench; None when not signed in or not let in."""
+    """The user's role; ``admin`` on an open workbench; None when not signed in or not let in.
+
+    Nobody gets in while sign-in is asked for but cannot work (:func:`setup_problem`), nor
+    with an e-mail address the provider has not verified.
+    """
     if not configured():
         return "admin"
-    if not st.user.get("is_logged_in"):
+    if setup_problem() or not st.user.get("is_logged_in") or not verified():
         return None
     access = _section("access")
     for name, key in (("admin", "admins"), ("editor", "editors"), ("viewer", "viewers")):
@@ -106,11 +139,25 @@ def _provider() -> str | None:
     return next((name for name, value in auth.items() if isinstance(value, Mapping)), None)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tell_the_operator(problem: str) -> None:
+    """Say once in the server's log why nobody can sign in."""
+    logging.getLogger(__name__).error("Sign-in is not set up correctly, nobody can use the workbench: %s", problem)
+
+
 def login_page() -> None:
     """The only page for a user who is not (or not yet) let in: sign in, or sign out of an account without a role."""
     st.title(t("access.login_title"), anchor=False)
+    if problem := setup_problem():
+        st.error(t("access.misconfigured", problem=problem), icon=":material/error:")
+        _tell_the_operator(problem)
+        return
     if st.user.get("is_logged_in"):  # signed in, but no role: say who, and let them change accounts
-        st.warning(t("access.no_role", email=f"`{email().replace('`', '')}`"), icon=":material/block:")
+        shown = f"`{email().replace('`', '')}`"
+        if verified():
+            st.warning(t("access.no_role", email=shown), icon=":material/block:")
+        else:
+            st.warning(t("access.unverified", email=shown), icon=":material/block:")
         if st.button(t("access.logout"), icon=":material/logout:", key="access.logout"):
             st.logout()
         return

@@ -15,6 +15,7 @@ from journeys.model.templates import broadband_demo, broadband_to_be
 from store import analysis, backup
 from tests.app.conftest import APP
 from ui import access as access
+from ui.text import md
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -168,7 +169,7 @@ def test_viewer_reads_but_cannot_write(db_url, menu):
     at.button(key="open").click().run()  # a viewer opens a journey for review
     assert not at.exception
     assert [title.value for title in at.title] == ["Review"]
-    assert BROADBAND in at.caption[0].value
+    assert md(BROADBAND) in at.caption[0].value
     assert not at.data_editor
 
 
@@ -395,3 +396,71 @@ def test_the_backup_download_holds_every_journey(db_url, db):
     target.dispose()
     assert (summary.journeys, summary.trashed) == (3, 1)
     assert (names, in_trash) == ({"E-bike: from the first ad to the first service", TO_BE}, {BROADBAND})
+
+
+def _restore_revision(journey_id: str) -> None:
+    """A script that calls the History's restore directly, as its Restore button would."""
+    from ui.editor import history, state
+
+    state.start(journey_id)
+    history.restore(journey_id, 1)
+
+
+def test_restoring_a_revision_checks_the_role_itself(db_url, db):
+    """History's restore refuses a viewer where it writes: no new version (a viewer used to restore one)."""
+    journey_id = demo(db)
+    G, _ = store.load_journey(session=db, journey_id=journey_id)
+    G.graph["name"] = "Renamed"
+    store.save_journey(session=db, graph=G, expected_version=1, author="t")
+    db.rollback()
+    at = as_user(_restore_revision, journey_id, VIEWER).run()
+    assert DENIED in at.error[0].value
+    db.rollback()
+    assert store.current_version(session=db, journey_id=journey_id) == 2
+
+
+@pytest.mark.parametrize(
+    ("secrets", "says"),
+    [
+        ({"access": ACCESS}, "no [auth] section"),
+        ({"auth": {**AUTH, "client_secret": ""}, "access": ACCESS}, "lacks client_secret"),
+        ({"auth": {k: v for k, v in AUTH.items() if k != "cookie_secret"}}, "lacks cookie_secret"),
+    ],
+    ids=["access-without-auth", "no-client-secret", "no-cookie-secret"],
+)
+def test_sign_in_that_cannot_work_lets_nobody_in(db_url, db, secrets, says, menu):
+    """Roles without a complete [auth]: every page, deep links too, shows what is wrong and nothing else (it used to
+    leave the workbench open to everyone as admin)."""
+    journey_id = demo(db)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for section, values in secrets.items():
+        at.secrets[section] = values
+    at.user = {"is_logged_in": True, **ADMIN}  # not even a signed-in admin gets in
+    for link in (None, journey_id):  # a deep link changes nothing
+        if link:
+            at.query_params["journey"] = link
+        at.run()
+        assert not at.exception
+        assert "not set up correctly" in at.error[0].value and says in at.error[0].value
+        assert not buttons(at) and not at.dataframe and not at.data_editor and not at.get("plotly_chart")
+        assert BROADBAND not in texts(at) and listed(menu) == set()
+
+
+@pytest.mark.parametrize("claim", [False, "false"])
+def test_an_unverified_address_gets_no_role(db_url, db, claim):
+    """email_verified false from the provider: treated as not let in, told why, may sign out; no journey shown."""
+    journey_id = demo(db)
+    at = signed_in(db_url, {**ADMIN, "email_verified": claim})
+    at.switch_page("pages/review.py")
+    at.query_params["journey"] = journey_id
+    at.run()
+    assert not at.exception
+    assert "has not verified" in texts(at) and "ada@example.org" in texts(at)
+    assert buttons(at) == {"Sign out"} and not at.dataframe and not at.get("plotly_chart")
+
+
+def test_a_verified_address_and_one_without_the_claim_get_their_role(db_url):
+    """email_verified true, or no such claim (as Microsoft Entra ID sends it): the role from [access] holds."""
+    for user in ({**ADMIN, "email_verified": True}, ADMIN):
+        at = signed_in(db_url, user).run()
+        assert not at.exception and "admin" in at.sidebar.caption[0].value

@@ -7,6 +7,7 @@ import streamlit as st
 
 import store
 from journeys.charts.journey_map import journey_map
+from ui.access import allowed
 from ui.cache import chart
 from ui.deps import lang, require_author, session, t
 from ui.editor import state
@@ -53,6 +54,8 @@ def history(jid: str, G: nx.DiGraph) -> None:
 
 
 def restore(jid: str, version: int) -> None:
+    if not allowed("edit"):  # access: checked where the write happens, not only by hiding the page
+        return
     who = require_author()
     if who is None:
         return
