@@ -19,7 +19,7 @@ from ui.editor.save import when
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
-from ui.widgets import flash, show_flash
+from ui.widgets import ask, confirm, conflict_screen, flash, show_flash
 
 SEP = "\x1f"  # between touchpoint key and pain text in the options of the pain point list
 FIELDS = ("title", "owner", "status", "effort", "description", "touchpoints", "pains")
@@ -47,8 +47,7 @@ def open_form(jid: str, idea: dict | None, touchpoints=()) -> None:
     st.session_state[state(jid, "nonce")] = st.session_state.get(state(jid, "nonce"), 0) + 1
     st.session_state[state(jid, "open")] = idea["id"] if idea else "new"
     st.session_state[state(jid, "base")] = idea["version"] if idea else None
-    for flag in ("conflict", "delete"):
-        st.session_state.pop(state(jid, flag), None)
+    st.session_state.pop(state(jid, "conflict"), None)
     idea = idea or {"status": "open", "targets": {key: [] for key in touchpoints}}
     values = {f: idea.get(f) or "" for f in ("title", "owner", "description")} | {
         "status": idea.get("status") or "open",
@@ -125,7 +124,6 @@ def save(jid: str, G, target, expected: int | None) -> None:
 
 def remember_conflict(jid: str, exc) -> None:
     """Who changed the idea, when, and its version now (None: deleted), as plain values."""
-    st.session_state.pop(state(jid, "delete"), None)
     st.session_state[state(jid, "conflict")] = {
         "who": exc.updated_by or "?",
         "when": when(exc.updated_at) if exc.updated_at else "",
@@ -179,10 +177,11 @@ def actions(jid: str, G, target, idea: dict | None) -> None:
     """Save (or, after a conflict, overwrite / take theirs), Close, and Delete with a confirmation."""
     conflict = st.session_state.get(state(jid, "conflict"))
     if conflict and conflict["version"] is None:
-        st.error(t("ideas.not_found"), icon=":material/error:")
+        row = conflict_screen(t("ideas.not_found"))
     elif conflict:
-        st.error(t("ideas.conflict", **conflict | {"who": md(conflict["who"])}), icon=":material/sync_problem:")
-    row = st.container(horizontal=True)
+        row = conflict_screen(t("ideas.conflict", **conflict | {"who": md(conflict["who"])}))
+    else:
+        row = st.container(horizontal=True)
     if conflict and conflict["version"] is not None:
         if row.button(t("ideas.overwrite"), type="primary", key=f"ideas.overwrite.{jid}"):
             save(jid, G, target, conflict["version"])
@@ -202,24 +201,21 @@ def actions(jid: str, G, target, idea: dict | None) -> None:
     if target == "new" or not idea:
         return
     if row.button(t("ideas.delete"), icon=":material/delete:", key=f"ideas.del.{jid}"):
-        st.session_state[state(jid, "delete")] = True
-    if st.session_state.get(state(jid, "delete")):
-        st.warning(t("ideas.delete_confirm", title=md(idea["title"])), icon=":material/delete:")
-        confirm = st.container(horizontal=True)
-        if confirm.button(t("ideas.delete_yes"), type="primary", key=f"ideas.del_yes.{jid}") and allowed("edit"):
-            try:
-                with session() as s:
-                    store_ideas.delete_idea(
-                        session=s, idea_id=target, author=require_author() or "",
-                        expected_version=st.session_state.get(state(jid, "base")),
-                    )  # fmt: skip
-            except store_ideas.IdeaConflict as exc:
-                remember_conflict(jid, exc)
-                st.rerun()
-            close_form(jid, t("ideas.deleted", title=md(idea["title"])))
-        if confirm.button(t("ideas.delete_no"), key=f"ideas.del_no.{jid}"):
-            st.session_state.pop(state(jid, "delete"), None)
+        ask("ideas.delete", target)
+    question = t("ideas.delete_confirm", title=md(idea["title"]))
+    if confirm("ideas.delete", target, question, yes=t("ideas.delete_yes"), no=t("ideas.delete_no")) and allowed(
+        "edit"
+    ):
+        try:
+            with session() as s:
+                store_ideas.delete_idea(
+                    session=s, idea_id=target, author=require_author() or "",
+                    expected_version=st.session_state.get(state(jid, "base")),
+                )  # fmt: skip
+        except store_ideas.IdeaConflict as exc:
+            remember_conflict(jid, exc)
             st.rerun()
+        close_form(jid, t("ideas.deleted", title=md(idea["title"])))
 
 
 def rate(jid: str, ideas: dict) -> None:

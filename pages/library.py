@@ -8,9 +8,10 @@ from ui import frame
 from ui.access import can, open_note
 from ui.deps import require_author, session, t
 from ui.journey import open_journey
-from ui.library import CLOSE_POPOVERS, ask, confirm, journey_table, labels, select, state_label, write
+from ui.library import CLOSE_POPOVERS, journey_table, labels, select, state_label, write
 from ui.library_views import create_view, import_view, trash_view
 from ui.text import md
+from ui.widgets import ask, confirm
 
 LIST_COLUMNS = ["name", "personas", "state", "stages", "touchpoints", "updated", "updated_by", "source"]
 
@@ -65,7 +66,7 @@ def actions(picked: store.JourneyInfo) -> None:
     if delete and require_author():
         ask("delete", picked.id)
     question = t("library.confirm_delete", name=md(picked.name))
-    if confirm("delete", picked, question, t("library.move_to_trash")) and (author := require_author()):
+    if confirm("delete", picked.id, question, yes=t("library.move_to_trash")) and (author := require_author()):
         ok, _ = write(
             store.delete_journey,
             done=t("library.deleted", name=md(picked.name)),

@@ -24,10 +24,10 @@ from ui.deps import lang, require_author, session, t
 from ui.journey import journey_picker, load
 from ui.library import labels
 from ui.text import md
+from ui.widgets import ask, confirm
 
 UPLOADS = "surveys.uploads"  # bumped after an import so that the uploader starts empty
 IMPORTED = "surveys.imported"  # (name, responses, skipped) of the survey imported last
-DELETING = "surveys.deleting"  # id of the survey whose deletion waits for a yes
 VIEW = "surveys.view"
 SHOW_RESULTS = "surveys.show_results"
 RESULTS = ("matrix", "trend", "drivers", "latest")
@@ -176,26 +176,20 @@ def surveys_table(surveys: list[dict]) -> None:
         return
     names = {s["id"]: f"{s['name']} · {s['surveyed_on']}" for s in surveys}
     with (
-        st.expander(t("surveys.manage"), icon=":material/delete:", expanded=DELETING in st.session_state),
+        st.expander(t("surveys.manage"), icon=":material/delete:"),
         st.container(horizontal=True, vertical_alignment="bottom"),
     ):
         picked = st.selectbox(
             t("surveys.pick_delete"), list(names), format_func=names.get, key="surveys.pick", width=420
         )
         if st.button(t("surveys.delete"), icon=":material/delete:", key="surveys.delete"):
-            st.session_state[DELETING] = picked
-    if (doomed := st.session_state.get(DELETING)) in names:
-        st.warning(t("surveys.confirm_delete", name=md(names[doomed])), icon=":material/warning:")
-        with st.container(horizontal=True):
-            yes = st.button(t("surveys.delete_yes"), type="primary", key="surveys.delete_yes")
-            if st.button(t("surveys.cancel"), key="surveys.cancel"):
-                st.session_state.pop(DELETING, None)
-                st.rerun()
-        if yes and allowed("edit"):
+            ask("surveys.delete", picked)
+    for doomed, name in names.items():
+        question = t("surveys.confirm_delete", name=md(name))
+        if confirm("surveys.delete", doomed, question, yes=t("surveys.delete_yes")) and allowed("edit"):
             with session() as s:
                 stored.delete_survey(session=s, survey_id=doomed)
-            st.session_state.pop(DELETING, None)
-            st.toast(t("surveys.deleted", name=md(names[doomed])), icon=":material/delete:")
+            st.toast(t("surveys.deleted", name=md(name)), icon=":material/delete:")
             st.rerun()
 
 

@@ -1,4 +1,4 @@
-"""Parts of the Journeys page: the journey table, writing with feedback, confirmation, plain text."""
+"""Parts of the Journeys page: the journey table, and writing with feedback."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from ui.access import allowed
 from ui.deps import lang, session, t
 from ui.text import md
 
-CONFIRM = "library.confirm"  # (action, journey id) while an inline confirmation is open
 CLOSE_POPOVERS = "library.close_popovers"  # set by a successful write: the next run closes the popovers
 
 NEEDS = {store.delete_journey: "delete", store.restore_journey: "restore", store.purge_journey: "purge"}  # else "edit"
@@ -139,28 +138,3 @@ def write(action: Callable, *, done: str, **kwargs) -> tuple[bool, object]:
     st.toast(done, icon=":material/check_circle:")
     st.session_state[CLOSE_POPOVERS] = True
     return True, result
-
-
-def confirm(action: str, journey: store.JourneyInfo, question: str, yes: str) -> bool:
-    """Ask inline whether to go ahead with ``action`` once it was requested; True when the user agrees.
-
-    The request is an open flag in session state (set by :func:`ask`), which works in
-    the browser and under AppTest alike, unlike a click inside ``st.dialog``.
-    """
-    if st.session_state.get(CONFIRM) != (action, journey.id):
-        return False
-    with st.container(border=True):
-        st.warning(question, icon=":material/warning:")
-        with st.container(horizontal=True):
-            agreed = st.button(yes, type="primary", key=f"{action}.yes")
-            if st.button(t("library.cancel"), key=f"{action}.cancel"):
-                st.session_state.pop(CONFIRM, None)
-                st.rerun()
-    if agreed:
-        st.session_state.pop(CONFIRM, None)
-    return agreed
-
-
-def ask(action: str, journey_id: str) -> None:
-    """Open the inline confirmation of ``action`` on a journey."""
-    st.session_state[CONFIRM] = (action, journey_id)

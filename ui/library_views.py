@@ -12,8 +12,9 @@ from journeys.model.validation import JourneyInvalid
 from ui.access import allowed, can
 from ui.deps import lang, require_author, session, t
 from ui.journey import open_journey
-from ui.library import ask, confirm, journey_table, labels, select, show_problems, write
+from ui.library import journey_table, labels, select, show_problems, write
 from ui.text import md
+from ui.widgets import ask, confirm
 
 IMPORTED = "library.imported"  # (id, name) of the journey imported last, to offer opening it
 UPLOADS = "library.uploads"  # bumped after an import so that the uploader starts empty
@@ -124,7 +125,7 @@ def trash_view(trash: list[store.JourneyInfo], names: dict[str, str]) -> None:
     if purge and require_author():
         ask("purge", picked.id)
     question = t("library.confirm_purge", name=md(picked.name))
-    if confirm("purge", picked, question, t("library.purge")) and require_author():
+    if confirm("purge", picked.id, question, yes=t("library.purge")) and require_author():
         ok, _ = write(store.purge_journey, done=t("library.purged", name=md(picked.name)), journey_id=picked.id)
         if ok:
             select("trash", None)

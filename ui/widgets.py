@@ -1,4 +1,5 @@
-"""Widgets more than one page uses: the weakness weights, a toast that survives a rerun, a confirmation."""
+"""Widgets more than one page uses: the one confirmation, the one conflict screen, the weakness weights,
+and a toast that survives a rerun."""
 
 from __future__ import annotations
 
@@ -8,6 +9,53 @@ from journeys.analysis.scoring import Weights
 from ui.deps import t
 
 FLASH = "flash"  # a message for the next run: a toast survives no st.rerun()
+CONFIRM = "confirm"  # (action, subject) while a confirmation is open
+
+
+def ask(action: str, subject: object) -> None:
+    """Open the confirmation of ``action`` on ``subject`` (a journey's id, an idea's, a version …).
+
+    It shows where the page calls :func:`confirm` for the same action and subject; one
+    confirmation is open at a time.
+    """
+    st.session_state[CONFIRM] = (action, subject)
+
+
+def conflict_screen(message: str, changes: list[str] = ()):
+    """The one conflict screen: someone else saved first, so nothing of this user's was written.
+
+    Shows ``message`` (what happened) and the ``changes`` saved meanwhile (who, when,
+    what; Markdown, user text escaped) in one box, and returns the row in which the page
+    offers its ways out (keep mine, take theirs, download mine …). The user's input stays
+    where it is until they choose.
+    """
+    st.error("\n".join([message, "", *(f"- {change}" for change in changes)]), icon=":material/sync_problem:")
+    return st.container(horizontal=True)
+
+
+def confirm(action: str, subject: object, question: str, *, yes: str, no: str | None = None) -> bool:
+    """Ask ``question`` once :func:`ask` opened it; True when the user agrees (the question then closes).
+
+    The one confirmation of the workbench, for everything that cannot be undone in one
+    click: deleting, discarding unsaved changes, restoring an old version. It is kept open
+    by a flag in session state and shown in place, which works in the browser and under
+    AppTest alike (a click inside ``st.dialog`` opened by a button is lost under AppTest).
+    ``question`` is Markdown: user text in it goes through :func:`ui.text.md`. The
+    buttons' keys are ``f"{action}.yes"`` and ``f"{action}.cancel"``.
+    """
+    if st.session_state.get(CONFIRM) != (action, subject):
+        return False
+    with st.container(border=True):
+        st.warning(question, icon=":material/warning:")
+        with st.container(horizontal=True):
+            agreed = st.button(yes, type="primary", key=f"{action}.yes")
+            if st.button(no or t("confirm.cancel"), key=f"{action}.cancel"):
+                st.session_state.pop(CONFIRM, None)
+                st.rerun()
+    if agreed:
+        st.session_state.pop(CONFIRM, None)
+    return agreed
+
 
 WEIGHTS = ("dvf", "gap", "pain", "emotion", "moment_of_truth")
 

@@ -236,6 +236,10 @@ def test_history_lists_revisions_and_restores_one(app, db, demo):
     at.selectbox(key=f"editor.preview.{demo}").set_value(1).run()
     assert "recommend" not in touchpoint_markers(at, 0) and "recommend" in touchpoint_markers(at, 1)
     at.button(key="editor.restore").click().run()
+    assert store.current_version(session=db, journey_id=demo) == 2  # not before the user agrees
+    assert any("Make version 1 the current version" in w.value for w in at.warning)
+    db.rollback()
+    at.button(key="editor.restore.yes").click().run()
     assert not at.exception
     graph, version = store.load_journey(session=db, journey_id=demo)
     assert version == 3 and "recommend" in graph
@@ -248,6 +252,12 @@ def test_discard_returns_to_the_saved_journey(app, demo):
     at = open_editor(app, demo)
     edit(at, "touchpoints", edited={0: {"name": "Portal"}})
     at.button(key="editor.discard").click().run()
+    question = next(w.value for w in at.warning if "Discard your unsaved changes" in w.value)
+    assert "changed touchpoint Portal" in question and draft(at, demo).nodes["comparison-portal"]["name"] == "Portal"
+    at.button(key="editor.discard.cancel").click().run()  # kept
+    assert draft(at, demo).nodes["comparison-portal"]["name"] == "Portal"
+    at.button(key="editor.discard").click().run()
+    at.button(key="editor.discard.yes").click().run()
     assert draft(at, demo).nodes["comparison-portal"]["name"] == "Tariff comparison portal"
     assert not any("Unsaved" in b for b in badges(at))
 
@@ -407,5 +417,6 @@ def test_the_map_follows_every_change_of_the_draft(app, demo):
     spec = at.get("plotly_chart")[0].proto.spec
     assert "Call the service line" in spec and "Call the hotline" not in spec
     at.button(key="editor.discard").click().run()
+    at.button(key="editor.discard.yes").click().run()
     spec = at.get("plotly_chart")[0].proto.spec
     assert "Call the hotline" in spec and "Call the service line" not in spec

@@ -8,6 +8,7 @@ from journeys.model.templates import broadband_demo, ebike_demo
 from store import analysis
 from tests.app.conftest import APP
 from tests.journeys.test_scoring import HOTLINE_RATINGS
+from ui.text import md
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_review_shows_a_saved_journey_at_once(app, db, broadband):
     G.nodes["install-router"]["name"] = "Router set-up at home"
     store.save_journey(session=db, graph=G, expected_version=version, author="t")
     app.run()
-    assert {m.label: m.value for m in app.metric}["Weakest touchpoint"] == "Router set-up at home"
+    assert {m.label: m.value for m in app.metric}["Weakest touchpoint"] == md("Router set-up at home")
     assert "Router set-up at home" in app.get("plotly_chart")[0].proto.spec
 
 

@@ -168,7 +168,7 @@ def test_delete_asks_first_and_keeps_the_other_survey(app, db, two_surveys):
     app.button(key="surveys.delete").click().run()
     assert len(surveys(db, two_surveys)) == 2  # only asked
     assert any("Delete the survey “Spring survey · 2025-03-31”" in w.value.replace("\\", "") for w in app.warning)
-    app.button(key="surveys.delete_yes").click().run()
+    app.button(key="surveys.delete.yes").click().run()
     assert [s["name"] for s in surveys(db, two_surveys)] == ["Autumn survey"]
 
 

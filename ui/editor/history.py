@@ -13,7 +13,7 @@ from ui.deps import lang, require_author, session, t
 from ui.editor import state
 from ui.editor.save import remember_conflict, when
 from ui.journey import cached_graph
-from ui.widgets import flash
+from ui.widgets import ask, confirm, flash
 
 
 def history(jid: str, G: nx.DiGraph) -> None:
@@ -50,6 +50,9 @@ def history(jid: str, G: nx.DiGraph) -> None:
         st.info(t("editor.restore_needs_clean"), icon=":material/info:")
     if st.button(t("editor.restore", version=version), icon=":material/history:", disabled=state.dirty(jid, G),
                  key="editor.restore"):  # fmt: skip
+        ask("editor.restore", (jid, version))
+    question = t("editor.restore_confirm", version=version, new=current + 1)
+    if confirm("editor.restore", (jid, version), question, yes=t("editor.restore", version=version)):
         restore(jid, version)
 
 

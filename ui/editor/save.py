@@ -19,7 +19,7 @@ from ui.deps import author, lang, require_author, session, t
 from ui.editor import state
 from ui.journey import cached_graph
 from ui.text import md
-from ui.widgets import flash
+from ui.widgets import ask, confirm, conflict_screen, flash
 
 
 def when(moment: datetime) -> str:
@@ -60,6 +60,9 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
     if save_clicked:
         save(jid, G, found)
     if discard_clicked:
+        ask("editor.discard", jid)
+    question = t("editor.discard_confirm", changes=md(describe_diff(state.base(jid), G))) if dirty else ""
+    if confirm("editor.discard", jid, question, yes=t("editor.discard_yes")):
         state.start(jid, force=True)
         flash(t("editor.discarded"))
         st.rerun()
@@ -120,17 +123,13 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
           summary=md(r["summary"]))
         for r in info["newer"]
     ] or [t("editor.conflict_gone")]  # fmt: skip
-    st.error(
-        "\n".join([t("editor.conflict", version=state.base_version(jid), current=info["current"]), "", *lines]),
-        icon=":material/sync_problem:",
-    )
-    keep, reload = st.columns(2)
-    keep.download_button(
+    row = conflict_screen(t("editor.conflict", version=state.base_version(jid), current=info["current"]), lines)
+    row.download_button(
         t("editor.download_draft"), data=interchange.dumps(G, exported_by=author()), mime="application/json",
         file_name=f"{slugify(G.graph['name']) or 'journey'}-draft.json", icon=":material/download:",
-        key="editor.download_draft", on_click="ignore", width="stretch",
+        key="editor.download_draft", on_click="ignore",
     )  # fmt: skip
-    if reload.button(t("editor.reload_latest"), icon=":material/refresh:", key="editor.reload", width="stretch"):
+    if row.button(t("editor.reload_latest"), icon=":material/refresh:", key="editor.reload"):
         state.start(jid, force=True)
         flash(t("editor.reloaded"))
         st.rerun()
