@@ -12,7 +12,6 @@ import streamlit as st
 import store
 from journeys.charts.journey_map import journey_map
 from ui import frame
-from ui.cache import chart
 from ui.deps import lang, t
 from ui.editor import state
 from ui.editor.detail import panel
@@ -21,7 +20,7 @@ from ui.editor.save import conflict_panel, problems, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
 from ui.journey import forget, journey_picker
 from ui.text import md
-from ui.widgets import show_flash
+from ui.widgets import chart, show_flash
 
 SECTIONS = {
     "touchpoints": touchpoints,

@@ -7,10 +7,9 @@ import streamlit as st
 from journeys.charts.review import portfolio_heatmap
 from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
-from ui.cache import chart
 from ui.deps import lang, t
 from ui.journey import open_journey, portfolio_stamp
-from ui.widgets import weights_panel
+from ui.widgets import chart, weights_panel
 
 
 def filters(stamp: str) -> dict:
@@ -59,7 +58,7 @@ def main() -> None:
     query = (stamp, rows, columns, weights, tuple(sorted(chosen.items())))
     language = lang()
     worst, journeys = weakest_shown(stamp, weights, query[-1], language)
-    if not worst.num_rows:  # no touchpoint passes the filters: no cells either
+    if worst.empty:  # no touchpoint passes the filters: no cells either
         st.info(t("portfolio.empty"), icon=":material/info:")
         return
     event = chart(

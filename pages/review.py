@@ -11,11 +11,10 @@ from journeys.charts.review import emotion_curve, importance_performance, weakne
 from ui import frame
 from ui.access import can
 from ui.analysis import analysed, summary
-from ui.cache import chart
 from ui.deps import lang, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
-from ui.widgets import weights_panel
+from ui.widgets import chart, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 

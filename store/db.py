@@ -7,13 +7,11 @@ its data in a SQLite file under ``./data/`` that is created on first use.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -61,13 +59,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):
-        statement = f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip()
-        # straight to the driver: through SQLAlchemy's statement machinery it was a fifth of a small save
-        try:
-            connection.connection.driver_connection.execute(statement)
-        except sqlite3.Error as exc:  # as SQLAlchemy would raise it, so that a busy database is retried
-            raise DBAPIError.instance(statement, (), exc, sqlite3.Error) from exc
+    def _begin(connection):  # SQLAlchemy's recipe for pysqlite: BEGIN [IMMEDIATE] emitted by SQLAlchemy itself
+        connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip())
 
     return engine
 

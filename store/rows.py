@@ -14,11 +14,9 @@ it (docs/performance.md).
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain, compress, groupby
 from operator import ne
-from typing import ClassVar
 
 import networkx as nx
 from sqlalchemy import Connection, bindparam, delete, insert, literal_column, null, select, union_all, update
@@ -109,55 +107,26 @@ _READ_TRANSITIONS = (
 )
 
 
-class _Reader:
-    """Runs the reading statements for one journey straight through the database driver.
-
-    The statements are compiled once per dialect; reading through the driver's cursor, in
-    the session's transaction, skips SQLAlchemy's result machinery, which cost more than
-    the queries for a small journey (docs/performance.md). Values come as the driver gives
-    them: SQLite's booleans are 0 and 1.
-    """
-
-    compiled: ClassVar[dict] = {}  # (statement, dialect name) → its compiled form
-
-    def __init__(self, connection: Connection, journey_id: str):
-        self.dialect = connection.dialect
-        self.cursor = connection.connection.driver_connection.cursor()
-        self.journey_id = journey_id
-
-    def __call__(self, statement) -> list[tuple]:
-        key = (statement, self.dialect.name)
-        compiled = self.compiled.get(key) or self.compiled.setdefault(key, statement.compile(dialect=self.dialect))
-        params = (
-            (self.journey_id,) * len(compiled.positiontup) if compiled.positional else {"journey_id": self.journey_id}
-        )
-        self.cursor.execute(compiled.string, params)
-        return self.cursor.fetchall()
-
-    def close(self) -> None:
-        self.cursor.close()
-
-
 def read_journey(session: Session, journey_id: str, *, deleted: bool = False) -> tuple[nx.DiGraph, int] | None:
     """Return the journey stored under ``journey_id`` as a graph, and its version; None if there is none.
 
     A journey in the trash counts only with ``deleted``.
     """
-    with closing(_Reader(session.connection(), journey_id)) as fetch:
-        found = fetch(_READ_JOURNEY)
-        if not found or (found[0][4] is not None and not deleted):
-            return None
-        name, description, state, version, _ = found[0]
-        return _read(fetch, journey_id, name, description, state), version
+    found = session.execute(_READ_JOURNEY, {"journey_id": journey_id}).first()
+    if found is None or (found.deleted_at is not None and not deleted):
+        return None
+    return _read(session, journey_id, found.name, found.description, found.state), found.version
 
 
 def read_graph(session: Session, journey: Journey) -> nx.DiGraph:
     """Return the journey stored under ``journey`` as a graph."""
-    with closing(_Reader(session.connection(), journey.id)) as fetch:
-        return _read(fetch, journey.id, journey.name, journey.description, journey.state)
+    return _read(session, journey.id, journey.name, journey.description, journey.state)
 
 
-def _read(fetch: _Reader, jid: str, name: str, description: str, state: str) -> nx.DiGraph:
+def _read(session: Session, jid: str, name: str, description: str, state: str) -> nx.DiGraph:
+    def fetch(statement) -> list:
+        return session.execute(statement, {"journey_id": jid}).all()
+
     # columns, not ORM objects: building an object per row costs ten times the query (docs/performance.md)
     lists = fetch(_READ_LISTS)
     stages = [row[1:4] for row in lists if row[0] == 0]
@@ -291,8 +260,7 @@ def changes_between(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
         before, after = journey_attrs(old.graph), journey_attrs(new.graph)
         changes.journey = {f: after[f] for f in JOURNEY_FIELDS if before[f] != after[f]}
 
-    # the graphs' own dicts, only read: copying them (G.nodes(data=True)) cost as much as comparing them
-    old_nodes, new_nodes = old._node, new._node
+    old_nodes, new_nodes = old.nodes, new.nodes
     same_order = list(old_nodes) == list(new_nodes)
     if same_order:
         differ = list(compress(new_nodes, map(ne, old_nodes.values(), new_nodes.values())))
@@ -311,7 +279,7 @@ def changes_between(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
     if not same_order and [k for k in old_nodes if k in new_nodes] + changes.added != list(new_nodes):
         changes.order = list(new_nodes)
 
-    old_adj, new_adj = old._succ, new._succ
+    old_adj, new_adj = old.succ, new.succ
     if same_order:
         sources = list(compress(new_adj, map(ne, old_adj.values(), new_adj.values())))
         if list(chain.from_iterable(old_adj.values())) != list(chain.from_iterable(new_adj.values())):

@@ -5,23 +5,16 @@ rerun, and with it every ``@st.cache_data`` decorator in it (Streamlit then read
 the function's source again to name its cache). Results are keyed by what they
 depend on: the journey's id and version plus its ratings' stamp
 (:func:`store.analysis.journey_stamp`), weights and weighting (Review), the portfolio's
-stamp (:func:`ui.deps.portfolio_stamp`) plus grouping, weights and filters
+stamp (:func:`ui.journey.portfolio_stamp`) plus grouping, weights and filters
 (Portfolio). The ratings themselves are read only when their stamp is new.
-
-What a rerun looks up (the summary, the filters' choices, the weakest touchpoints as
-shown) is kept with :func:`ui.deps.recent`: one unchangeable result shared by all
-sessions, found in a microsecond. The work behind it is kept with ``st.cache_data``,
-which hands out a copy on every call.
+Everything is kept with ``st.cache_data``, which hands out a copy on every call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import astuple
-from types import MappingProxyType
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from journeys import i18n
@@ -29,7 +22,6 @@ from journeys.analysis.diagnostics import Diagnostics, diagnose
 from journeys.analysis.flow import FlowError, flow
 from journeys.analysis.scoring import Weights, consensus, weakness_table
 from store import analysis
-from ui.cache import recent
 from ui.deps import session
 from ui.journey import cached_graph, journey_stamp
 
@@ -68,33 +60,29 @@ def default_weakness(jid: str, version: int) -> pd.DataFrame:
     return analysed(jid, version, rated, astuple(Weights()), False)[1]
 
 
-@recent(32)
-def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> Mapping:
+@st.cache_data(max_entries=32, show_spinner=False)
+def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> dict:
     """What the page shows above the views, as plain values: a rerun needs neither the graph nor the table."""
     found, table, _ = analysed(jid, version, rated, weights, weighted)
-    found = {key: tuple(names) for key, names in found.items()}  # shared by all sessions: nothing changeable
-    found["journey"] = cached_graph(jid, version).graph["name"]
+    found = {**found, "journey": cached_graph(jid, version).graph["name"]}
     if table.empty:
-        return MappingProxyType({**found, "empty": True})
+        return {**found, "empty": True}
     worst = table["weakness"].idxmax()
-    return MappingProxyType(
-        {
-            **found,
-            "empty": False,
-            "total": float(table["weakness"].sum()),
-            "worst": table.loc[worst, "name"],
-            "why": table.loc[worst, "why"],
-            "unscored": int(table[["desirable", "viable", "feasible"]].isna().all(axis=1).sum()),
-        }
-    )
+    return {
+        **found,
+        "empty": False,
+        "total": float(table["weakness"].sum()),
+        "worst": table.loc[worst, "name"],
+        "why": table.loc[worst, "why"],
+        "unscored": int(table[["desirable", "viable", "feasible"]].isna().all(axis=1).sum()),
+    }
 
 
-@recent(8)
-def filter_choices(stamp: str) -> Mapping[str, tuple[str, ...]]:
+@st.cache_data(max_entries=8, show_spinner=False)
+def filter_choices(stamp: str) -> dict[str, list[str]]:
     """The filters' choices while the portfolio is as ``stamp`` says."""
     with session() as s:
-        options = analysis.filter_options(session=s)
-    return MappingProxyType({name: tuple(values) for name, values in options.items()})
+        return analysis.filter_options(session=s)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -111,17 +99,12 @@ def weakest(stamp: str, weights: tuple, chosen: tuple) -> pd.DataFrame:
         return analysis.weakest_across(session=s, top=10, weights=Weights(*weights), **dict(chosen))
 
 
-@recent(32)
-def weakest_shown(stamp: str, weights: tuple, chosen: tuple, language: str) -> tuple[pa.Table, tuple[str, ...]]:
-    """The weakest touchpoints as the Portfolio shows them (``why`` in ``language``), and their journeys' ids.
-
-    The table is the Arrow table ``st.dataframe`` would make of the frame on every rerun
-    (the same bytes reach the browser); Arrow tables cannot be changed, so one is shared
-    by all sessions instead of copied on every rerun.
-    """
+@st.cache_data(max_entries=32, show_spinner=False)
+def weakest_shown(stamp: str, weights: tuple, chosen: tuple, language: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The weakest touchpoints as the Portfolio shows them (``why`` in ``language``), and their journeys' ids."""
     worst = weakest(stamp, weights, chosen)
     if worst.empty:
-        return pa.table({}), ()
+        return pd.DataFrame(), ()
     why = [i18n.t(f"lens.{w}", language) if w else "" for w in worst["why"]]
     shown = worst.assign(why=why)[["journey", "name", "stage", "channel", "owner", "flow", "weakness", "why"]]
-    return pa.Table.from_pandas(shown.round(3)), tuple(worst["journey_id"])
+    return shown.round(3), tuple(worst["journey_id"])

@@ -1,8 +1,11 @@
 """Widgets more than one page uses: the one confirmation, the one conflict screen, the weakness weights,
-and a toast that survives a rerun."""
+a chart drawn once per what it shows, and a toast that survives a rerun."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from journeys.analysis.scoring import Weights
@@ -91,3 +94,18 @@ def flash(text: str, icon: str = ":material/check_circle:") -> None:
 def show_flash() -> None:
     if message := st.session_state.pop(FLASH, None):
         st.toast(message[0], icon=message[1])
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)  # a map of 2,000 touchpoints holds ~5 MB
+def _figure(name: str, of: tuple, _build: Callable[[], go.Figure]) -> go.Figure:
+    return _build()
+
+
+def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
+    """``st.plotly_chart(build(), **options)``, the figure built once per ``(name, of)`` and then reused.
+
+    ``of`` must name everything the figure shows (journey and version or draft, language,
+    options). The figure is shared by all sessions: ``st.plotly_chart`` only reads it,
+    and nothing else may change it.
+    """
+    return st.plotly_chart(_figure(name, of, build), **options)

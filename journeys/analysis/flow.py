@@ -70,9 +70,8 @@ class Chain:
 
     def __init__(self, G: nx.DiGraph):
         self.G = G
-        # networkx's own dicts, read directly: its views wrap every item in Python on the way out
-        adjacency, self.data = G._adj, list(G._node.values())
-        self.nodes = list(G._node)
+        adjacency, self.data = G.adj, [data for _, data in G.nodes(data=True)]
+        self.nodes = list(G)
         self.n = n = len(self.nodes)
         self.index = index = dict(zip(self.nodes, range(n), strict=True))
         self.out_degree = np.fromiter(map(len, adjacency.values()), dtype=np.intp, count=n)
@@ -122,7 +121,7 @@ class Chain:
         return self._shares
 
     def _find_shares(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        edge_data = chain.from_iterable(map(dict.values, self.G._adj.values()))
+        edge_data = (data for _, _, data in self.G.edges(data=True))
         given = list(map(dict.get, edge_data, repeat("share")))
         leaving = self.flags("exit")[self.src]  # customers leave here, whatever transitions are drawn
         if not set(map(type, given)) <= _PLAIN:  # anything else counts exactly as it always did, in Python

@@ -18,7 +18,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys.analysis._frames import frame, optional, typed
 from journeys.analysis.flow import Chain, Flow
 from journeys.analysis.flow import flow as compute_flow
 
@@ -194,7 +193,7 @@ def weakness_table(
         return pd.DataFrame()
     numbered = Chain.of(G, flow) if flow is not None else None
     if numbered is None:
-        keys, datas = list(G), list(G._node.values())  # networkx's dict: no view per node
+        keys, datas = list(G), [data for _, data in G.nodes(data=True)]
     else:
         keys, datas = numbered.nodes, numbered.data
     # the flow in the touchpoints' order, as the solve left it: the same numbers as ``visits``
@@ -202,7 +201,7 @@ def weakness_table(
     columns = _columns(keys, datas, scores, weights, visits, counts)
     if columns is None:
         return pd.DataFrame(_rows(G, scores, weights, visits)).set_index("touchpoint")
-    return frame(columns, keys, "touchpoint")
+    return pd.DataFrame(columns, index=pd.Index(keys, name="touchpoint"))
 
 
 _KINDS = ("dvf", "gap", "pain", "emotion")
@@ -322,37 +321,29 @@ def _columns(
     severity = (weighted[0] + weighted[1] + weighted[2] + weighted[3]) * (
         1 + weights.moment_of_truth * moment.astype(float)
     )
-    flow = typed(list(map(visits.get, keys, repeat(0.0)))) if counts is None else counts
+    flow = np.array([visits.get(key, 0.0) for key in keys], dtype=float) if counts is None else counts
     why = np.array(_KINDS)[np.argmax(weighted, axis=0)]
-    expectation, experience = typed(expectation, expected), typed(experience, experienced)
-    if isinstance(expectation, np.ndarray) and isinstance(experience, np.ndarray) and _small(e) and _small(x):
-        gap = experience - expectation  # the same whole numbers (or floats) as subtracting one by one
-    else:
-        gap = [b - a if a is not None and b is not None else None for a, b in zip(expectation, experience, strict=True)]
+    gap = [b - a if a is not None and b is not None else None for a, b in zip(expectation, experience, strict=True)]
+    # plain lists: pandas types each column as it types the rows of weakness_table's one-by-one way
     return {
         "name": list(map(dict.get, datas, repeat("name"), keys)),
         "stage": _get(datas, "stage", ""),
         "channel": _get(datas, "channel", ""),
         "owner": _get(datas, "owner", ""),
         "personas": list(map(list, _get(datas, "personas", []))),
-        "moment_of_truth": moment,
+        "moment_of_truth": moment.tolist(),
         **lenses,
         "expectation": expectation,
         "experience": experience,
         "gap": gap,
-        "emotion": optional(mean, felt > 0),
-        "pain": optional(worst, hurt > 0),
-        **{f"c_{k}": parts[k] for k in _KINDS},
-        "flow": flow,
-        "severity": severity,
-        "weakness": severity * np.asarray(flow, dtype=float),
+        "emotion": [v if n else None for v, n in zip(mean.tolist(), felt.tolist(), strict=True)],
+        "pain": [v if n else None for v, n in zip(worst.tolist(), hurt.tolist(), strict=True)],
+        **{f"c_{k}": parts[k].tolist() for k in _KINDS},
+        "flow": flow.tolist(),
+        "severity": severity.tolist(),
+        "weakness": (severity * flow).tolist(),
         "why": np.where(severity > 0, why, "").tolist(),
     }
-
-
-def _small(values: np.ndarray) -> bool:
-    """Whether whole numbers this size subtract without overflow in int64 (floats always do)."""
-    return bool(np.abs(values).max(initial=0) < 2.0**62)
 
 
 def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple[str, float]]:

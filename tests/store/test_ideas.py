@@ -229,7 +229,7 @@ def test_a_copy_that_cannot_take_its_ratings_is_not_left_behind(session, journey
     """Duplicating is all or nothing: when copying the ratings fails, no half copy stays in the list."""
     from store import repository
 
-    def broken(*args):
+    def broken(**kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(repository, "_copy_ratings", broken)

@@ -8,12 +8,11 @@ import streamlit as st
 import store
 from journeys.charts.journey_map import journey_map
 from ui.access import allowed
-from ui.cache import chart
 from ui.deps import lang, require_author, session, t
 from ui.editor import state
 from ui.editor.save import remember_conflict, when
 from ui.journey import cached_graph
-from ui.widgets import ask, confirm, flash
+from ui.widgets import ask, chart, confirm, flash
 
 
 def history(jid: str, G: nx.DiGraph) -> None:
