@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from journeys.analysis.scoring import LENSES
-from journeys.model.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
+from journeys.demo import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, broadband_to_be
+from journeys.model.templates import TEMPLATES
 from store.analysis import save_ratings
 from store.ideas import create_idea
 from store.models import Journey

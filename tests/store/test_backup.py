@@ -11,9 +11,9 @@ from sqlmodel import Session, SQLModel
 
 import store
 from journeys.analysis.survey import Aggregate, SurveySummary
+from journeys.demo import DEMO_IDEAS
 from journeys.demo.surveys import DEMO_SURVEYS
 from journeys.model.graph import journey_equal
-from journeys.model.templates import DEMO_IDEAS
 from store import analysis, backup, cli, ideas, surveys
 from store.models import Journey, Revision
 from store.rows import read_graph
