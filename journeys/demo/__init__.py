@@ -2,7 +2,7 @@
 
 ``broadband.json`` and ``ebike.json`` are journeys in the workbench's own JSON format
 (``docs/json-format.md``), read through the validating importer; ``workshop.toml`` holds the
-team's scores and its ideas.
+team's scores, its ideas and the customers' surveys, which are CSV files as a team uploads them.
 
 Examples
 --------
@@ -10,8 +10,8 @@ Examples
 >>> G = broadband_demo()
 >>> validate(G), G.number_of_nodes() > 10
 ([], True)
->>> DEMO_RATINGS["broadband"][0][2]["hotline"]
-(1, 3, 4)
+>>> DEMO_RATINGS["broadband"][0][2]["hotline"], DEMO_SURVEYS["broadband"][0][:2]
+((1, 3, 4), ('Customer survey spring 2026', datetime.date(2026, 3, 31)))
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ __all__ = [
     "DEMO_RATINGS",
     "DEMO_IDEAS",
     "DEMO_IDEA_RATERS",
+    "DEMO_SURVEYS",
     "load",
     "broadband_demo",
     "ebike_demo",
     "broadband_to_be",
+    "survey_csv",
 ]
 
 _FILES = resources.files("journeys.demo")
@@ -59,6 +61,11 @@ def broadband_demo(lang: str = "en") -> nx.DiGraph:
 def ebike_demo(lang: str = "en") -> nx.DiGraph:
     """Buying an e-bike at a specialist shop: test ride, financing, service loop."""
     return load("ebike", lang)
+
+
+def survey_csv(file: str) -> bytes:
+    """Return the bytes of a demo survey file named in :data:`DEMO_SURVEYS`."""
+    return _FILES.joinpath(file).read_bytes()
 
 
 _WORKSHOP = tomllib.loads(_FILES.joinpath("workshop.toml").read_text("utf-8"))
@@ -93,6 +100,13 @@ DEMO_IDEAS: dict[str, list[tuple]] = {
     ]
     for name, part in _PER_JOURNEY.items()
     if "ideas" in part
+}
+
+#: Per template: (name, date surveyed, file for :func:`survey_csv`) for each survey.
+DEMO_SURVEYS: dict[str, list[tuple]] = {
+    name: [(s["name"], s["date"], s["file"]) for s in part["surveys"]]
+    for name, part in _PER_JOURNEY.items()
+    if "surveys" in part
 }
 
 
