@@ -245,7 +245,7 @@ def changes_between(old: nx.DiGraph, new: nx.DiGraph) -> Changes:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
@@ -357,7 +357,7 @@ def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
@@ -396,7 +396,7 @@ def apply_patch(doc: dict, revision_patch: dict) -> dict:
     Examples
     --------
     >>> from journeys.io.interchange import to_document
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from journeys.analysis.scoring import LENSES
-from journeys.model.templates import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, TEMPLATES, broadband_to_be
+from journeys.demo import DEMO_IDEA_RATERS, DEMO_IDEAS, DEMO_RATINGS, DEMO_SURVEYS, broadband_to_be, survey_csv
+from journeys.model.templates import TEMPLATES
 from store.analysis import save_ratings
 from store.ideas import create_idea
 from store.models import Journey
@@ -40,7 +41,8 @@ def seed_demo_journeys(*, session: Session, author: str = "demo") -> list[str]:
             )
         _seed_ideas(session, journey_id, DEMO_IDEAS.get(name, []), author)
         ids.append(journey_id)
-    _seed_surveys(session, ids[0], author)
+    for name, journey_id in zip(TEMPLATES, ids, strict=True):
+        _seed_surveys(session, journey_id, DEMO_SURVEYS.get(name, []), author)
     return [*ids, _seed_to_be(session, ids[0], author)]
 
 
@@ -79,15 +81,16 @@ def _seed_to_be(session: Session, journey_id: str, author: str) -> str:
     return copy_id
 
 
-def _seed_surveys(session: Session, journey_id: str, author: str) -> None:
-    """Two customer surveys of the broadband journey, read and aggregated as an uploaded file would be."""
-    # only an empty database needs them; the survey reader and its demo data cost every start a quarter second
-    from journeys.demo.surveys import DEMO_SURVEYS, broadband_survey
+def _seed_surveys(session: Session, journey_id: str, surveys: list[tuple], author: str) -> None:
+    """The journey's customer surveys, read and aggregated as an uploaded file would be."""
+    if not surveys:
+        return
+    # only an empty database needs it; the survey reader costs every start a quarter second
     from journeys.io import survey_file
 
     graph, _ = load_journey(session=session, journey_id=journey_id)
-    for name, surveyed_on, seed, hotline in DEMO_SURVEYS:
-        answers = survey_file.responses(survey_file.read_csv(broadband_survey(seed=seed, hotline=hotline)), graph)
+    for name, surveyed_on, file in surveys:
+        answers = survey_file.responses(survey_file.read_csv(survey_csv(file)), graph)
         mapping = survey_file.suggest_mapping(answers, graph)
         summary = survey_file.summarize(answers, mapping, graph, name=name, surveyed_on=surveyed_on)
         save_survey(session=session, journey_id=journey_id, summary=summary, author=author)

@@ -211,7 +211,7 @@ def compare(
     --------
     The to-be fixes the router's default setting: one pain point less, a better experience.
 
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> before, after = broadband_demo(), broadband_demo()
     >>> router = after.nodes["install-router"]
     >>> router["pains"], router["experience"] = router["pains"][:1], 4

@@ -234,7 +234,7 @@ def most_likely_path(G: nx.DiGraph) -> tuple[list[str], float]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> path, p = most_likely_path(broadband_demo())
     >>> path[0], path[-1], round(p, 4)
     ('comparison-portal', 'recommend', 0.0882)

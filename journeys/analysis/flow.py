@@ -159,7 +159,7 @@ def entries(G: nx.DiGraph) -> list[str]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> entries(broadband_demo())
     ['comparison-portal']
     """

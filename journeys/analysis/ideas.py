@@ -69,7 +69,7 @@ def check_idea(idea: dict, G: nx.DiGraph) -> list[IdeaProblem]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> check_idea({"title": "Call-back slot", "status": "open", "effort": 2, "targets": {"hotline": []}}, G)
     []
@@ -174,7 +174,7 @@ def targets_from(G: nx.DiGraph, touchpoints: Iterable[str], pains: Iterable[tupl
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> targets_from(broadband_demo(), ["hotline", "cancel"], [("hotline", "25 minutes in the queue"), ("tariff-page", "x")])
     {'hotline': ['25 minutes in the queue'], 'cancel': []}
     """

@@ -179,7 +179,7 @@ def weakness_table(
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> table = weakness_table(broadband_demo())
     >>> table.sort_values("weakness", ascending=False).index[0]
     'install-router'
@@ -351,7 +351,7 @@ def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> [n for n, _ in weakest_touchpoints(broadband_demo(), top=2)]
     ['install-router', 'hotline']
     """

@@ -128,7 +128,7 @@ def transition_arrows(G: nx.DiGraph, pos: dict, *, lang: str, radius: dict) -> A
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> from journeys.charts.layout import map_layout
     >>> G = broadband_demo()
     >>> drawn = transition_arrows(G, map_layout(G), lang="en", radius=dict.fromkeys(G, 10))

@@ -76,7 +76,7 @@ def stage_names(G: nx.DiGraph, lang: str = "en") -> dict[str, str]:
 
     Examples
     --------
-    >>> from journeys.model.templates import ebike_demo
+    >>> from journeys.demo import ebike_demo
     >>> stage_names(ebike_demo(), "de")["use-experience"]
     'Nutzungserlebnis'
     """
@@ -106,7 +106,7 @@ def touchpoint_label(G: nx.DiGraph, n, width: int) -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> touchpoint_label(broadband_demo(), "hotline", 10)
     '<b>★ Call the<br>hotline</b>'
     """
@@ -119,7 +119,7 @@ def details(G: nx.DiGraph, n, stages: dict, lang: str) -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> print(details(G, "install-router", stage_names(G), "en").replace("<br>", "\\n"))
     <b>Set up the router</b>  ★ Moment of truth

@@ -63,7 +63,7 @@ def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> describe("stage", "onboarding", G, "de"), describe("moment_of_truth", True, G, "de")
     ('Einrichtung', 'ja')

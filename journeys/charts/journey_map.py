@@ -269,7 +269,7 @@ def journey_map(
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> fig = journey_map(broadband_demo(), persona="petra", lang="de")
     >>> [trace.uid for trace in fig.data if trace.customdata is not None]
     ['touchpoints', 'emotion-curve']

@@ -88,7 +88,7 @@ def flow_order(G: nx.DiGraph) -> list:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> order = flow_order(broadband_demo())
     >>> order.index("comparison-portal") < order.index("install-router") < order.index("hotline")
     True
@@ -122,7 +122,7 @@ def main_path(G: nx.DiGraph) -> list:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> main_path(broadband_demo())  # doctest: +NORMALIZE_WHITESPACE
     ['comparison-portal', 'tariff-page', 'online-order', 'line-activation', 'router-delivery',
      'install-router', 'daily-use', 'recommend']
@@ -212,7 +212,7 @@ def map_layout(G: nx.DiGraph) -> dict[Hashable, Position]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> pos = map_layout(broadband_demo())
     >>> pos["comparison-portal"], pos["install-router"][1]
     ((0.0, 0.0), 0.0)
@@ -239,7 +239,7 @@ def stage_spans(G: nx.DiGraph, positions: Mapping[Hashable, Position]) -> dict[s
 
     Examples
     --------
-    >>> from journeys.model.templates import ebike_demo
+    >>> from journeys.demo import ebike_demo
     >>> G = ebike_demo()
     >>> stage_spans(G, map_layout(G))
     {'communication': (-0.5, 1.5), 'purchase-experience': (2.0, 6.0), 'use-experience': (6.5, 8.5)}
@@ -263,7 +263,7 @@ def loop_edges(G: nx.DiGraph, positions: Mapping[Hashable, Position]) -> list[tu
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> loop_edges(G, map_layout(G))
     [('remote-fix', 'daily-use')]
@@ -276,7 +276,7 @@ def line_of_visibility(G: nx.DiGraph, positions: Mapping[Hashable, Position]) ->
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> line_of_visibility(G, map_layout(G))
     -1.75

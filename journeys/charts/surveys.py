@@ -44,7 +44,7 @@ def evidence_frame(G: nx.DiGraph, table: pd.DataFrame, measurements: pd.DataFram
     Examples
     --------
     >>> from journeys.analysis.scoring import weakness_table
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> rows = [("Spring", "2025-03-01", 2.0, None), ("Autumn", "2025-10-01", 4.0, 0.7)]
     >>> m = pd.DataFrame([{"survey_id": i, "survey": s, "surveyed_on": pd.Timestamp(d).date(), "touchpoint": "hotline",

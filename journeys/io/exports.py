@@ -98,7 +98,7 @@ def customer_visits(G: nx.DiGraph) -> dict[str, float]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> round(customer_visits(broadband_demo())["hotline"], 2)
     0.35
     """
@@ -123,7 +123,7 @@ def touchpoint_frame(
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> frame = touchpoint_frame(broadband_demo())
     >>> frame.loc[frame["touchpoint"] == "install-router", ["experience", "gap", "pain"]].values.tolist()
     [[2, -2, 5]]
@@ -206,7 +206,7 @@ def to_graphml(G: nx.DiGraph) -> str:
     Examples
     --------
     >>> from journeys.model.graph import journey_equal
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> journey_equal(read_graphml(to_graphml(G)), G)
     True
@@ -327,7 +327,7 @@ def file_stem(G: nx.DiGraph) -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import ebike_demo
+    >>> from journeys.demo import ebike_demo
     >>> file_stem(ebike_demo())
     'e-bike-from-the-first-ad-to-the-first-service'
     """

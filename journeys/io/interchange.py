@@ -67,7 +67,7 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> doc = to_document(broadband_demo())
     >>> doc["format"], doc["version"], len(doc["nodes"]) == len(nx.node_link_graph(doc, edges="edges"))
     ('journey-workbench', 1, True)

@@ -317,7 +317,7 @@ def suggest_mapping(answers: Responses, G: nx.DiGraph) -> dict[str, Target]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> frame = pd.DataFrame({"id": ["A17"], "Overall": ["9"], "Call the hotline": ["2"], "CES install-router": ["6"]})
     >>> mapping = suggest_mapping(responses(frame), broadband_demo())
     >>> [tuple(mapping[c]) for c in frame.columns]

@@ -195,7 +195,7 @@ def touchpoints_frame(G: nx.DiGraph) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> df = touchpoints_frame(broadband_demo())
     >>> df.loc[0, ["key", "name", "stage"]].tolist(), int(df.loc[0, "experience"])
     (['comparison-portal', 'Tariff comparison portal', 'awareness'], 3)
@@ -212,7 +212,7 @@ def apply_touchpoints(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> df = touchpoints_frame(G).iloc[1:]
     >>> df = pd.concat([df, pd.DataFrame([{"name": "Hotline"}])], ignore_index=True)
@@ -252,7 +252,7 @@ def apply_transitions(G: nx.DiGraph, frame: pd.DataFrame) -> tuple[nx.DiGraph, l
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> df = transitions_frame(G)
     >>> df.loc[len(df)] = {"from": "hotline", "label": "calls again"}
@@ -276,7 +276,7 @@ def incomplete_problems(G: nx.DiGraph, pending: list[dict]) -> list[Problem]:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> [p.what for p in incomplete_problems(broadband_demo(), [{"from": "hotline", "to": "gone"}])]
     ["'gone' is not a touchpoint of this journey"]
     """
@@ -319,7 +319,7 @@ def apply_stages(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> df = stages_frame(broadband_demo())
     >>> df.loc[6, "position"] = 1
     >>> [s["id"] for s in apply_stages(broadband_demo(), df).graph["stages"]][:2]
@@ -390,7 +390,7 @@ def apply_pains(G: nx.DiGraph, key: str, frame: pd.DataFrame) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> df = pains_frame(broadband_demo(), "hotline")
     >>> df.loc[len(df)] = {"text": "Music on hold", "severity": 2.0}
     >>> apply_pains(broadband_demo(), "hotline", df).nodes["hotline"]["pains"][-1]
@@ -424,7 +424,7 @@ def with_names(G: nx.DiGraph, text: str) -> str:
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> with_names(broadband_demo(), "touchpoint 'hotline'")
     "touchpoint 'Call the hotline'"
     """

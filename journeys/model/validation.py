@@ -310,7 +310,7 @@ def check(G: nx.DiGraph, *, touchpoints=None, transitions_from=None) -> nx.DiGra
 
     Examples
     --------
-    >>> from journeys.model.templates import broadband_demo
+    >>> from journeys.demo import broadband_demo
     >>> G = broadband_demo()
     >>> G.nodes["hotline"]["experience"] = 9
     >>> check(G, touchpoints=["hotline"], transitions_from=[])

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.model.templates import broadband_demo, broadband_to_be
+from journeys.demo import broadband_demo, broadband_to_be
 from store import analysis, backup
 from tests.app.conftest import APP
 from ui import access as access

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import store
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from store import analysis
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 

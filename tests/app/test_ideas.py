@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from store import analysis, ideas
 from tests.app.conftest import APP
 from tests.app.test_access import VIEWER, signed_in

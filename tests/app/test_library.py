@@ -5,8 +5,8 @@ import json
 import pytest
 
 import store
+from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import interchange
-from journeys.model.templates import broadband_demo, broadband_to_be
 from ui.text import md
 
 BROADBAND = "Broadband: router set-up and the hotline"

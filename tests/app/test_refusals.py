@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 import store
+from journeys.demo import broadband_demo
 from journeys.io import interchange
 from journeys.model.graph import journey_equal
-from journeys.model.templates import broadband_demo
 from store import analysis
 from tests.app.test_editor import demo, draft, editor_key, open_editor, show  # noqa: F401 – demo is a fixture
 from tests.app.test_library import errors, listed

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.model.templates import broadband_demo, ebike_demo
+from journeys.demo import broadband_demo, ebike_demo
 from store import analysis
 from tests.app.conftest import APP
 from tests.journeys.test_scoring import HOTLINE_RATINGS

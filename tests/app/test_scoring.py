@@ -1,7 +1,7 @@
 """The Scoring page: participants score a stage in one table; nobody overwrites anybody."""
 
 import store
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from store import analysis
 
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 import store
+from journeys.demo import broadband_demo
 from journeys.io import survey_file
-from journeys.model.templates import broadband_demo
 from store import surveys as stored
 from tests.app.test_access import VIEWER, signed_in
 from tests.survey_data import broadband_survey

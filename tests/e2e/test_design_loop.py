@@ -12,8 +12,8 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 import store
+from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import survey_file
-from journeys.model.templates import broadband_demo, broadband_to_be
 from store import surveys as stored_surveys
 from tests.e2e.conftest import click_until, start_app, stop_app, wait_for_app
 from tests.survey_data import broadband_survey

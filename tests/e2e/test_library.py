@@ -7,8 +7,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import interchange
-from journeys.model.templates import broadband_demo, broadband_to_be
 from tests.e2e.conftest import click_until, wait_for_app
 
 pytestmark = pytest.mark.e2e

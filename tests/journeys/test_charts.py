@@ -13,7 +13,7 @@ from journeys.charts.review import (
     portfolio_heatmap,
     weakness_heatmap,
 )
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 

@@ -22,8 +22,8 @@ from journeys.charts.comparison import (
     transition_table,
     weakness_change,
 )
+from journeys.demo import broadband_demo
 from journeys.model.graph import add_touchpoint, add_transition, new_journey
-from journeys.model.templates import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 from tests.strategies import journeys as journey_graphs
 

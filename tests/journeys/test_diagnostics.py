@@ -18,7 +18,7 @@ from journeys.analysis.diagnostics import (
 )
 from journeys.analysis.flow import FlowError, entries, flow, transition_shares
 from journeys.analysis.scoring import weakness_table
-from journeys.model.templates import broadband_demo, ebike_demo
+from journeys.demo import broadband_demo, ebike_demo
 from tests.strategies import journeys
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from journeys.analysis.scoring import consensus
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import exports, interchange
 from journeys.model.graph import add_touchpoint, add_transition, journey_equal, new_journey
-from journeys.model.templates import broadband_demo, ebike_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 DEMOS = [broadband_demo, ebike_demo]

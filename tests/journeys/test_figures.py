@@ -14,8 +14,9 @@ from journeys.charts.arrows import LOOP_COLOR
 from journeys.charts.journey_map import journey_map
 from journeys.charts.labels import SIDES, crosses, label_box, label_sides
 from journeys.charts.layout import loop_edges, main_path, map_layout
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.model.graph import add_touchpoint, add_transition, new_journey, stage_ids
-from journeys.model.templates import broadband_demo, ebike_demo, stages_for
+from journeys.model.templates import stages_for
 from tests.journeys.test_layout import random_journey
 from tests.strategies import make_journey
 

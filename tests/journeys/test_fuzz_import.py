@@ -25,10 +25,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 import store
+from journeys.demo import broadband_demo
 from journeys.io import interchange
 from journeys.io.interchange import MAX_BYTES, MAX_DEPTH, JourneyFormatError
 from journeys.model.graph import journey_equal
-from journeys.model.templates import broadband_demo
 from journeys.model.validation import JourneyInvalid, validate
 from tests.strategies import make_journey
 

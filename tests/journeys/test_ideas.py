@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from journeys.analysis.ideas import expected_relief, idea_value, quadrant, ranked_ideas, targets_from
 from journeys.analysis.scoring import consensus, weakness_table
 from journeys.charts.ideas import matrix_points, value_effort_matrix
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 QUEUE = "25 minutes in the queue"

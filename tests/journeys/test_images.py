@@ -11,9 +11,9 @@ import pytest
 from PIL import Image, ImageStat
 
 from journeys.charts import images
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import exports
 from journeys.model.graph import touchpoints_in_order
-from journeys.model.templates import broadband_demo, ebike_demo
 
 needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 DAY = date(2025, 3, 14)

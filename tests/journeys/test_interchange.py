@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from journeys.demo import broadband_demo
 from journeys.i18n import MESSAGES
 from journeys.io import interchange
 from journeys.io.interchange import (
@@ -24,7 +25,6 @@ from journeys.io.interchange import (
 )
 from journeys.model import tables
 from journeys.model.graph import journey_equal, normalize
-from journeys.model.templates import broadband_demo
 from tests.journeys.test_validation import (
     BROKEN_JOURNEYS,
     PENDING_ROWS,

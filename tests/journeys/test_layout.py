@@ -9,8 +9,9 @@ import networkx as nx
 import pytest
 
 from journeys.charts.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.model.graph import CHANNELS, add_touchpoint, add_transition, new_journey, stage_ids
-from journeys.model.templates import broadband_demo, ebike_demo, stages_for
+from journeys.model.templates import stages_for
 from journeys.model.validation import validate
 
 WORDS = ("check", "order", "router", "bill", "call", "app", "shop", "visit", "invoice", "delivery", "contract")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from journeys.analysis import scoring
 from journeys.analysis.flow import Chain, FlowError, _system, _topological, flow, transition_shares
 from journeys.analysis.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
-from journeys.model.templates import broadband_demo, ebike_demo
+from journeys.demo import broadband_demo, ebike_demo
 from tests.strategies import journeys, make_journey
 
 ROOT = Path(__file__).resolve().parents[2]

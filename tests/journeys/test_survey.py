@@ -19,9 +19,9 @@ from journeys.analysis.scoring import weakness_table
 from journeys.analysis.survey import OVERALL
 from journeys.charts.review import importance_performance_frame
 from journeys.charts.surveys import assumptions_vs_evidence, evidence_frame, trend
+from journeys.demo import broadband_demo
 from journeys.io import survey_file
 from journeys.io.survey_file import SurveyInvalid, Target, check, read_csv, responses, suggest_mapping, summarize
-from journeys.model.templates import broadband_demo
 from tests.survey_data import BROADBAND, broadband_survey, make_responses, to_csv, to_long_csv
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "surveys.md"

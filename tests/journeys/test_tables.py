@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.model import tables
 from journeys.model.graph import add_touchpoint, journey_equal, new_journey, normalize
-from journeys.model.templates import broadband_demo, ebike_demo
 from journeys.model.validation import validate
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
+from journeys.demo import broadband_demo
 from journeys.model.graph import stage_ids
-from journeys.model.templates import STAGE_SETS, TEMPLATES, broadband_demo, from_template, stages_for
+from journeys.model.templates import STAGE_SETS, TEMPLATES, from_template, stages_for
 from journeys.model.validation import validate
 
 

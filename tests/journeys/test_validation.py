@@ -9,11 +9,11 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
+from journeys.demo import broadband_demo
 from journeys.i18n import LANGUAGES, MESSAGES
 from journeys.io import interchange
 from journeys.model import tables, validation
 from journeys.model.graph import add_touchpoint, add_transition, unique_key
-from journeys.model.templates import broadband_demo
 from journeys.model.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
 from tests.strategies import journeys, make_journey
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 import store
 from journeys.analysis.scoring import Weights, consensus, rollup, weakness_table
-from journeys.model.templates import broadband_demo, ebike_demo
+from journeys.demo import broadband_demo, ebike_demo
 from store import analysis
 
 

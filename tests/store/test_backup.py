@@ -11,9 +11,8 @@ from sqlmodel import Session, SQLModel
 
 import store
 from journeys.analysis.survey import Aggregate, SurveySummary
-from journeys.demo.surveys import DEMO_SURVEYS
+from journeys.demo import DEMO_IDEAS, DEMO_SURVEYS
 from journeys.model.graph import journey_equal
-from journeys.model.templates import DEMO_IDEAS
 from store import analysis, backup, cli, ideas, surveys
 from store.models import Journey, Revision
 from store.rows import read_graph
@@ -138,7 +137,7 @@ def test_restore_gives_identical_journeys(source, engine, tmp_path):
         ratings=written.ratings,
         trashed=1,
         ideas=len(DEMO_IDEAS["broadband"]) + 1,
-        surveys=len(DEMO_SURVEYS) + 1,
+        surveys=len(DEMO_SURVEYS["broadband"]) + 1,
     )
     assert written.ratings == sum(len(c["ratings"]) for c in original.values()) > 0
 
@@ -249,7 +248,7 @@ def test_backup_and_restore_on_the_command_line(source, tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert (
         "restored 5 journey(s)" in out
-        and f"{len(DEMO_IDEAS['broadband']) + 1} idea(s) and {len(DEMO_SURVEYS) + 1} survey(s)" in out
+        and f"{len(DEMO_IDEAS['broadband']) + 1} idea(s) and {len(DEMO_SURVEYS['broadband']) + 1} survey(s)" in out
     )
     engine = store.make_engine(f"sqlite:///{tmp_path}/target.db")
     assert_same(contents(engine), original)

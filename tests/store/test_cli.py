@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 import store
 from journeys.charts import images
+from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import exports, interchange
 from journeys.model.graph import journey_equal
-from journeys.model.templates import broadband_demo, ebike_demo
 from store import cli
 
 ROOT = Path(__file__).parent.parent.parent

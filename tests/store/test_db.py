@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import store
+from journeys.demo import broadband_demo
 from journeys.model.graph import journey_equal
-from journeys.model.templates import broadband_demo
 from store import db
 from store.db import head_revision, make_engine, migrate, schema_revision
 

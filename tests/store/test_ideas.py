@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 import store
 from journeys.analysis.scoring import consensus
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from store import analysis, ideas
 from store.models import Idea, IdeaTarget, Rating
 

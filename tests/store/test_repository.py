@@ -10,9 +10,9 @@ from sqlalchemy import event, func, select, text
 from sqlmodel import Session, SQLModel
 
 import store
+from journeys.demo import broadband_demo, broadband_to_be, ebike_demo
 from journeys.io.interchange import JourneyFormatError, dumps
 from journeys.model.graph import add_touchpoint, add_transition, journey_equal, normalize
-from journeys.model.templates import broadband_demo, broadband_to_be, ebike_demo
 from journeys.model.validation import JourneyInvalid, validate
 from store import analysis, repository
 from store.models import Revision

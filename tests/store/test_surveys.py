@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 import store
 from journeys.analysis.survey import Aggregate, SurveySummary
-from journeys.model.templates import broadband_demo
+from journeys.demo import broadband_demo
 from store import surveys
 from store.models import Measurement, Survey
 

@@ -1,0 +1,26 @@
+"""Packaging keeps the data files the code reads (the demo workshop, the JSON Schema)."""
+
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_package_data_covers_every_data_file():
+    """Each file beside the Python modules of journeys/ matches a package-data pattern of pyproject.toml."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    patterns = setuptools["package-data"]
+    data = [
+        path.relative_to(ROOT)
+        for path in (ROOT / "journeys").rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    ]
+    assert {path.as_posix() for path in data} >= {"journeys/demo/broadband.json", "journeys/demo/workshop.toml"}
+    uncovered = [
+        path.as_posix()
+        for path in data
+        if not any(fnmatch(path.name, p) for p in patterns.get(".".join(path.parent.parts), []))
+    ]
+    assert not uncovered, "data files a built package would drop: " + ", ".join(uncovered)
+    assert any(fnmatch("journeys", p) for p in setuptools["packages"]["find"]["include"])
