@@ -21,8 +21,8 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 import store
+from journeys.demo import broadband_demo
 from journeys.io import interchange, survey_file
-from journeys.model.templates import broadband_demo
 from store import analysis
 from store import ideas as store_ideas
 from store import surveys as stored_surveys
