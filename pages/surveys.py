@@ -133,9 +133,11 @@ def import_view(G, jid: str, version: int) -> None:
         summary = survey_file.summarize(answers, mapping, G, name=name, surveyed_on=surveyed_on, skip_bad_rows=skip)
         with session() as s:
             stored.save_survey(session=s, journey_id=jid, summary=summary, author=author)
+    except stored.SurveyRefused as exc:
+        st.error(t("surveys.refused", reason=md(exc.text(lang()))), icon=":material/error:")
     except survey_file.SurveyInvalid as exc:
         st.error(md(exc.text(lang())), icon=":material/error:")
-    except (stored.SurveyRefused, JourneyNotFound) as exc:
+    except JourneyNotFound as exc:
         st.error(t("surveys.refused", reason=md(str(exc))), icon=":material/error:")
     else:
         st.session_state[IMPORTED] = (summary.name, summary.responses, len(summary.skipped_rows))
