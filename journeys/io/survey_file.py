@@ -28,7 +28,7 @@ import pandas as pd
 
 from journeys.analysis.survey import OVERALL, SCALES, SurveySummary, aggregate, drivers
 from journeys.i18n import t
-from journeys.model.text import bad_character, first_bad
+from journeys.model.text import bad_character, brief, escaped, first_bad
 
 __all__ = [
     "MAX_BYTES",
@@ -81,7 +81,7 @@ class SurveyInvalid(ValueError):
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "en") -> str:
-        return t(f"survey.invalid.{self.code}", lang, **self.params)
+        return _shown(t(f"survey.invalid.{self.code}", lang, **_brief(self.params)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,9 +95,18 @@ class RowProblem:
     params: dict = dataclasses.field(default_factory=dict, compare=False)
 
     def text(self, lang: str = "en") -> str:
-        return t(
-            f"survey.problem.{self.code}", lang, line=self.line, column=self.column, value=self.value, **self.params
-        )
+        values = _brief({"line": self.line, "column": self.column, "value": self.value, **self.params})
+        return _shown(t(f"survey.problem.{self.code}", lang, **values))
+
+
+def _brief(params: dict) -> dict:
+    """A file's values as a message quotes them: a long cell cut short."""
+    return {k: brief(v, 100) for k, v in params.items()}
+
+
+def _shown(text: str) -> str:
+    """A message with the control characters of a file's cells written as escapes (\\x1b)."""
+    return escaped(text)
 
 
 class Target(NamedTuple):
