@@ -823,6 +823,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "backup.expected.date": "a date such as 2026-03-01",
         "backup.expected.one_of": "one of {allowed}",
         "backup.invalid.missing_field": "journey {journey} ({where}): {field} is missing",
+        "app.author_invalid": "Your name (in the sidebar) must be at most {max} characters and hold no control characters. Nothing was saved.",
     },
     "de": {
         "nav.scoring": "Bewertung",
@@ -1628,6 +1629,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "backup.expected.date": "ein Datum wie 2026-03-01",
         "backup.expected.one_of": "eines von {allowed}",
         "backup.invalid.missing_field": "Journey {journey} ({where}): {field} fehlt",
+        "app.author_invalid": "Ihr Name (in der Seitenleiste) darf höchstens {max} Zeichen haben und keine Steuerzeichen enthalten. Es wurde nichts gespeichert.",
     },
 }
 

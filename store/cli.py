@@ -26,7 +26,7 @@ from journeys.analysis.scoring import consensus
 from journeys.charts import images
 from journeys.io import exports
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
-from journeys.model.text import escaped
+from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
 from store import analysis, backup
 
@@ -70,6 +70,15 @@ def _within(kind, lo, hi):
     return parse
 
 
+def _name(text: str) -> str:
+    """An argparse type: a name the store takes (a short text: no control characters)."""
+    if not text.strip() or len(text) > MAX_SHORT or bad_character(text):
+        raise argparse.ArgumentTypeError(
+            f"{escaped(text)!r} is no name (at most {MAX_SHORT} characters, no control characters)"
+        )
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m store.cli``."""
     parser = argparse.ArgumentParser(
@@ -106,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--persona", help="draw this persona's emotion curve on the map (id or name)")
     imported = commands.add_parser("import", help="import journey JSON files into the database")
     imported.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a JSON file exported by the workbench")
-    imported.add_argument("--author", default="command line", help="recorded as the author of the import")
+    imported.add_argument("--author", type=_name, default="command line", help="recorded as the author of the import")
     commands.add_parser("list", help="list the journeys with their ids")
     saved = commands.add_parser(
         "backup", help="write every journey with its history and scores to one archive file (ZIP)"

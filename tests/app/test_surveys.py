@@ -157,6 +157,18 @@ def test_a_survey_name_with_control_characters_is_refused(app, db, broadband):
     assert surveys(db, broadband) == []
 
 
+def test_an_author_name_with_control_characters_saves_nothing(app, db, broadband):
+    """A name typed in the sidebar with a control character is refused where the user is; nothing is stored."""
+    data = broadband_survey(n=30, seed=6)
+    app.session_state["author"] = "Eva\x07"
+    open_page(app, broadband)
+    upload(app, "author.csv", data)
+    app.button(key="surveys.import").click().run()
+    assert not app.exception
+    assert any("no control characters" in w.value for w in app.warning)
+    assert surveys(db, broadband) == []
+
+
 def test_a_rerun_with_the_same_file_maps_dates_and_checks_it_once(app, db, broadband, monkeypatch):
     """A file is mapped, dated and checked once per file and mapping: the reruns after it cost little."""
     calls = Counter()
