@@ -442,7 +442,8 @@ def read_backup(path: str | Path | BinaryIO) -> list[tuple[dict, nx.DiGraph]]:
             raise BackupError("duplicate_journey", journey=jid, file=name)
         ids.add(jid)
         graph.graph["id"] = jid
-        doc.setdefault("ideas", [])  # backups written before ideas and surveys existed
-        doc.setdefault("surveys", [])
+        for part in ("ideas", "surveys"):  # backups written before ideas and surveys existed
+            if doc.get(part) is None:
+                doc[part] = []
         checked.append((doc, graph))
     return checked

@@ -94,7 +94,14 @@ def _journey_document(session: Session, journey: Journey) -> dict:
         },
         "graph": interchange.to_document(read_graph(session, journey)),
         "revisions": [
-            {**{f: getattr(r, f) for f in REVISION_FIELDS}, "created_at": _time(r.created_at)} for r in revisions
+            {
+                "version": r.version,
+                "author": r.author,
+                "created_at": _time(r.created_at),
+                "summary": r.summary,
+                "snapshot": r.snapshot,
+            }
+            for r in revisions
         ],
         "ratings": [
             {"touchpoint": key, **{f: getattr(r, f) for f in RATING_FIELDS}, "updated_at": _time(r.updated_at)}

@@ -82,7 +82,7 @@ class Problem:
             key += ".number" if self.item is not None else ""
             key += ".id" if self.ref is not None else ""
             place = t(key, lang, **self._values(lang))
-        return f"{place} {self.path or ''}".strip()
+        return f"{place} {escaped(brief(self.path or '', 1000))}".strip()
 
     def what_in(self, lang: str) -> str:
         """What is wrong, in language ``lang`` (``what`` for a problem made without its parts)."""

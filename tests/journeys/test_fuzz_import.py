@@ -418,11 +418,11 @@ def hostile_documents(draw) -> dict:
             at = draw(st.integers(0, len(value)))
             parent[path[-1]] = value[:at] + bad + value[at:]
         elif kind == "text" and isinstance(parent, dict) and path[-1] == "emotions":
-            parent[path[-1]] = {draw(st.sampled_from(HOSTILE_CHARACTERS)): 1}
+            parent[path[-1]] = {draw(st.sampled_from(HOSTILE_CHARACTERS)): draw(st.sampled_from([1, "x"]))}
         elif kind == "number" and (isinstance(value, int | float) or value is None):
             parent[path[-1]] = draw(st.sampled_from(HOSTILE_NUMBERS))
         elif kind == "nest":
-            parent[path[-1]] = _nested(draw(st.sampled_from([2, MAX_DEPTH, 200, 900])), value)
+            parent[path[-1]] = _nested(draw(st.sampled_from([2, MAX_DEPTH, 100, 250])), value)  # three fit json.dumps
     return doc
 
 
