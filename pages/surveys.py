@@ -44,6 +44,23 @@ def parsed(data: bytes, journey_id: str, version: int, _G) -> survey_file.Respon
     return survey_file.responses(survey_file.read_csv(data), _G)
 
 
+# What a file costs beyond parsing is done once per file (its content hash), journey version and mapping, not on
+# every rerun: a table of 500 columns takes a second to map. Kept as they are (cache_resource), never changed.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def prepared(file: str, journey_id: str, version: int, _answers, _G) -> tuple[dict, list[str], date | None]:
+    """The suggested mapping, each column's sample answers and the file's latest date."""
+    values = _answers.values
+    samples = [", ".join(dict.fromkeys(v for v in values[c] if v))[:60] for c in values.columns]
+    return survey_file.suggest_mapping(_answers, _G), samples, survey_file.latest_date(values)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def checked(file: str, journey_id: str, version: int, mapping: tuple, _answers, _G) -> tuple[list, list]:
+    """What is wrong with a mapping (``((column, target, scale), …)``) and the rows it makes bad."""
+    targets = {column: survey_file.Target(target, scale) for column, target, scale in mapping}
+    return survey_file.check_mapping(targets, _G), survey_file.check(_answers, targets)
+
+
 def target_labels(G) -> dict:
     """Target → the label in the mapping table (touchpoints by name, in journey order)."""
     names = {k: G.nodes[k]["name"] for k in touchpoints_in_order(G)}
@@ -53,16 +70,17 @@ def target_labels(G) -> dict:
     }
 
 
-def mapping_editor(answers: survey_file.Responses, G, key: str) -> dict[str, survey_file.Target]:
+def mapping_editor(
+    answers: survey_file.Responses, G, key: str, suggested: dict, samples: list[str]
+) -> dict[str, survey_file.Target]:
     """The suggested mapping as a table to correct: column → touchpoint / overall / ignore, and its scale."""
-    suggested = survey_file.suggest_mapping(answers, G)
     targets = target_labels(G)
     scales = {s: t(f"survey.scale.{s}") for s in survey.SCALES}
     values = answers.values
     frame = pd.DataFrame(
         {
             "column": list(values.columns),
-            "sample": [", ".join(dict.fromkeys(v for v in values[c] if v))[:60] for c in values.columns],
+            "sample": samples,
             "target": [targets[m.target] for m in suggested.values()],
             "scale": [scales[m.scale] for m in suggested.values()],
         }
@@ -101,19 +119,19 @@ def import_view(G, jid: str, version: int) -> None:
     st.caption(t("surveys.preview", n=len(answers.values), kind=kind))
     st.dataframe(answers.values.head(5).rename_axis(t("surveys.row")), width="stretch")
     suffix = digest(data)
-    mapping = mapping_editor(answers, G, f"surveys.mapping.{suffix}")
+    suggested, samples, latest = prepared(suffix, jid, version, answers, G)
+    mapping = mapping_editor(answers, G, f"surveys.mapping.{suffix}", suggested, samples)
     left, right = st.columns([3, 1])
     name = left.text_input(
         t("surveys.name"), value=PurePath(upload.name).stem, max_chars=200, key=f"surveys.name.{suffix}"
     )
     surveyed_on = right.date_input(
         t("surveys.date"),
-        value=survey_file.latest_date(answers.values) or date.today(),
+        value=latest or date.today(),
         key=f"surveys.date.{suffix}",
         format="YYYY-MM-DD",
     )
-    invalid = survey_file.check_mapping(mapping, G)
-    problems = survey_file.check(answers, mapping)
+    invalid, problems = checked(suffix, jid, version, tuple((c, *m) for c, m in mapping.items()), answers, G)
     bad = sorted({p.line for p in problems})
     for problem in invalid:
         st.warning(md(problem.text(lang())), icon=":material/rule:")
@@ -133,9 +151,11 @@ def import_view(G, jid: str, version: int) -> None:
         summary = survey_file.summarize(answers, mapping, G, name=name, surveyed_on=surveyed_on, skip_bad_rows=skip)
         with session() as s:
             stored.save_survey(session=s, journey_id=jid, summary=summary, author=author)
+    except stored.SurveyRefused as exc:
+        st.error(t("surveys.refused", reason=md(exc.text(lang()))), icon=":material/error:")
     except survey_file.SurveyInvalid as exc:
         st.error(md(exc.text(lang())), icon=":material/error:")
-    except (stored.SurveyRefused, JourneyNotFound) as exc:
+    except JourneyNotFound as exc:
         st.error(t("surveys.refused", reason=md(str(exc))), icon=":material/error:")
     else:
         st.session_state[IMPORTED] = (summary.name, summary.responses, len(summary.skipped_rows))

@@ -21,6 +21,8 @@ from sqlmodel import Session
 
 from journeys.analysis.flow import FlowError, flow
 from journeys.analysis.scoring import LENSES, Weights, components, consensus
+from journeys.i18n import t
+from journeys.model.text import MAX_LONG, bad_character, brief, escaped, first_bad
 from store.models import Idea, Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
 from store.repository import JourneyNotFound, load_journey, retry_when_busy, write_transaction
 
@@ -28,6 +30,7 @@ __all__ = [
     "RatingInvalid",
     "SUBJECTS",
     "GROUPINGS",
+    "check_rating",
     "save_ratings",
     "list_ratings",
     "delete_rating",
@@ -45,7 +48,23 @@ GROUPINGS = ("journey", "stage", "channel", "owner")
 
 
 class RatingInvalid(ValueError):
-    """Raised when a score is not a whole number from 1 to 5; nothing is saved."""
+    """Raised when a score is not a whole number from 1 to 5, or a name or comment cannot be stored; nothing is saved.
+
+    ``text(lang)`` says why in English or German; ``str()`` is the English text.
+    """
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, {k: brief(v) for k, v in params.items()}
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        params = self.params | ({"lens": t(f"lens.{self.params['lens']}", lang)} if "lens" in self.params else {})
+        text = t(f"ratings.invalid.{self.code}", lang, **params)
+        return f"{params['subject']}: {text}" if params.get("subject") else text
+
+
+MAX_RATER = 200  # a short text (journeys.model.text)
+MAX_DISCIPLINE = 32  # the column's length
 
 
 @dataclass(frozen=True)
@@ -57,13 +76,37 @@ class _Score:
 
 
 def _checked(touchpoint: str, scores: dict) -> _Score:
+    if not isinstance(scores, dict):
+        raise RatingInvalid("scores", subject=escaped(touchpoint))
     values = {}
     for lens in LENSES:
         value = scores.get(lens)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
-            raise RatingInvalid(f"{touchpoint}: {lens} must be a whole number from 1 to 5, not {value!r}")
+            raise RatingInvalid("score", subject=escaped(touchpoint), lens=lens, value=value)
         values[lens] = value
-    return _Score(**values, comment=str(scores.get("comment") or ""))
+    comment = scores.get("comment") or ""
+    if not isinstance(comment, str) or len(comment) > MAX_LONG:
+        raise RatingInvalid("comment", subject=escaped(touchpoint), max=MAX_LONG)
+    if bad_character(comment, long=True):
+        raise RatingInvalid("comment_characters", subject=escaped(touchpoint), char=first_bad(comment, long=True))
+    return _Score(**values, comment=comment)
+
+
+def check_rating(*, rater, discipline, scores) -> None:
+    """Raise :class:`RatingInvalid` unless one rater's scores of one touchpoint or idea can be stored as they are."""
+    _checked_name("rater", rater, MAX_RATER)
+    _checked_name("discipline", discipline, MAX_DISCIPLINE)
+    _checked("", scores)
+
+
+def _checked_name(field: str, value, limit: int) -> str:
+    """The rater's name or discipline, trimmed: a short text that the store holds."""
+    value = value.strip() if isinstance(value, str) else ""
+    if not value or len(value) > limit:
+        raise RatingInvalid(field, max=limit)
+    if bad_character(value):
+        raise RatingInvalid(f"{field}_characters", char=first_bad(value))
+    return value
 
 
 SUBJECTS = ("touchpoint", "idea")
@@ -96,9 +139,8 @@ def save_ratings(
     rater's earlier scores of that touchpoint or idea. All or nothing.
     """
     table, key_column, rating_column = _subject(subject)
-    rater = rater.strip()
-    if not rater:
-        raise RatingInvalid("a rating needs the rater's name")
+    rater = _checked_name("rater", rater, MAX_RATER)
+    discipline = _checked_name("discipline", discipline, MAX_DISCIPLINE)
     checked = {key: _checked(str(key), values) for key, values in scores.items()}
     for attempt in range(2):  # a second try covers the same rater saving twice at once
         try:

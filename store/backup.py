@@ -12,6 +12,8 @@ The archive is a ZIP file::
 Journeys in the trash are included. A backup is read in one consistent snapshot
 of the database; a restore writes everything in one transaction into an empty
 database (or, with ``replace=True``, in place of everything there), or nothing.
+Before it writes, :func:`store.archive.read_backup` checks every record of the
+archive as an import would, within limits of size and nesting.
 Derived figures (``touchpointmetric``) are not kept: they are recomputed on demand.
 """
 
@@ -28,38 +30,27 @@ import networkx as nx
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from journeys.analysis.scoring import LENSES
 from journeys.io import interchange
+from store.archive import (
+    FORMAT,
+    IDEA_FIELDS,
+    IDEA_TIMES,
+    JOURNEY_FIELDS,
+    JOURNEY_TIMES,
+    MEASUREMENT_FIELDS,
+    RATING_FIELDS,
+    REVISION_FIELDS,
+    SURVEY_FIELDS,
+    VERSION,
+    BackupError,
+    read_backup,
+)
 from store.db import head_revision
 from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint
 from store.repository import retry_when_busy, write_transaction
 from store.rows import read_graph, write_diff
 
 __all__ = ["FORMAT", "VERSION", "BackupError", "BackupSummary", "DatabaseNotEmpty", "backup", "restore"]
-
-FORMAT = "journey-workbench-backup"
-VERSION = 1
-JOURNEY_FIELDS = ("id", "name", "description", "state", "version", "source_id", "updated_by", "deleted_by")
-JOURNEY_TIMES = ("created_at", "updated_at", "deleted_at")
-RATING_FIELDS = ("rater", "discipline", *LENSES, "comment")
-IDEA_FIELDS = ("title", "description", "owner", "status", "effort", "version", "created_by", "updated_by")
-IDEA_TIMES = ("created_at", "updated_at")
-SURVEY_FIELDS = (
-    "name",
-    "responses",
-    "skipped_rows",
-    "overall_scale",
-    "overall_mean",
-    "overall_top2",
-    "overall_n",
-    "overall_nps",
-    "imported_by",
-)
-MEASUREMENT_FIELDS = ("scale", "mean", "top2", "n", "nps", "importance", "importance_n")
-
-
-class BackupError(ValueError):
-    """Raised when a file is not a backup this workbench can restore; nothing was written."""
 
 
 class DatabaseNotEmpty(BackupError):
@@ -219,44 +210,6 @@ def _summary(documents) -> BackupSummary:
     )
 
 
-def _read(path: str | Path | BinaryIO) -> list[tuple[dict, nx.DiGraph]]:
-    """Return every journey document of the archive with its graph, checked; raise :class:`BackupError`."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-                raise BackupError("this is not a Journey Workbench backup (no backup manifest)")
-            if manifest.get("version") != VERSION:
-                raise BackupError(f"backup format version {manifest.get('version')!r} is unknown (expected {VERSION})")
-            documents = [json.loads(archive.read(entry["file"])) for entry in manifest["journeys"]]
-    except (zipfile.BadZipFile, KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BackupError(f"the backup file is damaged or incomplete: {exc}") from None
-    except OSError as exc:
-        raise BackupError(f"the backup file cannot be read: {exc.strerror or exc}") from None
-    checked = []
-    for doc in documents:
-        try:
-            graph = interchange.from_document(doc["graph"])
-            keys = set(graph)
-            doc.setdefault("ideas", [])  # backups written before ideas and surveys existed
-            doc.setdefault("surveys", [])
-            named = {r["touchpoint"] for r in doc["ratings"]}
-            named |= {t["touchpoint"] for idea in doc["ideas"] for t in idea["targets"]}
-            named |= {m["touchpoint"] for survey in doc["surveys"] for m in survey["measurements"]}
-            bad = sorted(named - keys)
-            if bad:
-                raise BackupError(f"journey {doc['journey']['id']}: unknown touchpoints {', '.join(bad)}")
-            graph.graph["id"] = doc["journey"]["id"]
-            checked.append((doc, graph))
-        except interchange.JourneyFormatError as exc:
-            raise BackupError(
-                f"journey {doc.get('journey', {}).get('id')!r} in the backup is not valid: {exc}"
-            ) from None
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise BackupError(f"the backup file is damaged: a journey lacks {exc}") from None
-    return checked
-
-
 @retry_when_busy
 def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = False) -> BackupSummary:
     """Restore a backup: every journey as it was, with the same ids, versions, history and ratings.
@@ -267,14 +220,11 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
     """
     if hasattr(path, "seek"):
         path.seek(0)  # a retry reads the file again
-    journeys = _read(path)
+    journeys = read_backup(path)  # every record checked, within limits of size and depth, before anything is written
     with write_transaction(session):
         present = session.execute(select(func.count()).select_from(Journey)).scalar_one()
         if present and not replace:
-            raise DatabaseNotEmpty(
-                f"the database already holds {present} journey(s); restore into an empty database, "
-                "or replace everything in it (--replace)"
-            )
+            raise DatabaseNotEmpty("not_empty", n=present)
         if present:
             session.execute(delete(Journey))  # ON DELETE CASCADE takes every row that belongs to them
         for doc, graph in journeys:
@@ -291,7 +241,14 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
             if doc["revisions"]:
                 session.execute(
                     insert(Revision),
-                    [{**r, "journey_id": jid, "created_at": _parse_time(r["created_at"])} for r in doc["revisions"]],
+                    [
+                        {
+                            **{f: r[f] for f in REVISION_FIELDS},
+                            "journey_id": jid,
+                            "created_at": _parse_time(r["created_at"]),
+                        }
+                        for r in doc["revisions"]
+                    ],
                 )
             ids = dict(session.execute(select(Touchpoint.key, Touchpoint.id).where(Touchpoint.journey_id == jid)).all())
             if doc["ratings"]:

@@ -18,13 +18,15 @@ from collections import Counter
 from pathlib import Path
 
 import networkx as nx
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 import store
 from journeys.analysis.scoring import consensus
 from journeys.charts import images
 from journeys.io import exports
-from journeys.io.interchange import JourneyFormatError
+from journeys.io.interchange import MAX_BYTES, JourneyFormatError
+from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
 from store import analysis, backup
 
@@ -53,6 +55,30 @@ exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found, not i
 The database is the app's: JOURNEYS_DB_URL, else sqlite:///data/journeys.db."""
 
 
+def _within(kind, lo, hi):
+    """An argparse type: a number of ``kind`` from ``lo`` to ``hi`` (an image of 10**9 pixels would never finish)."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not lo <= value <= hi:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is not from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def _name(text: str) -> str:
+    """An argparse type: a name the store takes (a short text: no control characters)."""
+    if not text.strip() or len(text) > MAX_SHORT or bad_character(text):
+        raise argparse.ArgumentTypeError(
+            f"{escaped(text)!r} is no name (at most {MAX_SHORT} characters, no control characters)"
+        )
+    return text.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m store.cli``."""
     parser = argparse.ArgumentParser(
@@ -77,13 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--figure", nargs="+", choices=FIGURES, metavar="FIGURE", help="default: all, see below")
     export.add_argument("--out", type=Path, default=Path("exports"), help="folder to write to (default: exports)")
     export.add_argument("--lang", choices=("en", "de"), default="en", help="language of the images and texts")
-    export.add_argument("--width", type=int, default=1920, help="image width in pixels (default: 1920)")
-    export.add_argument("--height", type=int, default=1080, help="image height in pixels (default: 1080)")
-    export.add_argument("--scale", type=float, default=1, help="multiplies the pixels, e.g. 2 for print")
+    export.add_argument(
+        "--width", type=_within(int, 100, 10_000), default=1920, help="image width in pixels (default: 1920)"
+    )
+    export.add_argument(
+        "--height", type=_within(int, 100, 10_000), default=1080, help="image height in pixels (default: 1080)"
+    )
+    export.add_argument(
+        "--scale", type=_within(float, 0.1, 10), default=1, help="multiplies the pixels, e.g. 2 for print"
+    )
     export.add_argument("--persona", help="draw this persona's emotion curve on the map (id or name)")
     imported = commands.add_parser("import", help="import journey JSON files into the database")
     imported.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a JSON file exported by the workbench")
-    imported.add_argument("--author", default="command line", help="recorded as the author of the import")
+    imported.add_argument("--author", type=_name, default="command line", help="recorded as the author of the import")
     commands.add_parser("list", help="list the journeys with their ids")
     saved = commands.add_parser(
         "backup", help="write every journey with its history and scores to one archive file (ZIP)"
@@ -99,8 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """Print one line for a person at a terminal: names, ids and file names may hold escape codes, shown escaped."""
+    print(escaped(message))
+
+
 def _fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    """Print one line to stderr: the error, with control characters (a line break, an escape code) escaped."""
+    print(f"error: {escaped(message)}", file=sys.stderr)
+
+
+def _refusal(exc: JourneyFormatError | JourneyInvalid, shown: int = 3) -> str:
+    """A refused journey's problems on one line."""
+    problems = [str(p) for p in exc.problems]
+    more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
+    return "not a journey the workbench can import: " + "; ".join(problems[:shown]) + more
 
 
 def _find(journeys: list[store.JourneyInfo], wanted: str) -> store.JourneyInfo | None:
@@ -132,6 +177,12 @@ def _write(out: Path, files: dict[str, bytes]) -> None:
         (out / name).write_bytes(content)
 
 
+def _read(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of a file: a larger one is refused by its importer, never read whole."""
+    with path.open("rb") as file:
+        return file.read(limit + 1)
+
+
 def export(args, engine) -> int:
     """Write the chosen journeys (and the portfolio) to ``args.out``."""
     if not args.journeys and not args.all:
@@ -151,6 +202,14 @@ def export(args, engine) -> int:
     figures = args.figure or [*images.FIGURES, *(["portfolio"] if args.all else [])]
     stages = None if args.figure is None else "stages" in figures  # None: only for long journeys
     image_formats = [f for f in args.format if f in IMAGE_FORMATS] if figures else []
+    try:
+        return _export(args, engine, chosen, figures, stages, image_formats)
+    except OSError as exc:  # the folder is a file, is not writable, the disk is full
+        _fail(f"{exc.filename or args.out}: cannot be written ({exc.strerror or exc})")
+        return EXIT_FAILED
+
+
+def _export(args, engine, chosen, figures, stages, image_formats) -> int:
     size = {"width": args.width, "height": args.height, "scale": args.scale}
     code, stems = EXIT_OK, _stems(chosen)
     for info in {j.id: j for j in chosen}.values():
@@ -178,17 +237,17 @@ def export(args, engine) -> int:
                 _fail(f"no images: {exc}")
                 code = EXIT_NO_BROWSER
         _write(args.out, files)
-        print(f"{info.name}: {len(files)} file(s) in {args.out}")
+        _say(f"{info.name}: {len(files)} file(s) in {args.out}")
     if "portfolio" in figures and image_formats and code != EXIT_NO_BROWSER:
         with Session(engine) as session:
             cells = analysis.portfolio(session=session, rows="journey", columns="stage")
         if cells.empty:
-            print("portfolio: no journey has touchpoints, so there is no portfolio heatmap")
+            _say("portfolio: no journey has touchpoints, so there is no portfolio heatmap")
             return code
         fig = images.portfolio_slide(cells, lang=args.lang)
         files = {f"portfolio.{fmt}": images.to_image(fig, fmt, **size) for fmt in image_formats}
         _write(args.out, files)
-        print(f"portfolio: {len(files)} file(s) in {args.out}")
+        _say(f"portfolio: {len(files)} file(s) in {args.out}")
     return code
 
 
@@ -197,17 +256,18 @@ def import_files(args, engine) -> int:
     code = EXIT_OK
     for path in args.files:
         try:
+            data = _read(path, MAX_BYTES)
             with Session(engine) as session:
-                jid = store.import_journey(session=session, data=path.read_bytes(), author=args.author)
+                jid = store.import_journey(session=session, data=data, author=args.author)
                 G, _ = store.load_journey(session=session, journey_id=jid)
         except OSError as exc:
             _fail(f"{path}: cannot be read ({exc.strerror or exc})")
             code = EXIT_FAILED
         except (JourneyFormatError, JourneyInvalid) as exc:
-            _fail(f"{path}: {exc}")
+            _fail(f"{path}: {_refusal(exc)}")
             code = EXIT_FAILED
         else:
-            print(f"imported {path} as {G.graph['name']!r} ({jid})")
+            _say(f"imported {path} as {G.graph['name']!r} ({jid})")
     return code
 
 
@@ -216,18 +276,22 @@ def list_journeys(args, engine) -> int:
     with Session(engine) as session:
         journeys = store.list_journeys(session=session)
     if not journeys:
-        print("no journeys yet (import one: python -m store.cli import FILE.json)")
+        _say("no journeys yet (import one: python -m store.cli import FILE.json)")
     for j in journeys:
-        print(f"{j.id}  {j.state:<6} {j.touchpoints:>3} touchpoints  {j.name}")
+        _say(f"{j.id}  {j.state:<6} {j.touchpoints:>3} touchpoints  {j.name}")
     return EXIT_OK
 
 
 def backup_database(args, engine) -> int:
     """Write the whole database to one archive file."""
-    args.file.parent.mkdir(parents=True, exist_ok=True)
-    with Session(engine) as session:
-        done = backup.backup(session=session, path=args.file)
-    print(
+    try:
+        args.file.parent.mkdir(parents=True, exist_ok=True)
+        with Session(engine) as session:
+            done = backup.backup(session=session, path=args.file)
+    except OSError as exc:
+        _fail(f"{args.file}: cannot be written ({exc.strerror or exc})")
+        return EXIT_FAILED
+    _say(
         f"backed up {done.journeys} journey(s) ({done.trashed} in the trash), {done.revisions} revision(s), "
         f"{done.ratings} rating(s), {done.ideas} idea(s) and {done.surveys} survey(s) to {args.file}"
     )
@@ -242,7 +306,7 @@ def restore_database(args, engine) -> int:
     except backup.BackupError as exc:
         _fail(f"{args.file}: {exc}")
         return EXIT_FAILED
-    print(
+    _say(
         f"restored {done.journeys} journey(s), {done.revisions} revision(s), {done.ratings} rating(s), "
         f"{done.ideas} idea(s) and {done.surveys} survey(s)"
     )
@@ -252,7 +316,14 @@ def restore_database(args, engine) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
-    engine = store.make_engine()
+    for stream in (sys.stdout, sys.stderr):  # a terminal that is not UTF-8 gets escapes, not a UnicodeEncodeError
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        engine = store.make_engine()
+    except SQLAlchemyError as exc:  # a malformed JOURNEYS_DB_URL
+        _fail(f"the database cannot be used: {str(exc).splitlines()[0]}")
+        return EXIT_FAILED
     try:
         store.migrate(engine)
         commands = {
@@ -263,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
             "restore": restore_database,
         }
         return commands[args.command](args, engine)
+    except SQLAlchemyError as exc:  # the database is not reachable, or not the workbench's
+        _fail(f"the database cannot be used: {str(exc).splitlines()[0]}")
+        return EXIT_FAILED
     finally:
         engine.dispose()
 

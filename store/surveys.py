@@ -8,17 +8,27 @@ touchpoint has a trend. The aggregation itself happens in :mod:`journeys.io.surv
 from __future__ import annotations
 
 import dataclasses
-import math
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from journeys.analysis.survey import SCALES, Aggregate, SurveySummary
+from journeys.io.survey_file import MAX_NAME, SurveyInvalid
+from journeys.model.text import bad_character, brief, escaped, first_bad, fits_float
 from store.models import Journey, Measurement, Survey, Touchpoint, utcnow
 from store.repository import JourneyNotFound, retry_when_busy, write_transaction
 
-__all__ = ["SurveyRefused", "save_survey", "list_surveys", "list_measurements", "delete_survey", "MEASUREMENT_COLUMNS"]
+__all__ = [
+    "SurveyRefused",
+    "check_summary",
+    "save_survey",
+    "list_surveys",
+    "list_measurements",
+    "delete_survey",
+    "MEASUREMENT_COLUMNS",
+]
 
 MEASUREMENT_COLUMNS = [
     "survey_id",
@@ -35,35 +45,72 @@ MEASUREMENT_COLUMNS = [
 ]
 
 
-class SurveyRefused(ValueError):
-    """Raised when a survey summary cannot be stored as it is (nothing is stored)."""
+MAX_INT = 2**31 - 1  # an INTEGER column
 
 
-def _check(name: str, aggregate: Aggregate) -> None:
-    if aggregate.scale not in SCALES:
-        raise SurveyRefused(f"{name}: unknown scale {aggregate.scale!r}")
+class SurveyRefused(SurveyInvalid):
+    """Raised when a survey summary cannot be stored as it is (nothing is stored); ``text(lang)`` says why."""
+
+
+def _number(what: str, field: str, value, lo, hi, *, integer: bool = False, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or not fits_float(value) or not lo <= value <= hi:
+        raise SurveyRefused("aggregate", what=escaped(what), field=field, value=brief(value), lo=lo, hi=hi)
+
+
+def _check(what: str, aggregate: Aggregate, responses: int) -> None:
+    if not isinstance(aggregate, Aggregate):
+        raise SurveyRefused("aggregate", what=escaped(what), field="", value=brief(aggregate), lo="", hi="")
+    if not isinstance(aggregate.scale, str) or aggregate.scale not in SCALES:
+        raise SurveyRefused("aggregate_scale", what=escaped(what), scale=brief(aggregate.scale))
     lo, hi = SCALES[aggregate.scale]
-    numbers = {"mean": aggregate.mean, "top2": aggregate.top2}
-    if any(not isinstance(v, int | float) or not math.isfinite(v) for v in numbers.values()):
-        raise SurveyRefused(f"{name}: mean and top-2 share must be finite numbers")
-    if not lo <= aggregate.mean <= hi or not 0 <= aggregate.top2 <= 1 or aggregate.n < 1:
-        raise SurveyRefused(f"{name}: mean {aggregate.mean} outside {lo}..{hi}, or no answers")
+    _number(what, "mean", aggregate.mean, lo, hi)
+    _number(what, "top2", aggregate.top2, 0, 1)
+    _number(what, "n", aggregate.n, 1, responses, integer=True)  # answers to this question, of all responses
+    _number(what, "nps", aggregate.nps, -100, 100, optional=True)
+    _number(what, "importance", aggregate.importance, -1, 1, optional=True)
+    _number(what, "importance_n", aggregate.importance_n, 0, responses, integer=True)
+
+
+def check_summary(summary: SurveySummary, *, require_touchpoints: bool = True) -> None:
+    """Raise :class:`SurveyRefused` unless ``summary`` is a survey the store holds as it is.
+
+    Its name is a short text of at most 200 characters, its date a date, every count a whole
+    number within what the database holds and every aggregate within its scale. It rates a
+    touchpoint at least (unless not ``require_touchpoints``: a stored survey whose touchpoints
+    were all deleted since keeps no measurement).
+    """
+    name = summary.name.strip() if isinstance(summary.name, str) else ""
+    if not name or len(name) > MAX_NAME:
+        raise SurveyRefused("name", max=MAX_NAME)
+    if bad_character(name):
+        raise SurveyRefused("name_characters", char=first_bad(name))
+    if not isinstance(summary.surveyed_on, date):
+        raise SurveyRefused("date", value=brief(summary.surveyed_on))
+    _number(name, "responses", summary.responses, 1, MAX_INT, integer=True)
+    rows = summary.skipped_rows
+    if not isinstance(rows, list | tuple) or not all(type(r) is int and 1 <= r <= MAX_INT for r in rows):
+        raise SurveyRefused("skipped_rows")
+    if not isinstance(summary.touchpoints, dict) or (require_touchpoints and not summary.touchpoints):
+        raise SurveyRefused("no_answers")
+    if not all(isinstance(key, str) for key in summary.touchpoints):
+        raise SurveyRefused("touchpoints")
+    for key, aggregate in summary.touchpoints.items():
+        _check(key, aggregate, summary.responses)
+    if summary.overall is not None:
+        _check("overall", summary.overall, summary.responses)
 
 
 @retry_when_busy
 def save_survey(*, session: Session, journey_id: str, summary: SurveySummary, author: str) -> int:
     """Store one survey's aggregates as the touchpoints' measured experience; return the survey's id.
 
-    All or nothing: a touchpoint the journey no longer has refuses the whole survey.
+    All or nothing: a touchpoint the journey no longer has refuses the whole survey, and so does
+    anything :func:`check_summary` refuses.
     """
-    if not summary.name.strip():
-        raise SurveyRefused("a survey needs a name")
-    if not summary.touchpoints:
-        raise SurveyRefused("the survey rates no touchpoint")
-    for key, aggregate in summary.touchpoints.items():
-        _check(key, aggregate)
-    if summary.overall is not None:
-        _check("overall", summary.overall)
+    check_summary(summary)
     with write_transaction(session):
         journey = session.get(Journey, journey_id)
         if journey is None or journey.deleted_at is not None:

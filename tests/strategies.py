@@ -27,8 +27,10 @@ from journeys.model.graph import (
 
 __all__ = ["journeys", "keys", "make_journey", "names", "texts"]
 
-# Surrogates cannot be encoded as UTF-8 and PostgreSQL refuses NUL in text.
-CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+# What a journey's text may hold (journeys.model.text): no lone surrogate (no UTF-8 for it), no NUL (PostgreSQL
+# refuses it) and no other control character; long texts such as descriptions may hold tabs and line breaks.
+CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"))
+LONG_CHARACTERS = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n")
 WORDS = (
     "Größe wählen",
     "Kündigung per Brief",
@@ -44,9 +46,11 @@ WORDS = (
 KEY_WORDS = ("hotline", "install-router", "tp-1", "über", "🚲", "a b", "Kündigung", "1")
 
 
-def texts(*, max_size: int = 30) -> st.SearchStrategy[str]:
-    """Free text, possibly empty: words with umlauts and emoji, or any characters."""
-    return st.one_of(st.just(""), st.sampled_from(WORDS), st.text(CHARACTERS, max_size=max_size))
+def texts(*, max_size: int = 30, long: bool = False) -> st.SearchStrategy[str]:
+    """Free text, possibly empty: words with umlauts and emoji, or any characters (``long``: tabs and line breaks too)."""
+    return st.one_of(
+        st.just(""), st.sampled_from(WORDS), st.text(LONG_CHARACTERS if long else CHARACTERS, max_size=max_size)
+    )
 
 
 def names() -> st.SearchStrategy[str]:
@@ -65,8 +69,8 @@ def _persona(pid: str) -> st.SearchStrategy[dict]:
             "id": st.just(pid),
             "name": names(),
             "segment": texts(),
-            "goals": texts(),
-            "quote": texts(),
+            "goals": texts(long=True),
+            "quote": texts(long=True),
             "value": st.none() | st.floats(allow_nan=False, allow_infinity=False),
         }
     )
@@ -81,7 +85,7 @@ def _touchpoint(stage_keys: list[str], persona_keys: list[str]) -> st.SearchStra
     need = st.fixed_dictionaries(
         {
             "text": names(),
-            "motivation": texts(),
+            "motivation": texts(long=True),
             "kind": st.sampled_from(NEED_KINDS),
             "persona": _persona_ref(persona_keys),
         }
@@ -101,7 +105,7 @@ def _touchpoint(stage_keys: list[str], persona_keys: list[str]) -> st.SearchStra
             "stage": st.sampled_from(stage_keys),
             "channel": st.sampled_from(CHANNELS) | texts(),
             "owner": texts(),
-            "description": texts(max_size=80),
+            "description": texts(max_size=80, long=True),
             "backstage": st.booleans(),
             "moment_of_truth": st.booleans(),
             "entry": st.booleans(),
@@ -130,7 +134,7 @@ def journeys(draw: st.DrawFn, *, max_touchpoints: int = 25) -> nx.DiGraph:
         stages=[{"id": s, "name": draw(names())} for s in stage_keys],
         personas=[draw(_persona(p)) for p in persona_keys],
         state=draw(st.sampled_from(STATES)),
-        description=draw(texts(max_size=200)),
+        description=draw(texts(max_size=200, long=True)),
         journey_id=draw(st.just("") | st.text("0123456789abcdef", min_size=12, max_size=12)),
     )
     tp_keys = draw(st.lists(keys(), max_size=max_touchpoints, unique=True))

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 import store
 from journeys import i18n
+from journeys.model.text import MAX_SHORT, bad_character
 
 # Session-state keys, one place for all of them.
 LANG = "lang"  # bound to ?lang=
@@ -75,8 +76,15 @@ def author() -> str:
 
 
 def require_author() -> str | None:
-    """Return the author, or ask for it where the user is and return None."""
-    if author():
-        return author()
+    """Return the author, or ask for it where the user is and return None.
+
+    A name the store would not take (control characters, longer than a short text) is refused where the user is.
+    """
+    name = author()
+    if name and len(name) <= MAX_SHORT and not bad_character(name):
+        return name
+    if name:
+        st.warning(t("app.author_invalid", max=MAX_SHORT), icon=":material/badge:")
+        return None
     st.warning(t("app.author_needed"), icon=":material/badge:")
     return None

@@ -15,7 +15,7 @@ import streamlit as st
 from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
-from ui.deps import require_author, session, t
+from ui.deps import lang, require_author, session, t
 from ui.editor.state import refuse_cells
 from ui.text import md
 
@@ -143,7 +143,7 @@ def score_editor(
                     session=s, journey_id=journey_id, rater=rater, discipline=discipline, scores=changes, subject=by
                 )
         except analysis.RatingInvalid as exc:
-            st.error(t("scoring.invalid", problem=str(exc)), icon=":material/error:")
+            st.error(t("scoring.invalid", problem=md(exc.text(lang()))), icon=":material/error:")
         else:
             st.session_state[nonce_key] = nonce + 1
             st.toast(t(words["saved"], n=len(changes)), icon=":material/check:")

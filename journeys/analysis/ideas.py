@@ -22,6 +22,7 @@ import pandas as pd
 
 from journeys.analysis.scoring import LENSES, consensus
 from journeys.i18n import t
+from journeys.model.text import bad_character, brief, first_bad
 
 __all__ = [
     "STATUSES",
@@ -82,30 +83,42 @@ def check_idea(idea: dict, G: nx.DiGraph) -> list[IdeaProblem]:
         problems.append(IdeaProblem("title_missing"))
     elif len(title) > MAX_TITLE:
         problems.append(IdeaProblem("title_too_long", {"max": MAX_TITLE}))
-    for field in ("description", "owner"):
+    elif bad_character(title):
+        problems.append(IdeaProblem("text_characters", {"field": "title", "char": first_bad(title)}))
+    for field, limit, long in (("description", MAX_TEXT, True), ("owner", MAX_TEXT, False)):
         value = idea.get(field, "")
-        if not isinstance(value, str) or len(value) > MAX_TEXT:
-            problems.append(IdeaProblem("text_invalid", {"field": field, "max": MAX_TEXT}))
+        value = "" if value is None else value
+        if not isinstance(value, str) or len(value) > limit:
+            problems.append(IdeaProblem("text_invalid", {"field": field, "max": limit}))
+        elif bad_character(value, long=long):
+            problems.append(IdeaProblem("text_characters", {"field": field, "char": first_bad(value, long=long)}))
     if idea.get("status", "open") not in STATUSES:
-        problems.append(IdeaProblem("status_unknown", {"status": idea.get("status"), "allowed": ", ".join(STATUSES)}))
+        status = brief(idea.get("status"))
+        problems.append(IdeaProblem("status_unknown", {"status": status, "allowed": ", ".join(STATUSES)}))
     effort = idea.get("effort")
     lo, hi = EFFORT_RANGE
     if effort is not None and (isinstance(effort, bool) or not isinstance(effort, int) or not lo <= effort <= hi):
-        problems.append(IdeaProblem("effort_out_of_range", {"value": effort, "lo": lo, "hi": hi}))
+        problems.append(IdeaProblem("effort_out_of_range", {"value": brief(effort), "lo": lo, "hi": hi}))
     targets = idea.get("targets") or {}
     if not isinstance(targets, dict):
         return [*problems, IdeaProblem("targets_invalid")]
     for key, pains in targets.items():
-        if key not in G:
-            problems.append(IdeaProblem("touchpoint_unknown", {"touchpoint": key}))
-            continue
-        known = {p.get("text") for p in G.nodes[key].get("pains", [])}
-        for pain in pains or []:
-            if pain not in known:
-                problems.append(
-                    IdeaProblem("pain_unknown", {"pain": pain, "touchpoint": G.nodes[key].get("name", key)})
-                )
+        if not isinstance(key, str) or not isinstance(pains, list | tuple | None) or not _texts(pains or []):
+            problems.append(IdeaProblem("targets_invalid"))
+        elif key not in G:
+            problems.append(IdeaProblem("touchpoint_unknown", {"touchpoint": brief(key)}))
+        else:
+            known = {p.get("text") for p in G.nodes[key].get("pains", [])}
+            problems += [
+                IdeaProblem("pain_unknown", {"pain": brief(pain), "touchpoint": G.nodes[key].get("name", key)})
+                for pain in pains or []
+                if pain not in known
+            ]
     return problems
+
+
+def _texts(values) -> bool:
+    return all(isinstance(v, str) for v in values)
 
 
 def idea_value(lenses: Mapping[str, dict] | None) -> float | None:

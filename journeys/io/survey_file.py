@@ -28,9 +28,13 @@ import pandas as pd
 
 from journeys.analysis.survey import OVERALL, SCALES, SurveySummary, aggregate, drivers
 from journeys.i18n import t
+from journeys.model.text import bad_character, brief, escaped, first_bad
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_HEADER",
     "SurveyInvalid",
     "RowProblem",
     "Target",
@@ -47,6 +51,11 @@ __all__ = [
 
 MAX_BYTES = 10 * 2**20
 MAX_NAME = 200
+# What one file may cost: every column is mapped, dated and checked, every row counted (docs/surveys.md).
+MAX_COLUMNS = 500  # of a wide file, and touchpoints named in a long one
+MAX_ROWS = 100_000  # rows after the header
+MAX_HEADER = 1_000  # characters of a header cell (a question's whole text fits)
+MAX_CELL = 10_000  # characters of any other cell
 DELIMITERS = (",", ";", "\t")
 MISSING = {"", "na", "n/a", "n.a.", "k.a.", "k. a.", "-", "–", "—"}  # an unanswered question, not a bad value
 NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
@@ -72,7 +81,7 @@ class SurveyInvalid(ValueError):
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "en") -> str:
-        return t(f"survey.invalid.{self.code}", lang, **self.params)
+        return _shown(t(f"survey.invalid.{self.code}", lang, **_brief(self.params)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,9 +95,18 @@ class RowProblem:
     params: dict = dataclasses.field(default_factory=dict, compare=False)
 
     def text(self, lang: str = "en") -> str:
-        return t(
-            f"survey.problem.{self.code}", lang, line=self.line, column=self.column, value=self.value, **self.params
-        )
+        values = _brief({"line": self.line, "column": self.column, "value": self.value, **self.params})
+        return _shown(t(f"survey.problem.{self.code}", lang, **values))
+
+
+def _brief(params: dict) -> dict:
+    """A file's values as a message quotes them: a long cell cut short."""
+    return {k: brief(v, 100) for k, v in params.items()}
+
+
+def _shown(text: str) -> str:
+    """A message with the control characters of a file's cells written as escapes (\\x1b)."""
+    return escaped(text)
 
 
 class Target(NamedTuple):
@@ -122,14 +140,48 @@ def _squash(text: str) -> str:
 
 def _decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:  # an odd number of bytes, or half of a surrogate pair
+            raise SurveyInvalid("utf16") from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            return data.decode("cp1252")  # German Excel on Windows
+            text = data.decode("cp1252")  # German Excel on Windows
         except UnicodeDecodeError:
             raise SurveyInvalid("encoding") from None
+    if "\x00" in text:  # a binary file, or UTF-16 without its byte order mark
+        raise SurveyInvalid("binary")
+    return text
+
+
+def _records(text: str, delimiter: str):
+    """The rows of a CSV text, within the limits of rows, columns and cell length; SurveyInvalid for what is not."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = 0
+    try:
+        for row in reader:
+            rows += any(f.strip() for f in row)
+            if rows > MAX_ROWS + 1:  # the header and MAX_ROWS responses
+                raise SurveyInvalid("too_many_rows", max=MAX_ROWS)
+            if len(row) > MAX_COLUMNS:
+                raise SurveyInvalid("too_many_columns", n=len(row), max=MAX_COLUMNS)
+            if any(len(f) > MAX_CELL for f in row):
+                raise SurveyInvalid("cell_too_long", row=reader.line_num, max=MAX_CELL)
+            yield row
+    except csv.Error as exc:  # a quote left open, or a cell past the csv module's own limit of 131,072 characters
+        if "field larger than field limit" in str(exc):
+            raise SurveyInvalid("cell_too_long", row=reader.line_num, max=MAX_CELL) from None
+        raise SurveyInvalid("not_a_table") from None
+
+
+def _delimiter(first: str) -> str:
+    """The one of ``DELIMITERS`` that splits the header line into the most columns (counted, when csv cannot split it)."""
+    try:
+        return max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d))))
+    except csv.Error:  # a cell too long for the csv module: the limits refuse the file with the reason
+        return max(DELIMITERS, key=first.count)
 
 
 def _column_letter(i: int) -> str:
@@ -174,11 +226,7 @@ def read_csv(data: bytes) -> pd.DataFrame:
     if not text.strip():
         raise SurveyInvalid("empty")
     first = text.lstrip("\r\n").splitlines()[0]
-    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d))))
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        raise SurveyInvalid("not_a_table") from None
+    records = _records(text, _delimiter(first[: (MAX_HEADER + 3) * (MAX_COLUMNS + 1)]))
     numbered = [(i, [f.strip() for f in r]) for i, r in enumerate(records, start=1) if any(f.strip() for f in r)]
     if not numbered or len(numbered[0][1]) < 2:
         raise SurveyInvalid("not_a_table")
@@ -187,6 +235,8 @@ def read_csv(data: bytes) -> pd.DataFrame:
         raise SurveyInvalid("no_rows")
     names: list[str] = []
     for i, name in enumerate(header):
+        if len(name) > MAX_HEADER:
+            raise SurveyInvalid("header_too_long", column=_column_letter(i), max=MAX_HEADER)
         name = name or _column_letter(i)
         names.append(name if name not in names else f"{name} ({_column_letter(i)})")
     width = len(names)
@@ -242,6 +292,8 @@ def responses(frame: pd.DataFrame, G: nx.DiGraph | None = None) -> Responses:
     rows["response"] = rows["response"].where(rows["response"] != "", "#" + rows["line"].astype(str))
     rows["response"] = rows.groupby("response", sort=False)["line"].transform("min")
     rows["column"] = _spellings(rows["column"], G)
+    if (named := rows["column"].nunique()) > MAX_COLUMNS:  # each becomes a column to map and check
+        raise SurveyInvalid("too_many_touchpoints", n=named, max=MAX_COLUMNS)
     empty = rows["column"] == ""
     twice = rows.duplicated(["response", "column"]) & ~empty
     problems = [RowProblem(n, long["touchpoint"], "unknown_touchpoint", "") for n in rows.loc[empty, "line"]]
@@ -412,9 +464,11 @@ def summarize(
     and when there are bad rows (:func:`check`) unless ``skip_bad_rows``: then every
     answer from a bad row is left out and the rows are listed in ``skipped_rows``.
     """
-    name = (name or "").strip()
+    name = (name or "").strip() if isinstance(name, str | None) else ""
     if not name or len(name) > MAX_NAME:
         raise SurveyInvalid("name", max=MAX_NAME)
+    if bad_character(name):
+        raise SurveyInvalid("name_characters", char=first_bad(name))
     if problems := check_mapping(mapping, G):
         raise problems[0]
     bad = sorted({p.line for p in check(answers, mapping)})

@@ -248,9 +248,15 @@ def journey_attrs(attrs: dict) -> dict:
 
 
 def _as_float(value):
-    """Numbers are stored as floats, so ``1`` and ``1.0`` mean the same journey."""
+    """Numbers are stored as floats, so ``1`` and ``1.0`` mean the same journey.
+
+    An integer too large for a float stays as it is, for validation to refuse.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return value
     return value
 
 

@@ -6,7 +6,6 @@ Cycles are allowed: real journeys loop (use → support → use).
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import Counter
 from numbers import Real
 
@@ -14,12 +13,16 @@ import networkx as nx
 
 from journeys.i18n import t
 from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE, STATES
+from journeys.model.text import bad_character, brief, escaped, first_bad, fits_float
 
 __all__ = ["Problem", "JourneyInvalid", "validate", "check"]
 
 SHARE_TOLERANCE = 1e-6
 MAX_TEXT = 10_000
 MAX_KEY = 200  # ids of stages, personas and touchpoints; the JSON schema allows no longer
+MAX_JOURNEY_ID = 64  # the store's column
+# texts that may hold tabs and line breaks; every other text holds no control character (journeys.model.text)
+LONG_TEXTS = frozenset({"description", "goals", "quote", "text", "motivation"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Problem:
             key += ".number" if self.item is not None else ""
             key += ".id" if self.ref is not None else ""
             place = t(key, lang, **self._values(lang))
-        return f"{place} {self.path or ''}".strip()
+        return f"{place} {escaped(brief(self.path or '', 1000))}".strip()
 
     def what_in(self, lang: str) -> str:
         """What is wrong, in language ``lang`` (``what`` for a problem made without its parts)."""
@@ -94,6 +97,8 @@ class Problem:
     def _values(self, lang: str) -> dict:
         source, target = self.ref if isinstance(self.ref, tuple) else (None, None)
         values = {"ref": self.ref, "item": self.item, "source": source, "target": target, **self.params}
+        # shown as a message may show them: no 5,000-digit number, no 300,000 characters, no control characters
+        values = {k: escaped(b) if isinstance(b := brief(v, 1000), str) else b for k, v in values.items()}
         if self.field is not None:
             values["field"] = t(f"where.field.{self.field}", lang, **self.params)
         return values
@@ -116,7 +121,8 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number that fits a float: an integer of 400 digits is a number, but none the store can hold."""
+    return isinstance(value, Real) and not isinstance(value, bool) and fits_float(value)
 
 
 def _check_range(problems, at, field, value, bounds, *, optional=True, integer=True, **params):
@@ -133,20 +139,22 @@ def _check_range(problems, at, field, value, bounds, *, optional=True, integer=T
         problems.append(Problem.at("out_of_range", **at, field=field, value=value, lo=lo, hi=hi, **params))
 
 
-def _check_text(problems, at, field, value, *, required=False):
+def _check_text(problems, at, field, value, *, required=False, limit=MAX_TEXT):
     if not isinstance(value, str):
         problems.append(Problem.at("not_text", **at, field=field, type=type(value).__name__))
     elif required and not value.strip():
         problems.append(Problem.at("missing", **at, field=field))
-    elif "\x00" in value:
-        problems.append(Problem.at("bad_text", **at, field=field))
-    elif len(value) > MAX_TEXT:
-        problems.append(Problem.at("too_long", **at, field=field, max=MAX_TEXT))
+    elif len(value) > limit:
+        problems.append(Problem.at("too_long", **at, field=field, max=limit))
+    elif bad := bad_character(value, long=field in LONG_TEXTS):
+        char = first_bad(value, long=field in LONG_TEXTS)
+        problems.append(Problem.at("bad_text", **at, field=field, message="" if bad == "nul" else bad, char=char))
 
 
 def _check_key_length(problems, at, key):
-    if isinstance(key, str) and len(key) > MAX_KEY:
-        problems.append(Problem.at("too_long", **at, field="id", max=MAX_KEY))
+    """An id: at most MAX_KEY characters, none of them a control character."""
+    if isinstance(key, str):
+        _check_text(problems, at, "id", key, limit=MAX_KEY)
 
 
 def _check_ids(problems, kind, items) -> list[str]:
@@ -173,6 +181,8 @@ def _check_ids(problems, kind, items) -> list[str]:
 
 def _check_graph(G, problems) -> tuple[set[str], set[str]]:
     journey = {"subject": "journey"}
+    if G.graph.get("id"):  # kept by the store when it is free
+        _check_text(problems, journey, "id", G.graph["id"], limit=MAX_JOURNEY_ID)
     _check_text(problems, journey, "name", G.graph.get("name", ""), required=True)
     _check_text(problems, journey, "description", G.graph.get("description", ""))
     if G.graph.get("state") not in STATES:
@@ -185,8 +195,14 @@ def _check_graph(G, problems) -> tuple[set[str], set[str]]:
     stage_keys = _check_ids(problems, "stage", stages)
     persona_keys = _check_ids(problems, "persona", personas)
     for p in personas:
-        if isinstance(p, dict) and p.get("value") is not None and not _is_number(p.get("value")):
-            problems.append(Problem.at("not_a_number", "persona", ref=str(p.get("id")), field="value", message="empty"))
+        value = p.get("value") if isinstance(p, dict) else None
+        if value is None:
+            continue
+        at = {"subject": "persona", "ref": str(p.get("id")), "field": "value"}
+        if _is_int(value) and not fits_float(value):  # a float past the limit is infinite: not a number
+            problems.append(Problem.at("out_of_range", **at, message="float", value=value))
+        elif not _is_number(value):
+            problems.append(Problem.at("not_a_number", **at, message="empty"))
     return set(stage_keys), set(persona_keys)
 
 

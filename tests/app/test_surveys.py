@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -120,6 +121,79 @@ def test_a_file_that_is_no_table_is_explained_and_nothing_offered(app, db, broad
     assert "“notes.csv” cannot be read. Nothing was imported." in errors(app)
     assert "not a table" in errors(app)
     assert not [b for b in app.button if b.key == "surveys.import"]
+
+
+HOSTILE_FILES = {
+    "10,000 columns": (
+        ",".join(f"q{i}" for i in range(10_000)).encode() + b"\n" + b"1," * 9_999 + b"1\n",
+        "The file has 10000 columns; at most 500 can be imported.",
+    ),
+    "UTF-16 cut short": ("Overall,Call the hotline\n5,4\n".encode("utf-16") + b"x", "UTF-16"),
+    "a header cell of 140,000 characters": (b"x" * 140_000 + b",Overall\n1,2\n", "more than 10000 characters"),
+    "NUL bytes": (b"Overall,Hotline\n5,\x004\n", "NUL characters"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_a_hostile_file_is_refused_with_the_reason(app, db, broadband, name):
+    """A file of 10,000 columns, UTF-16 cut short, a huge header cell, NUL bytes: the reason, no traceback."""
+    data, reason = HOSTILE_FILES[name]
+    open_page(app, broadband)
+    upload(app, "hostile.csv", data)
+    assert "“hostile.csv” cannot be read. Nothing was imported." in errors(app)
+    assert reason in errors(app)
+    assert not [b for b in app.button if b.key == "surveys.import"]
+
+
+def test_a_survey_name_with_control_characters_is_refused(app, db, broadband):
+    """A name with a control character (pasted, or from the file's name) is refused with the reason; nothing stored."""
+    data = broadband_survey(n=30, seed=5)
+    open_page(app, broadband)
+    upload(app, "named.csv", data)
+    app.text_input(key=f"surveys.name.{mapping_key(data)[-12:]}").input("Spring\x1b[31m").run()
+    app.button(key="surveys.import").click().run()
+    assert not app.exception
+    assert "contains the control character x1b" in errors(app)  # shown as \\x1b: errors() drops backslashes
+    assert surveys(db, broadband) == []
+
+
+def test_an_author_name_with_control_characters_saves_nothing(app, db, broadband):
+    """A name typed in the sidebar with a control character is refused where the user is; nothing is stored."""
+    data = broadband_survey(n=30, seed=6)
+    app.session_state["author"] = "Eva\x07"
+    open_page(app, broadband)
+    upload(app, "author.csv", data)
+    app.button(key="surveys.import").click().run()
+    assert not app.exception
+    assert any("no control characters" in w.value for w in app.warning)
+    assert surveys(db, broadband) == []
+
+
+def test_a_rerun_with_the_same_file_maps_dates_and_checks_it_once(app, db, broadband, monkeypatch):
+    """A file is mapped, dated and checked once per file and mapping: the reruns after it cost little."""
+    calls = Counter()
+
+    def counting(name: str):
+        function = getattr(survey_file, name)
+
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    for name in ("suggest_mapping", "latest_date", "check"):
+        monkeypatch.setattr(survey_file, name, counting(name))
+    data = broadband_survey(n=40, seed=9)
+    open_page(app, broadband)
+    upload(app, "once.csv", data)
+    app.run()
+    app.run()
+    assert calls == {"suggest_mapping": 1, "latest_date": 1, "check": 1}
+    app.session_state[mapping_key(data)] = {"edited_rows": {2: {"target": "— ignore —"}}}
+    app.run()
+    app.run()
+    assert calls == {"suggest_mapping": 1, "latest_date": 1, "check": 2}  # a new mapping is checked, once
 
 
 def save(db, jid, data: bytes, name: str, day: date) -> None:

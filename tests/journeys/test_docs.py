@@ -66,3 +66,25 @@ def test_schema_link_resolves():
     """The docs link to the schema file that exists."""
     assert "(../journeys/io/journey.schema.json)" in DOC.read_text(encoding="utf-8")
     assert (DOC.parent / "../journeys/io/journey.schema.json").resolve().is_file()
+
+
+def test_the_reliability_table_quotes_the_hostile_input_tests_as_they_run():
+    """The README's figures for hostile files, survey files and backups are the case counts the tests run."""
+    from tests.journeys import test_fuzz_import, test_fuzz_survey
+    from tests.store import test_backup_hostile
+
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    json_cases = test_fuzz_import.FUZZ_CASES
+    hostile = test_fuzz_import.FUZZ_HOSTILE + 2 * test_fuzz_import.FUZZ_HOSTILE_STORE
+    survey_cases = test_fuzz_survey.FUZZ_CSV_HOSTILE + 2 * test_fuzz_survey.FUZZ_CSV_STORE
+    for quoted in (
+        f"{json_cases:,} JSON cases per run",
+        f"{hostile:,} with lone surrogates",
+        f"{test_fuzz_import.FUZZ_HOSTILE_STORE} of them through the store on SQLite",
+        f"{survey_cases:,} CSV cases per run",
+        f"{test_fuzz_survey.FUZZ_CSV_STORE} of them into the store on SQLite",
+        f"{len(test_backup_hostile.RECORDS)} mutated records",
+        f"{len(test_backup_hostile.HOSTILE_FILES)} hostile journey files and {len(test_backup_hostile.HOSTILE_MANIFESTS)}",
+        f"{test_backup_hostile.FUZZ_ARCHIVES} random mutations per database",
+    ):
+        assert quoted in readme, quoted

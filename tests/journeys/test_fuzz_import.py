@@ -38,7 +38,11 @@ FUZZ_RAW = 300
 """Random byte strings and random texts per run."""
 FUZZ_STORE = 300
 """Mutated documents imported into a fresh SQLite database per run."""
-FUZZ_CASES = 2 * FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE
+FUZZ_HOSTILE = 1000
+"""Documents with hostile text and numbers (lone surrogates, control characters, 10**400 …) per run."""
+FUZZ_HOSTILE_STORE = 150
+"""Of those, imported into the store per run, on SQLite and on PostgreSQL each."""
+FUZZ_CASES = 2 * FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE + FUZZ_HOSTILE + 2 * FUZZ_HOSTILE_STORE
 """All hypothesis cases of this module together."""
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -182,6 +186,12 @@ def _event(name: str) -> None:
         event(name)
 
 
+def assert_showable(text: str) -> None:
+    """A message any page or terminal can show: UTF-8 (no lone surrogate), no NUL, no escape code, not a flood."""
+    text.encode("utf-8")
+    assert "\x00" not in text and "\x1b" not in text and len(text) < 5000, text[:200]
+
+
 def check_import(data) -> nx.DiGraph | None:
     """Import ``data``: a valid journey that round-trips, or ``None`` after a clear refusal."""
     try:
@@ -191,6 +201,8 @@ def check_import(data) -> nx.DiGraph | None:
         for problem in error.problems:
             assert isinstance(problem.where, str) and problem.where.strip(), problem
             assert isinstance(problem.what, str) and problem.what.strip(), problem
+            assert_showable(problem.text("en"))
+            assert_showable(problem.text("de"))
         assert str(error)
         _event(f"refused: {error.problems[0].code}")
         return None
@@ -376,3 +388,104 @@ def test_the_bases_import_and_only_version_1_is_read():
     for doc in BASES:
         assert check_import(json.dumps(doc)) is not None
         assert check_import(json.dumps({**doc, "version": 2})) is None
+
+
+# hostile text and numbers ---------------------------------------------------------------------------------------
+
+HOSTILE_CHARACTERS = ["\ud800", "\udfff", "\ud83d", "\x00", "\x1b[31m", "\x1b]0;owned\x07", "\x07", "\x9b", "\x7f",
+                      "\t", "\n", "\r", "\u202e", "\u2028", "\ufeff"]  # fmt: skip
+HOSTILE_NUMBERS = [10**400, -(10**400), 10**4299, 2**63, 2**31, -(2**31) - 1, float("nan"), float("inf"), -float("inf"),
+                   1e308, 5e-324, -0.0]  # fmt: skip
+CONTROL_TEXT = st.text(st.characters(categories=("Cc", "Cs")), min_size=1, max_size=4)
+
+
+@st.composite
+def hostile_documents(draw) -> dict:
+    """A valid export with one to three texts given lone surrogates, NUL or control characters, or a number
+    replaced by one past what the store holds (10**400, NaN, Infinity), or a value nested deeply."""
+    which = draw(st.integers(0, len(BASES) - 1))
+    doc, paths = copy.deepcopy(BASES[which]), PATHS[which]
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from([p for p in paths if p]))
+        try:
+            parent = _parent(doc, path)
+            value = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        kind = draw(st.sampled_from(["text", "text", "number", "nest"]))
+        if kind == "text" and isinstance(value, str):
+            bad = draw(st.sampled_from(HOSTILE_CHARACTERS) | CONTROL_TEXT)
+            at = draw(st.integers(0, len(value)))
+            parent[path[-1]] = value[:at] + bad + value[at:]
+        elif kind == "text" and isinstance(parent, dict) and path[-1] == "emotions":
+            parent[path[-1]] = {draw(st.sampled_from(HOSTILE_CHARACTERS)): draw(st.sampled_from([1, "x"]))}
+        elif kind == "number" and (isinstance(value, int | float) or value is None):
+            parent[path[-1]] = draw(st.sampled_from(HOSTILE_NUMBERS))
+        elif kind == "nest":
+            parent[path[-1]] = _nested(draw(st.sampled_from([2, MAX_DEPTH, 100, 250])), value)  # three fit json.dumps
+    return doc
+
+
+def _as_text(doc: dict, ascii_only: bool) -> str:
+    # json.dumps writes a lone surrogate as \ud800 (ensure_ascii) or as the character itself
+    return json.dumps(doc, ensure_ascii=ascii_only, allow_nan=True)
+
+
+@settings(FUZZ, max_examples=FUZZ_HOSTILE)
+@given(doc=hostile_documents(), ascii_only=st.booleans())
+def test_hostile_text_and_numbers_are_imported_or_refused_clearly(doc, ascii_only):
+    """Lone surrogates, NUL, escape codes, 10**400, NaN and deep nesting: a clear refusal or a journey the store can
+    hold (every text UTF-8 and free of control characters but tabs and line breaks in long texts)."""
+    G = check_import(_as_text(doc, ascii_only))
+    if G is not None:
+        event("imported")
+        text = interchange.dumps(G)
+        text.encode("utf-8")  # no lone surrogate reached the journey
+        assert "\\u0000" not in text and "\\u001b" not in text
+
+
+def test_a_5000_digit_number_anywhere_is_refused_clearly():
+    """A number of 5,000 digits (more than Python reads) in a persona's value or a score is refused, not a traceback."""
+    text = interchange.dumps(make_journey(3, personas=1))
+    for field in ('"value": ', '"experience": ', '"share": '):
+        at = text.index(field) + len(field)
+        end = min(text.index(c, at) for c in ",}\n" if c in text[at:])
+        for number in ("9" * 5000, "-" + "1" * 5000, "1" * 4300 + ".5", "1e" + "9" * 5000):
+            assert check_import(text[:at] + number + text[end:]) is None
+
+
+@pytest.fixture
+def store_engine(db_url):
+    """A migrated database, once on SQLite and once on PostgreSQL, shared by the hostile store cases of one test."""
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@settings(
+    FUZZ,
+    max_examples=FUZZ_HOSTILE_STORE,
+    suppress_health_check=[*FUZZ.suppress_health_check, HealthCheck.function_scoped_fixture],
+)
+@given(doc=hostile_documents(), ascii_only=st.booleans())
+def test_hostile_text_and_numbers_through_the_store_write_all_or_nothing(store_engine, doc, ascii_only):
+    """Through store.import_journey on SQLite and PostgreSQL: stored whole and read back equal, or refused with
+    every table as it was; never a database error (a lone surrogate, NUL, a number no column holds)."""
+    raw = _as_text(doc, ascii_only)
+    with Session(store_engine) as session:
+        before = row_counts(session)
+        try:
+            jid = store.import_journey(session=session, data=raw, author="fuzz")
+        except (JourneyFormatError, JourneyInvalid) as error:
+            event(f"refused: {error.problems[0].code}.{error.problems[0].message}")
+            for problem in error.problems:
+                assert_showable(problem.text("de"))
+            session.rollback()
+            assert row_counts(session) == before
+            return
+        event("imported")
+        stored, _ = store.load_journey(session=session, journey_id=jid)
+        expected = interchange.loads(raw)
+        expected.graph["id"] = jid
+        assert journey_equal(stored, expected)

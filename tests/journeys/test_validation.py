@@ -209,6 +209,74 @@ def test_unstorable_text(change, where, code):
     assert (problem.code, problem.where) == (code, where)
 
 
+# every text field of a journey: how to set it on the test journey, and whether it is a long text
+TEXT_FIELDS = {
+    "journey name": (lambda G, v: G.graph.update(name=v), False),
+    "journey id": (lambda G, v: G.graph.update(id=v), False),
+    "journey description": (lambda G, v: G.graph.update(description=v), True),
+    "stage id": (lambda G, v: G.graph["stages"].append({"id": v, "name": "More"}), False),
+    "stage name": (lambda G, v: G.graph["stages"][0].update(name=v), False),
+    "persona id": (lambda G, v: G.graph["personas"].append({"id": v, "name": "Paula"}), False),
+    "persona name": (lambda G, v: G.graph["personas"][0].update(name=v), False),
+    "persona segment": (lambda G, v: G.graph["personas"][0].update(segment=v), False),
+    "persona goals": (lambda G, v: G.graph["personas"][0].update(goals=v), True),
+    "persona quote": (lambda G, v: G.graph["personas"][0].update(quote=v), True),
+    "touchpoint id": (lambda G, v: add_touchpoint(G, v, name="New", stage="before"), False),
+    "touchpoint name": (lambda G, v: G.nodes["tp-2"].update(name=v), False),
+    "channel": (lambda G, v: G.nodes["tp-2"].update(channel=v), False),
+    "owner": (lambda G, v: G.nodes["tp-2"].update(owner=v), False),
+    "touchpoint description": (lambda G, v: G.nodes["tp-2"].update(description=v), True),
+    "need": (lambda G, v: G.nodes["tp-2"]["needs"][0].update(text=v), True),
+    "motivation": (lambda G, v: G.nodes["tp-2"]["needs"][0].update(motivation=v), True),
+    "pain point": (lambda G, v: G.nodes["tp-2"]["pains"][0].update(text=v), True),
+    "label": (lambda G, v: G.edges["tp-2", "tp-3"].update(label=v), False),
+}
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("x\x1b[31m", "control"), ("\x07bell", "control"), ("x\x9b", "control"), ("x\x7f", "control"),
+     ("x\ud800", "surrogate"), ("\udfffx", "surrogate"), ("x\x00", ""), ("one\rtwo", "control")],
+    ids=["escape", "bell", "C1", "DEL", "high surrogate", "low surrogate", "NUL", "CR"],
+)  # fmt: skip
+def test_control_characters_and_lone_surrogates_are_refused_in_every_text(field, value, message):
+    """Terminal escapes, other control characters, NUL and half surrogate pairs are refused in every text field."""
+    G = make_journey(personas=1)
+    TEXT_FIELDS[field][0](G, value)
+    problems = [p for p in validate(G) if p.code == "bad_text"]
+    assert [p.message for p in problems] == [message], validate(G)
+    shown = problems[0].text("de")
+    assert "\x1b" not in shown and "\ud800" not in shown and "\udfff" not in shown  # the message itself is safe
+    assert "Steuerzeichen" in shown or "Zeichen" in shown
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_tabs_and_line_breaks_only_in_long_texts(field):
+    """A description may hold tabs and line breaks; a name, an id, a channel or a label may not."""
+    G = make_journey(personas=1)
+    TEXT_FIELDS[field][0](G, "line one\n\tline two")
+    long = TEXT_FIELDS[field][1]
+    assert [(p.code, p.message) for p in validate(G)] == ([] if long else [("bad_text", "control")])
+
+
+def test_a_journey_id_longer_than_the_store_holds_is_refused():
+    """The journey's own id (kept by the store when free) fits the store's column of 64 characters."""
+    G = make_journey()
+    G.graph["id"] = "x" * 65
+    assert [(p.code, p.where, p.field) for p in validate(G)] == [("too_long", "journey", "id")]
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**309), 10**5000], ids=["400 digits", "negative", "5001 digits"])
+def test_a_persona_value_too_large_for_a_float_is_refused(value):
+    """A persona value of 400 digits is a number, but none a float holds: refused, and the message stays short."""
+    G = make_journey(personas=1)
+    G.graph["personas"][0]["value"] = value
+    [problem] = validate(G)
+    assert (problem.code, problem.message, problem.field) == ("out_of_range", "float", "value")
+    assert len(problem.text("en")) < 100 and "≈1e" in problem.text("de")
+
+
 @pytest.mark.parametrize("kind", ["touchpoint", "stage", "persona"])
 def test_overlong_id(kind):
     """An id longer than the JSON format allows is reported, so every valid journey can be exported."""
@@ -341,6 +409,9 @@ BROKEN_JOURNEYS = [
     pytest.param(lambda G: G.edges["tp-2", "tp-3"].update(share=1.5), "problem.out_of_range", id="share range"),
     pytest.param(lambda G: G.nodes["tp-2"].update(owner=42), "problem.not_text", id="not text"),
     pytest.param(lambda G: G.edges["tp-2", "tp-3"].update(label="\x00"), "problem.bad_text", id="NUL"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(name="\x1b[31mRed"), "problem.bad_text.control", id="escape code"),
+    pytest.param(lambda G: G.graph.update(description="\ud800"), "problem.bad_text.surrogate", id="surrogate"),
+    pytest.param(lambda G: G.graph["personas"][0].update(value=10**400), "problem.out_of_range.float", id="huge"),
     pytest.param(
         lambda G: G.nodes["tp-2"]["needs"][0].update(motivation="x" * (MAX_TEXT + 1)), "problem.too_long", id="text"
     ),

@@ -1,13 +1,16 @@
 """The command line: `python -m store.cli` on its own database, once in a subprocess as a user runs it."""
 
 import io
+import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import update
 from sqlmodel import Session
 
 import store
@@ -16,6 +19,7 @@ from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import exports, interchange
 from journeys.model.graph import journey_equal
 from store import cli
+from store.models import Journey
 
 ROOT = Path(__file__).parent.parent.parent
 needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
@@ -168,3 +172,108 @@ def test_import_reports_broken_files_and_imports_the_rest(call, demo_files, tmp_
     code, out, _ = call("list")
     assert code == cli.EXIT_OK and ebike_demo().graph["name"] in out
     assert broadband_demo().graph["name"] not in out
+
+
+# hostile input ------------------------------------------------------------------------------------------------
+
+
+def one_line_error(err: str) -> str:
+    """The one line the command line writes for a refused input (never a traceback), checked and returned."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert not any(c in lines[0] for c in "\x00\x1b\x07\x9b\r")
+    return lines[0]
+
+
+def _with_persona_value(value) -> dict:
+    doc = json.loads(interchange.dumps(broadband_demo()))
+    doc["graph"]["personas"][0]["value"] = value
+    return doc
+
+
+HOSTILE_JSON = {
+    "binary.json": bytes(range(256)) * 4,
+    "utf-16-odd.json": '{"format": "journey-workbench"}'.encode("utf-16") + b"x",
+    "deep.json": b"[" * 100_000 + b"]" * 100_000,
+    "digits.json": b'{"format": "journey-workbench", "version": ' + b"9" * 5_000 + b"}",
+    "surrogate.json": interchange.dumps(broadband_demo()).replace('"name": "', '"name": "\\ud800', 1).encode(),
+    "escape-code.json": interchange.dumps(broadband_demo()).replace('"name": "', '"name": "\\u001b[31m', 1).encode(),
+    "nul-id.json": interchange.dumps(broadband_demo()).replace('"id": "', '"id": "\\u0000', 1).encode(),
+    "huge-value.json": json.dumps(_with_persona_value(10**400)).encode(),
+    "evil-\x1b[2J-name.json": b"{}",
+}
+
+
+def test_hostile_files_are_refused_with_one_line_each_and_nothing_is_imported(call, tmp_path):
+    """Binary, UTF-16 cut short, 100,000-deep, 5,000 digits, a lone surrogate, an escape code, NUL, 10**400: one line
+    each on stderr (the file name escaped), exit code 1, no journey imported."""
+    paths = []
+    for name, data in HOSTILE_JSON.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    for path in [*paths, folder, tmp_path / "missing.json"]:
+        code, out, err = call("import", str(path))
+        assert code == cli.EXIT_FAILED, (path, out)
+        line = one_line_error(err)
+        assert path.name.replace("\x1b", "\\x1b") in line
+    assert call("list")[1].startswith("no journeys yet")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_file_is_not_read_whole(call):
+    """/dev/zero as a JSON file: refused as too large after 20 MiB, not read forever."""
+    code, _, err = call("import", "/dev/zero")
+    assert code == cli.EXIT_FAILED and "20" in one_line_error(err)
+
+
+def test_hostile_archives_and_places_are_refused_with_one_line(call, demo_files, tmp_path):
+    """restore of no zip, a folder, a missing file, a deep manifest; backup into a folder; export into a file."""
+    assert call("import", *map(str, demo_files))[0] == cli.EXIT_OK
+    deep = tmp_path / "deep.zip"
+    with zipfile.ZipFile(deep, "w") as archive:
+        archive.writestr("manifest.json", b"[" * 100_000 + b"]" * 100_000)
+    noise = tmp_path / "noise.zip"
+    noise.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    for target in (deep, noise, tmp_path, tmp_path / "missing.zip"):
+        code, _, err = call("restore", "--replace", str(target))
+        assert code == cli.EXIT_FAILED
+        one_line_error(err)
+    code, _, err = call("backup", str(tmp_path))  # a folder, not a file
+    assert code == cli.EXIT_FAILED and "cannot be written" in one_line_error(err)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, err = call("export", "--all", "--format", "csv", "--out", str(blocker))
+    assert code == cli.EXIT_FAILED and "cannot be written" in one_line_error(err)
+    code, _, err = call("list", JOURNEYS_DB_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert code == cli.EXIT_FAILED and "database" in one_line_error(err)
+    assert len(stored(f"sqlite:///{tmp_path}/cli.db")) == 2  # nothing lost or added
+
+
+def test_escape_codes_in_a_stored_name_are_printed_escaped(call, db, demo_files, tmp_path):
+    """A name that holds terminal escape codes (stored before they were refused) is listed and exported escaped."""
+    assert call("import", str(demo_files[0]))[0] == cli.EXIT_OK
+    engine = store.make_engine(db)
+    with Session(engine) as session:
+        session.execute(update(Journey).values(name="\x1b[31mRed\x1b[0m \x1b]0;owned\x07 ü"))
+        session.commit()
+    engine.dispose()
+    code, out, _ = call("list")
+    assert code == cli.EXIT_OK
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[31mRed\\x1b[0m \\x1b]0;owned\\x07 ü" in out
+    code, out, _ = call("export", "Red", "--format", "json", "--out", str(tmp_path / "out"))
+    assert code == cli.EXIT_OK and "\\x1b[31mRed" in out and "\x1b" not in out
+
+
+def test_hostile_files_end_in_one_line_in_a_real_process(db, tmp_path):
+    """Run as a user runs it: a deep and a binary file give exit 1 and one line each, no traceback."""
+    files = []
+    for name in ("deep.json", "binary.json"):
+        (tmp_path / name).write_bytes(HOSTILE_JSON[name])
+        files.append(str(tmp_path / name))
+    done = run("import", *files, db=db)
+    assert done.returncode == cli.EXIT_FAILED
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 2
