@@ -104,3 +104,33 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def draft_migration(message: str, *, directory: str | Path | None = None) -> Path:
+    """Write a new migration with the steps from the current head to ``store/models.py``, and return its file.
+
+    For developers (docs/contributing.md): a throwaway SQLite database is migrated to the
+    head, and Alembic compares it with the models. The file is numbered after the head
+    (``0005_…`` after ``0004``) and goes into ``migrations/versions`` or ``directory``.
+    Read it before you keep it, and set :data:`HEAD` to its number.
+    """
+    import tempfile
+
+    from alembic import command
+
+    head = head_revision()
+    number = f"{int(head) + 1:04d}"
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/head.db")
+        migrate(engine)
+        config = _config()
+        if directory is not None:  # elsewhere than the migrations, say in a test: Alembic must know the folder
+            config.set_main_option("version_locations", f"{MIGRATIONS / 'versions'} {directory}")
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            script = command.revision(
+                config, message=message, autogenerate=True, rev_id=number,
+                version_path=None if directory is None else str(directory),
+            )  # fmt: skip
+        engine.dispose()
+    return Path(script.path)

@@ -22,6 +22,7 @@ import networkx as nx
 from sqlalchemy import Connection, bindparam, delete, insert, literal_column, null, select, union_all, update
 from sqlmodel import Session
 
+from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS
 from journeys.model.graph import journey_attrs, touchpoint_attrs, transition_attrs
 from store.models import Emotion, Journey, Need, PainPoint, Persona, Stage, Touchpoint, TouchpointPersona, Transition
 
@@ -38,21 +39,10 @@ __all__ = [
     "write_diff",
 ]
 
-TP_COLUMNS = (
-    "name",
-    "channel",
-    "owner",
-    "description",
-    "backstage",
-    "moment_of_truth",
-    "entry",
-    "exit",
-    "expectation",
-    "experience",
-)
+TP_COLUMNS = tuple(f.name for f in TOUCHPOINT_FIELDS if f.scalar)  # a touchpoint's own columns, but its stage
 CHILD_MODELS = {"personas": TouchpointPersona, "emotions": Emotion, "needs": Need, "pains": PainPoint}
 PERSONA_COLUMNS = ("name", "segment", "goals", "quote", "value")
-TRANSITION_COLUMNS = ("label", "share")
+TRANSITION_COLUMNS = tuple(f.name for f in TRANSITION_FIELDS if f.scalar)
 JOURNEY_FIELDS = ("name", "description", "state", "stages", "personas")
 PATCH = 1  # the version of the patch format (see patch)
 
@@ -143,40 +133,13 @@ def _read(session: Session, jid: str, name: str, description: str, state: str) -
     stage_key = {row[0]: row[1] for row in stages}
     persona_key = {row[0]: row[1] for row in personas}
     key_of, by_id, nodes = {}, {}, {}
-    touchpoints = fetch(_READ_TOUCHPOINTS)
-    for (
-        tid,
-        key,
-        stage_id,
-        name,
-        channel,
-        owner,
-        text,
-        backstage,
-        mot,
-        entry,
-        exit_,
-        expectation,
-        experience,
-    ) in touchpoints:
+    for tid, key, stage_id, *values in fetch(_READ_TOUCHPOINTS):
         key_of[tid] = key
-        # the attributes in the order that normalize gives them (TOUCHPOINT_DEFAULTS)
+        own = dict(zip(TP_COLUMNS, values, strict=True))
+        # the attributes in the order of their declaration, as normalize gives them; the lists are filled in below
         by_id[tid] = nodes[key] = {
-            "name": name,
-            "stage": stage_key[stage_id],
-            "channel": channel,
-            "owner": owner,
-            "description": text,
-            "backstage": bool(backstage),
-            "moment_of_truth": bool(mot),
-            "entry": bool(entry),
-            "exit": bool(exit_),
-            "personas": [],
-            "needs": [],
-            "pains": [],
-            "emotions": {},
-            "expectation": expectation,
-            "experience": experience,
+            f.name: own[f.name] if f.scalar else stage_key[stage_id] if f.kind == "stage" else type(f.default)()
+            for f in TOUCHPOINT_FIELDS
         }
     for part, tid, pid, _, number, text, detail, kind in fetch(_READ_DETAILS):
         node = by_id[tid]
@@ -192,7 +155,9 @@ def _read(session: Session, jid: str, name: str, description: str, state: str) -
             )
     G.add_nodes_from(nodes.items())
     transitions = fetch(_READ_TRANSITIONS)
-    G.add_edges_from((key_of[u], key_of[v], {"label": label, "share": share}) for u, v, label, share in transitions)
+    G.add_edges_from(
+        (key_of[u], key_of[v], dict(zip(TRANSITION_COLUMNS, rest, strict=True))) for u, v, *rest in transitions
+    )
     return G
 
 

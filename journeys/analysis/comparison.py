@@ -20,6 +20,8 @@ import pandas as pd
 from journeys.analysis.flow import FlowError
 from journeys.analysis.flow import flow as compute_flow
 from journeys.analysis.scoring import LENSES, Weights, weakness_table
+from journeys.model.fields import TOUCHPOINT_FIELDS as FIELDS
+from journeys.model.fields import TRANSITION_FIELDS as EDGE_FIELDS
 from journeys.model.graph import stage_ids, touchpoints_in_order
 
 __all__ = [
@@ -32,25 +34,12 @@ __all__ = [
     "compare",
 ]
 
-# what makes a touchpoint "changed", in the order the changes are listed; then the DVF consensus (LENSES)
-TOUCHPOINT_FIELDS = (
-    "name",
-    "stage",
-    "channel",
-    "owner",
-    "description",
-    "backstage",
-    "moment_of_truth",
-    "entry",
-    "exit",
-    "expectation",
-    "experience",
-    "personas",
-    "needs",
-    "pains",
-    "emotions",
+# what makes a touchpoint "changed" (journeys.model.fields), listed its own values first, then its lists; then the
+# DVF consensus (LENSES)
+TOUCHPOINT_FIELDS = tuple(
+    f.name for f in sorted(FIELDS, key=lambda f: f.kind in ("personas", "needs", "pains", "emotions")) if f.compared
 )
-TRANSITION_FIELDS = ("share", "label")
+TRANSITION_FIELDS = tuple(f.name for f in EDGE_FIELDS if f.compared)
 STATUSES = ("added", "removed", "changed", "unchanged")
 _SIDES = ("before", "after")
 

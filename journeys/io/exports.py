@@ -26,6 +26,7 @@ from journeys.analysis.scoring import LENSES, Weights, weakness_table
 from journeys.charts.captions import stage_names
 from journeys.i18n import t
 from journeys.io.interchange import dumps
+from journeys.model.fields import TOUCHPOINT_FIELDS
 from journeys.model.graph import (
     GRAPH_DEFAULTS,
     TOUCHPOINT_DEFAULTS,
@@ -57,20 +58,11 @@ __all__ = [
 DATA_FORMATS = {"json": ".json", "csv": ".csv", "graphml": ".graphml", "mermaid": ".mmd"}
 """The data formats and their file extensions."""
 
+# the touchpoint's own fields (journeys.model.fields) that are one column each; its lists have columns of their own
+_FIELDS = [f for f in TOUCHPOINT_FIELDS if f.exported and f.kind not in ("needs", "pains", "emotions")]
 CSV_COLUMNS = [
     "touchpoint",
-    "name",
-    "stage",
-    "stage_name",
-    "channel",
-    "owner",
-    "backstage",
-    "moment_of_truth",
-    "entry",
-    "exit",
-    "personas",
-    "expectation",
-    "experience",
+    *(name for f in _FIELDS for name in ((f.name, "stage_name") if f.kind == "stage" else (f.name,))),
     "gap",
     "emotion",
     *(f"{lens}{part}" for lens in LENSES for part in ("", "_spread", "_raters")),
@@ -135,16 +127,15 @@ def touchpoint_frame(
     rows = []
     for key in touchpoints_in_order(G):
         data, row = G.nodes[key], table.loc[key]
-        record = {
-            "touchpoint": key,
-            "name": data.get("name", ""),
-            "stage": data.get("stage", ""),
-            "stage_name": stages.get(data.get("stage"), ""),
-            **{k: data.get(k, TOUCHPOINT_DEFAULTS[k]) for k in ("channel", "owner")},
-            **{k: bool(data.get(k)) for k in ("backstage", "moment_of_truth", "entry", "exit")},
-            "personas": "; ".join(personas.get(p, p) for p in data.get("personas", [])),
-            **{k: row[k] for k in ("expectation", "experience", "gap", "emotion")},
-        }
+        record = {"touchpoint": key, "stage_name": stages.get(data.get("stage"), "")}
+        for f in _FIELDS:
+            value = data.get(f.name, f.default)
+            if f.kind == "flag":
+                value = bool(value)
+            elif f.kind == "personas":
+                value = "; ".join(personas.get(p, p) for p in value or [])
+            record[f.name] = value
+        record.update(gap=row["gap"], emotion=row["emotion"])
         for lens in LENSES:
             found = scores.get(key, {}).get(lens, {})
             record.update({lens: found.get("median"), f"{lens}_spread": found.get("spread")})
@@ -162,7 +153,8 @@ def touchpoint_frame(
         rows.append(record)
     columns = CSV_COLUMNS + [f"emotion_{pid}" for pid in personas]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in ("expectation", "experience", "gap", "pain", *(f"emotion_{pid}" for pid in personas)):
+    whole = [f.name for f in _FIELDS if f.kind == "score"]
+    for column in (*whole, "gap", "pain", *(f"emotion_{pid}" for pid in personas)):
         values = pd.to_numeric(frame[column])
         if (values.dropna() % 1 == 0).all():  # a missing score must not turn 4 into 4.0
             frame[column] = values.astype("Int64")

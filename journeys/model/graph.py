@@ -10,8 +10,9 @@ Graph attributes
 ``personas``     ordered list of ``{"id", "name", "segment", "goals", "quote", "value"}``
                  (``value``: value to the company, e.g. customer lifetime value, or None)
 
-Node attributes (a node is a touchpoint; its key is its stable id)
-------------------------------------------------------------------
+Node attributes (a node is a touchpoint; its key is its stable id), declared in
+:mod:`journeys.model.fields`
+-----------------------------------------------------------------------------------
 ``name``, ``stage`` (a stage id), ``channel``, ``owner`` (department), ``description``
 ``backstage``        True for an internal touchpoint that supports a front-stage one
 ``moment_of_truth``  True where the relationship is decided
@@ -22,8 +23,8 @@ Node attributes (a node is a touchpoint; its key is its stable id)
 ``emotions``         ``{persona id: -2..+2}``
 ``expectation``, ``experience``  1..5 or None
 
-Edge attributes (an edge is a transition)
------------------------------------------
+Edge attributes (an edge is a transition), declared there too
+-------------------------------------------------------------
 ``label`` free text, ``share`` the share of customers taking it (0..1) or None.
 
 ``persona`` in a need or pain point is a persona id, or None when it holds for all.
@@ -38,6 +39,8 @@ import uuid
 from typing import Any
 
 import networkx as nx
+
+from journeys.model.fields import SCORE_RANGE, TOUCHPOINT_FIELDS, TRANSITION_FIELDS
 
 __all__ = [
     "STATES",
@@ -72,26 +75,9 @@ CHANNELS = ("web", "app", "shop", "phone", "email", "letter", "social", "partner
 NEED_KINDS = ("functional", "emotional", "economic")
 EVIDENCE = ("interview", "observation", "survey", "assumption")
 EMOTION_RANGE = (-2, 2)
-SCORE_RANGE = (1, 5)
 SEVERITY_RANGE = (1, 5)
 
-TOUCHPOINT_DEFAULTS: dict[str, Any] = {
-    "name": "",
-    "stage": "",
-    "channel": "",
-    "owner": "",
-    "description": "",
-    "backstage": False,
-    "moment_of_truth": False,
-    "entry": False,
-    "exit": False,
-    "personas": [],
-    "needs": [],
-    "pains": [],
-    "emotions": {},
-    "expectation": None,
-    "experience": None,
-}
+TOUCHPOINT_DEFAULTS: dict[str, Any] = {field.name: field.default for field in TOUCHPOINT_FIELDS}
 PERSONA_DEFAULTS: dict[str, Any] = {
     "id": "",
     "name": "",
@@ -102,7 +88,7 @@ PERSONA_DEFAULTS: dict[str, Any] = {
 }
 NEED_DEFAULTS: dict[str, Any] = {"text": "", "motivation": "", "kind": "functional", "persona": None}
 PAIN_DEFAULTS: dict[str, Any] = {"text": "", "severity": 3, "evidence": "assumption", "persona": None}
-TRANSITION_DEFAULTS: dict[str, Any] = {"label": "", "share": None}
+TRANSITION_DEFAULTS: dict[str, Any] = {field.name: field.default for field in TRANSITION_FIELDS}
 GRAPH_DEFAULTS: dict[str, Any] = {
     "id": "",
     "name": "",

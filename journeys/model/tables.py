@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from journeys.io import interchange
+from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS, Field
 from journeys.model.graph import (
     NEED_DEFAULTS,
     PAIN_DEFAULTS,
@@ -71,12 +72,19 @@ __all__ = [
 ]
 
 TEXT, FLAG, INT, FLOAT, LIST = "text", "flag", "int", "float", "list"
-TOUCHPOINT_COLUMNS = {
-    "key": TEXT, "name": TEXT, "stage": TEXT, "channel": TEXT, "owner": TEXT, "backstage": FLAG,
-    "moment_of_truth": FLAG, "entry": FLAG, "exit": FLAG, "personas": LIST, "expectation": INT,
-    "experience": INT, "description": TEXT,
+COLUMN_OF_KIND = {  # the kind of a field (journeys.model.fields) → the kind of its table column
+    "text": TEXT, "long_text": TEXT, "flag": FLAG, "score": INT, "number": FLOAT, "stage": TEXT, "personas": LIST,
 }  # fmt: skip
-TRANSITION_COLUMNS = {"from": TEXT, "to": TEXT, "label": TEXT, "share": FLOAT}
+
+
+def _columns(fields: tuple[Field, ...]) -> dict[str, str]:
+    """The table columns of the fields shown in the editor, long texts last (they are wide)."""
+    shown = sorted((f for f in fields if f.editor), key=lambda f: f.kind == "long_text")
+    return {f.name: COLUMN_OF_KIND[f.kind] for f in shown}
+
+
+TOUCHPOINT_COLUMNS = {"key": TEXT, **_columns(TOUCHPOINT_FIELDS)}
+TRANSITION_COLUMNS = {"from": TEXT, "to": TEXT, **_columns(TRANSITION_FIELDS)}
 STAGE_COLUMNS = {"id": TEXT, "name": TEXT, "position": FLOAT}
 PERSONA_COLUMNS = {"id": TEXT, "name": TEXT, "segment": TEXT, "goals": TEXT, "quote": TEXT, "value": FLOAT}
 NEED_COLUMNS = {"text": TEXT, "motivation": TEXT, "kind": TEXT, "persona": TEXT}

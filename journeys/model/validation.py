@@ -12,7 +12,8 @@ from numbers import Real
 import networkx as nx
 
 from journeys.i18n import t
-from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE, STATES
+from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS, Field
+from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SEVERITY_RANGE, STATES
 from journeys.model.text import bad_character, brief, escaped, first_bad, fits_float
 
 __all__ = ["Problem", "JourneyInvalid", "validate", "check"]
@@ -22,7 +23,7 @@ MAX_TEXT = 10_000
 MAX_KEY = 200  # ids of stages, personas and touchpoints; the JSON schema allows no longer
 MAX_JOURNEY_ID = 64  # the store's column
 # texts that may hold tabs and line breaks; every other text holds no control character (journeys.model.text)
-LONG_TEXTS = frozenset({"description", "goals", "quote", "text", "motivation"})
+LONG_TEXTS = frozenset({"description", "goals", "quote", "text", "motivation"})  # touchpoints': their Field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,16 +140,27 @@ def _check_range(problems, at, field, value, bounds, *, optional=True, integer=T
         problems.append(Problem.at("out_of_range", **at, field=field, value=value, lo=lo, hi=hi, **params))
 
 
-def _check_text(problems, at, field, value, *, required=False, limit=MAX_TEXT):
+def _check_text(problems, at, field, value, *, required=False, limit=MAX_TEXT, long=None):
+    long = field in LONG_TEXTS if long is None else long
     if not isinstance(value, str):
         problems.append(Problem.at("not_text", **at, field=field, type=type(value).__name__))
     elif required and not value.strip():
         problems.append(Problem.at("missing", **at, field=field))
     elif len(value) > limit:
         problems.append(Problem.at("too_long", **at, field=field, max=limit))
-    elif bad := bad_character(value, long=field in LONG_TEXTS):
-        char = first_bad(value, long=field in LONG_TEXTS)
+    elif bad := bad_character(value, long=long):
+        char = first_bad(value, long=long)
         problems.append(Problem.at("bad_text", **at, field=field, message="" if bad == "nul" else bad, char=char))
+
+
+def _check_field(problems, at, field: Field, value) -> None:
+    """A value of one of the attributes declared in :mod:`journeys.model.fields` (a scalar one)."""
+    if field.kind in ("text", "long_text"):
+        _check_text(problems, at, field.name, value, required=field.required, long=field.kind == "long_text")
+    elif field.kind == "flag" and not isinstance(value, bool):
+        problems.append(Problem.at("not_a_flag", **at, field=field.name))
+    elif field.kind in ("score", "number"):
+        _check_range(problems, at, field.name, value, field.range, integer=field.kind == "score")
 
 
 def _check_key_length(problems, at, key):
@@ -236,16 +248,11 @@ def _check_touchpoint(key, data, stages, personas, problems):
     if not isinstance(key, str) or not key.strip():
         problems.append(Problem.at("missing", **at, field="id"))
     _check_key_length(problems, at, key)
-    _check_text(problems, at, "name", data.get("name", ""), required=True)
-    for field in ("channel", "owner", "description"):
-        _check_text(problems, at, field, data.get(field, ""))
+    for field in TOUCHPOINT_FIELDS:
+        if field.scalar:
+            _check_field(problems, at, field, data.get(field.name, field.default))
     if data.get("stage") not in stages:
         problems.append(Problem.at("unknown_stage", **at, value=data.get("stage")))
-    for flag in ("backstage", "moment_of_truth", "entry", "exit"):
-        if not isinstance(data.get(flag, False), bool):
-            problems.append(Problem.at("not_a_flag", **at, field=flag))
-    for field in ("expectation", "experience"):
-        _check_range(problems, at, field, data.get(field), SCORE_RANGE)
     tp_personas = data.get("personas", [])
     if not isinstance(tp_personas, list):
         problems.append(Problem.at("malformed", **at, field="personas", message="list"))
@@ -304,9 +311,9 @@ def _problems(G: nx.DiGraph, touchpoints, sources, *, whole: bool = True) -> lis
     for u in sources:
         for v, data in succ[u].items():
             at = {"subject": "transition", "ref": (str(u), str(v))}
-            _check_text(problems, at, "label", data.get("label", ""))
+            for field in TRANSITION_FIELDS:
+                _check_field(problems, at, field, data.get(field.name, field.default))
             share = data.get("share")
-            _check_range(problems, at, "share", share, (0, 1), integer=False)
             if _is_number(share):
                 outgoing[u] = outgoing.get(u, 0.0) + share
     for u, total in outgoing.items():

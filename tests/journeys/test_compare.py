@@ -129,7 +129,7 @@ def test_dvf_consensus_and_transitions_are_compared():
     result = compare(before, after, before_scores=old, after_scores=new)
     assert result.changed["setup"] == (Change("desirable", 1, 4),)
     assert result.transitions_changed == {
-        ("setup", "use"): (Change("share", 0.8, 0.95), Change("label", "works", "works now"))
+        ("setup", "use"): (Change("label", "works", "works now"), Change("share", 0.8, 0.95))
     }
     assert result.touchpoints.loc["setup", "delta"] < 0
     assert result.unrated == ()  # re-rated in the to-be

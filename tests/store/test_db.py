@@ -121,3 +121,15 @@ def test_a_database_made_by_the_first_schema_upgrades_in_place(tmp_path):
     assert version == 4 and info.updated_by == "Eva"
     assert G.nodes["app"]["name"] == "App login"
     assert (G.nodes["app"]["moment_of_truth"], G.nodes["app"]["experience"]) == (True, 2)
+
+
+def test_a_drafted_migration_follows_the_head_and_holds_what_the_models_add(tmp_path):
+    """store.db.draft_migration (docs/contributing.md) writes the next number after the head; with the models as
+    the migrations leave them it has no steps."""
+    from store.db import draft_migration, head_revision
+
+    path = draft_migration("nothing new", directory=tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert path.parent == tmp_path and path.name == f"{int(head_revision()) + 1:04d}_nothing_new.py"
+    assert f"down_revision = '{head_revision()}'" in text
+    assert "op." not in text  # nothing to do: the migrations already make what the models say

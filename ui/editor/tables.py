@@ -7,7 +7,8 @@ import streamlit as st
 
 from journeys.charts.journey_map import stage_names
 from journeys.model import tables
-from journeys.model.graph import CHANNELS, SCORE_RANGE
+from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS, Field
+from journeys.model.graph import CHANNELS
 from ui.deps import lang, t
 from ui.editor import state
 from ui.text import md
@@ -28,6 +29,28 @@ def score_column(label: str, low: int, high: int, **options):
     return col.NumberColumn(label, min_value=low, max_value=high, step=1, **{"format": "%d", **options})
 
 
+def field_columns(fields: tuple[Field, ...], **special) -> dict:
+    """The column configuration of the editor's table of ``fields`` (journeys.model.fields): a column for
+    each field shown in the editor, made from its kind, or taken from ``special`` (stage, channel …)."""
+    return {f.name: special[f.name] if f.name in special else _column(f) for f in fields if f.editor}
+
+
+def _column(field: Field):
+    label, help = t(f"editor.col.{field.name}"), t(field.help) if field.help else None
+    if field.kind == "flag":
+        return col.CheckboxColumn(label, help=help, default=field.default)
+    if field.kind == "score":
+        return score_column(label, *field.range, help=help)
+    if field.kind == "number":
+        low, high = field.range
+        return col.NumberColumn(label, min_value=low, max_value=high, step=field.step, format="localized", help=help)
+    if field.kind == "long_text":
+        return col.TextColumn(label, width="large", help=help)
+    if field.kind == "text":
+        return col.TextColumn(label, required=field.required, width="medium" if field.required else None, help=help)
+    raise ValueError(f"the editor has no column for a field of kind {field.kind!r} ({field.name}): pass one")
+
+
 def touchpoints(jid: str, G: nx.DiGraph) -> None:
     """The touchpoint table: one row per touchpoint; add, rename, move and delete here."""
     stages, personas = stage_names(G, lang()), persona_names(G)
@@ -37,23 +60,14 @@ def touchpoints(jid: str, G: nx.DiGraph) -> None:
         jid, "touchpoints", state.frame(jid, G, "touchpoints"),
         lambda edited: state.change(jid, tables.apply_touchpoints(G, edited)),
         num_rows="dynamic",
-        column_config={
-            "key": None,
-            "name": col.TextColumn(t("editor.col.name"), required=True, width="medium"),
-            "stage": col.SelectboxColumn(t("editor.col.stage"), options=list(stages), format_func=state.labels(stages),
-                                         required=True, default=last_stage),
-            "channel": col.SelectboxColumn(t("editor.col.channel"), options=channels, format_func=channel_label),
-            "owner": col.TextColumn(t("editor.col.owner")),
-            "backstage": col.CheckboxColumn(t("editor.col.backstage"), help=t("editor.help.backstage"), default=False),
-            "moment_of_truth": col.CheckboxColumn(t("editor.col.moment_of_truth"), help=t("editor.help.moment_of_truth"), default=False),
-            "entry": col.CheckboxColumn(t("editor.col.entry"), default=False),
-            "exit": col.CheckboxColumn(t("editor.col.exit"), default=False),
-            "personas": col.MultiselectColumn(t("editor.col.personas"), options=list(personas),
-                                              format_func=state.labels(personas), default=list(personas)),
-            "expectation": score_column(t("editor.col.expectation"), *SCORE_RANGE, help=t("editor.help.scores")),
-            "experience": score_column(t("editor.col.experience"), *SCORE_RANGE, help=t("editor.help.scores")),
-            "description": col.TextColumn(t("editor.col.description"), width="large"),
-        },
+        column_config={"key": None} | field_columns(
+            TOUCHPOINT_FIELDS,
+            stage=col.SelectboxColumn(t("editor.col.stage"), options=list(stages), format_func=state.labels(stages),
+                                      required=True, default=last_stage),
+            channel=col.SelectboxColumn(t("editor.col.channel"), options=channels, format_func=channel_label),
+            personas=col.MultiselectColumn(t("editor.col.personas"), options=list(personas),
+                                           format_func=state.labels(personas), default=list(personas)),
+        ),
     )  # fmt: skip
 
 
@@ -72,10 +86,7 @@ def transitions(jid: str, G: nx.DiGraph) -> None:
         column_config={
             "from": col.SelectboxColumn(t("editor.col.from"), **ends),
             "to": col.SelectboxColumn(t("editor.col.to"), **ends),
-            "label": col.TextColumn(t("editor.col.label"), width="large"),
-            "share": col.NumberColumn(t("editor.col.share"), min_value=0.0, max_value=1.0, step=0.05,
-                                      format="%.2f", help=t("editor.help.share")),
-        },
+        } | field_columns(TRANSITION_FIELDS, label=col.TextColumn(t("editor.col.label"), width="large")),
     )  # fmt: skip
 
 
