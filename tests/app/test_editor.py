@@ -167,9 +167,9 @@ def test_invalid_edit_shows_the_problem_and_blocks_saving(app, db, demo, table, 
     at = show(open_editor(app, demo), table)
     edit(at, table, **change)
     assert message in problems_shown(at)
-    assert "problem(s) to fix before saving" in texts(at)
+    assert "1 problem to fix before saving" in texts(at)
     assert at.button(key="editor.save").disabled
-    assert "fix the 1 problem(s) listed first" in at.button(key="editor.save").help
+    assert "fix the 1 problem listed first" in at.button(key="editor.save").help
     assert store.current_version(session=db, journey_id=demo) == 1
 
 

@@ -36,7 +36,7 @@ EDITOR_CASES = [
     # (section, table, edit, words in the message)
     ("touchpoints", "touchpoints", {"edited": {8: {"experience": "BAD"}}}, "row 9: Experience must be a whole number from 1 to 5"),
     ("touchpoints", "touchpoints", {"edited": {0: {"expectation": "BAD"}}}, "row 1: Expectation must be a whole number from 1 to 5"),
-    ("transitions", "transitions", {"edited": {0: {"share": "BAD"}}}, "row 1: Share must be a number from 0.0 to 1.0"),
+    ("transitions", "transitions", {"edited": {0: {"share": "BAD"}}}, "row 1: Share must be a number from 0 to 1"),
     ("touchpoints", "emotions.comparison-portal", {"edited": {1: {"emotion": "BAD"}}}, "row 2: Emotion must be a whole number from -2 to 2"),
     ("touchpoints", "pains.comparison-portal", {"added": [{"text": "Slow", "severity": "BAD", "evidence": "survey"}]}, "Severity must be a whole number from 1 to 5"),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ import networkx as nx
 import streamlit as st
 
 from journeys.charts.journey_map import stage_names
+from journeys.i18n import label
 from journeys.model import tables
 from journeys.model.graph import CHANNELS, SCORE_RANGE
 from ui.deps import lang, t
@@ -17,7 +18,7 @@ col = st.column_config
 
 
 def channel_label(channel: str) -> str:
-    return t(f"channel.{channel}") if f"channel.{channel}" != t(f"channel.{channel}") else channel
+    return label("channel", channel, lang())
 
 
 def persona_names(G: nx.DiGraph) -> dict[str, str]:
@@ -74,7 +75,7 @@ def transitions(jid: str, G: nx.DiGraph) -> None:
             "to": col.SelectboxColumn(t("editor.col.to"), **ends),
             "label": col.TextColumn(t("editor.col.label"), width="large"),
             "share": col.NumberColumn(t("editor.col.share"), min_value=0.0, max_value=1.0, step=0.05,
-                                      format="%.2f", help=t("editor.help.share")),
+                                      format="localized", help=t("editor.help.share")),
         },
     )  # fmt: skip
 
