@@ -108,6 +108,7 @@ def _journey_document(session: Session, journey: Journey) -> dict:
                 "author": r.author,
                 "created_at": _time(r.created_at),
                 "summary": r.summary,
+                "changes": r.changes,
                 "snapshot": r.snapshot,
             }
             for r in revisions

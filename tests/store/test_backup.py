@@ -80,7 +80,14 @@ def contents(engine) -> dict:
         for j in journeys:
             row = j.model_dump(exclude={"metrics_version"})
             revisions = session.execute(
-                select(Revision.version, Revision.author, Revision.created_at, Revision.summary, Revision.snapshot)
+                select(
+                    Revision.version,
+                    Revision.author,
+                    Revision.created_at,
+                    Revision.summary,
+                    Revision.changes,
+                    Revision.snapshot,
+                )
                 .where(Revision.journey_id == j.id)
                 .order_by(Revision.version)
             ).all()
