@@ -3,8 +3,8 @@
 The texts live in one TOML file per language next to this module (``en.toml``, ``de.toml``),
 in tables by the page or area where they appear; a key is the table's name and the key in
 it (``[review]`` ``title`` is ``review.title``). A text is a ``str.format`` template, or a
-plural: a table of CLDR plural categories (``{ one = "…", other = "…" }``) of which the
-value ``count`` chooses one. Every language has the same keys; a test enforces it.
+plural: a table of CLDR plural categories (``saved.one = "…"``, ``saved.other = "…"``) of
+which the value ``count`` chooses one. Every language has the same keys; a test enforces it.
 
 :func:`t` fills in values as the language writes them, with Babel's CLDR data: numbers
 with the language's decimal sign (``{total:.2f}`` is 1.92 in English and 1,92 in German),
