@@ -71,7 +71,7 @@ def test_files_list_the_keys_in_the_same_order():
 def test_every_language_has_a_file_and_a_name():
     """Every language offered to the user is one file; the switch names it in its own language."""
     assert {path.stem for path in i18n.FOLDER.glob("*.toml")} == set(MESSAGES) == set(LANGUAGES)
-    assert LANGUAGES == {"en": "English", "de": "Deutsch"}
+    assert (LANGUAGES["en"], LANGUAGES["de"]) == ("English", "Deutsch")
     assert next(iter(LANGUAGES)) == "en"
 
 
