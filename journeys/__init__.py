@@ -7,5 +7,5 @@ Nothing here knows that a database or a browser exists (``tests/test_layering.py
 ``charts``    plotly figures (the journey map, heatmaps, matrices, curves) and their PNG and SVG images
 ``io``        the lossless JSON format, CSV, GraphML and Mermaid exports, survey files
 ``demo``      the demo workshop an empty workbench starts with: data files and their loader
-``i18n``      the words of the interface in English and German
+``i18n``      the words of the interface (one TOML file per language), and numbers, dates and plurals as each language writes them
 """

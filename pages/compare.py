@@ -17,9 +17,10 @@ from journeys.charts.comparison import (
     transition_table,
     weakness_change,
 )
+from journeys.model.graph import STATES
 from store import analysis
 from ui import access, frame
-from ui.deps import JOURNEY, lang, session, t
+from ui.deps import JOURNEY, labels, lang, number, percent, session, t
 from ui.journey import cached_graph, journey_picker, open_journey
 from ui.text import md
 from ui.widgets import weights_panel
@@ -41,7 +42,8 @@ def comparison(before: tuple[str, int], after: tuple[str, int], weights: tuple, 
 
 def pick_journeys(jid: str, journeys: dict) -> str | None:
     """The as-is (default: the journey the to-be was duplicated from) and the to-be side by side, each to open."""
-    label = lambda j: f"{journeys[j].name} ({t('state.' + journeys[j].state)})"  # noqa: E731
+    states = labels("state", STATES)  # translated now: AppTest formats options outside a run too
+    label = {jid: f"{j.name} ({states[j.state]})" for jid, j in journeys.items()}.get
     left, right = st.columns(2)
     after = right.selectbox(t("compare.pick_after"), list(journeys), index=list(journeys).index(jid), format_func=label)
     if after != jid:  # the to-be is the page's journey, also for the other pages
@@ -69,16 +71,19 @@ def pick_journeys(jid: str, journeys: dict) -> str | None:
 def changes(cmp) -> None:
     if not (cmp.added or cmp.removed or cmp.changed or len(transition_table(cmp))):
         st.info(t("compare.no_changes"), icon=":material/info:")
-    for title, keys, side in (("added", cmp.added, "after"), ("removed", cmp.removed, "before")):
+    for title, keys, side in (
+        ("compare.added_title", cmp.added, "after"),
+        ("compare.removed_title", cmp.removed, "before"),
+    ):
         if keys:
-            st.subheader(t(f"compare.{title}_title"))
+            st.subheader(t(title))
             st.dataframe(touchpoint_list(cmp, keys, side=side, lang=lang()), hide_index=True, width="stretch")
     for title, table in (
-        ("changed", change_table(cmp, lang=lang())),
-        ("transitions", transition_table(cmp, lang=lang())),
+        ("compare.changed_title", change_table(cmp, lang=lang())),
+        ("compare.transitions_title", transition_table(cmp, lang=lang())),
     ):
         if len(table):
-            st.subheader(t(f"compare.{title}_title"))
+            st.subheader(t(title))
             wide = {column: st.column_config.TextColumn(width="large") for column in table.columns[2:]}
             st.dataframe(table, hide_index=True, width="stretch", column_config=wide)
 
@@ -113,11 +118,11 @@ def main() -> None:
         st.info(t("compare.empty"), icon=":material/info:")
         return
     total, added, removed, changed = st.columns(4)
-    relative = f" ({cmp.relative:+.0%})" if cmp.relative is not None else ""
+    relative = f" ({percent(cmp.relative, sign=True)})" if cmp.relative is not None else ""
     total.metric(
         t("compare.total"),
-        f"{cmp.total_before:.2f} → {cmp.total_after:.2f}",
-        f"{cmp.delta:+.2f}{relative}",
+        f"{number(cmp.total_before, 2)} → {number(cmp.total_after, 2)}",
+        f"{number(cmp.delta, 2, sign=True)}{relative}",
         delta_color="inverse",
     )
     added.metric(t("compare.added"), len(cmp.added))
@@ -133,13 +138,13 @@ def main() -> None:
     if cmp.unrated:
         names = ", ".join(md(cmp.after.nodes[k]["name"]) for k in cmp.unrated)
         hint, go = st.columns([5, 1], vertical_alignment="center")
-        hint.info(t("compare.unrated", n=len(cmp.unrated), names=names), icon=":material/how_to_vote:")
+        hint.info(t("compare.unrated", count=len(cmp.unrated), names=names), icon=":material/how_to_vote:")
         if access.can("score") and go.button(t("compare.to_scoring"), icon=":material/how_to_vote:"):
             open_journey(jid, "pages/scoring.py")
     view = st.segmented_control(
         t("compare.view"),
         VIEWS,
-        format_func=lambda v: t(f"compare.view.{v}"),
+        format_func=labels("compare.view", VIEWS).get,
         default="touchpoints",
         key="compare.view",
         required=True,

@@ -12,7 +12,7 @@ import streamlit as st
 import store
 from journeys.charts.journey_map import journey_map
 from ui import frame
-from ui.deps import lang, t
+from ui.deps import labels, lang, t
 from ui.editor import state
 from ui.editor.detail import panel
 from ui.editor.history import history
@@ -71,7 +71,7 @@ def edit(jid: str) -> None:
         with st.container(border=True):
             panel(jid, G, selected)
     section = st.segmented_control(
-        t("editor.section"), options=list(SECTIONS), format_func=lambda s: t(f"editor.section.{s}"),
+        t("editor.section"), options=list(SECTIONS), format_func=labels("editor.section", SECTIONS).get,
         default="touchpoints", required=True, key="editor.section", label_visibility="collapsed",
         persist_state="session",
     )  # fmt: skip

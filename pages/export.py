@@ -33,7 +33,7 @@ def size_options(G) -> dict:
     persona = d.selectbox(
         t("export.persona"),
         [None, *personas],
-        format_func=lambda p: personas[p] if p else t("export.persona_none"),
+        format_func={None: t("export.persona_none"), **personas}.get,
         key="export.persona",
     )
     return {"width": int(width), "height": int(height), "scale": scale, "persona": persona}

@@ -14,8 +14,7 @@ from store import ideas as store_ideas
 from ui import frame
 from ui.access import allowed, can
 from ui.analysis import default_weakness
-from ui.deps import lang, require_author, session, t
-from ui.editor.save import when
+from ui.deps import labels, lang, require_author, session, t, when
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
@@ -24,6 +23,7 @@ from ui.widgets import ask, confirm, conflict_screen, flash, show_flash
 SEP = "\x1f"  # between touchpoint key and pain text in the options of the pain point list
 FIELDS = ("title", "owner", "status", "effort", "description", "touchpoints", "pains")
 VIEW = "ideas.view"
+VIEWS = ("matrix", "rate")
 WEIGHTED = "ideas.weighted"
 
 
@@ -149,7 +149,7 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
         left, middle, right = st.columns([2, 1, 2])
         left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable)
         middle.selectbox(
-            t("ideas.status"), STATUSES, format_func=lambda s: t(f"ideas.status.{s}"), key=field(jid, "status"),
+            t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get, key=field(jid, "status"),
             disabled=not editable,
         )  # fmt: skip
         right.segmented_control(
@@ -159,7 +159,9 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
         st.text_area(t("ideas.field.description"), key=field(jid, "description"), height=90, disabled=not editable)
         chosen = st.multiselect(
             t("ideas.touchpoints"), order, key=field(jid, "touchpoints"), disabled=not editable,
-            format_func=lambda k: t("ideas.touchpoint_option", name=G.nodes[k]["name"], weakness=weakness.get(k, 0.0)),
+            format_func={
+                k: t("ideas.touchpoint_option", name=G.nodes[k]["name"], weakness=weakness.get(k, 0.0)) for k in order
+            }.get,
         )  # fmt: skip
         options = {f"{k}{SEP}{p['text']}": (k, p) for k in chosen for p in G.nodes[k].get("pains", [])}
         st.session_state[field(jid, "pains")] = [
@@ -255,7 +257,7 @@ def main() -> None:
     left, middle, right = st.columns([5, 3, 1], vertical_alignment="bottom")
     shown = left.pills(
         t("ideas.status"), STATUSES, selection_mode="multi", default=list(STATUSES),
-        format_func=lambda s: t(f"ideas.status.{s}"), key=f"ideas.filter.{jid}",
+        format_func=labels("ideas.status", STATUSES).get, key=f"ideas.filter.{jid}",
     )  # fmt: skip
     weighted = middle.toggle(t("scoring.weighted"), help=t("scoring.weighted_help"), key=WEIGHTED)
     if can("edit") and right.button(t("ideas.new"), icon=":material/add:", key=f"ideas.new.{jid}", width="stretch"):
@@ -268,9 +270,7 @@ def main() -> None:
         st.info(t("ideas.empty"), icon=":material/lightbulb:")
     form(jid, G, ideas, weakness)
     st.session_state.setdefault(VIEW, "matrix")
-    view = st.segmented_control(
-        t("review.view"), ("matrix", "rate"), format_func=lambda v: t(f"ideas.view.{v}"), key=VIEW
-    )
+    view = st.segmented_control(t("review.view"), VIEWS, format_func=labels("ideas.view", VIEWS).get, key=VIEW)
     if view == "rate":
         rate(jid, ideas)
     elif ideas:

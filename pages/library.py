@@ -6,9 +6,9 @@ import store
 from journeys.model.graph import STATES
 from ui import frame
 from ui.access import can, open_note
-from ui.deps import require_author, session, t
+from ui.deps import labels, require_author, session, t
 from ui.journey import open_journey
-from ui.library import CLOSE_POPOVERS, journey_table, labels, select, state_label, write
+from ui.library import CLOSE_POPOVERS, journey_table, select, state_label, write
 from ui.library_views import create_view, import_view, trash_view
 from ui.text import md
 from ui.widgets import ask, confirm

@@ -4,10 +4,13 @@ from dataclasses import astuple
 
 import streamlit as st
 
+from journeys.charts.captions import group_label
 from journeys.charts.review import portfolio_heatmap
+from journeys.model.graph import STATES
+from store.analysis import GROUPINGS
 from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
-from ui.deps import lang, t
+from ui.deps import labels, lang, t
 from ui.journey import open_journey, portfolio_stamp
 from ui.widgets import chart, weights_panel
 
@@ -15,17 +18,22 @@ from ui.widgets import chart, weights_panel
 def filters(stamp: str) -> dict:
     options = filter_choices(stamp)
     columns = st.columns(4)
-    chosen = {
-        name: columns[i].selectbox(
-            t(f"portfolio.{name}"), options[name], index=None, placeholder=t("portfolio.all"), key=f"portfolio.{name}"
-        )
-        for i, name in enumerate(("persona", "channel", "owner"))
-    }
+    channels = {c: group_label("channel", c, lang()) for c in options["channel"]}  # in the user's words
+    chosen = {}
+    for column, name, key, shown in (
+        (columns[0], "persona", "portfolio.persona", str),
+        (columns[1], "channel", "portfolio.channel", channels.get),
+        (columns[2], "owner", "portfolio.owner", str),
+    ):
+        chosen[name] = column.selectbox(
+            t(key), options[name], index=None, format_func=shown, placeholder=t("portfolio.all"),
+            key=f"portfolio.{name}",
+        )  # fmt: skip
     chosen["state"] = columns[3].selectbox(
         t("portfolio.state"),
-        ("as-is", "to-be"),
+        STATES,
         index=None,
-        format_func=lambda s: t(f"state.{s}"),
+        format_func=labels("state", STATES).get,
         placeholder=t("portfolio.all"),
         key="portfolio.state",
     )
@@ -40,13 +48,13 @@ def main() -> None:
     rows = left.selectbox(
         t("portfolio.rows"),
         ("journey", "channel", "owner"),
-        format_func=lambda g: t(f"group.{g}"),
+        format_func=labels("group", GROUPINGS).get,
         key="portfolio.rows",
     )
     columns = right.selectbox(
         t("portfolio.columns"),
         ("stage", "channel", "owner"),
-        format_func=lambda g: t(f"group.{g}"),
+        format_func=labels("group", GROUPINGS).get,
         key="portfolio.columns",
     )
     stamp = portfolio_stamp()

@@ -8,15 +8,17 @@ import streamlit as st
 from journeys.analysis.diagnostics import Diagnostics
 from journeys.analysis.scoring import rollup
 from journeys.charts.review import emotion_curve, importance_performance, weakness_heatmap
+from journeys.i18n import label
 from ui import frame
 from ui.access import can
 from ui.analysis import analysed, summary
-from ui.deps import lang, t
+from ui.deps import labels, lang, number, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
 from ui.widgets import chart, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
+ROLLUPS = ("stage", "channel", "owner", "persona")
 
 
 def customer_flow(found: dict) -> None:
@@ -25,7 +27,7 @@ def customer_flow(found: dict) -> None:
         st.error(t("review.trapped", names=", ".join(map(md, trapped))), icon=":material/loop:")
     elif assumed := found.get("assumed"):
         pairs = ", ".join(f"{md(u)} → {md(v)}" for u, v in assumed[:8])
-        st.info(t("review.assumed", n=len(assumed), pairs=pairs), icon=":material/info:")
+        st.info(t("review.assumed", count=len(assumed), pairs=pairs), icon=":material/info:")
 
 
 def weakest(jid: str, table: pd.DataFrame) -> None:
@@ -64,25 +66,31 @@ def diagnostics(G, found: Diagnostics) -> None:
     st.text(listed(found.dead_ends))
     st.markdown(f"**{t('review.bottlenecks')}**")
     st.text(listed(found.bottlenecks))
-    st.markdown(f"**{t('review.likely', p=f'{found.most_likely_probability:.0%}')}**")
+    st.markdown(f"**{t('review.likely', p=found.most_likely_probability)}**")
     st.text(names(found.most_likely_path))
-    st.markdown(f"**{t('review.worst', w=f'{found.worst_path_weakness:.2f}')}**")
+    st.markdown(f"**{t('review.worst', w=found.worst_path_weakness)}**")
     st.text(names(found.worst_path))
 
 
 def rollups(G, table: pd.DataFrame) -> None:
     by = st.segmented_control(
         t("review.rollup_by"),
-        ("stage", "channel", "owner", "persona"),
-        format_func=lambda g: t(f"group.{g}"),
+        ROLLUPS,
+        format_func=labels("group", ROLLUPS).get,
         default="stage",
         key="review.rollup",
     )
-    frame = rollup(table, by or "stage")
-    labels = {s["id"]: s["name"] for s in G.graph["stages"]} | {p["id"]: p["name"] for p in G.graph["personas"]}
-    frame.index = [labels.get(i, i) for i in frame.index]
+    by = by or "stage"
+    frame = rollup(table, by)
+    if by == "channel":  # the channels the workbench knows in the user's words, others as the team named them
+        names = {c: label("channel", c, lang()) for c in frame.index}
+    else:
+        names = {s["id"]: s["name"] for s in G.graph["stages"]} | {p["id"]: p["name"] for p in G.graph["personas"]}
+    frame.index = pd.Index([names.get(i, i) for i in frame.index], name=t(f"group.{by}"))
     st.bar_chart(frame["weakness"], horizontal=True, y_label="", x_label=t("lens.weakness"))
-    st.dataframe(frame.round(3), width="stretch")
+    columns = {"weakness": "lens.weakness", "flow": "review.flow", "touchpoints": "review.touchpoints",
+               "severity": "review.severity"}  # fmt: skip
+    st.dataframe(frame.round(3), width="stretch", column_config={c: t(key) for c, key in columns.items()})
 
 
 def main() -> None:
@@ -103,13 +111,13 @@ def main() -> None:
         st.info(t("review.empty"), icon=":material/info:")
         return
     a, b, c = st.columns(3)
-    a.metric(t("review.total"), f"{shown['total']:.2f}")
+    a.metric(t("review.total"), number(shown["total"], 2))
     why = t(f"lens.{shown['why']}") if shown["why"] else None
     b.metric(t("review.worst_touchpoint"), md(shown["worst"]), why, delta_color="off")
     c.metric(t("review.unscored"), shown["unscored"])
     view = (
         st.segmented_control(
-            t("review.view"), VIEWS, format_func=lambda v: t(f"review.view.{v}"), default="heatmap", key="review.view"
+            t("review.view"), VIEWS, format_func=labels("review.view", VIEWS).get, default="heatmap", key="review.view"
         )
         or "heatmap"
     )

@@ -11,6 +11,7 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
+from journeys import i18n
 from journeys.analysis import survey
 from journeys.charts.surveys import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
 from journeys.io import survey_file
@@ -20,9 +21,8 @@ from store import surveys as stored
 from ui import frame
 from ui.access import allowed, can
 from ui.analysis import default_weakness
-from ui.deps import lang, require_author, session, t
+from ui.deps import day, labels, lang, number, percent, require_author, session, t
 from ui.journey import journey_picker, load
-from ui.library import labels
 from ui.text import md
 from ui.widgets import ask, confirm
 
@@ -31,6 +31,7 @@ IMPORTED = "surveys.imported"  # (name, responses, skipped) of the survey import
 VIEW = "surveys.view"
 SHOW_RESULTS = "surveys.show_results"
 RESULTS = ("matrix", "trend", "drivers", "latest")
+VIEWS = ("results", "import")
 
 
 def digest(data: bytes) -> str:
@@ -129,7 +130,7 @@ def import_view(G, jid: str, version: int) -> None:
         t("surveys.date"),
         value=latest or date.today(),
         key=f"surveys.date.{suffix}",
-        format="YYYY-MM-DD",
+        format=i18n.date_input_format(lang()),
     )
     invalid, problems = checked(suffix, jid, version, tuple((c, *m) for c, m in mapping.items()), answers, G)
     bad = sorted({p.line for p in problems})
@@ -161,7 +162,7 @@ def import_view(G, jid: str, version: int) -> None:
         st.session_state[IMPORTED] = (summary.name, summary.responses, len(summary.skipped_rows))
         st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
         st.session_state[SHOW_RESULTS] = True  # the view switch is drawn already: switch on the next run
-        st.toast(t("surveys.imported", name=md(summary.name), n=summary.responses), icon=":material/check_circle:")
+        st.toast(t("surveys.imported", name=md(summary.name), count=summary.responses), icon=":material/check_circle:")
         st.rerun()
 
 
@@ -169,9 +170,9 @@ def overall_text(overall: dict | None) -> str:
     if not overall:
         return "—"
     scale = "0–10" if overall["scale"] == "nps" else t(f"survey.scale.{overall['scale']}")
-    mean = t("surveys.overall_mean", mean=f"{overall['mean']:.1f}", scale=scale)
+    mean = t("surveys.overall_mean", mean=overall["mean"], scale=scale)
     if overall["nps"] is not None:
-        return f"NPS {overall['nps']:+.0f}".replace("-", "−") + f" · {mean}"
+        return f"NPS {number(overall['nps'], 0, sign=True)}".replace("-", "−") + f" · {mean}"
     return mean
 
 
@@ -181,7 +182,7 @@ def surveys_table(surveys: list[dict]) -> None:
         pd.DataFrame(
             {
                 t("surveys.col.name"): [s["name"] for s in surveys],
-                t("surveys.col.date"): [s["surveyed_on"] for s in surveys],
+                t("surveys.col.date"): [day(s["surveyed_on"]) for s in surveys],
                 t("surveys.col.responses"): [s["responses"] for s in surveys],
                 t("surveys.col.skipped"): [s["skipped"] for s in surveys],
                 t("surveys.col.overall"): [overall_text(s["overall"]) for s in surveys],
@@ -194,7 +195,7 @@ def surveys_table(surveys: list[dict]) -> None:
     )
     if not can("edit"):
         return
-    names = {s["id"]: f"{s['name']} · {s['surveyed_on']}" for s in surveys}
+    names = {s["id"]: f"{s['name']} · {day(s['surveyed_on'])}" for s in surveys}
     with (
         st.expander(t("surveys.manage"), icon=":material/delete:"),
         st.container(horizontal=True, vertical_alignment="bottom"),
@@ -213,8 +214,11 @@ def surveys_table(surveys: list[dict]) -> None:
             st.rerun()
 
 
-def number(value, pattern: str) -> str:
-    return "—" if value is None or pd.isna(value) else pattern.format(value)
+def shown(value, digits: int = 2, *, sign: bool = False, share: bool = False) -> str:
+    """A figure of a table cell in the user's language; — where there is none."""
+    if value is None or pd.isna(value):
+        return "—"
+    return percent(value, digits) if share else number(value, digits, sign=sign)
 
 
 def latest_table(evidence: pd.DataFrame) -> None:
@@ -223,15 +227,15 @@ def latest_table(evidence: pd.DataFrame) -> None:
         pd.DataFrame(
             {
                 t("survey.touchpoint"): evidence["name"],
-                t("surveys.col.expectation"): [number(v, "{:.0f}") for v in evidence["expectation"]],
-                t("surveys.col.experience"): [number(v, "{:.0f}") for v in evidence["experience"]],
-                t("surveys.col.measured"): [number(v, "{:.2f}") for v in evidence["measured"]],
-                t("surveys.col.change"): [number(v, "{:+.2f}") for v in evidence["change"]],
-                t("surveys.col.mean"): [f"{m:.2f} ({s})" for m, s in zip(evidence["mean"], scales, strict=True)],
-                t("survey.top2"): [number(v, "{:.0%}") for v in evidence["top2"]],
-                "NPS": [number(v, "{:+.0f}") for v in evidence["nps"]],
+                t("surveys.col.expectation"): [shown(v, 0) for v in evidence["expectation"]],
+                t("surveys.col.experience"): [shown(v, 0) for v in evidence["experience"]],
+                t("surveys.col.measured"): [shown(v) for v in evidence["measured"]],
+                t("surveys.col.change"): [shown(v, sign=True) for v in evidence["change"]],
+                t("surveys.col.mean"): [f"{shown(m)} ({s})" for m, s in zip(evidence["mean"], scales, strict=True)],
+                t("survey.top2"): [shown(v, 0, share=True) for v in evidence["top2"]],
+                "NPS": [shown(v, 0, sign=True) for v in evidence["nps"]],
                 "n": evidence["n"],
-                t("survey.surveyed_on"): evidence["surveyed_on"],
+                t("survey.surveyed_on"): [day(d) for d in evidence["surveyed_on"]],
             }
         ),
         hide_index=True,
@@ -246,10 +250,10 @@ def drivers_table(evidence: pd.DataFrame) -> None:
         pd.DataFrame(
             {
                 t("survey.touchpoint"): ranked["name"],
-                t("surveys.col.driver"): [number(v, "{:+.2f}") for v in ranked["importance"]],
+                t("surveys.col.driver"): [shown(v, sign=True) for v in ranked["importance"]],
                 t("surveys.col.pairs"): ranked["importance_n"],
-                t("surveys.col.team_importance"): [number(v, "{:.2f}") for v in ranked["team_importance"]],
-                t("surveys.col.measured"): [number(v, "{:.2f}") for v in ranked["measured"]],
+                t("surveys.col.team_importance"): [shown(v) for v in ranked["team_importance"]],
+                t("surveys.col.measured"): [shown(v) for v in ranked["measured"]],
             }
         ),
         hide_index=True,
@@ -264,7 +268,9 @@ def results_view(G, jid: str, version: int) -> None:
         measurements = stored.list_measurements(session=s, journey_id=jid)
     if imported := st.session_state.pop(IMPORTED, None):
         name, n, skipped = imported
-        st.success(t("surveys.imported_skipped", name=md(name), n=n, skipped=skipped), icon=":material/check_circle:")
+        st.success(
+            t("surveys.imported_skipped", name=md(name), count=n, skipped=skipped), icon=":material/check_circle:"
+        )
     if not surveys:
         st.info(t("surveys.none"), icon=":material/info:")
         return
@@ -307,7 +313,7 @@ def main() -> None:
     G, version = load(jid)
     st.title(t("surveys.title"))
     st.caption(t("surveys.intro", journey=md(G.graph["name"])))
-    views = ["results", "import"] if can("edit") else ["results"]
+    views = list(VIEWS) if can("edit") else ["results"]
     if st.session_state.pop(SHOW_RESULTS, False) or st.session_state.get(VIEW) not in views:
         st.session_state[VIEW] = "results"
     if len(views) > 1:

@@ -341,6 +341,20 @@ def _check_summary_text(check: _Checker, where, revision: dict) -> None:
         raise check.wrong(where, "summary", summary, "stored_text")
 
 
+def _check_changes(check: _Checker, where, revision: dict) -> None:
+    """A revision's change records (:mod:`store.summaries`): a list of objects the database can hold, or none
+    (backups made before the records existed have none; the summary text then tells what changed)."""
+    changes = revision.get("changes")
+    if changes is None:
+        return
+    if (
+        not isinstance(changes, list)
+        or not all(isinstance(record, dict) for record in changes)
+        or _UNSTORABLE.search(json.dumps(changes, ensure_ascii=False))
+    ):
+        raise check.wrong(where, "changes", changes, "changes")
+
+
 def _check_revisions(check: _Checker, revisions: list, version: int) -> None:
     """Every revision: its version once, and its snapshot (or the patch on the version before) a valid journey."""
     seen: set = set()
@@ -351,6 +365,7 @@ def _check_revisions(check: _Checker, revisions: list, version: int) -> None:
         check.text(where, revision, "author")
         check.time(where, revision, "created_at")
         _check_summary_text(check, where, revision)
+        _check_changes(check, where, revision)
         if not isinstance(revision.get("snapshot"), str) or _UNSTORABLE.search(revision["snapshot"]):
             raise check.wrong(where, "snapshot", revision.get("snapshot"), "stored_text")
     previous: tuple[int, dict] | None = None

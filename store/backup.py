@@ -99,6 +99,7 @@ def _journey_document(session: Session, journey: Journey) -> dict:
                 "author": r.author,
                 "created_at": _time(r.created_at),
                 "summary": r.summary,
+                "changes": r.changes,
                 "snapshot": r.snapshot,
             }
             for r in revisions
@@ -224,7 +225,7 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
     with write_transaction(session):
         present = session.execute(select(func.count()).select_from(Journey)).scalar_one()
         if present and not replace:
-            raise DatabaseNotEmpty("not_empty", n=present)
+            raise DatabaseNotEmpty("not_empty", count=present)
         if present:
             session.execute(delete(Journey))  # ON DELETE CASCADE takes every row that belongs to them
         for doc, graph in journeys:
@@ -244,6 +245,7 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
                     [
                         {
                             **{f: r[f] for f in REVISION_FIELDS},
+                            "changes": r.get("changes"),
                             "journey_id": jid,
                             "created_at": _parse_time(r["created_at"]),
                         }

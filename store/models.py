@@ -194,6 +194,9 @@ class Transition(SQLModel, table=True):
 class Revision(SQLModel, table=True):
     """One saved version of a journey: who, when, what changed, and the journey itself.
 
+    ``changes`` tells what changed as records in no language (``store.summaries``);
+    versions saved before it existed have none and an English ``summary`` instead
+    (which also holds a text given to ``save_journey`` in place of the records).
     ``snapshot`` holds either the whole journey as JSON or what changed since the version
     before (see ``store.rows.patch``); ``store.repository.load_revision`` reads either.
     """
@@ -208,6 +211,7 @@ class Revision(SQLModel, table=True):
     author: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     summary: str = Field(default="", sa_type=Text)
+    changes: list[dict] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     snapshot: str = Field(sa_type=Text)
 
     journey: "Journey" = Relationship(back_populates="revisions")

@@ -30,6 +30,7 @@ from journeys.model.graph import GRAPH_DEFAULTS, new_id, normalize
 from journeys.model.validation import check
 from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
 from store.rows import Changes, apply_patch, changes_between, describe, patch, read_journey, write_changes, write_diff
+from store.summaries import records_of, render
 
 __all__ = [
     "ConflictError",
@@ -74,10 +75,18 @@ class JourneyNotFound(LookupError):
 
 @dataclass(frozen=True)
 class RevisionInfo:
+    """One saved version: who saved it, when, and what changed.
+
+    ``changes`` are the records of :mod:`store.summaries` (``render`` tells them in a
+    language); ``summary`` is the text stored with the version instead, if any (versions
+    saved before the records, or a text given to :func:`save_journey`).
+    """
+
     version: int
     author: str
     created_at: datetime
     summary: str
+    changes: list[dict]
 
 
 class ConflictError(RuntimeError):
@@ -92,7 +101,8 @@ class ConflictError(RuntimeError):
         self.expected_version = expected_version
         self.current_version = current_version
         self.newer = newer
-        who = "; ".join(f"{r.author or 'someone'} at {r.created_at:%H:%M}: {r.summary}" for r in newer) or "deleted"
+        who = "; ".join(f"{r.author or 'someone'} at {r.created_at:%H:%M}: {render(r.changes)}" for r in newer)
+        who = who or "deleted"
         super().__init__(
             f"Journey {journey_id} was changed since you opened version {expected_version} "
             f"(now version {current_version}): {who}"
@@ -232,11 +242,12 @@ def _add_revision(
     version: int,
     created_at: datetime,
     author: str,
-    summary: str,
+    told: tuple[list[dict] | None, str],
     graph: nx.DiGraph,
     changes: Changes | None = None,
 ) -> None:
-    """Store revision ``version``: the whole ``graph``, or the ``changes`` from the version before."""
+    """Store revision ``version``: what changed as ``told`` (records, or None and a text), and the whole
+    ``graph`` or the ``changes`` from the version before."""
     whole = (
         changes is None
         or version % SNAPSHOT_EVERY == 1
@@ -246,7 +257,8 @@ def _add_revision(
         interchange.dumps(graph, indent=None) if whole else json.dumps(patch(changes, version - 1), ensure_ascii=False)
     )
     row = {"journey_id": journey_id, "version": version, "author": author, "created_at": created_at}
-    session.connection().execute(_INSERT_REVISION, row | {"summary": summary, "snapshot": snapshot})
+    records, summary = told
+    session.connection().execute(_INSERT_REVISION, row | {"changes": records, "summary": summary, "snapshot": snapshot})
 
 
 @retry_when_busy
@@ -276,7 +288,7 @@ def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_i
         session.add(journey)
         session.flush()
         write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)
-        _add_revision(session, jid, 1, now, author, "created", graph)
+        _add_revision(session, jid, 1, now, author, ([{"op": "created"}], ""), graph)
     return jid
 
 
@@ -349,6 +361,7 @@ def save_journey(
     author: str,
     base: nx.DiGraph | None = None,
     summary: str | None = None,
+    records: list[dict] | None = None,
 ) -> int:
     """Save ``graph`` over version ``expected_version`` and return the new version.
 
@@ -356,6 +369,8 @@ def save_journey(
     ``base`` may be the graph as loaded at ``expected_version``: it spares reading the
     stored rows to compare against, and only what differs from it is validated
     (``base`` itself is trusted to be the valid journey the store gave).
+    The revision tells what changed as records (:mod:`store.summaries`): ``records`` when
+    given, else those of the difference; a ``summary`` text is kept in their place.
     Raises :class:`ConflictError` (someone saved meanwhile) or
     :class:`journeys.model.validation.JourneyInvalid`; in both cases nothing is written.
     """
@@ -377,8 +392,8 @@ def save_journey(
         version, now = _bump(session, journey_id, expected_version, author, graph)
         changes = changes or changes_between(stored, graph)
         write_changes(session, journey_id, stored, graph, changes)
-        summary = summary or describe(changes, stored, graph)
-        _add_revision(session, journey_id, version, now, author, summary, graph, changes)
+        told = (None, summary) if summary else (records or describe(changes, stored, graph), "")
+        _add_revision(session, journey_id, version, now, author, told, graph, changes)
     return version
 
 
@@ -462,11 +477,14 @@ def purge_journey(*, session: Session, journey_id: str) -> None:
 
 def _revisions(session: Session, journey_id: str, *, after: int = 0) -> list[RevisionInfo]:
     rows = session.execute(
-        select(Revision.version, Revision.author, Revision.created_at, Revision.summary)
+        select(Revision.version, Revision.author, Revision.created_at, Revision.summary, Revision.changes)
         .where(Revision.journey_id == journey_id, Revision.version > after)
         .order_by(Revision.version.desc())
     )
-    return [RevisionInfo(*row) for row in rows]
+    return [
+        RevisionInfo(version, author, created_at, summary or "", records_of(changes, summary))
+        for version, author, created_at, summary, changes in rows
+    ]
 
 
 def list_revisions(*, session: Session, journey_id: str) -> list[RevisionInfo]:
@@ -520,5 +538,5 @@ def restore_revision(*, session: Session, journey_id: str, version: int, expecte
         graph=graph,
         expected_version=expected_version,
         author=author,
-        summary=f"restored version {version}",
+        records=[{"op": "restored", "version": version}],
     )

@@ -3,7 +3,7 @@
 ``read_graph`` loads a journey with one query per table. ``changes_between`` finds what differs
 between two versions of a journey and ``write_changes`` writes only that: a changed
 touchpoint is one UPDATE of the columns that changed, its needs or pain points are
-rewritten only when they changed. ``describe`` tells the difference in one line, and
+rewritten only when they changed. ``describe`` tells the difference as records (``store.summaries``), and
 ``patch`` / ``apply_patch`` keep it as a revision (see ``store.repository``).
 
 The statements are built once, with bound parameters, and run on the session's
@@ -25,6 +25,8 @@ from sqlmodel import Session
 from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS
 from journeys.model.graph import journey_attrs, touchpoint_attrs, transition_attrs
 from store.models import Emotion, Journey, Need, PainPoint, Persona, Stage, Touchpoint, TouchpointPersona, Transition
+from store.summaries import JOURNEY_FIELDS as TOLD_FIELDS
+from store.summaries import SHOWN
 
 __all__ = [
     "Changes",
@@ -285,49 +287,48 @@ def _name(G: nx.DiGraph, key) -> str:
     return str(G.nodes[key].get("name") or key)
 
 
-def describe(changes: Changes, old: nx.DiGraph, new: nx.DiGraph) -> str:
-    """Return a one-line human summary of ``changes``, found by ``changes_between(old, new)``."""
-    parts = []
+def describe(changes: Changes, old: nx.DiGraph, new: nx.DiGraph) -> list[dict]:
+    """Return what ``changes`` (found by ``changes_between(old, new)``) did, as the records of
+    :mod:`store.summaries`: JSON-ready, in no language; :func:`store.summaries.render` tells them."""
+    records = []
     if "name" in changes.journey:
-        parts.append(f"renamed to {new.graph.get('name')}")
-    for field_name in ("stages", "personas", "state", "description"):
-        if field_name in changes.journey:
-            parts.append(f"changed {field_name}")
-
-    def names(G, keys):
-        listed = [_name(G, k) for k in keys]
-        return ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
-
-    for verb, G, keys in (
+        records.append({"op": "renamed", "name": new.graph.get("name")})
+    records += [{"op": "changed", "what": f} for f in TOLD_FIELDS if f in changes.journey]
+    for op, G, keys in (
         ("added", new, changes.added),
         ("removed", old, changes.removed),
         ("changed", new, list(changes.before)),
     ):
         if keys:
-            parts.append(f"{verb} touchpoint{'s' if len(keys) > 1 else ''} {names(G, keys)}")
-    for verb, edges in (
+            names = [_name(G, k) for k in keys[:SHOWN]]
+            records.append({"op": op, "what": "touchpoint", "names": names, "more": len(keys) - len(names)})
+    for op, edges in (
         ("added", changes.transitions_added),
         ("removed", changes.transitions_removed),
         ("changed", list(changes.transitions_before)),
     ):
         if edges:
-            G = old if verb == "removed" else new
-            shown = ", ".join(f"{_name(G, u)} → {_name(G, v)}" for u, v in edges[:5]) + (" …" if len(edges) > 5 else "")
-            parts.append(f"{verb} transition{'s' if len(edges) > 1 else ''} {shown}")
-    return "; ".join(parts) or "no changes"
+            G = old if op == "removed" else new
+            names = [[_name(G, u), _name(G, v)] for u, v in edges[:SHOWN]]
+            records.append({"op": op, "what": "transition", "names": names, "more": len(edges) - len(names)})
+    return records
 
 
-def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> str:
-    """Return a one-line human summary of what changed from ``old`` to ``new``.
+def describe_diff(old: nx.DiGraph, new: nx.DiGraph) -> list[dict]:
+    """Return what changed from ``old`` to ``new`` as records (see :func:`describe`).
 
     Examples
     --------
     >>> from journeys.demo import broadband_demo
+    >>> from store.summaries import render
     >>> old = broadband_demo()
     >>> new = old.copy()
     >>> new.nodes["hotline"]["experience"] = 2
     >>> new.remove_edge("hotline", "cancel")
-    >>> describe_diff(old, new)
+    >>> describe_diff(old, new)  # doctest: +NORMALIZE_WHITESPACE
+    [{'op': 'changed', 'what': 'touchpoint', 'names': ['Call the hotline'], 'more': 0},
+     {'op': 'removed', 'what': 'transition', 'names': [['Call the hotline', 'Cancels the contract']], 'more': 0}]
+    >>> render(describe_diff(old, new), "en")
     'changed touchpoint Call the hotline; removed transition Call the hotline → Cancels the contract'
     """
     return describe(changes_between(old, new), old, new)

@@ -21,6 +21,7 @@ from journeys import i18n
 from journeys.analysis.diagnostics import Diagnostics, diagnose
 from journeys.analysis.flow import FlowError, flow
 from journeys.analysis.scoring import Weights, consensus, weakness_table
+from journeys.charts.captions import group_label
 from store import analysis
 from ui.deps import session
 from ui.journey import cached_graph, journey_stamp
@@ -106,5 +107,9 @@ def weakest_shown(stamp: str, weights: tuple, chosen: tuple, language: str) -> t
     if worst.empty:
         return pd.DataFrame(), ()
     why = [i18n.t(f"lens.{w}", language) if w else "" for w in worst["why"]]
-    shown = worst.assign(why=why)[["journey", "name", "stage", "channel", "owner", "flow", "weakness", "why"]]
+    shown = worst.assign(
+        why=why,
+        stage=[group_label("stage", s, language) for s in worst["stage"]],
+        channel=[group_label("channel", c, language) for c in worst["channel"]],
+    )[["journey", "name", "stage", "channel", "owner", "flow", "weakness", "why"]]
     return shown.round(3), tuple(worst["journey_id"])

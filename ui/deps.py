@@ -1,10 +1,13 @@
-"""The engine, short sessions, session-state keys, the user's language and the author.
+"""The engine, short sessions, session-state keys, the user's language (words, numbers, times) and the author.
 
 Pages import from ``ui``, never from ``app.py``. Session state holds only plain
 values (ids, names, JSON text), never ORM rows or sessions.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from sqlmodel import Session
@@ -47,6 +50,46 @@ def lang() -> str:
 def t(key: str, **values) -> str:
     """Translate ``key`` into the user's language."""
     return i18n.t(key, lang(), **values)
+
+
+def labels(prefix: str, keys) -> dict[str, str]:
+    """Translated labels of ``keys`` (``prefix.key``), for a widget's ``format_func=labels(...).get``.
+
+    Translated now rather than inside the format function, which AppTest also calls outside a run
+    (where the user's language is not known).
+    """
+    return {key: t(f"{prefix}.{key}") for key in keys}
+
+
+def number(value, digits: int | None = None, *, sign: bool = False) -> str:
+    """A number as the user's language writes it (see :func:`journeys.i18n.number`)."""
+    return i18n.number(value, lang(), digits, sign=sign)
+
+
+def percent(value, digits: int = 0, *, sign: bool = False) -> str:
+    """A share (0.45) as a percentage in the user's language."""
+    return i18n.percent(value, lang(), digits, sign=sign)
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    """A stored time (UTC) in the browser's time zone."""
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+
+def when(moment: datetime) -> str:
+    """A stored time in the browser's time zone, as the user's language writes date and time."""
+    return i18n.datetime(local_time(moment), lang())
+
+
+def day(value: date) -> str:
+    """A date as the user's language writes it."""
+    return i18n.date(value, lang())
 
 
 def language_switch() -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 import store
+from journeys import i18n
 from journeys.model.validation import JourneyInvalid, Problem
 from ui.access import allowed
-from ui.deps import lang, session, t
+from ui.deps import lang, local_time, session, t
 from ui.text import md
 
 CLOSE_POPOVERS = "library.close_popovers"  # set by a successful write: the next run closes the popovers
@@ -25,23 +25,9 @@ def state_label(state: str) -> str:
     return t(f"state.{state}")
 
 
-def labels(prefix: str, keys) -> dict[str, str]:
-    """Translated labels of ``keys`` (``prefix.key``), for a widget's ``format_func=labels(...).get``.
-
-    Translated now rather than inside the format function, which AppTest also calls outside a run.
-    """
-    return {key: t(f"{prefix}.{key}") for key in keys}
-
-
-def local_time(moment: datetime | None) -> datetime | None:
-    """A stored (UTC) time in the browser's time zone, ready to show."""
-    if moment is None:
-        return None
-    try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).replace(tzinfo=None)
+def naive(moment: datetime | None) -> datetime | None:
+    """A time to show as it is: the table would otherwise show it in UTC."""
+    return moment.replace(tzinfo=None) if moment else None
 
 
 def _table(journeys: list[store.JourneyInfo], names: dict[str, str], columns: list[str]) -> tuple[pd.DataFrame, dict]:
@@ -52,14 +38,14 @@ def _table(journeys: list[store.JourneyInfo], names: dict[str, str], columns: li
             "state": state_label(j.state),
             "stages": j.stages,
             "touchpoints": j.touchpoints,
-            "updated": local_time(j.updated_at),
+            "updated": naive(local_time(j.updated_at)),
             "updated_by": j.updated_by,
             "source": names.get(j.source_id, t("library.source_gone")) if j.source_id else "",
-            "deleted": local_time(j.deleted_at),
+            "deleted": naive(local_time(j.deleted_at)),
         }
         for j in journeys
     ]
-    when = t("library.datetime_format")
+    when = i18n.moment_format(lang())  # as journeys.i18n.datetime writes it, and still sorted as a time
     narrow = "source" in columns  # names and personas make room for the journey copied from
     config = {
         "name": st.column_config.TextColumn(t("library.col.name"), width=240 if narrow else 280),

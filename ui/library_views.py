@@ -10,9 +10,9 @@ from journeys.model.graph import STATES
 from journeys.model.templates import STAGE_SETS, TEMPLATES, from_template
 from journeys.model.validation import JourneyInvalid
 from ui.access import allowed, can
-from ui.deps import lang, require_author, session, t
+from ui.deps import labels, lang, require_author, session, t
 from ui.journey import open_journey
-from ui.library import journey_table, labels, select, show_problems, write
+from ui.library import journey_table, select, show_problems, write
 from ui.text import md
 from ui.widgets import ask, confirm
 

@@ -15,7 +15,7 @@ import streamlit as st
 from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
-from ui.deps import lang, require_author, session, t
+from ui.deps import labels, lang, require_author, session, t
 from ui.editor.state import refuse_cells
 from ui.text import md
 
@@ -56,7 +56,7 @@ def rater_controls() -> tuple[str | None, str]:
     discipline = st.selectbox(
         t("scoring.discipline"),
         DISCIPLINES,
-        format_func=lambda d: t(f"discipline.{d}"),
+        format_func=labels("discipline", DISCIPLINES).get,
         key=DISCIPLINE,
         persist_state="session",
     )
@@ -102,7 +102,7 @@ def progress(names: dict, ratings: list[dict], rater: str, *, by: str = "touchpo
     mine = {r[by] for r in ratings if r["rater"] == rater}
     total = len(names) or 1
     left, right = st.columns(2)
-    left.progress(min(1.0, len(scored) / total), text=t(words["team"], scored=len(scored & set(names)), total=total))
+    left.progress(min(1.0, len(scored) / total), text=t(words["team"], scored=len(scored & set(names)), count=total))
     right.progress(min(1.0, len(mine) / total), text=t(words["mine"], scored=len(mine & set(names)), total=total))
     missing = [name for k, name in names.items() if k not in scored]
     if missing:
@@ -146,7 +146,7 @@ def score_editor(
             st.error(t("scoring.invalid", problem=md(exc.text(lang()))), icon=":material/error:")
         else:
             st.session_state[nonce_key] = nonce + 1
-            st.toast(t(words["saved"], n=len(changes)), icon=":material/check:")
+            st.toast(t(words["saved"], count=len(changes)), icon=":material/check:")
             st.rerun()
 
 

@@ -326,19 +326,28 @@ def _any_trapped(arrays: Chain, shares: np.ndarray, leaving: np.ndarray) -> bool
         holding = total >= KEPT
         if not (holding[arrays.src] & holding[arrays.dst] & passing).any():
             return False
+    from scipy.sparse import coo_array
     from scipy.sparse.csgraph import connected_components
 
-    _, label = connected_components(arrays.matrix(np.ones(len(arrays.src))), directed=True, connection="strong")
-    inside = (label[arrays.src] == label[arrays.dst]) & ~leaving
+    taken = passing & (shares != 0.0)  # a transition nobody takes holds no group together
+    links = coo_array((np.ones(taken.sum()), (arrays.src[taken], arrays.dst[taken])), shape=(arrays.n, arrays.n))
+    _, label = connected_components(links, directed=True, connection="strong")
+    inside = (label[arrays.src] == label[arrays.dst]) & taken
     kept = np.bincount(arrays.src[inside], weights=shares[inside], minlength=arrays.n)
     leaky = np.bincount(label[~(kept >= KEPT)], minlength=label.max() + 1)
     return bool((leaky == 0).any())
 
 
 def _trapped(G: nx.DiGraph, shares: dict[tuple[str, str], float]) -> list[str]:
-    """Touchpoints in a closed loop: a strongly connected group that keeps every customer."""
+    """Touchpoints in a closed loop: a strongly connected group that keeps every customer.
+
+    Groups are formed by the transitions customers take, so an exit or a transition with a share of 0
+    does not let customers out of a loop.
+    """
     trapped, order = [], None
-    for component in nx.strongly_connected_components(G):
+    taken = nx.DiGraph(edge for edge, share in shares.items() if share != 0.0)
+    taken.add_nodes_from(G)
+    for component in nx.strongly_connected_components(taken):
         if len(component) == 1:
             (node,) = component
             if shares.get((node, node), 0.0) < KEPT:

@@ -106,7 +106,7 @@ def _detour_control(p: Point, q: Point, block: Point) -> Point:
 def _share_text(share, lang: str) -> str:
     if not isinstance(share, Real) or isinstance(share, bool):
         return ""
-    return t("map.share", lang, pct=f"{share * 100:.0f}")
+    return t("map.share", lang, share=share)
 
 
 class Arrows(NamedTuple):

@@ -12,7 +12,7 @@ from numbers import Real
 
 import networkx as nx
 
-from journeys.i18n import MESSAGES, t
+from journeys.i18n import MESSAGES, label, number, t
 
 __all__ = [
     "is_number",
@@ -20,6 +20,8 @@ __all__ = [
     "escape",
     "wrap",
     "stage_names",
+    "stage_label",
+    "group_label",
     "find_persona",
     "persona_name",
     "touchpoint_label",
@@ -38,15 +40,15 @@ def is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
-def signed(value: float) -> str:
-    """Return a score with its sign and a true minus sign, as on an emotion scale.
+def signed(value: float, lang: str = "en") -> str:
+    """Return a score with its sign and a true minus sign, as on an emotion scale, as ``lang`` writes it.
 
     Examples
     --------
-    >>> signed(2), signed(0), signed(-1.5)
-    ('+2', '0', '−1.5')
+    >>> signed(2), signed(0), signed(-1.5), signed(-1.5, "de")
+    ('+2', '0', '−1.5', '−1,5')
     """
-    return "0" if value == 0 else f"{value:+g}".replace("-", "−")
+    return "0" if value == 0 else number(value, lang, sign=True).replace("-", "−")
 
 
 def escape(value) -> str:
@@ -88,6 +90,31 @@ def stage_names(G: nx.DiGraph, lang: str = "en") -> dict[str, str]:
             name = t(key, lang)
         names[sid] = name or str(sid)
     return names
+
+
+_DEFAULT_STAGES = {text: key for key, text in MESSAGES["en"].items() if key.startswith("stage.")}
+
+
+def stage_label(name: str, lang: str = "en") -> str:
+    """Return a stage's name as shown: the tool's own English name of a stage in ``lang``, a team's name as it is.
+
+    Examples
+    --------
+    >>> stage_label("Onboarding", "de"), stage_label("Kick-off", "de")
+    ('Einrichtung', 'Kick-off')
+    """
+    key = _DEFAULT_STAGES.get(name)
+    return t(key, lang) if key else name
+
+
+def group_label(grouping: str, value, lang: str = "en") -> str:
+    """Return a group of a heatmap or roll-up as shown: a channel the workbench knows, or a stage with
+    the tool's own name, in ``lang``; everything else (journeys, owners, a team's names) as it is."""
+    if grouping == "channel":
+        return label("channel", value, lang)
+    if grouping == "stage":
+        return stage_label(str(value), lang)
+    return "" if value is None else str(value)
 
 
 def find_persona(G: nx.DiGraph, persona: str | None) -> dict | None:
@@ -138,16 +165,18 @@ def details(G: nx.DiGraph, n, stages: dict, lang: str) -> str:
     lines = [
         head,
         f"{t('map.stage', lang)}: {escape(stages.get(d.get('stage'), d.get('stage')))}",
-        f"{t('map.channel', lang)}: {escape(t('channel.' + channel, lang) if channel else '–')} · "
+        f"{t('map.channel', lang)}: {escape(label('channel', channel, lang) if channel else '–')} · "
         f"{t('map.owner', lang)}: {escape(d.get('owner') or '–')}",
     ]
     exp, got = (d.get(k) if is_number(d.get(k)) else None for k in ("expectation", "experience"))
     if exp is not None or got is not None:
-        gap = f" ({t('map.gap', lang)} {signed(got - exp)})" if exp is not None and got is not None else ""
-        shown = [f"{v:g}" if v is not None else "–" for v in (exp, got)]
+        gap = f" ({t('map.gap', lang)} {signed(got - exp, lang)})" if exp is not None and got is not None else ""
+        shown = [number(v, lang) if v is not None else "–" for v in (exp, got)]
         lines.append(f"{t('map.expectation', lang)} {shown[0]} → {t('map.experience', lang)} {shown[1]}{gap}")
     names = {p.get("id"): p.get("name") for p in G.graph.get("personas", [])}
-    emotions = [f"{escape(names.get(p, p))} {signed(v)}" for p, v in d.get("emotions", {}).items() if is_number(v)]
+    emotions = [
+        f"{escape(names.get(p, p))} {signed(v, lang)}" for p, v in d.get("emotions", {}).items() if is_number(v)
+    ]
     if emotions:
         lines.append(f"{t('map.emotions', lang)}: {'; '.join(emotions)}")
     pains = [p for p in d.get("pains", []) if isinstance(p, dict)]

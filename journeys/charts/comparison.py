@@ -19,8 +19,7 @@ from plotly.subplots import make_subplots
 from journeys.analysis.comparison import Comparison
 from journeys.charts.captions import escape, persona_name, signed, stage_names, wrap
 from journeys.charts.style import TEMPLATE
-from journeys.i18n import t
-from journeys.model.graph import CHANNELS
+from journeys.i18n import label, number, percent, plotly_separators, t
 
 __all__ = [
     "BETTER",
@@ -40,6 +39,24 @@ BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#90a4ae"
 BEFORE_COLOR, AFTER_COLOR = "#b0bec5", "#1565c0"
 PATTERNS = {"added": "/", "removed": "x"}
 EPSILON = 1e-9  # below this a change in weakness is rounding, not a change
+COLUMNS = {  # a table's column → the key of its heading
+    "touchpoint": "compare.col.touchpoint",
+    "stage": "compare.col.stage",
+    "status": "compare.col.status",
+    "channel": "compare.col.channel",
+    "owner": "compare.col.owner",
+    "weakness_before": "compare.col.weakness_before",
+    "weakness_after": "compare.col.weakness_after",
+    "delta": "compare.col.delta",
+    "severity_before": "compare.col.severity_before",
+    "severity_after": "compare.col.severity_after",
+    "flow_before": "compare.col.flow_before",
+    "flow_after": "compare.col.flow_after",
+    "field": "compare.col.field",
+    "before": "compare.col.before",
+    "after": "compare.col.after",
+    "transition": "compare.col.transition",
+}
 
 
 def _side_names(cmp: Comparison, lang: str) -> tuple[str, str]:
@@ -54,8 +71,8 @@ def _stages(cmp: Comparison, lang: str) -> dict[str, str]:
     return stage_names(cmp.before, lang) | stage_names(cmp.after, lang)
 
 
-def _number(value) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"
+def _number(value, lang: str) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else number(value, lang, 3)
 
 
 def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
@@ -71,6 +88,8 @@ def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
     'Petra, busy parent −2; Jonas, home-office worker +1'
     >>> describe("pains", [{"text": "25 minutes in the queue", "severity": 4}], G)
     '25 minutes in the queue (4/5)'
+    >>> describe("share", 0.25, G, "de"), describe("channel", "phone", G, "de"), describe("emotions", {"petra": -1.5}, G, "de")
+    ('25\xa0%', 'Telefon', 'Petra, busy parent −1,5')
     """
     if value is None or value == [] or value == {}:
         return "–"
@@ -79,13 +98,13 @@ def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
     if field == "stage":
         return stage_names(G, lang).get(value, str(value))
     if field == "channel":
-        return t(f"channel.{value}", lang) if value in CHANNELS else str(value)
+        return label("channel", value, lang)
     if field == "share" and isinstance(value, Real):
-        return f"{value:.0%}"
+        return percent(value, lang)
     if field == "personas":
         return ", ".join(persona_name(G, p) or str(p) for p in value)
     if field == "emotions":
-        return "; ".join(f"{persona_name(G, p) or p} {signed(v)}" for p, v in value.items())
+        return "; ".join(f"{persona_name(G, p) or p} {signed(v, lang)}" for p, v in value.items())
     if field == "needs":
         return "; ".join(
             f"{n.get('text', '')} ({n['motivation']})" if n.get("motivation") else n.get("text", "") for n in value
@@ -93,7 +112,7 @@ def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
     if field == "pains":
         return "; ".join(f"{p.get('text', '')} ({p.get('severity')}/5)" for p in value)
     if isinstance(value, Real):
-        return f"{value:g}"
+        return number(value, lang)
     return str(value)
 
 
@@ -131,7 +150,7 @@ def weakness_change(cmp: Comparison, *, lang: str = "en") -> go.Figure:
                 "pattern": {"shape": [PATTERNS.get(s, "") for s in frame["status"]], "fillmode": "overlay"},
             },
             text=[
-                f"{_number(b)} → {_number(a)}"
+                f"{_number(b, lang)} → {_number(a, lang)}"
                 for b, a in zip(frame["weakness_before"], frame["weakness_after"], strict=True)
             ],
             textposition="outside",
@@ -168,6 +187,7 @@ def weakness_change(cmp: Comparison, *, lang: str = "en") -> go.Figure:
         barmode="overlay",
         height=max(320, 170 + 30 * len(frame)),
         margin={"l": 20, "r": 30, "t": 100, "b": 60},
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -187,7 +207,7 @@ def stage_weakness(cmp: Comparison, *, lang: str = "en") -> go.Figure:
                 y=frame[column],
                 name=name,
                 marker_color=color,
-                text=[f"{v:.2f}" for v in frame[column]],
+                text=[number(v, lang, 2) for v in frame[column]],
                 textposition="outside",
                 cliponaxis=False,
                 hovertext=ticks,
@@ -204,6 +224,7 @@ def stage_weakness(cmp: Comparison, *, lang: str = "en") -> go.Figure:
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
         height=480,
         margin={"t": 110},
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -258,6 +279,7 @@ def emotion_curves(cmp: Comparison, *, lang: str = "en") -> go.Figure:
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.08, "yanchor": "bottom"},
         height=520,
         margin={"t": 130, "b": 40},
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -266,7 +288,7 @@ def touchpoint_table(cmp: Comparison, *, lang: str = "en") -> pd.DataFrame:
     """Every touchpoint with its status and weakness, severity and flow before and after, labelled in ``lang``."""
     frame = cmp.touchpoints
     stages = _stages(cmp, lang)
-    c = lambda key: t(f"compare.col.{key}", lang)  # noqa: E731
+    c = lambda key: t(COLUMNS[key], lang)  # noqa: E731
     return pd.DataFrame(
         {
             c("touchpoint"): frame["name"],
@@ -287,7 +309,7 @@ def stage_table(cmp: Comparison, *, lang: str = "en") -> pd.DataFrame:
     """Weakness per stage before and after, labelled in ``lang``."""
     frame = cmp.stages
     stages = _stages(cmp, lang)
-    c = lambda key: t(f"compare.col.{key}", lang)  # noqa: E731
+    c = lambda key: t(COLUMNS[key], lang)  # noqa: E731
     return pd.DataFrame(
         {
             c("stage"): [stages.get(s, frame.at[s, "name"]) for s in frame.index],
@@ -302,7 +324,7 @@ def touchpoint_list(cmp: Comparison, keys, *, side: str, lang: str = "en") -> pd
     """The touchpoints ``keys`` of one side (``"before"`` or ``"after"``): name, stage, channel, owner, weakness."""
     G = cmp.before if side == "before" else cmp.after
     stages = stage_names(G, lang)
-    c = lambda key: t(f"compare.col.{key}", lang)  # noqa: E731
+    c = lambda key: t(COLUMNS[key], lang)  # noqa: E731
     rows = [
         [
             G.nodes[k].get("name") or k,
@@ -334,7 +356,7 @@ def change_table(cmp: Comparison, *, lang: str = "en") -> pd.DataFrame:
                     describe(change.field, after, cmp.after, lang),
                 ]
             )
-    columns = [t(f"compare.col.{c}", lang) for c in ("touchpoint", "field", "before", "after")]
+    columns = [t(COLUMNS[c], lang) for c in ("touchpoint", "field", "before", "after")]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -363,5 +385,5 @@ def transition_table(cmp: Comparison, *, lang: str = "en") -> pd.DataFrame:
         for (u, v), changes in cmp.transitions_changed.items()
         for c in changes
     ]
-    columns = [t(f"compare.col.{c}", lang) for c in ("transition", "field", "before", "after")]
+    columns = [t(COLUMNS[c], lang) for c in ("transition", "field", "before", "after")]
     return pd.DataFrame(rows, columns=columns)

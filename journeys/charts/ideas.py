@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from journeys.analysis.ideas import EFFORT_RANGE, EFFORT_SPLIT, STATUSES, VALUE_SPLIT
 from journeys.charts.captions import escape, wrap
-from journeys.i18n import t
+from journeys.i18n import number, plotly_separators, t
 
 __all__ = ["STATUS_COLOURS", "QUADRANT_COLOURS", "label_positions", "matrix_points", "value_effort_matrix"]
 
@@ -161,7 +161,7 @@ def value_effort_matrix(
         rows = points[points["status"] == status]
         if rows.empty:
             continue
-        relief = [f"{r:.2f}" if pd.notna(r) else "–" for r in rows["relief"]]
+        relief = [number(r, lang, 2) if pd.notna(r) else "–" for r in rows["relief"]]
         fig.add_trace(
             go.Scatter(
                 x=rows["x"],
@@ -215,5 +215,6 @@ def value_effort_matrix(
         },
         height=HEIGHT,
         margin={"t": 80, "b": 50},
+        separators=plotly_separators(lang),
     )
     return fig

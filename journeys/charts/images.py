@@ -231,8 +231,7 @@ def slide(fig: go.Figure, *, title: str, subtitle: str = "", template: str = TEM
 
 def _subtitle(G: nx.DiGraph, lang: str, day: Date | None) -> str:
     state = t(f"state.{G.graph.get('state', 'as-is')}", lang)
-    day = (day or Date.today()).isoformat()
-    return t("export.subtitle", lang, journey=G.graph.get("name", ""), state=state, date=day)
+    return t("export.subtitle", lang, journey=G.graph.get("name", ""), state=state, date=day or Date.today())
 
 
 def journey_figure(kind: str, G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", persona: str | None = None):
@@ -319,7 +318,7 @@ def portfolio_slide(
     """Return the portfolio heatmap (weakness across all journeys) as a slide."""
     fig = portfolio_heatmap(cells, rows=rows, columns=columns, lang=lang)
     journeys = cells["journey"].nunique() if "journey" in cells else 0
-    subtitle = t("export.portfolio_subtitle", lang, n=journeys, date=(day or Date.today()).isoformat())
+    subtitle = t("export.portfolio_subtitle", lang, count=journeys, date=day or Date.today())
     return slide(fig, title=fig.layout.title.text or t("export.figure.portfolio", lang), subtitle=subtitle)
 
 

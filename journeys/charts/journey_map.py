@@ -31,7 +31,7 @@ from journeys.charts.captions import (
 from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.charts.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
 from journeys.charts.style import unchecked_figure
-from journeys.i18n import t
+from journeys.i18n import plotly_separators, t
 
 __all__ = ["SCORE_SCALE", "journey_map"]
 
@@ -146,7 +146,7 @@ def _colorbar(G, persona: str | None, lang: str) -> dict:
     colorbar = {
         "title": {"text": title or t("map.experience_scale", lang), "side": "top"},
         "tickvals": list(range(low, high + 1)),
-        "ticktext": [signed(v) if persona else str(v) for v in range(low, high + 1)],
+        "ticktext": [signed(v, lang) if persona else str(v) for v in range(low, high + 1)],
         **{"len": 0.4, "y": 1, "yanchor": "top", "thickness": 14},
     }
     marker = {"colorscale": SCORE_SCALE, "cmin": low, "cmax": high, "color": [low], "colorbar": colorbar}
@@ -202,7 +202,7 @@ def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
         "name": t("map.emotion_curve", lang, persona=escape(persona.get("name"))),
         "mode": "lines+markers+text",
         "connectgaps": True,
-        "text": [signed(v) if v is not None else "" for v in values],
+        "text": [signed(v, lang) if v is not None else "" for v in values],
         "textposition": "top center",
         "textfont": {"size": 13},
         "hovertext": [escape(G.nodes[n].get("name") or n) for n in path],
@@ -216,7 +216,7 @@ def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
         "showlegend": False,
         **CURVE_AXES,
     }
-    axis = {"range": [-2.6, 2.9], "tickvals": list(range(-2, 3)), "ticktext": [signed(v) for v in range(-2, 3)]}
+    axis = {"range": [-2.6, 2.9], "tickvals": list(range(-2, 3)), "ticktext": [signed(v, lang) for v in range(-2, 3)]}
     axis.update(zeroline=True, zerolinecolor="#78909c", zerolinewidth=2)
     title = t("map.emotion_curve", lang, persona=escape(persona.get("name")))
     side = {"x": 0, "xref": "paper", "xanchor": "right", "xshift": -30, "y": 0, "yref": "y2", "textangle": -90}
@@ -322,5 +322,6 @@ def journey_map(
         "legend": {"orientation": "h", "y": 0, "yanchor": "top", "x": 0.5, "xanchor": "center", "font": {"size": 13}},
         "hoverlabel": {"align": "left"},
         "font": {"color": TEXT_COLOR},
+        "separators": plotly_separators(lang),
     }
     return unchecked_figure(data, layout, template=template)

@@ -11,9 +11,9 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from journeys.charts.captions import escape, stage_names, wrap
+from journeys.charts.captions import escape, group_label, stage_names, wrap
 from journeys.charts.style import GOOD_BAD_SCALE, WEAK_SCALE, unchecked_figure
-from journeys.i18n import t
+from journeys.i18n import number, plotly_separators, t
 from journeys.model.graph import touchpoints_in_order
 
 __all__ = [
@@ -50,14 +50,22 @@ def heatmap_values(table: pd.DataFrame, G: nx.DiGraph) -> pd.DataFrame:
     return table.loc[order, list(HEATMAP_LENSES)].astype(float)
 
 
-def _fmt(lens: str, value: float) -> str:
+def _fmt(lens: str, value: float, lang: str = "en") -> str:
+    """A heatmap cell: weakness with two decimals, gap and emotion signed, scores without a needless ",0".
+
+    Examples
+    --------
+    >>> _fmt("weakness", 1.234, "de"), _fmt("gap", -1.0, "de"), _fmt("gap", 0.0, "de"), _fmt("desirable", 3.5, "de")
+    ('1,23', '-1,0', '0', '3,5')
+    """
     if math.isnan(value):
         return ""
     if lens == "weakness":
-        return f"{value:.2f}"
+        return number(value, lang, 2)
+    rounded = round(value, 1)
     if lens in ("gap", "emotion"):
-        return f"{value:+.1f}".replace("+0.0", "0")
-    return f"{value:.1f}".removesuffix(".0")
+        return "0" if rounded == 0 else number(value, lang, 1, sign=True)
+    return number(rounded, lang)
 
 
 def weakness_heatmap(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", title: str | None = None) -> go.Figure:
@@ -72,7 +80,7 @@ def weakness_heatmap(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", ti
     rows = [f"{escape(stages.get(G.nodes[k]['stage'], ''))} · {escape(G.nodes[k]['name'])}" for k in values.index]
     cells = values.to_numpy().tolist()
     z = [[_goodness(lens, v, worst) for lens, v in zip(HEATMAP_LENSES, row, strict=True)] for row in cells]
-    text = [[_fmt(lens, v) for lens, v in zip(HEATMAP_LENSES, row, strict=True)] for row in cells]
+    text = [[_fmt(lens, v, lang) for lens, v in zip(HEATMAP_LENSES, row, strict=True)] for row in cells]
     columns = [t(f"lens.{lens}", lang) for lens in HEATMAP_LENSES]
     heatmap = {
         "type": "heatmap",
@@ -100,6 +108,7 @@ def weakness_heatmap(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", ti
         "yaxis": {"autorange": "reversed", "automargin": True},
         "xaxis": {"side": "top"},
         "margin": {"l": 20, "r": 20, "t": 110, "b": 20},
+        "separators": plotly_separators(lang),
     }
     return unchecked_figure([heatmap], layout)
 
@@ -180,6 +189,7 @@ def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "e
         "yaxis": {"title": {"text": t("chart.performance_axis", lang)}, "range": [0.8, 5.4]},
         "height": 560,
         "showlegend": False,
+        "separators": plotly_separators(lang),
     }
     return unchecked_figure([points], layout)
 
@@ -211,6 +221,7 @@ def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
         },
         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         "height": 460,
+        "separators": plotly_separators(lang),
     }
     return unchecked_figure(lines, layout)
 
@@ -239,9 +250,9 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
     heatmap = {
         "type": "heatmap",
         "z": grid.to_numpy(),
-        "x": [escape(c) for c in grid.columns],
-        "y": [escape(r) for r in grid.index],
-        "text": [[f"{v:.2f}" if v == v else "" for v in row] for row in grid.to_numpy().tolist()],
+        "x": [escape(group_label(columns, c, lang)) for c in grid.columns],
+        "y": [escape(group_label(rows, r, lang)) for r in grid.index],
+        "text": [[number(v, lang, 2) if v == v else "" for v in row] for row in grid.to_numpy().tolist()],
         "texttemplate": "%{text}",
         "colorscale": WEAK_SCALE,
         "zmin": 0,
@@ -259,5 +270,6 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
         "yaxis": {"autorange": "reversed", "automargin": True},
         "xaxis": {"side": "bottom", "automargin": True, "tickangle": -25},
         "margin": {"l": 20, "r": 20, "t": 80, "b": 20},
+        "separators": plotly_separators(lang),
     }
     return unchecked_figure([heatmap], layout)

@@ -15,7 +15,7 @@ from journeys.analysis.survey import OVERALL, rescaled
 from journeys.charts.captions import escape, wrap
 from journeys.charts.review import importance_performance_frame
 from journeys.charts.style import GOOD_BAD_SCALE, TEMPLATE
-from journeys.i18n import t
+from journeys.i18n import date, percent, plotly_separators, t
 from journeys.model.graph import touchpoints_in_order
 
 __all__ = ["TREND_VALUES", "evidence_frame", "trend_frame", "trend", "assumptions_vs_evidence"]
@@ -131,12 +131,22 @@ def trend(
                     "color": "#212121" if key == OVERALL else COLORS[i % len(COLORS)],
                 },
                 marker={"size": 9},
-                customdata=list(zip([escape(s) for s in rows["survey"]], rows["mean"], scale, rows["n"], strict=True)),
-                hovertemplate=f"<b>{escape(name)}</b><br>%{{customdata[0]}} · %{{x|%Y-%m-%d}}<br>"
+                customdata=list(
+                    zip(
+                        [escape(s) for s in rows["survey"]],
+                        rows["mean"],
+                        scale,
+                        rows["n"],
+                        [date(d, lang) for d in rows["surveyed_on"]],
+                        [percent(v, lang) if pd.notna(v) else "–" for v in rows["top2"]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate=f"<b>{escape(name)}</b><br>%{{customdata[0]}} · %{{customdata[4]}}<br>"
                 + t("survey.mean", lang)
                 + ": %{customdata[1]:.2f} (%{customdata[2]}) · n = %{customdata[3]}<br>"
                 + (
-                    t("survey.top2", lang) + ": %{y:.0%}"
+                    t("survey.top2", lang) + ": %{customdata[5]}"
                     if value == "top2"
                     else t("survey.measured", lang) + ": %{y:.2f}"
                 )
@@ -144,14 +154,18 @@ def trend(
             )
         )
     top2 = value == "top2"
+    shares = [i / 5 for i in range(6)]
+    days = sorted(set(frame["surveyed_on"])) if not frame.empty else []  # one tick a survey, as the language writes it
     fig.update_layout(
         template=TEMPLATE,
         title=t(f"survey.trend_title.{value}", lang, journey=escape(G.graph.get("name", ""))),
         yaxis={"title": t(f"survey.trend_axis.{value}", lang), "range": [0, 1.05] if top2 else [0.8, 5.2],
-               "tickformat": ".0%" if top2 else None},
-        xaxis={"title": t("survey.surveyed_on", lang), "type": "date", "tickformat": "%Y-%m-%d"},
+               **({"tickvals": shares, "ticktext": [percent(v, lang) for v in shares]} if top2 else {})},
+        xaxis={"title": t("survey.surveyed_on", lang), "type": "date", "tickvals": days,
+               "ticktext": [date(d, lang) for d in days]},
         legend={"title": {"text": t("survey.touchpoint", lang)}},
         height=480,
+        separators=plotly_separators(lang),
     )  # fmt: skip
     if not fig.data:
         fig.add_annotation(text=t("survey.no_data", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -213,6 +227,7 @@ def assumptions_vs_evidence(G: nx.DiGraph, evidence: pd.DataFrame, *, lang: str 
         yaxis={"title": t("survey.matrix_y", lang), "range": [0.8, 5.4]},
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         height=600,
+        separators=plotly_separators(lang),
     )
     if both.empty and measured.empty:
         fig.add_annotation(text=t("survey.no_drivers", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")

@@ -221,7 +221,7 @@ def read_csv(data: bytes) -> pd.DataFrame:
     ([2, 4], ['4', '2,5'])
     """
     if len(data) > MAX_BYTES:
-        raise SurveyInvalid("too_large", size=f"{len(data) / 2**20:.1f}", limit=MAX_BYTES // 2**20)
+        raise SurveyInvalid("too_large", size=len(data) / 2**20, limit=MAX_BYTES // 2**20)
     text = _decode(data)
     if not text.strip():
         raise SurveyInvalid("empty")

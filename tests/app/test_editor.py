@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 import store
 from journeys.model.graph import journey_equal
 from journeys.model.tables import read_draft
+from store.summaries import render
 from tests.app.conftest import APP
 from ui.text import md
 
@@ -149,7 +150,7 @@ def test_added_touchpoint_and_transition_are_saved_with_the_author(app, db, demo
     assert graph.nodes["chat-with-support"]["channel"] == "web"
     assert graph.edges["daily-use", "chat-with-support"]["share"] == 0.2
     latest = store.list_revisions(session=db, journey_id=demo)[0]
-    assert latest.author == "Test User" and "added touchpoint Chat with support" in latest.summary
+    assert latest.author == "Test User" and "added touchpoint Chat with support" in render(latest.changes, "en")
     assert any("Saved · version 2" in b for b in badges(at))
     assert at.session_state[f"editor.base.{demo}"] == 2
 
@@ -167,9 +168,9 @@ def test_invalid_edit_shows_the_problem_and_blocks_saving(app, db, demo, table, 
     at = show(open_editor(app, demo), table)
     edit(at, table, **change)
     assert message in problems_shown(at)
-    assert "problem(s) to fix before saving" in texts(at)
+    assert "1 problem to fix before saving" in texts(at)
     assert at.button(key="editor.save").disabled
-    assert "fix the 1 problem(s) listed first" in at.button(key="editor.save").help
+    assert "fix the 1 problem listed first" in at.button(key="editor.save").help
     assert store.current_version(session=db, journey_id=demo) == 1
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 import store
+from journeys import i18n
 from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import survey_file
 from store import surveys as stored_surveys
@@ -151,7 +152,7 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     expect(save).to_be_enabled()
     page.screenshot(path=str(tmp_path / "2-score.png"), full_page=True)
     save.click()
-    expect(page.get_by_test_id("stToast").filter(has_text="Saved your scores of 1 idea(s).")).to_be_visible()
+    expect(page.get_by_test_id("stToast").filter(has_text="Saved your scores of 1 idea.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Scored by you: 1 of \d+"))).to_be_visible()
     consensus = page.get_by_test_id("stDataFrame").filter(has_text="Disagreement")
     cells = table_row(page, IDEA, consensus).locator("[role=gridcell]")
@@ -225,5 +226,5 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     measured = page.get_by_test_id("stDataFrame").filter(has_text="Measured (1–5)")
     hotline = table_row(page, "Call the hotline", measured)
     expect(hotline).to_contain_text(re.compile(r"\d\.\d\d \(CSAT"))  # its mean on the survey's scale
-    expect(hotline).to_contain_text(survey_file.latest_date(survey_file.read_csv(data)).isoformat())  # from this survey
+    expect(hotline).to_contain_text(i18n.date(survey_file.latest_date(survey_file.read_csv(data)), "en"))  # this survey
     page.screenshot(path=str(tmp_path / "7-survey-result.png"), full_page=True)

@@ -431,7 +431,7 @@ def test_surveys_show_hostile_text_as_typed(page: Page, loop_app, tmp_path):
     page.get_by_role("button", name="Delete", exact=True).click()
     wait_for_app(page)
     question = page.get_by_test_id("stAlertContentWarning")
-    expect(question).to_contain_text(f"Delete the survey “{SPRING} · 2026-03-01”")
+    expect(question).to_contain_text(f"Delete the survey “{SPRING} · Mar 1, 2026”")
     found += problems(page, dialogs, "the question before deleting a survey")
     page.get_by_role("button", name="Cancel").click()
     wait_for_app(page)

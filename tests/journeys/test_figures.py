@@ -82,7 +82,7 @@ def test_shares_are_shown_as_percentages():
     shares = [a.text for a in annotations(journey_map(G), "share")]
     assert len(shares) == G.number_of_edges()
     assert "40%" in shares and "70%" in shares
-    assert "40 %" in [a.text for a in annotations(journey_map(G, lang="de"), "share")]
+    assert "40\xa0%" in [a.text for a in annotations(journey_map(G, lang="de"), "share")]  # Babel: no break before %
 
 
 def test_hovering_a_share_shows_the_transition_label():

@@ -74,7 +74,7 @@ def test_svg_carries_title_journey_state_and_date():
     """The SVG is a drawing of the requested size with the slide's title, the journey, its state and the date."""
     svg = images.to_svg(slide_of("map")).decode("utf-8")
     assert svg.startswith("<svg") and 'width="1920"' in svg and 'height="1080"' in svg
-    for text in ("Journey map", "Broadband: router set-up and the hotline", "as-is", "2025-03-14"):
+    for text in ("Journey map", "Broadband: router set-up and the hotline", "as-is", "Mar 14, 2025"):
         assert text in svg
 
 
@@ -93,7 +93,7 @@ def test_slide_titles_in_german():
     G = broadband_demo("de")
     fig = images.journey_slide("heatmap", G, exports.touchpoint_scores(G), lang="de", day=DAY)
     assert fig.layout.title.text == "<b>Wo die Journey schwach ist</b>"
-    assert fig.layout.title.subtitle.text == f"{G.graph['name']} · Ist · 2025-03-14"
+    assert fig.layout.title.subtitle.text == f"{G.graph['name']} · Ist · 14.03.2025"
     assert fig.layout.template.layout.paper_bgcolor == "white"
 
 

@@ -119,6 +119,21 @@ def test_a_closed_loop_is_reported_not_solved():
     assert caught.value.trapped == ["a", "b"]
 
 
+def test_a_way_out_nobody_takes_does_not_open_a_closed_loop():
+    """A touchpoint that sends everyone back to itself is a closed loop, even when an exit with a share of 0
+    leads from it back into it."""
+    G = nx.DiGraph()
+    G.add_node("start", entry=True)
+    G.add_node("done", exit=True)
+    G.add_edge("start", "hotline", share=1.0)
+    G.add_edge("hotline", "hotline")  # takes the rest: everybody
+    G.add_edge("hotline", "done", share=0.0)
+    G.add_edge("done", "hotline")
+    with pytest.raises(FlowError) as caught:
+        flow(G)
+    assert caught.value.trapped == ["hotline"]
+
+
 def test_demo_journeys_rank_the_router_set_up_and_hotline_worst():
     """In the broadband demo the router set-up hurts most customers most, then the hotline."""
     assert [k for k, _ in weakest_touchpoints(broadband_demo(), top=2)] == ["install-router", "hotline"]

@@ -79,7 +79,14 @@ def contents(engine) -> dict:
         for j in journeys:
             row = j.model_dump(exclude={"metrics_version"})
             revisions = session.execute(
-                select(Revision.version, Revision.author, Revision.created_at, Revision.summary, Revision.snapshot)
+                select(
+                    Revision.version,
+                    Revision.author,
+                    Revision.created_at,
+                    Revision.summary,
+                    Revision.changes,
+                    Revision.snapshot,
+                )
                 .where(Revision.journey_id == j.id)
                 .order_by(Revision.version)
             ).all()
@@ -202,12 +209,18 @@ def damaged_archives(good: bytes) -> dict[str, bytes]:
     first = json.loads(files["manifest.json"])["journeys"][0]["file"]
     doc = json.loads(files[first])
     doc["graph"]["nodes"][0]["experience"] = 9
+    records = json.loads(files[first])
+    records["revisions"][0]["changes"] = "created"
+    broken = json.loads(files[first])
+    broken["revisions"][0]["changes"] = [{"op": "changed", "what": "touchpoint", "names": ["\ud800"], "more": 0}]
     return {
         "not a zip": b"PK\x03\x04 nothing",
         "cut short": good[: len(good) // 2],
         "foreign zip": zipped(**{"manifest.json": b'{"format": "other"}'}),
         "journey missing": zipped(**{first: None}),
         "invalid journey": zipped(**{first: json.dumps(doc).encode()}),
+        "change records not a list": zipped(**{first: json.dumps(records).encode()}),
+        "change record with a broken character": zipped(**{first: json.dumps(broken).encode()}),
     }
 
 

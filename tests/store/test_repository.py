@@ -16,6 +16,7 @@ from journeys.model.graph import add_touchpoint, add_transition, journey_equal, 
 from journeys.model.validation import JourneyInvalid, validate
 from store import analysis, repository
 from store.models import Revision
+from store.summaries import render
 from tests.strategies import journeys, make_journey
 
 
@@ -174,7 +175,10 @@ def test_second_save_of_the_same_version_is_a_conflict(engine):
         conflict = caught.value
         assert (conflict.expected_version, conflict.current_version) == (1, 2)
         assert conflict.newer[0].author == "Anna"
-        assert "Call the hotline" in conflict.newer[0].summary
+        assert conflict.newer[0].changes == [
+            {"op": "changed", "what": "touchpoint", "names": ["Call the hotline"], "more": 0}
+        ]
+        assert render(conflict.newer[0].changes, "de") == "Touchpoint Call the hotline geändert"
         assert "Anna" in str(conflict)
         stored, _ = store.load_journey(session=first, journey_id=jid)
     assert journey_equal(stored, mine)
@@ -267,14 +271,16 @@ def test_history_lists_previews_and_restores_revisions(session):
     v2 = store.save_journey(session=session, graph=changed, expected_version=v1, author="Ben")
     revisions = store.list_revisions(session=session, journey_id=jid)
     assert [(r.version, r.author) for r in revisions] == [(2, "Ben"), (1, "Anna")]
-    assert "removed touchpoint Cancels the contract" in revisions[0].summary
+    assert "removed touchpoint Cancels the contract" in render(revisions[0].changes, "en")
+    assert "Touchpoint Cancels the contract entfernt" in render(revisions[0].changes, "de")
+    assert render(revisions[1].changes, "de") == "angelegt"
     assert journey_equal(store.load_revision(session=session, journey_id=jid, version=1), original)
 
     v3 = store.restore_revision(session=session, journey_id=jid, version=1, expected_version=v2, author="Cleo")
     restored, version = store.load_journey(session=session, journey_id=jid)
     assert version == v3 == 3
     assert journey_equal(restored, original)
-    assert store.list_revisions(session=session, journey_id=jid)[0].summary == "restored version 1"
+    assert store.list_revisions(session=session, journey_id=jid)[0].changes == [{"op": "restored", "version": 1}]
     with pytest.raises(store.JourneyNotFound):
         store.load_revision(session=session, journey_id=jid, version=99)
 

@@ -7,16 +7,16 @@ import streamlit as st
 
 from journeys.model import tables
 from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
-from ui.deps import t
+from ui.deps import labels, t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column
 
 
-def _score(jid: str, G: nx.DiGraph, key: str, field: str) -> None:
+def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
     shown = G.nodes[key][field] if G.nodes[key][field] in range(low, high + 1) else None  # an invalid one: blank
     value = st.number_input(
-        t(f"editor.col.{field}"), min_value=low, max_value=high, step=1, value=shown, placeholder="–",
+        label, min_value=low, max_value=high, step=1, value=shown, placeholder="–",
         key=state.widget_key(jid, f"{field}.{key}"), help=t("editor.help.scores"),
     )  # fmt: skip
     if value != shown:
@@ -39,9 +39,9 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
             st.rerun()
         expectation, experience = st.columns(2)
         with expectation:
-            _score(jid, G, key, "expectation")
+            _score(jid, G, key, "expectation", t("editor.col.expectation"))
         with experience:
-            _score(jid, G, key, "experience")
+            _score(jid, G, key, "experience", t("editor.col.experience"))
         st.markdown(f"**{t('editor.emotions')}**", help=t("editor.help.emotions"))
         state.edit_table(
             jid, f"emotions.{key}", tables.emotions_frame(G, key),
@@ -61,7 +61,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
                 "text": col.TextColumn(t("editor.col.need"), required=True, width="medium"),
                 "motivation": col.TextColumn(t("editor.col.motivation"), width="medium"),
                 "kind": col.SelectboxColumn(t("editor.col.kind"), options=NEED_KINDS, default=NEED_KINDS[0],
-                                            format_func=lambda k: t(f"kind.{k}"), required=True),
+                                            format_func=labels("kind", NEED_KINDS).get, required=True),
                 "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
             },
         )  # fmt: skip
@@ -76,7 +76,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
                 "severity": score_column(t("editor.col.severity"), *SEVERITY_RANGE, default=3, required=True,
                                          help=t("editor.help.severity")),
                 "evidence": col.SelectboxColumn(t("editor.col.evidence"), options=EVIDENCE, default="assumption",
-                                                format_func=lambda e: t(f"evidence.{e}"), required=True),
+                                                format_func=labels("evidence", EVIDENCE).get, required=True),
                 "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
             },
         )  # fmt: skip

@@ -7,10 +7,11 @@ import streamlit as st
 
 import store
 from journeys.charts.journey_map import journey_map
+from store.summaries import render
 from ui.access import allowed
-from ui.deps import lang, require_author, session, t
+from ui.deps import lang, require_author, session, t, when
 from ui.editor import state
-from ui.editor.save import remember_conflict, when
+from ui.editor.save import remember_conflict
 from ui.journey import cached_graph
 from ui.widgets import ask, chart, confirm, flash
 
@@ -22,7 +23,7 @@ def history(jid: str, G: nx.DiGraph) -> None:
     st.dataframe(
         [
             {t("editor.col.version"): r.version, t("editor.col.author"): r.author, t("editor.col.time"): when(r.created_at),
-             t("editor.col.summary"): r.summary}
+             t("editor.col.summary"): render(r.changes, lang())}
             for r in revisions
         ],
         hide_index=True, width="stretch", key="editor.revisions",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import networkx as nx
 import streamlit as st
@@ -14,22 +13,13 @@ from journeys.model import tables
 from journeys.model.graph import slugify
 from journeys.model.validation import Problem
 from store.rows import describe_diff
+from store.summaries import render
 from ui.access import allowed
-from ui.deps import author, lang, require_author, session, t
+from ui.deps import author, lang, require_author, session, t, when
 from ui.editor import state
 from ui.journey import cached_graph
 from ui.text import md
 from ui.widgets import ask, confirm, conflict_screen, flash
-
-
-def when(moment: datetime) -> str:
-    """A stored time in the browser's time zone (stored times are UTC)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    try:
-        moment = moment.astimezone(ZoneInfo(st.context.timezone or "UTC"))
-    except (KeyError, ValueError):
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%d.%m.%Y %H:%M" if lang() == "de" else "%Y-%m-%d %H:%M")
 
 
 def problems(jid: str, G: nx.DiGraph) -> list[Problem]:
@@ -40,12 +30,13 @@ def problems(jid: str, G: nx.DiGraph) -> list[Problem]:
 def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
     """One line under the title: the journey's state, saved or unsaved (and what changed), Save and Discard."""
     dirty = state.dirty(jid, G)
+    changes = md(render(describe_diff(state.base(jid), G), lang())) if dirty else ""
     blocked = t("editor.save_blocked", count=len(found)) if found else t("app.author_needed") if not author() else None
     with st.container(horizontal=True, vertical_alignment="center"):
         st.badge(t(f"state.{G.graph['state']}"), color="blue" if G.graph["state"] == "as-is" else "violet")
         if dirty:
             st.badge(t("editor.unsaved"), icon=":material/edit:", color="orange")
-            st.caption(md(describe_diff(state.base(jid), G)), width="stretch")
+            st.caption(changes, width="stretch")
         else:
             st.badge(t("editor.saved_version", version=state.base_version(jid)), icon=":material/check:", color="green")
             st.space("stretch")
@@ -61,8 +52,7 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         save(jid, G, found)
     if discard_clicked:
         ask("editor.discard", jid)
-    question = t("editor.discard_confirm", changes=md(describe_diff(state.base(jid), G))) if dirty else ""
-    if confirm("editor.discard", jid, question, yes=t("editor.discard_yes")):
+    if confirm("editor.discard", jid, t("editor.discard_confirm", changes=changes), yes=t("editor.discard_yes")):
         state.start(jid, force=True)
         flash(t("editor.discarded"))
         st.rerun()
@@ -95,7 +85,8 @@ def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
 def remember_conflict(jid: str, exc: store.ConflictError) -> None:
     """Keep what the conflict was about, as plain values, until the user resolves it."""
     newer = [
-        {"version": r.version, "author": r.author, "at": when(r.created_at), "summary": r.summary} for r in exc.newer
+        {"version": r.version, "author": r.author, "at": r.created_at.isoformat(), "changes": r.changes}
+        for r in exc.newer
     ]
     state.set_conflict(jid, {"current": exc.current_version, "newer": newer})
 
@@ -119,8 +110,8 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
     if not info:
         return
     lines = [
-        t("editor.conflict_line", author=md(r["author"] or "?"), version=r["version"], at=r["at"],
-          summary=md(r["summary"]))
+        t("editor.conflict_line", author=md(r["author"] or "?"), version=r["version"],
+          at=when(datetime.fromisoformat(r["at"])), summary=md(render(r["changes"], lang())))
         for r in info["newer"]
     ] or [t("editor.conflict_gone")]  # fmt: skip
     row = conflict_screen(t("editor.conflict", version=state.base_version(jid), current=info["current"]), lines)

@@ -6,6 +6,7 @@ import networkx as nx
 import streamlit as st
 
 from journeys.charts.journey_map import stage_names
+from journeys.i18n import label
 from journeys.model import tables
 from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS, Field
 from journeys.model.graph import CHANNELS
@@ -18,7 +19,7 @@ col = st.column_config
 
 
 def channel_label(channel: str) -> str:
-    return t(f"channel.{channel}") if f"channel.{channel}" != t(f"channel.{channel}") else channel
+    return label("channel", channel, lang())
 
 
 def persona_names(G: nx.DiGraph) -> dict[str, str]:
