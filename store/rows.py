@@ -45,6 +45,12 @@ TP_COLUMNS = tuple(f.name for f in TOUCHPOINT_FIELDS if f.scalar)  # a touchpoin
 CHILD_MODELS = {"personas": TouchpointPersona, "emotions": Emotion, "needs": Need, "pains": PainPoint}
 PERSONA_COLUMNS = ("name", "segment", "goals", "quote", "value")
 TRANSITION_COLUMNS = tuple(f.name for f in TRANSITION_FIELDS if f.scalar)
+for _model, _columns in ((Touchpoint, TP_COLUMNS), (Transition, TRANSITION_COLUMNS)):
+    if _missing := [c for c in _columns if c not in _model.model_fields]:  # say what to do, not AttributeError
+        raise TypeError(
+            f"{_model.__name__} has no column for the declared field(s) {', '.join(_missing)}: add it to "
+            "store/models.py and write a migration (docs/contributing.md)"
+        )
 JOURNEY_FIELDS = ("name", "description", "state", "stages", "personas")
 PATCH = 1  # the version of the patch format (see patch)
 
@@ -93,7 +99,7 @@ _READ_DETAILS = union_all(
                     PainPoint.severity, PainPoint.text, PainPoint.evidence, null()),
 ).order_by("part", "place")  # fmt: skip
 _READ_TRANSITIONS = (
-    select(Transition.source_id, Transition.target_id, Transition.label, Transition.share)
+    select(Transition.source_id, Transition.target_id, *(getattr(Transition, c) for c in TRANSITION_COLUMNS))
     .where(Transition.journey_id == _JOURNEY_ID)
     .order_by(Transition.position)
 )

@@ -77,13 +77,15 @@ def test_declarations_are_sound():
             assert f.default == ""
         elif f.kind in ("score", "number"):
             assert f.default is None and f.range[0] < f.range[1]
-    assert {f.kind for f in TOUCHPOINT_FIELDS} == set(KINDS) - {"number"}
+    assert {f.kind for _, f in EVERY} == set(KINDS)  # so that the tests below try every kind
 
 
 @pytest.mark.parametrize(("owner", "field"), EVERY, ids=IDS)
 def test_every_field_has_its_words_in_every_language(owner, field):
-    """A column label (editor.col.<name>), a name for messages (where.field.<name>) and its help, in each language."""
+    """A column label (editor.col.<name>), a name for messages (where.field.<name>), its name on Compare
+    (compare.field.<name>) and its help, in each language."""
     keys = [f"where.field.{field.name}"] + ([f"editor.col.{field.name}"] if field.editor else [])
+    keys += [f"compare.field.{field.name}"] if field.compared else []
     keys += [field.help] if field.help else []
     for lang in LANGUAGES:
         missing = [key for key in keys if t(key, lang) == key]

@@ -191,6 +191,7 @@ def problem_keys() -> set[str]:
     # a field is named in the place of a problem (where.field.*) where the checks of a journey or a file name it
     checks = (validation, interchange, tables)
     named = {n.value for m in checks for n in ast.walk(tree(Path(m.__file__))) if isinstance(n, ast.Constant)}
+    named |= {f.name for f in (*fields.TOUCHPOINT_FIELDS, *fields.TRANSITION_FIELDS)}  # each checked as declared
     keys = {key for key in KEYS if key.startswith("where.field.") and key.removeprefix("where.field.") in named}
     for p in found:
         keys.add(f"problem.{p.code}" + (f".{p.message}" if p.message else ""))
