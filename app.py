@@ -3,8 +3,8 @@
 The pages are listed in ``ui/frame.py``, where a page run without this script finds them too.
 """
 
-from ui import frame
+import ui  # first, so that every module loads once, in one thread (ui/__init__.py)
 
-page = frame.navigation()
-with frame.framed():
+page = ui.frame.navigation()
+with ui.frame.framed():
     page.run()

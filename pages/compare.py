@@ -1,5 +1,9 @@
 """Compare (managers, read-only): what a to-be journey changes against its as-is, and what that does to the weakness."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 from dataclasses import astuple
 
 import streamlit as st

@@ -6,6 +6,10 @@ the draft. Nothing is written until Save.
 
 from __future__ import annotations
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import networkx as nx
 import streamlit as st
 

@@ -1,5 +1,9 @@
 """Export (presenters): slide-ready images and the journey's data for other tools, each made on click."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import streamlit as st
 from sqlmodel import Session
 

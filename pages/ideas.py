@@ -3,6 +3,10 @@
 Deep link ``?journey=<id>&touchpoint=<key>`` opens a new idea for that touchpoint.
 """
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import pandas as pd
 import streamlit as st
 

@@ -1,5 +1,9 @@
 """Journeys: every journey at a glance, to open, start, copy, rename, import or delete."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import streamlit as st
 
 import store

@@ -1,5 +1,9 @@
 """Portfolio (managers): weakness across all journeys, from one SQL aggregation."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 from dataclasses import astuple
 
 import streamlit as st

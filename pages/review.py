@@ -1,5 +1,9 @@
 """Review (managers, read-only): where one journey is weak, for how many customers, and why."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 from dataclasses import astuple
 
 import pandas as pd

@@ -1,5 +1,9 @@
 """Scoring: each participant scores touchpoints on desirable / viable / feasible, a stage at a time."""
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import streamlit as st
 
 from journeys.model.graph import touchpoints_in_order

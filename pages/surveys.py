@@ -4,6 +4,10 @@ The file is read, mapped and checked in :mod:`journeys.io.survey_file`, stored b
 and drawn by :mod:`journeys.charts.surveys`; this page only asks and shows.
 """
 
+import ui  # noqa: F401  first, so that every module loads once, in one thread (ui/__init__.py)
+
+# isort: split
+
 import hashlib
 from datetime import date
 from pathlib import PurePath

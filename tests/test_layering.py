@@ -92,3 +92,35 @@ def test_pages_holds_only_page_scripts():
     for script in sorted(files):
         checks = frame_checks((ROOT / script).read_text(encoding="utf-8"))
         assert checks == [listed[script]], f"{script} calls frame.page with {checks}, not [{listed[script]!r}]"
+
+
+def first_import(source: str) -> str | None:
+    """The module the first import of a script names, after ``from __future__``."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if isinstance(node, ast.Import):
+            return node.names[0].name
+        if isinstance(node, ast.ImportFrom):
+            return node.module
+    return None
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('"""Doc."""\nfrom __future__ import annotations\n\nimport ui\nimport streamlit\n', "ui"),
+        ('"""Doc."""\nimport streamlit as st\nimport ui\n', "streamlit"),
+        ('"""Doc."""\nfrom ui import frame\n', "ui"),
+    ],
+)
+def test_first_import_reads_the_script(source, expected):
+    assert first_import(source) == expected
+
+
+def test_every_script_imports_ui_first():
+    """app.py and every page import ``ui`` before anything else, so that sessions opening a fresh app at once
+    wait for one complete import instead of seeing half-imported modules (ui/__init__.py)."""
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    late = [p.name for p in scripts if first_import(p.read_text(encoding="utf-8")) != "ui"]
+    assert not late, "import ui first in: " + ", ".join(late)

@@ -13,4 +13,39 @@
 
 Arrows point one way: ``ui`` uses ``store`` and ``journeys``; nothing below imports ``ui``.
 Nothing here runs, reruns or stops anything at import time.
+
+Importing ``ui`` loads every module a page needs, once. ``app.py`` and every page script
+import it first: when many sessions open a freshly started app at once, their scripts run
+in as many threads, and Python lets a thread that waits for another's half-done import go
+on with the half-imported module where two imports wait for each other (``ImportError:
+cannot import name … from partially initialized module``). One import of ``ui`` holds a
+single lock while everything loads, so the other threads wait for it and then find every
+module complete. The domain's own imports inside functions (SciPy's sparse solvers and
+graph routines) load here too, for the same reason.
 """
+
+import scipy.sparse
+import scipy.sparse.csgraph
+import scipy.sparse.linalg
+
+from ui import access, analysis, deps, frame, journey, library, library_views, ratings, text, widgets
+from ui.editor import detail, history, save, state, tables
+
+__all__ = [
+    "access",
+    "analysis",
+    "deps",
+    "detail",
+    "frame",
+    "history",
+    "journey",
+    "library",
+    "library_views",
+    "ratings",
+    "save",
+    "scipy",
+    "state",
+    "tables",
+    "text",
+    "widgets",
+]
