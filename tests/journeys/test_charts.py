@@ -121,3 +121,36 @@ def test_charts_are_figures_plotly_takes_as_they_are(demo):
     ):
         assert fig.layout.template.layout.paper_bgcolor == "white"
         assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()
+
+
+def unchecked_figures() -> dict[str, go.Figure]:
+    """Every figure built without plotly's property checks (journeys.charts.style.unchecked_figure), on the demos."""
+    from journeys.charts.journey_map import journey_map
+    from journeys.demo import ebike_demo
+
+    figures = {}
+    for name, G in (("broadband", broadband_demo()), ("ebike", ebike_demo())):
+        table = weakness_table(G, consensus(HOTLINE_RATINGS) if name == "broadband" else None)
+        persona = G.graph["personas"][0]["id"]
+        for lang in ("en", "de"):
+            figures[f"{name} map {lang}"] = journey_map(G, lang=lang)
+            figures[f"{name} map by persona, selected {lang}"] = journey_map(
+                G, persona=persona, lang=lang, selected=next(iter(G))
+            )
+            figures[f"{name} heatmap {lang}"] = weakness_heatmap(G, table, lang=lang)
+            figures[f"{name} importance-performance {lang}"] = importance_performance(G, table, lang=lang)
+            figures[f"{name} emotions {lang}"] = emotion_curve(G, lang=lang)
+    cells = pd.DataFrame(
+        {"journey": ["A", "B"], "journey_id": ["a1", "b1"], "stage": ["Buy", "Use"], "weakness": [0.2, 0.5],
+         "flow": [1, 1], "touchpoints": [1, 2], "stage_order": [0, 1]}
+    )  # fmt: skip
+    figures["portfolio"] = portfolio_heatmap(cells, rows="journey", columns="stage")
+    return figures
+
+
+@pytest.mark.parametrize(("name", "fig"), unchecked_figures().items(), ids=lambda v: v if isinstance(v, str) else "")
+def test_figures_built_without_checks_pass_them(name, fig):
+    """What skipping plotly's checks saves is only time: checked, each figure is accepted and comes out the same."""
+    built = fig.to_dict()
+    checked = go.Figure(built)  # raises ValueError on any property plotly does not know or any value out of range
+    assert checked.to_dict() == built, name
