@@ -10,6 +10,8 @@
 ``ratings``   one rater's desirable / viable / feasible scores (Scoring and Ideas)
 ``library``   the Journeys page's table, views and writes
 ``editor``    the Editor's draft, tables, detail panel, saving and history
+``idea_form`` the Ideas page's form: a new or changed idea, saved or deleted
+``surveys``   the Surveys page's import (read, map, check a file) and its result tables
 
 Arrows point one way: ``ui`` uses ``store`` and ``journeys``; nothing below imports ``ui``.
 Nothing here runs, reruns or stops anything at import time.
@@ -28,7 +30,20 @@ import scipy.sparse
 import scipy.sparse.csgraph
 import scipy.sparse.linalg
 
-from ui import access, analysis, deps, frame, journey, library, library_views, ratings, text, widgets
+from ui import (
+    access,
+    analysis,
+    deps,
+    frame,
+    idea_form,
+    journey,
+    library,
+    library_views,
+    ratings,
+    surveys,
+    text,
+    widgets,
+)
 from ui.editor import detail, history, save, state, tables
 
 __all__ = [
@@ -38,6 +53,7 @@ __all__ = [
     "detail",
     "frame",
     "history",
+    "idea_form",
     "journey",
     "library",
     "library_views",
@@ -45,6 +61,7 @@ __all__ = [
     "save",
     "scipy",
     "state",
+    "surveys",
     "tables",
     "text",
     "widgets",
