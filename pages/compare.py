@@ -27,7 +27,7 @@ from ui import access, frame
 from ui.deps import JOURNEY, labels, lang, number, percent, session, t
 from ui.journey import cached_graph, journey_picker, open_journey
 from ui.text import md
-from ui.widgets import weights_panel
+from ui.widgets import numbers, weights_panel
 
 VIEWS = ("touchpoints", "stages", "emotions", "changes")
 
@@ -81,7 +81,7 @@ def changes(cmp) -> None:
     ):
         if keys:
             st.subheader(t(title))
-            st.dataframe(touchpoint_list(cmp, keys, side=side, lang=lang()), hide_index=True, width="stretch")
+            st.dataframe(numbers(touchpoint_list(cmp, keys, side=side, lang=lang())), hide_index=True, width="stretch")
     for title, table in (
         ("compare.changed_title", change_table(cmp, lang=lang())),
         ("compare.transitions_title", transition_table(cmp, lang=lang())),
@@ -155,14 +155,14 @@ def main() -> None:
     )
     if view == "stages":
         st.plotly_chart(stage_weakness(cmp, lang=lang()), key="compare.stages")
-        st.dataframe(stage_table(cmp, lang=lang()), hide_index=True, width="stretch")
+        st.dataframe(numbers(stage_table(cmp, lang=lang())), hide_index=True, width="stretch")
     elif view == "emotions":
         st.plotly_chart(emotion_curves(cmp, lang=lang()), key="compare.emotions")
     elif view == "changes":
         changes(cmp)
     else:
         st.plotly_chart(weakness_change(cmp, lang=lang()), key="compare.change")
-        st.dataframe(touchpoint_table(cmp, lang=lang()), hide_index=True, width="stretch")
+        st.dataframe(numbers(touchpoint_table(cmp, lang=lang())), hide_index=True, width="stretch")
     st.caption(t("compare.help"))
 
 

@@ -22,7 +22,7 @@ from ui.idea_form import VIEW, form, open_form, state
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
-from ui.widgets import show_flash
+from ui.widgets import numbers, show_flash
 
 VIEWS = ("matrix", "rate")
 WEIGHTED = "ideas.weighted"
@@ -44,16 +44,16 @@ def ranked_list(jid: str, G, table: pd.DataFrame, ideas: dict) -> None:
             t("ideas.status"): [t(f"ideas.status.{s}") for s in table["status"]],
             t("ideas.owner"): table["owner"],
             t("ideas.touchpoints"): [", ".join(names.get(k, k) for k in keys) for keys in table["touchpoints"]],
-            t("ideas.value"): table["value"].astype(float).round(1),
+            t("ideas.value"): table["value"].astype(float),
             t("ideas.effort"): table["effort"],
-            t("ideas.relief"): table["relief"].astype(float).round(2),
+            t("ideas.relief"): table["relief"].astype(float),
             t("ideas.quadrant"): [t(f"ideas.quadrant.{q}") if isinstance(q, str) else "" for q in table["quadrant"]],
         }
     )
     key = f"ideas.list.{jid}.{st.session_state.get(state(jid, 'list'), 0)}"
     widths = [36, 250, 90, 135, 200, 60, 75, 130, 120]  # fits a laptop screen without scrolling sideways
     event = st.dataframe(
-        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key,
+        numbers(frame, {t("ideas.value"): 1, t("ideas.relief"): 2}), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key,
         column_config={name: st.column_config.Column(width=w) for name, w in zip(frame.columns, widths, strict=True)},
     )  # fmt: skip
     st.caption(t("ideas.relief_help"))

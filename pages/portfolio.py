@@ -16,7 +16,7 @@ from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
 from ui.deps import labels, lang, t
 from ui.journey import open_journey, portfolio_stamp
-from ui.widgets import chart, weights_panel
+from ui.widgets import chart, numbers, weights_panel
 
 
 def filters(stamp: str) -> dict:
@@ -88,7 +88,7 @@ def main() -> None:
         st.caption(t("portfolio.click"))
     st.subheader(t("portfolio.weakest"))
     pick = st.dataframe(
-        worst,
+        numbers(worst, {"flow": 2, "weakness": 3}),
         hide_index=True,
         width="stretch",
         on_select="rerun",

@@ -19,7 +19,7 @@ from ui.analysis import analysed, summary
 from ui.deps import labels, lang, number, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
-from ui.widgets import chart, weights_panel
+from ui.widgets import chart, numbers, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 ROLLUPS = ("stage", "channel", "owner", "persona")
@@ -39,14 +39,15 @@ def weakest(jid: str, table: pd.DataFrame) -> None:
     frame = pd.DataFrame(
         {
             t("scoring.touchpoint"): ranked["name"],
-            t("lens.weakness"): ranked["weakness"].round(3),
-            t("review.severity"): ranked["severity"].round(2),
-            t("review.flow"): ranked["flow"].round(2),
+            t("lens.weakness"): ranked["weakness"],
+            t("review.severity"): ranked["severity"],
+            t("review.flow"): ranked["flow"],
             t("review.why"): [t(f"lens.{w}") if w else "" for w in ranked["why"]],
             t("review.mot"): ranked["moment_of_truth"].map({True: "★", False: ""}),
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    digits = {t("lens.weakness"): 3, t("review.severity"): 2, t("review.flow"): 2}
+    st.dataframe(numbers(frame, digits), hide_index=True, width="stretch")
     st.caption(t("review.weakest_help"))
     if can("edit"):  # from "this touchpoint hurts" to an idea: the Ideas page with it preselected
         st.markdown(f"**{t('review.ideas_for')}**")
@@ -94,7 +95,8 @@ def rollups(G, table: pd.DataFrame) -> None:
     st.bar_chart(frame["weakness"], horizontal=True, y_label="", x_label=t("lens.weakness"))
     columns = {"weakness": "lens.weakness", "flow": "review.flow", "touchpoints": "review.touchpoints",
                "severity": "review.severity"}  # fmt: skip
-    st.dataframe(frame.round(3), width="stretch", column_config={c: t(key) for c, key in columns.items()})
+    digits = {"weakness": 3, "flow": 2, "severity": 2}
+    st.dataframe(numbers(frame, digits), width="stretch", column_config={c: t(key) for c, key in columns.items()})
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from ui.access import allowed
 from ui.deps import labels, lang, require_author, session, t
 from ui.editor.state import refuse_cells
 from ui.text import md
+from ui.widgets import numbers
 
 __all__ = [
     "DISCIPLINE",
@@ -164,5 +165,5 @@ def consensus_table(names: dict, ratings: list[dict], weighted: bool, *, by: str
         spread = max((v["spread"] for v in lenses.values()), default=0)
         row[t("scoring.disagree")] = "⚠" if spread >= 3 else ""
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(numbers(pd.DataFrame(rows)), hide_index=True, width="stretch")
     st.caption(t("scoring.consensus_help"))

@@ -1,15 +1,22 @@
 """Widgets more than one page uses: the one confirmation, the one conflict screen, the weakness weights,
-a chart drawn once per what it shows, and a toast that survives a rerun."""
+a chart drawn once per what it shows, a table's numbers in the user's language, and a toast that survives
+a rerun."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from journeys import i18n
 from journeys.analysis.scoring import Weights
-from ui.deps import t
+from ui.deps import lang, t
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 FLASH = "flash"  # a message for the next run: a toast survives no st.rerun()
 CONFIRM = "confirm"  # (action, subject) while a confirmation is open
@@ -109,3 +116,20 @@ def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
     and nothing else may change it.
     """
     return st.plotly_chart(_figure(name, of, build), **options)
+
+
+def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styler:
+    """``frame`` for ``st.dataframe`` with its decimal numbers written as the user's language writes them
+    (``1,92`` in German), ``digits[column]`` decimals where given, else as many as a number has.
+
+    Streamlit shows a table's numbers the browser's way, whatever language the page speaks;
+    a Styler's display values take their place, while the cells stay numbers, so that a
+    column still sorts by value.
+    """
+    language, digits = lang(), digits or {}
+
+    def written(places: int | None) -> Callable:
+        return lambda value: "" if pd.isna(value) else i18n.number(value, language, places)
+
+    decimal = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.style.format({c: written(digits.get(c)) for c in decimal})

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlmodel import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 import store
@@ -40,3 +42,14 @@ def app(db_url):
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.session_state["author"] = "Test User"
     return at
+
+
+def shown(table) -> pd.DataFrame:
+    """A table (``at.dataframe[i]``) as the user reads it: every cell as the page writes it (numbers in the
+    page's language, ``ui.widgets.numbers``), where the page gives display values, else its data."""
+    styler = table.proto.arrow_data.styler
+    if not styler.display_values:
+        return table.value
+    display = convert_arrow_bytes_to_pandas_df(styler.display_values)
+    display.index = table.value.index
+    return display

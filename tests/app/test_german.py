@@ -23,7 +23,7 @@ from journeys.analysis.scoring import LENSES
 from journeys.i18n import MESSAGES, t
 from journeys.model.graph import CHANNELS, STATES
 from store import ideas
-from tests.app.conftest import APP
+from tests.app.conftest import APP, shown
 from tests.app.test_editor import edit, show
 from tests.app.test_ideas import select_row, widget
 
@@ -129,9 +129,30 @@ def column_format(at: AppTest, heading: str) -> str:
     raise LookupError(heading)
 
 
+def english_decimals(at: AppTest) -> list[str]:
+    """The cells of the tables' decimal columns that are written with a point: by the page, or by the browser
+    where the page leaves a number to it with Streamlit's default format (1.92 whatever language either speaks).
+    An editable column formatted "localized" is written the browser's way: 1,92 in a German browser."""
+    found = []
+    for node in at.dataframe:
+        frame = node.value
+        written = shown(node) if node.proto.arrow_data.styler.display_values else None
+        config = {name: c for name, c in json.loads(node.proto.columns or "{}").items() if isinstance(c, dict)}
+        for name in frame.columns:
+            localized = config.get(str(name), {}).get("type_config", {}).get("format") == "localized"
+            if not pd.api.types.is_float_dtype(frame[name]) or localized:
+                continue
+            if written is None:
+                found += [f"{name}: {v}" for v in frame[name] if pd.notna(v) and v != int(v)]
+            else:
+                found += [f"{name}: {v}" for v in written[name] if re.search(r"\d\.\d", str(v))]
+    return found
+
+
 def assert_german(at: AppTest, where: str) -> list[str]:
-    """The page reads in German: no raw key, no raw vocabulary, no English change summary."""
+    """The page reads in German: no raw key, no raw vocabulary, no English change summary, no decimal point."""
     assert not at.exception, (where, at.exception)
+    assert english_decimals(at) == [], where
     shown = texts(at)
     assert len(shown) > 10, where
     assert [s for s in shown if s in KEYS or KEY_LIKE.search(s)] == [], where
