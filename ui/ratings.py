@@ -16,7 +16,7 @@ from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
 from ui.deps import labels, lang, require_author, session, t
-from ui.editor.state import refuse_cells
+from ui.editor.state import refuse_cells, unbounded
 from ui.text import md
 from ui.widgets import numbers
 
@@ -126,8 +126,9 @@ def score_editor(
         **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
     }
     after = st.data_editor(
-        before, key=table, placeholder="–", hide_index=True, width="stretch", disabled=["name"], column_config=config
-    )
+        before, key=table, placeholder="–", hide_index=True, width="stretch", disabled=["name"],
+        column_config=unbounded(config),
+    )  # fmt: skip
     # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
     changes = {} if refuse_cells(table, config, rows=len(before)) else changed_scores(before, after)
     save = st.button(
@@ -151,6 +152,11 @@ def score_editor(
             st.rerun()
 
 
+def _number(value) -> float:
+    """A cell of a number column: NaN where nobody scored (shown empty, not as "None")."""
+    return float("nan") if value is None else float(value)
+
+
 def consensus_table(names: dict, ratings: list[dict], weighted: bool, *, by: str = "touchpoint") -> None:
     """Median and spread per subject and lens, the number of raters, and ⚠ where they disagree."""
     result = consensus(ratings, weighted=weighted, by=by)
@@ -159,8 +165,8 @@ def consensus_table(names: dict, ratings: list[dict], weighted: bool, *, by: str
         lenses = result.get(key, {})
         row = {t(TEXTS[by]["column"]): name}
         for lens in LENSES:
-            row[t(f"lens.{lens}")] = lenses.get(lens, {}).get("median")
-            row[f"± {t(f'lens.{lens}')}"] = lenses.get(lens, {}).get("spread")
+            row[t(f"lens.{lens}")] = _number(lenses.get(lens, {}).get("median"))
+            row[f"± {t(f'lens.{lens}')}"] = _number(lenses.get(lens, {}).get("spread"))
         row[t("scoring.raters")] = max((v["n"] for v in lenses.values()), default=0)
         spread = max((v["spread"] for v in lenses.values()), default=0)
         row[t("scoring.disagree")] = "⚠" if spread >= 3 else ""

@@ -1,8 +1,8 @@
 """Out-of-range and non-numeric scores are refused next to the table they were typed into; nothing is saved.
 
-The table editors stop such values in the browser (min and max of the number
-columns); these tests send them the way a tampered or scripted client would, by
-setting the editor's state directly.
+The table editors in the browser are given no bounds for their number columns: with
+bounds, the browser quietly turns a typed 7 into 5. So a number arrives as typed, and
+these tests send it as the browser does, by setting the editor's state.
 """
 
 from __future__ import annotations
@@ -103,6 +103,29 @@ def test_scoring_refuses_a_bad_score_next_to_the_table(app, db, bad):
     assert len(shown) == 1 and "row 1: Viable must be a whole number from 1 to 5" in shown[0], shown
     assert save_button(at).disabled  # AppTest, like the browser, cannot click it
     assert analysis.list_ratings(session=db, journey_id=jid) == []
+
+
+def bounded_columns(at) -> list[str]:
+    """The number columns of every table editor on the page that the browser would keep within bounds."""
+    import json
+
+    found = []
+    for table in at.data_editor:
+        for name, config in json.loads(table.proto.columns or "{}").items():
+            kind = config.get("type_config", {}) if isinstance(config, dict) else {}
+            if kind.get("type") == "number" and ({"min_value", "max_value"} & kind.keys()):
+                found.append(f"{config.get('label') or name}: {kind.get('min_value')}–{kind.get('max_value')}")
+    return found
+
+
+def test_no_table_editor_clamps_what_is_typed(app, db):
+    """Scoring, the touchpoints, transitions, emotions and pain points: a 7 typed on a 1–5 scale reaches the app
+    as 7 (and is refused with its reason), never turned into 5 by the browser."""
+    jid = demo_id(db)
+    assert bounded_columns(open_scoring(app, jid)) == []
+    at = open_editor(app, jid)
+    for section in ("touchpoints", "transitions"):
+        assert bounded_columns(show(at, section)) == [], section
 
 
 def test_scoring_takes_a_good_score_after_a_refused_one(app, db):

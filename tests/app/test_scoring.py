@@ -91,3 +91,15 @@ def test_without_a_name_nobody_can_score(app, db):
     open_scoring(app, jid)
     assert any("name" in w.value for w in app.warning)
     assert not [b for b in app.button if b.label.startswith("Save my scores")]
+
+
+def test_the_consensus_of_an_unscored_stage_is_empty_not_none(app, db):
+    """Before anybody scored, the consensus lists the stage's touchpoints with empty cells, nowhere "None"."""
+    from tests.app.conftest import shown
+
+    jid = demo_id(db)
+    open_scoring(app, jid)
+    consensus = shown(app.dataframe[-1])
+    assert "Call the hotline" in list(consensus.iloc[:, 0])
+    cells = [str(v) for v in consensus.drop(columns=consensus.columns[0]).to_numpy().ravel()]
+    assert "None" not in cells and "nan" not in cells, cells

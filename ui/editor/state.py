@@ -153,7 +153,7 @@ def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> No
     """
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     key = widget_key(jid, name)
-    edited = st.data_editor(frame, key=key, **options)
+    edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(options.get("column_config", {}))})
     edits = st.session_state.get(key)
     if not (isinstance(edits, dict) and any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))):
         return  # not edited: the editor shows the draft as it is
@@ -161,6 +161,23 @@ def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> No
         return  # the draft keeps its value; the table shows the user's cell and why it is not taken
     if tables.frames_differ(frame, edited):
         apply(edited)
+
+
+def unbounded(column_config: dict) -> dict:
+    """``column_config`` for the table editor, without the bounds of its number columns.
+
+    Given a column's bounds, the editor in the browser quietly turns a number typed past
+    them into the bound (a 7 on a 1–5 scale into 5). Without them the number arrives as
+    typed, and :func:`refuse_cells`, which reads the bounds from the full configuration,
+    says why it is not taken.
+    """
+    shown = {}
+    for name, config in column_config.items():
+        kind = config.get("type_config", {}) if isinstance(config, dict) else {}
+        if kind.get("type") == "number":
+            config = {**config, "type_config": {k: v for k, v in kind.items() if k not in ("min_value", "max_value")}}
+        shown[name] = config
+    return shown
 
 
 def refuse_cells(key: str, column_config: dict, *, rows: int) -> bool:
