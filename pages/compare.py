@@ -24,7 +24,7 @@ from journeys.charts.comparison import (
 from journeys.model.graph import STATES
 from store import analysis
 from ui import access, frame
-from ui.deps import JOURNEY, labels, lang, number, percent, session, t
+from ui.deps import labels, lang, number, percent, session, t
 from ui.journey import cached_graph, journey_picker, open_journey
 from ui.text import md
 from ui.widgets import numbers, weights_panel
@@ -44,32 +44,40 @@ def comparison(before: tuple[str, int], after: tuple[str, int], weights: tuple, 
     )
 
 
-def pick_journeys(jid: str, journeys: dict) -> str | None:
-    """The as-is (default: the journey the to-be was duplicated from) and the to-be side by side, each to open."""
+def pick_journeys(jid: str, journeys: dict) -> tuple[str | None, str | None]:
+    """The as-is and the to-be side by side, each to open in the editor.
+
+    Opened with a to-be, it is set against the journey it was duplicated from; opened with
+    an as-is, the as-is stays on its side and is set against its newest to-be.
+    """
     states = labels("state", STATES)  # translated now: AppTest formats options outside a run too
-    label = {jid: f"{j.name} ({states[j.state]})" for jid, j in journeys.items()}.get
+    label = {k: f"{j.name} ({states[j.state]})" for k, j in journeys.items()}.get
+    ids = list(journeys)
+    if journeys[jid].state == "as-is":
+        to_be = [k for k in ids if journeys[k].source_id == jid]
+        first_before, first_after = jid, (to_be[-1] if to_be else None)
+    else:
+        source = journeys[jid].source_id
+        first_before, first_after = (source if source in journeys else None), jid
     left, right = st.columns(2)
-    after = right.selectbox(t("compare.pick_after"), list(journeys), index=list(journeys).index(jid), format_func=label)
-    if after != jid:  # the to-be is the page's journey, also for the other pages
-        st.session_state[JOURNEY] = st.query_params["journey"] = after
-        st.rerun()
-    others = [j for j in journeys if j != jid]
-    source = journeys[jid].source_id
+    after = right.selectbox(
+        t("compare.pick_after"), ids, index=ids.index(first_after) if first_after else None, format_func=label,
+        placeholder=t("compare.pick_after_placeholder"), key=f"compare.after.{jid}",
+    )  # fmt: skip
+    others = [k for k in ids if k != after]
     before = left.selectbox(
-        t("compare.pick_before"),
-        others,
-        index=others.index(source) if source in others else None,
-        format_func=label,
-        placeholder=t("compare.pick_placeholder"),
-        key=f"compare.before.{jid}",
-    )
-    if before is None:
-        st.info(t("compare.no_source", journey=md(journeys[jid].name)), icon=":material/info:")
+        t("compare.pick_before"), others, index=others.index(first_before) if first_before in others else None,
+        format_func=label, placeholder=t("compare.pick_placeholder"), key=f"compare.before.{jid}.{after}",
+    )  # fmt: skip
+    if after is None:
+        st.info(t("compare.no_to_be", journey=md(journeys[jid].name)), icon=":material/info:")
+    elif before is None:
+        st.info(t("compare.no_source", journey=md(journeys[after].name)), icon=":material/info:")
     elif access.can("edit"):
-        for column, journey, key in ((left, before, "compare.open_before"), (right, jid, "compare.open_after")):
+        for column, journey, key in ((left, before, "compare.open_before"), (right, after, "compare.open_after")):
             if column.button(t(key), icon=":material/edit_note:", key=key):
                 open_journey(journey)
-    return before
+    return before, after
 
 
 def changes(cmp) -> None:
@@ -100,18 +108,18 @@ def main() -> None:
     st.title(t("compare.title"))
     with session() as s:
         journeys = {j.id: j for j in store.list_journeys(session=s)}
-    before_id = pick_journeys(jid, journeys)
-    if not before_id:
+    before_id, after_id = pick_journeys(jid, journeys)
+    if not before_id or not after_id:
         return
-    st.caption(t("compare.intro", before=md(journeys[before_id].name), after=md(journeys[jid].name)))
+    st.caption(t("compare.intro", before=md(journeys[before_id].name), after=md(journeys[after_id].name)))
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
         weights = weights_panel("compare.weights")
     weighted = right.toggle(t("scoring.weighted"), key="compare.weighted", help=t("scoring.weighted_help"))
     with session() as s:
-        keys = [(j, store.current_version(session=s, journey_id=j)) for j in (before_id, jid)]
+        keys = [(j, store.current_version(session=s, journey_id=j)) for j in (before_id, after_id)]
         scores = [
-            consensus(analysis.list_ratings(session=s, journey_id=j), weighted=weighted) for j in (before_id, jid)
+            consensus(analysis.list_ratings(session=s, journey_id=j), weighted=weighted) for j in (before_id, after_id)
         ]
     cmp = comparison(*keys, astuple(weights), tuple(scores))
     for note in cmp.notes:
@@ -144,7 +152,7 @@ def main() -> None:
         hint, go = st.columns([5, 1], vertical_alignment="center")
         hint.info(t("compare.unrated", count=len(cmp.unrated), names=names), icon=":material/how_to_vote:")
         if access.can("score") and go.button(t("compare.to_scoring"), icon=":material/how_to_vote:"):
-            open_journey(jid, "pages/scoring.py")
+            open_journey(after_id, "pages/scoring.py")
     view = st.segmented_control(
         t("compare.view"),
         VIEWS,

@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import store
 from journeys.demo import broadband_demo
 from store import analysis
+from tests.app.conftest import APP
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 WIFI_DROPS = "Default setting makes the Wi-Fi drop every few minutes"
@@ -43,7 +45,7 @@ def test_compare_shows_that_the_to_be_is_less_weak(app, pair):
     as_is, to_be = pair
     open_compare(app, to_be)
     assert not app.exception
-    assert app.selectbox(key=f"compare.before.{to_be}").value == as_is
+    assert next(s for s in app.selectbox if s.label == "As-is (compare with)").value == as_is
     metrics = {m.label: m for m in app.metric}
     before, after = weakness(metrics["Journey weakness (as-is → to-be)"])
     assert after < before
@@ -101,12 +103,25 @@ def test_compare_speaks_german(app, pair):
     )
 
 
-def test_a_journey_without_source_asks_what_to_compare_with(app, db, pair):
-    """An as-is has no source: the page asks for the journey to compare with and shows no figures yet."""
-    as_is, _ = pair
-    open_compare(app, as_is)
+def test_an_as_is_is_set_against_its_to_be(app, db, pair):
+    """Opened with the as-is, the as-is stays in the as-is box and its to-be fills the to-be box: the same figures
+    as when opened with the to-be."""
+    as_is, to_be = pair
+    from_to_be = {m.label: m.value for m in open_compare(app, to_be).metric}
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    open_compare(at, as_is)
+    assert not at.exception
+    boxes = {s.label: s.value for s in at.selectbox if s.label in ("As-is (compare with)", "To-be")}
+    assert boxes == {"As-is (compare with)": as_is, "To-be": to_be}
+    assert {m.label: m.value for m in at.metric} == from_to_be
+
+
+def test_a_journey_without_source_or_to_be_asks_what_to_compare_with(app, db):
+    """An as-is nobody made a to-be of: the page asks for the to-be and shows no figures yet."""
+    lone = store.create_journey(session=db, graph=broadband_demo(), author="t")
+    open_compare(app, lone)
     assert not app.exception
-    assert any("was not duplicated" in i.value for i in app.info)
+    assert any("has no to-be yet" in i.value for i in app.info)
     assert not app.metric
 
 
