@@ -149,10 +149,12 @@ def _refusal(exc: JourneyFormatError | JourneyInvalid, shown: int = 3) -> str:
 
 
 def _find(journeys: list[store.JourneyInfo], wanted: str) -> store.JourneyInfo | None:
-    """The journey with this id, else this name, else the one whose name contains it."""
+    """The journey with this id, else this name, else the one whose name starts with it, else the one whose name
+    contains it ("Broadband" is the journey named "Broadband: …", not "To-be: … (broadband)")."""
     for match in (
         lambda j: j.id == wanted,
         lambda j: j.name.casefold() == wanted.casefold(),
+        lambda j: j.name.casefold().startswith(wanted.casefold()),
         lambda j: wanted.casefold() in j.name.casefold(),
     ):
         found = [j for j in journeys if match(j)]

@@ -277,3 +277,35 @@ def test_hostile_files_end_in_one_line_in_a_real_process(db, tmp_path):
     done = run("import", *files, db=db)
     assert done.returncode == cli.EXIT_FAILED
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 2
+
+
+def readme_commands(section: str) -> list[list[str]]:
+    """The command lines of the README's code block under ``section`` that call the command line, as arguments."""
+    import re
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(section)
+    block = text[text.index("```bash", start) + len("```bash") : text.index("```", text.index("```bash", start) + 7)]
+    lines = [re.sub(r"\s+#.*$", "", line) for line in block.strip().splitlines()]
+    return [shlex.split(line)[3:] for line in lines if "-m store.cli" in line]
+
+
+@needs_browser
+def test_the_readmes_examples_work_as_written_on_the_demo(call, db, tmp_path, monkeypatch):
+    """Every command line the README shows for exporting and importing runs on a fresh demo database: exit 0."""
+    import glob
+
+    engine = store.make_engine(db)
+    store.migrate(engine)
+    with Session(engine) as session:
+        store.seed_demo_journeys(session=session)
+    engine.dispose()
+    monkeypatch.chdir(tmp_path)
+    commands = readme_commands("**On the command line**")
+    assert len(commands) == 6
+    for args in commands:
+        args = [found for arg in args for found in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+        code, _, err = call(*args)
+        assert code == 0, (args, err)
+    assert len(list((tmp_path / "exports").glob("*.json"))) == 3  # the demo's three journeys
