@@ -1,6 +1,6 @@
 # Front door: `make run` starts the app, `make test` runs every check CI runs.
 # Pass pytest options with `make test PYTEST_ARGS="-k editor"`.
-.PHONY: run test lint bench
+.PHONY: run test lint bench screenshots
 
 run:
 	bash .ci/start
@@ -15,3 +15,7 @@ lint:
 
 bench:
 	bash .ci/setup && .venv/bin/python -m bench
+
+# Refresh the README's screenshots of the Editor, Review and Portfolio (the tests write elsewhere otherwise).
+screenshots:
+	JOURNEYS_SCREENSHOTS=$(CURDIR)/docs/screenshots bash .ci/test tests/e2e/test_editor.py tests/e2e/test_review.py

@@ -124,3 +124,15 @@ def test_every_script_imports_ui_first():
     scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
     late = [p.name for p in scripts if first_import(p.read_text(encoding="utf-8")) != "ui"]
     assert not late, "import ui first in: " + ", ".join(late)
+
+
+def test_tests_write_no_tracked_file():
+    """No test names a folder of the repository to write screenshots into; they go to the screenshots fixture
+    (tests/e2e/conftest.py), a folder of the test run unless `make screenshots` asks for the docs."""
+    named = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "tests" / "e2e").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value in ("docs", "screenshots", "docs/screenshots")
+    ]
+    assert named == []

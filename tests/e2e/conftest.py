@@ -51,6 +51,16 @@ def stop_app(server: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests put their screenshots: a folder of the test run, so that running the tests changes
+    no tracked file; the README's pictures only when asked (``make screenshots`` sets JOURNEYS_SCREENSHOTS)."""
+    wanted = os.environ.get("JOURNEYS_SCREENSHOTS")
+    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("pictures")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of a running app on a fresh SQLite database (seeded with the demo journeys)."""
     url, server = start_app(tmp_path_factory.mktemp("e2e-db"))

@@ -10,7 +10,6 @@ from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
 ROW = 35  # the height of a table row (and of the header) in pixels
 
 
@@ -82,8 +81,8 @@ def test_workshop_adds_a_touchpoint_and_a_transition_and_saves(page: Page, app_u
     expect(table(page, "Erika Workshop").filter(has_text="added touchpoint Chat with support")).to_be_visible()
 
 
-def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url: str):
-    """A click on the hotline's marker opens it in the detail panel; screenshots of the editor go to the docs."""
+def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url: str, screenshots: Path):
+    """A click on the hotline's marker opens it in the detail panel; screenshots of the editor are taken."""
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.goto(app_url)  # the Journeys page first, as a user arrives
     expect(table(page, "Broadband: router set-up and the hotline")).to_be_visible(timeout=30_000)  # a cold start
@@ -102,9 +101,8 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     expect(table(page, "Agent says the line is fine and ends the call")).to_be_visible()
     page.mouse.move(0, 0)  # no hover label or chart toolbar in the picture
     page.wait_for_timeout(1000)  # let the map finish drawing
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "editor.png"))
+    page.screenshot(path=str(screenshots / "editor.png"))
     picker.scroll_into_view_if_needed()
     page.mouse.wheel(0, -150)  # keep the bottom of the map in view above the details
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SCREENSHOTS / "editor-details.png"))
+    page.screenshot(path=str(screenshots / "editor-details.png"))

@@ -9,7 +9,6 @@ from tests.e2e.conftest import start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
 BROADBAND = "Broadband: router set-up and the hotline"
 
 
@@ -20,7 +19,7 @@ def open_page(page: Page, app_url: str, title: str) -> None:
     wait_for_app(page)
 
 
-def test_review_of_the_demo_journey_shows_the_heatmap(page: Page, app_url: str):
+def test_review_of_the_demo_journey_shows_the_heatmap(page: Page, app_url: str, screenshots: Path):
     """A manager opens Review, picks the broadband demo and sees the heatmap with the weak router set-up."""
     open_page(page, app_url, "Review")
     page.get_by_test_id("stSelectbox").filter(has_text="Journey").click()
@@ -34,10 +33,10 @@ def test_review_of_the_demo_journey_shows_the_heatmap(page: Page, app_url: str):
     expect(page.get_by_test_id("stMetric").filter(has_text="Weakest touchpoint")).to_contain_text("Set up the router")
     assert "journey=" in page.url
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / "review.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "review.png"), full_page=False)
 
 
-def test_portfolio_ranks_touchpoints_across_journeys(page: Page, app_url: str):
+def test_portfolio_ranks_touchpoints_across_journeys(page: Page, app_url: str, screenshots: Path):
     """The portfolio shows every journey in the heatmap and the weakest touchpoints below it."""
     open_page(page, app_url, "Portfolio")
     chart = page.get_by_test_id("stPlotlyChart").first
@@ -45,7 +44,7 @@ def test_portfolio_ranks_touchpoints_across_journeys(page: Page, app_url: str):
     expect(chart).to_contain_text("Broadband")
     expect(page.get_by_text("The weakest touchpoints of all journeys")).to_be_visible()
     page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "portfolio.png"), full_page=False)
 
 
 def test_a_deep_link_as_the_first_request_gets_the_whole_app(page: Page, tmp_path):
