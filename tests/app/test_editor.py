@@ -421,3 +421,18 @@ def test_the_map_follows_every_change_of_the_draft(app, demo):
     at.button(key="editor.discard.yes").click().run()
     spec = at.get("plotly_chart")[0].proto.spec
     assert "Call the hotline" in spec and "Call the service line" not in spec
+
+
+def test_labels_say_what_the_controls_do(app, demo):
+    """The persona switch above the map says it colours the map; an empty need or motivation cell shows no
+    "all personas" (that is the persona column's help, where it belongs)."""
+    at = open_editor(app, demo)
+    assert [s.label for s in at.get("button_group") if s.key == f"editor.persona.{demo}"] == [
+        "Colour the map by persona"
+    ]
+    picker(at).set_value("hotline").run()
+    for name in ("needs.hotline", "pains.hotline"):
+        table = at.data_editor(key=editor_key(at, name))
+        assert table.proto.editing_mode and "all personas" not in (table.proto.placeholder or ""), name
+        persona = json.loads(table.proto.columns)["persona"]
+        assert persona["help"] == "Empty: holds for all personas."

@@ -56,7 +56,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
         state.edit_table(
             jid, f"needs.{key}", tables.needs_frame(G, key),
             lambda edited: state.change(jid, tables.apply_needs(G, key, edited)),
-            num_rows="dynamic", placeholder=t("editor.all_personas"),
+            num_rows="dynamic",
             column_config={
                 "text": col.TextColumn(t("editor.col.need"), required=True, width="medium"),
                 "motivation": col.TextColumn(t("editor.col.motivation"), width="medium"),
@@ -70,7 +70,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
         state.edit_table(
             jid, f"pains.{key}", tables.pains_frame(G, key),
             lambda edited: state.change(jid, tables.apply_pains(G, key, edited)),
-            num_rows="dynamic", placeholder=t("editor.all_personas"),
+            num_rows="dynamic",
             column_config={
                 "text": col.TextColumn(t("editor.col.pain"), required=True, width="medium"),
                 "severity": score_column(t("editor.col.severity"), *SEVERITY_RANGE, default=3, required=True,
