@@ -62,7 +62,7 @@ def image_buttons(G, table, stem: str, options: dict, browser: bool) -> None:
         png.download_button(
             "PNG",
             data=lambda kind=kind: images.to_png(figure(kind), **pixels),
-            file_name=f"{stem}-{kind}.png",
+            file_name=exports.figure_file(stem, kind, "png"),
             mime=MIME["png"],
             key=f"export.png.{kind}",
             on_click="ignore",
@@ -73,7 +73,7 @@ def image_buttons(G, table, stem: str, options: dict, browser: bool) -> None:
         svg.download_button(
             "SVG",
             data=lambda kind=kind: images.to_svg(figure(kind), **size),
-            file_name=f"{stem}-{kind}.svg",
+            file_name=exports.figure_file(stem, kind, "svg"),
             mime=MIME["svg"],
             key=f"export.svg.{kind}",
             on_click="ignore",

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 
 import networkx as nx
 import pandas as pd
@@ -38,6 +39,7 @@ from journeys.model.graph import (
 
 __all__ = [
     "DATA_FORMATS",
+    "figure_file",
     "CSV_COLUMNS",
     "customer_visits",
     "touchpoint_scores",
@@ -324,6 +326,20 @@ def file_stem(G: nx.DiGraph) -> str:
     'e-bike-from-the-first-ad-to-the-first-service'
     """
     return slugify(G.graph.get("name") or "")[:80].rstrip("-") or slugify(G.graph.get("id") or "") or "journey"
+
+
+def figure_file(stem: str, kind: str, ext: str, *, day: date | None = None) -> str:
+    """Return the file name of figure ``kind`` of the journey whose :func:`file_stem` is ``stem``; the portfolio,
+    which spans all journeys, is named after itself and ``day`` instead.
+
+    Examples
+    --------
+    >>> figure_file("broadband", "map", "png"), figure_file("broadband", "portfolio", "svg", day=date(2026, 12, 6))
+    ('broadband-map.png', 'portfolio-2026-12-06.svg')
+    """
+    if kind == "portfolio":
+        return f"portfolio-{day or date.today():%Y-%m-%d}.{ext}"
+    return f"{stem}-{kind}.{ext}"
 
 
 def data_text(G: nx.DiGraph, fmt: str, scores: dict | None = None, *, lang: str = "en", exported_by: str = "") -> str:

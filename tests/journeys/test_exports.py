@@ -173,3 +173,13 @@ def test_data_files_zip_into_one_folder():
     with zipfile.ZipFile(io.BytesIO(exports.zip_files(files, folder=stem))) as archive:
         assert sorted(archive.namelist()) == sorted(f"{stem}/{name}" for name in files)
         assert journey_equal(interchange.loads(archive.read(f"{stem}/{stem}.json")), G)
+
+
+def test_figure_files_are_named_after_what_they_show():
+    """A journey's figures carry its name; the portfolio, which spans all journeys, its own name and the date."""
+    from datetime import date
+
+    stem = exports.file_stem(ebike_demo())
+    assert exports.figure_file(stem, "heatmap", "png") == f"{stem}-heatmap.png"
+    assert exports.figure_file(stem, "portfolio", "png") == f"portfolio-{date.today():%Y-%m-%d}.png"
+    assert stem not in exports.figure_file(stem, "portfolio", "svg")
