@@ -32,6 +32,7 @@ from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.charts.layout import line_of_visibility, loop_edges, main_path, map_layout, stage_spans
 from journeys.charts.style import unchecked_figure
 from journeys.i18n import plotly_separators, t
+from journeys.model.graph import touchpoints_in_order
 
 __all__ = ["SCORE_SCALE", "journey_map"]
 
@@ -187,11 +188,13 @@ def _bands(G, pos, *, lang: str, left: float, right: float, low: float, high: fl
 
 
 def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
-    """The persona's emotion at every touchpoint of the main path, in a band of its own.
+    """The persona's emotion at every touchpoint they pass (those with an emotion of theirs), from left to right,
+    in a band of its own: a branch's worst moment shows as well as the main path's.
 
     Returns the trace, its y axis and its title (an annotation), as dicts.
     """
-    path = main_path(G)
+    passed = [n for n in touchpoints_in_order(G) if _score(G, n, persona["id"]) is not None]
+    path = sorted(passed, key=lambda n: pos[n][0])  # stable: touchpoints above each other keep journey order
     values = [_score(G, n, persona["id"]) for n in path]
     trace = {
         "type": "scatter",

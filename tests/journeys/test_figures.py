@@ -13,7 +13,7 @@ from journeys.charts import journey_map as journey_map_module
 from journeys.charts.arrows import LOOP_COLOR
 from journeys.charts.journey_map import journey_map
 from journeys.charts.labels import SIDES, crosses, label_box, label_sides
-from journeys.charts.layout import loop_edges, main_path, map_layout
+from journeys.charts.layout import loop_edges, map_layout
 from journeys.demo import broadband_demo, ebike_demo
 from journeys.model.graph import add_touchpoint, add_transition, new_journey, stage_ids
 from journeys.model.templates import stages_for
@@ -128,14 +128,18 @@ def test_renamed_stages_keep_the_team_s_name():
     assert "Sehen &amp; suchen" in texts(journey_map(G, lang="de"))
 
 
-def test_emotion_curve_follows_the_main_path():
+def test_emotion_curve_shows_every_touchpoint_the_persona_passes():
+    """Petra's curve runs left to right through every touchpoint with an emotion of hers, the branches too: the
+    hotline's and the cancellation's −2 show, the back stage (no emotion) does not."""
     G = broadband_demo()
     fig = journey_map(G, persona="petra")
     (curve,) = [tr for tr in fig.data if tr.uid == "emotion-curve"]
-    path = main_path(G)
-    assert list(curve.customdata) == path
-    assert list(curve.y) == [G.nodes[n]["emotions"].get("petra") for n in path]
-    assert list(curve.x) == [map_layout(G)[n][0] for n in path]
+    passed = [n for n in G if G.nodes[n]["emotions"].get("petra") is not None]
+    assert sorted(curve.customdata) == sorted(passed) and {"hotline", "cancel", "shop-advice"} <= set(curve.customdata)
+    assert "line-activation" not in curve.customdata
+    assert list(curve.y) == [G.nodes[n]["emotions"]["petra"] for n in curve.customdata]
+    x = map_layout(G)
+    assert list(curve.x) == [x[n][0] for n in curve.customdata] == sorted(curve.x)
     assert curve.yaxis == "y2"
     assert not [tr for tr in journey_map(G).data if tr.uid == "emotion-curve"]
 
