@@ -16,7 +16,7 @@ from journeys.i18n import label
 from ui import frame
 from ui.access import can
 from ui.analysis import analysed, summary
-from ui.deps import labels, lang, number, t
+from ui.deps import labels, lang, number, percent, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
 from ui.widgets import chart, numbers, weights_panel
@@ -62,15 +62,17 @@ def weakest(jid: str, table: pd.DataFrame) -> None:
             )
 
 
-def diagnostics(G, found: Diagnostics) -> None:
+def diagnostics(G, found: Diagnostics, table: pd.DataFrame) -> None:
     names = lambda keys: " → ".join(G.nodes[k]["name"] for k in keys) or "—"  # noqa: E731
     listed = lambda keys: ", ".join(G.nodes[k]["name"] for k in keys) or "—"  # noqa: E731
+    flow = table["flow"].to_dict() if "flow" in table else {}
+    passing = lambda k: f" ({t('review.passing', share=percent(min(flow[k], 1.0)))})" if k in flow else ""  # noqa: E731
     st.markdown(f"**{t('review.unreachable')}**")
     st.text(listed(found.unreachable))
     st.markdown(f"**{t('review.dead_ends')}**")
     st.text(listed(found.dead_ends))
     st.markdown(f"**{t('review.bottlenecks')}**")
-    st.text(listed(found.bottlenecks))
+    st.text(", ".join(G.nodes[k]["name"] + passing(k) for k in found.bottlenecks) or "—")
     st.markdown(f"**{t('review.likely', p=found.most_likely_probability)}**")
     st.text(names(found.most_likely_path))
     st.markdown(f"**{t('review.worst', w=found.worst_path_weakness)}**")
@@ -141,7 +143,7 @@ def main() -> None:
         chart("review.emotions", (jid, version, language), lambda: emotion_curve(G(), lang=language),
               key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
-        diagnostics(G(), analysed(*about)[2])
+        diagnostics(G(), analysed(*about)[2], table())
     else:
         rollups(G(), table())
 

@@ -92,6 +92,18 @@ def test_review_diagnostics_and_emotions_render(app, broadband):
     assert "Petra, busy parent" in spec and "Jonas, home-office worker" in spec
 
 
+def test_bottlenecks_say_how_many_customers_pass(app, broadband):
+    """A third of the customers drop out before ordering: the page does not say every customer passes the order,
+    it gives the share that does."""
+    open_page(app, "pages/review.py", broadband, **{"review.view": "diagnostics"})
+    headings = [m.value for m in app.markdown]
+    assert not [h for h in headings if "every customer" in h]
+    assert "**Bottlenecks (every way to an end leads through them)**" in headings
+    [line] = [t.value for t in app.text if "of customers pass" in t.value]
+    assert "Tariff comparison portal (100% of customers pass)" in line
+    assert "Order online (66% of customers pass)" in line
+
+
 def test_review_warns_about_assumed_shares(app, db):
     """Transitions without a share are split evenly, and the page says which ones."""
     G = broadband_demo()
