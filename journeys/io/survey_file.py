@@ -3,8 +3,9 @@
 The way from a file to a :class:`journeys.analysis.survey.SurveySummary` (what
 :mod:`store.surveys` stores; the formats and the method are in docs/surveys.md):
 
-1. :func:`read_csv` reads a CSV file (``,`` ``;`` or tab; UTF-8 with or without BOM, else
-   cp1252) into a table of text whose index is the row number a spreadsheet shows.
+1. :func:`read_csv` reads a CSV file (``,`` ``;`` or tab; UTF-8 with or without BOM, UTF-16,
+   else cp1252 or Mac Roman as charset-normalizer tells them apart) into a table of text
+   whose index is the row number a spreadsheet shows.
 2. :func:`responses` makes it one row per response; a long file (response, touchpoint,
    rating) is pivoted so that every touchpoint named in it becomes a column.
 3. :func:`suggest_mapping` proposes a :class:`Target` for every column; the user corrects it.
@@ -138,6 +139,11 @@ def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", str(text).casefold())
 
 
+ENCODINGS = ("utf_16_le", "utf_16_be", "cp1252", "mac_roman")
+"""What a survey file that is not UTF-8 may be written in (told apart by charset-normalizer): UTF-16 without a
+byte order mark, German Excel on Windows, and on a Mac."""
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
@@ -147,11 +153,17 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # German Excel on Windows
-        except UnicodeDecodeError:
-            raise SurveyInvalid("encoding") from None
-    if "\x00" in text:  # a binary file, or UTF-16 without its byte order mark
+        text = None
+    if text is None or "\x00" in text:  # not UTF-8, or UTF-16 without its byte order mark
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+        if best is None and text is None:
+            raise SurveyInvalid("encoding")
+        if best is None:
+            raise SurveyInvalid("binary")
+        text = str(best)
+    if "\x00" in text:  # a binary file
         raise SurveyInvalid("binary")
     return text
 

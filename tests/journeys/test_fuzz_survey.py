@@ -181,7 +181,7 @@ def test_the_limits_hold_at_their_edge_and_refuse_past_it():
         (b"y" * 140_000 + b",Overall\n1,2\n", "cell_too_long"),
         ("Overall,Hotline\n5,4\n".encode("utf-16") + b"x", "utf16"),
         (b"\xff\xfeO\x00,\x00\x00\xd8\n\x00", "utf16"),
-        ("Overall,Hotline\n5,4\n".encode("utf-16-le"), "binary"),
+        (b"Overall,Hotline\n5,4\n\x00\x01\x02\xff\xfe\x00\x00\x9d" * 50, "encoding"),
         (b"Overall,Hotline\n5,\x004\n", "binary"),
     ]:
         with pytest.raises(SurveyInvalid) as refused:

@@ -69,6 +69,15 @@ def test_german_excel_semicolons_decimal_commas_and_cp1252():
     assert s.overall.mean == 3.75 and s.touchpoints["hotline"].mean == 1.5
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "mac_roman", "cp1252"])
+def test_files_without_a_byte_order_mark_are_read_in_their_encoding(encoding):
+    """UTF-16 without its byte order mark and a file saved on a Mac read as typed, umlauts included."""
+    text = "Touchpoint;Gesamtzufriedenheit;Größe wählen\r\nÄrger über die Wartezeit;4;5\r\nGut;3;4\r\n"
+    frame = read_csv(text.encode(encoding))
+    assert list(frame.columns) == ["Touchpoint", "Gesamtzufriedenheit", "Größe wählen"]
+    assert frame["Touchpoint"].tolist() == ["Ärger über die Wartezeit", "Gut"]
+
+
 @pytest.mark.parametrize(
     "encode",
     [
