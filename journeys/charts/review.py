@@ -227,42 +227,64 @@ def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
 
 
 def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str = "en") -> go.Figure:
-    """Weakness summed per (rows × columns) across journeys; darker red hurts more customers more."""
+    """Weakness summed per (rows × columns) across journeys; darker red hurts more customers more.
+
+    By journey, the rows are the journeys themselves (their ids): two journeys of the same
+    name stay apart, told apart by the start of their ids, and a click on a cell reports the
+    journey's id (``customdata`` of the markers laid over the cells, since plotly reports
+    no clicks on a heatmap).
+    """
+    by_id = rows == "journey" and "journey_id" in cells
+    index = "journey_id" if by_id else rows
+    names = {}
+    if by_id and not cells.empty:
+        first = cells.drop_duplicates("journey_id").set_index("journey_id")["journey"]
+        twice = set(first[first.duplicated(keep=False)])
+        names = {jid: f"{name} ({jid[:6]})" if name in twice else name for jid, name in first.items()}
     if cells.empty:
         grid = pd.DataFrame()
     else:
-        grid = cells.pivot_table(index=rows, columns=columns, values="weakness", aggfunc="sum")
+        grid = cells.pivot_table(index=index, columns=columns, values="weakness", aggfunc="sum")
         grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
         if columns == "stage":
             # stages in journey order, grouped by the first (weakest) row that has them, so that
             # journeys with different stage sets do not interleave their columns
             first_row = {row: i for i, row in enumerate(grid.index)}
             rank = (
-                cells.assign(row=cells[rows].map(first_row))
+                cells.assign(row=cells[index].map(first_row))
                 .groupby(columns)
                 .agg(row=("row", "min"), order=("stage_order", "min"))
             )
             grid = grid[list(rank.sort_values(["row", "order"]).index)]
-    ids = None
-    if rows == "journey" and "journey_id" in cells:
-        mapping = cells.drop_duplicates("journey").set_index("journey")["journey_id"]
-        ids = [[mapping.get(r)] * len(grid.columns) for r in grid.index]
+    x = [escape(group_label(columns, c, lang)) for c in grid.columns]
+    y = [escape(names[r] if by_id else group_label(rows, r, lang)) for r in grid.index]
+    text = [[number(v, lang, 2) if v == v else "" for v in row] for row in grid.to_numpy().tolist()]
+    hover = "%{y} · %{x}<br>" + t("lens.weakness", lang) + ": %{text}<extra></extra>"
     heatmap = {
         "type": "heatmap",
         "z": grid.to_numpy(),
-        "x": [escape(group_label(columns, c, lang)) for c in grid.columns],
-        "y": [escape(group_label(rows, r, lang)) for r in grid.index],
-        "text": [[number(v, lang, 2) if v == v else "" for v in row] for row in grid.to_numpy().tolist()],
+        "x": x,
+        "y": y,
+        "text": text,
         "texttemplate": "%{text}",
         "colorscale": WEAK_SCALE,
         "zmin": 0,
         "xgap": 2,
         "ygap": 2,
-        "hovertemplate": "%{y} · %{x}<br>" + t("lens.weakness", lang) + ": %{text}<extra></extra>",
+        "hovertemplate": hover,
         "colorbar": {"title": {"text": t("lens.weakness", lang)}},
     }
-    if ids is not None:
-        heatmap["customdata"] = ids
+    traces = [heatmap]
+    if by_id:
+        heatmap["hoverinfo"] = "skip"  # the markers below answer hover and click
+        filled = [(i, j) for i in range(len(y)) for j in range(len(x)) if text[i][j]]
+        traces.append(
+            {"type": "scatter", "mode": "markers", "uid": "cells", "showlegend": False,
+             "x": [x[j] for _, j in filled], "y": [y[i] for i, _ in filled],
+             "text": [text[i][j] for i, j in filled], "customdata": [grid.index[i] for i, _ in filled],
+             "marker": {"size": 36, "symbol": "square", "opacity": 0}, "hovertemplate": hover,
+             "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}}}
+        )  # fmt: skip
     title = t("chart.portfolio_title", lang, rows=t(f"group.{rows}", lang), columns=t(f"group.{columns}", lang))
     layout = {
         "title": {"text": title},
@@ -272,4 +294,4 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
         "margin": {"l": 20, "r": 20, "t": 80, "b": 20},
         "separators": plotly_separators(lang),
     }
-    return unchecked_figure([heatmap], layout)
+    return unchecked_figure(traces, layout)

@@ -47,6 +47,27 @@ def test_portfolio_ranks_touchpoints_across_journeys(page: Page, app_url: str, s
     page.screenshot(path=str(screenshots / "portfolio.png"), full_page=False)
 
 
+def test_a_click_on_a_portfolio_cell_opens_that_journeys_review(page: Page, app_url: str):
+    """The page says a click on a cell opens the journey's review: it does, for the journey of the row clicked."""
+    open_page(page, app_url, "Portfolio")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_contain_text("E-bike")
+    cells = chart.locator("g.trace.scatter path.point")  # the markers laid over the heatmap's cells
+    expect(cells.first).to_be_attached()
+    rows = chart.locator("g.ytick text")
+    names = [rows.nth(i).text_content() for i in range(rows.count())]
+    y_of = {name: rows.nth(i).bounding_box()["y"] for i, name in enumerate(names)}
+    ebike = next(name for name in names if name.startswith("E-bike"))
+    target = min(
+        (cells.nth(i).bounding_box() for i in range(cells.count())),
+        key=lambda box: abs(box["y"] + box["height"] / 2 - y_of[ebike]),
+    )  # a cell in the E-bike row
+    page.mouse.click(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    expect(page.get_by_text("E-bike: from the first ad to the first service").first).to_be_visible()
+    assert "/review" in page.url and "journey=" in page.url
+
+
 def test_a_deep_link_as_the_first_request_gets_the_whole_app(page: Page, tmp_path):
     """Right after a start, opening /review?lang=de directly shows the page inside the app's frame, in German."""
     url, server = start_app(tmp_path)

@@ -84,9 +84,32 @@ def test_portfolio_heatmap_pivots_cells_and_links_journeys():
             "stage_order": [0, 1, 0],
         }
     )
-    heat = portfolio_heatmap(cells, rows="journey", columns="stage").data[0]
+    heat, clickable = portfolio_heatmap(cells, rows="journey", columns="stage").data
     assert list(heat.y) == ["A", "B"] and list(heat.x) == ["Buy", "Use"]
-    assert heat.z[0][1] == 0.5 and heat.customdata[1][0] == "b1"
+    assert heat.z[0][1] == 0.5
+    # a marker over every filled cell reports its journey when clicked (plotly reports no clicks on heatmaps)
+    assert list(zip(clickable.x, clickable.y, clickable.customdata, strict=True)) == [
+        ("Buy", "A", "a1"), ("Use", "A", "a1"), ("Buy", "B", "b1")
+    ]  # fmt: skip
+
+
+def test_journeys_of_the_same_name_stay_apart_in_the_portfolio():
+    """Two journeys called "Onboarding" are two rows, told apart, with their own weakness: not one row of the sum."""
+    cells = pd.DataFrame(
+        {
+            "journey": ["Onboarding", "Onboarding"],
+            "journey_id": ["1a2b3c4d", "9f8e7d6c"],
+            "stage": ["Buy", "Buy"],
+            "weakness": [0.78, 0.52],
+            "flow": [1, 1],
+            "touchpoints": [1, 1],
+            "stage_order": [0, 0],
+        }
+    )
+    heat, clickable = portfolio_heatmap(cells, rows="journey", columns="stage").data
+    assert list(heat.y) == ["Onboarding (1a2b3c)", "Onboarding (9f8e7d)"]
+    assert [row[0] for row in heat.z] == [0.78, 0.52]
+    assert list(clickable.customdata) == ["1a2b3c4d", "9f8e7d6c"]
 
 
 def test_portfolio_keeps_each_stage_set_together():
