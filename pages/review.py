@@ -11,11 +11,11 @@ import streamlit as st
 
 from journeys.analysis.diagnostics import Diagnostics
 from journeys.analysis.scoring import rollup
-from journeys.charts.review import emotion_curve, importance_performance, weakness_heatmap
+from journeys.charts.review import emotion_curve, importance_performance, rollup_bars, weakness_heatmap
 from journeys.i18n import label
 from ui import frame
 from ui.access import can
-from ui.analysis import analysed, summary
+from ui.analysis import analysed, by_persona, summary
 from ui.deps import labels, lang, number, percent, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
@@ -79,7 +79,8 @@ def diagnostics(G, found: Diagnostics, table: pd.DataFrame) -> None:
     st.text(names(found.worst_path))
 
 
-def rollups(G, table: pd.DataFrame) -> None:
+def rollups(G, table: pd.DataFrame, about: tuple) -> None:
+    """Weakness per stage (in journey order), channel, owner or persona (each with their own emotions)."""
     by = st.segmented_control(
         t("review.rollup_by"),
         ROLLUPS,
@@ -88,13 +89,19 @@ def rollups(G, table: pd.DataFrame) -> None:
         key="review.rollup",
     )
     by = by or "stage"
-    frame = rollup(table, by)
+    frame = by_persona(*about) if by == "persona" else rollup(table, by)
+    if by == "stage":  # the stages as the journey runs, not by weakness
+        order = [s["id"] for s in G.graph["stages"]]
+        frame = frame.loc[[s for s in order if s in frame.index] + [s for s in frame.index if s not in order]]
     if by == "channel":  # the channels the workbench knows in the user's words, others as the team named them
         names = {c: label("channel", c, lang()) for c in frame.index}
     else:
         names = {s["id"]: s["name"] for s in G.graph["stages"]} | {p["id"]: p["name"] for p in G.graph["personas"]}
-    frame.index = pd.Index([names.get(i, i) for i in frame.index], name=t(f"group.{by}"))
-    st.bar_chart(frame["weakness"], horizontal=True, y_label="", x_label=t("lens.weakness"))
+    frame.index = pd.Index([names.get(i, i) or t("review.no_owner") for i in frame.index], name=t(f"group.{by}"))
+    if frame.empty:
+        st.info(t("review.rollup_empty"), icon=":material/info:")
+        return
+    st.plotly_chart(rollup_bars(frame, by=by, lang=lang()), key=f"review.rollup.{by}")
     columns = {"weakness": "lens.weakness", "flow": "review.flow", "touchpoints": "review.touchpoints",
                "severity": "review.severity"}  # fmt: skip
     digits = {"weakness": 3, "flow": 2, "severity": 2}
@@ -145,7 +152,7 @@ def main() -> None:
     elif view == "diagnostics":
         diagnostics(G(), analysed(*about)[2], table())
     else:
-        rollups(G(), table())
+        rollups(G(), table(), about)
 
 
 main()

@@ -20,13 +20,22 @@ import streamlit as st
 from journeys import i18n
 from journeys.analysis.diagnostics import Diagnostics, diagnose
 from journeys.analysis.flow import FlowError, flow
-from journeys.analysis.scoring import Weights, consensus, weakness_table
+from journeys.analysis.scoring import Weights, consensus, persona_rollup, weakness_table
 from journeys.charts.captions import group_label
 from store import analysis
 from ui.deps import session
 from ui.journey import cached_graph, journey_stamp
 
-__all__ = ["analysed", "default_weakness", "summary", "filter_choices", "cells", "weakest", "weakest_shown"]
+__all__ = [
+    "analysed",
+    "by_persona",
+    "default_weakness",
+    "summary",
+    "filter_choices",
+    "cells",
+    "weakest",
+    "weakest_shown",
+]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -52,6 +61,17 @@ def analysed(
     scores = consensus(ratings, weighted=weighted)
     table = weakness_table(G, scores, weights=Weights(*weights), visits=visits, flow=result)
     return found, table, diagnose(G, table.get("weakness"), flow=result)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def by_persona(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> pd.DataFrame:
+    """The roll-up by persona (:func:`journeys.analysis.scoring.persona_rollup`): each persona with their own
+    emotions, the same ratings, weights and customer flow as :func:`analysed`."""
+    G = cached_graph(jid, version)
+    with session() as s:
+        ratings = analysis.list_ratings(session=s, journey_id=jid)
+    visits = analysed(jid, version, rated, weights, weighted)[1]["flow"].to_dict()
+    return persona_rollup(G, consensus(ratings, weighted=weighted), weights=Weights(*weights), visits=visits)
 
 
 def default_weakness(jid: str, version: int) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from journeys.analysis.flow import Chain, Flow
+from journeys.analysis.flow import Chain, Flow, FlowError
 from journeys.analysis.flow import flow as compute_flow
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "weakness_table",
     "weakest_touchpoints",
     "rollup",
+    "persona_rollup",
 ]
 
 LENSES = ("desirable", "viable", "feasible")
@@ -360,6 +361,54 @@ def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple
         return []
     worst = table.sort_values("weakness", ascending=False, kind="stable").head(top)
     return list(zip(worst.index, worst["weakness"], strict=True))
+
+
+def persona_rollup(
+    G: nx.DiGraph,
+    scores: dict[str, dict[str, dict]] | None = None,
+    *,
+    weights: Weights | None = None,
+    visits: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Weakness, flow, severity and touchpoints per persona, worst first, indexed by the persona's id.
+
+    Each persona is weighed over the touchpoints they pass (those that list them, or list
+    no persona) with their own emotions: the emotion component of a touchpoint is that
+    persona's emotion there, not the mean of all personas' (which would give personas who
+    share touchpoints the same figures, however differently they feel).
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> frame = persona_rollup(broadband_demo())
+    >>> list(frame.index), bool(frame.loc["petra", "weakness"] != frame.loc["jonas", "weakness"])
+    (['petra', 'jonas'], True)
+    """
+    if visits is None:
+        try:
+            visits = compute_flow(G).visits
+        except FlowError:
+            visits = dict.fromkeys(G, 1.0)
+    rows = {}
+    for persona in G.graph.get("personas", []):
+        pid = persona["id"]
+        passed = [n for n, d in G.nodes(data=True) if pid in d.get("personas", []) or not d.get("personas")]
+        own = G.subgraph(passed).copy()  # copies each attribute dict: the emotions below are this persona's only
+        for _, data in own.nodes(data=True):
+            emotion = data.get("emotions", {}).get(pid)
+            data["emotions"] = {} if emotion is None else {pid: emotion}
+        table = weakness_table(own, scores, weights=weights, visits={n: visits.get(n, 0.0) for n in own})
+        if table.empty:
+            continue
+        flow = table["flow"].sum()
+        rows[pid] = {
+            "weakness": table["weakness"].sum(),
+            "flow": flow,
+            "severity": float((table["severity"] * table["flow"]).sum() / flow) if flow > 0 else 0.0,
+            "touchpoints": len(table),
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["weakness", "flow", "severity", "touchpoints"])
+    return frame.rename_axis("persona").sort_values("weakness", ascending=False, kind="stable")
 
 
 def rollup(table: pd.DataFrame, by: str) -> pd.DataFrame:

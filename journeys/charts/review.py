@@ -295,3 +295,29 @@ def portfolio_heatmap(cells: pd.DataFrame, *, rows: str, columns: str, lang: str
         "separators": plotly_separators(lang),
     }
     return unchecked_figure(traces, layout)
+
+
+def rollup_bars(frame: pd.DataFrame, *, by: str, lang: str = "en") -> go.Figure:
+    """The weakness of each group of a roll-up (:func:`journeys.analysis.scoring.rollup`) as horizontal bars, in
+    the frame's order from the top, its index the groups' names as shown; one bar's height per group."""
+    names = [escape(str(name)) for name in frame.index]
+    bars = {
+        "type": "bar",
+        "orientation": "h",
+        "x": frame["weakness"].tolist(),
+        "y": names,
+        "text": [number(v, lang, 2) for v in frame["weakness"]],
+        "textposition": "auto",
+        "marker": {"color": "#c62828"},
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    layout = {
+        "height": 120 + 34 * max(len(names), 2),
+        "xaxis": {"title": {"text": t("review.rollup_axis", lang)}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": t(f"group.{by}", lang)}, "autorange": "reversed", "automargin": True,
+                  "categoryorder": "array", "categoryarray": names},
+        "margin": {"l": 20, "r": 20, "t": 20, "b": 50},
+        "bargap": 0.35,
+        "separators": plotly_separators(lang),
+    }  # fmt: skip
+    return unchecked_figure([bars], layout)

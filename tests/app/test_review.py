@@ -213,3 +213,25 @@ def test_a_journey_opened_by_link_stays_open_on_the_other_pages(app, broadband):
     assert not app.exception
     assert [m.label for m in app.metric][:1] == ["Journey weakness (sum)"]
     assert "Broadband" in app.caption[0].value
+
+
+def test_roll_ups_follow_the_journey_and_weigh_each_persona_with_their_own_emotions(app, broadband):
+    """By stage: the stages as the journey runs, in chart and table; by persona: Petra, who feels the router set-up
+    worse (−2 against −1), weighs more than Jonas; the axes say what they show."""
+    import html
+    import json
+
+    from tests.app.conftest import shown
+
+    open_page(app, "pages/review.py", broadband, **{"review.view": "rollups"})
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    stages = ["Awareness", "Consideration", "Purchase", "Onboarding", "Use", "Support", "Loyalty & advocacy"]
+    assert [html.unescape(y) for y in spec["data"][0]["y"]] == stages  # plotly's text is HTML: & is &amp;
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Stage"
+    assert spec["layout"]["xaxis"]["title"]["text"].startswith("Weakness (sum")
+    assert list(shown(app.dataframe[0]).index) == stages
+    app.segmented_control(key="review.rollup").set_value("persona").run()
+    table = app.dataframe[0].value
+    assert table.index.name == "Persona"
+    assert list(table.index) == ["Petra, busy parent", "Jonas, home-office worker"]
+    assert table.iloc[0]["weakness"] > table.iloc[1]["weakness"]

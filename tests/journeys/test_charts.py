@@ -168,6 +168,11 @@ def unchecked_figures() -> dict[str, go.Figure]:
          "flow": [1, 1], "touchpoints": [1, 2], "stage_order": [0, 1]}
     )  # fmt: skip
     figures["portfolio"] = portfolio_heatmap(cells, rows="journey", columns="stage")
+    from journeys.analysis.scoring import rollup
+    from journeys.charts.review import rollup_bars
+
+    G = broadband_demo()
+    figures["roll-up"] = rollup_bars(rollup(weakness_table(G), "owner"), by="owner", lang="de")
     return figures
 
 
