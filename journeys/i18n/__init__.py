@@ -21,7 +21,7 @@ import math
 import re
 import string
 import tomllib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from numbers import Integral, Real
 from pathlib import Path
@@ -138,11 +138,15 @@ def _plain(lang: str, spec: str):
 
 
 def _number(value, spec: str, lang: str) -> str:
-    if not math.isfinite(value):
+    whole = isinstance(value, Integral)
+    if not whole and not math.isfinite(value):
         return format(value, spec)  # nan and inf as Python writes them
-    if (plain := _plain(lang, spec)) is not None and (text := plain(value)) is not None:
-        return text
-    return _by_pattern(value, spec, lang)
+    try:
+        if (plain := _plain(lang, spec)) is not None and (text := plain(value)) is not None:
+            return text
+        return _by_pattern(value, spec, lang)
+    except (InvalidOperation, OverflowError):  # beyond Babel's decimal context or a float (1e300, 10**400)
+        return str(value) if whole else format(value, "g")
 
 
 def _by_pattern(value, spec: str, lang: str) -> str:

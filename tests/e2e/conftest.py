@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -95,9 +96,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
 
 
+# On a busy machine a rerun can take longer than Playwright's 5 s: wait for what is expected, longer
+expect.set_options(timeout=20_000)
+
+
 @pytest.fixture
 def page(page, request):
     """Playwright's page, with a screenshot saved to test-results/ when the test fails."""
+    page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

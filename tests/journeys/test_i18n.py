@@ -250,6 +250,13 @@ def test_number_and_percent_helpers():
     )
 
 
+def test_numbers_past_what_babel_holds_are_written_as_python_writes_them():
+    """A hostile file's 1e300 or 10**400 in a message is written out, never a traceback."""
+    assert number(1e300, "de") == "1e+300" and number(1e300, "de", 2).endswith(",00")
+    assert number(10**400, "de") == str(10**400)
+    assert t("survey.invalid.aggregate", "de", what="x", field="mean", value=1e300, lo=1, hi=5)
+
+
 def test_dates_and_times():
     """A date or a moment as each language writes it; a moment keeps its own time zone."""
     day = dt.date(2026, 11, 23)

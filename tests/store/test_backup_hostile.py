@@ -418,6 +418,8 @@ def mutated(draw, good_bytes: bytes) -> bytes:
             parent[path[-1]]
         except (KeyError, IndexError, TypeError):
             continue
+        if not isinstance(parent, dict | list):  # an earlier mutation put text where this place was
+            continue
         kind = draw(st.sampled_from(["replace", "replace", "delete", "duplicate"]))
         if kind == "replace":
             parent[path[-1]] = draw(HOSTILE)
