@@ -125,6 +125,14 @@ def main() -> None:
     if shown["empty"]:
         st.info(t("review.empty"), icon=":material/info:")
         return
+    if not shown["total"]:  # nothing known that makes a touchpoint weak: no ranking, no empty charts
+        st.info(t("review.nothing_known"), icon=":material/info:")
+        left, right = st.columns(2)
+        left.page_link("pages/scoring.py", label=t("review.to_scoring"), icon=":material/how_to_vote:",
+                       query_params={"journey": jid})  # fmt: skip
+        right.page_link("pages/editor.py", label=t("review.to_editor"), icon=":material/edit_note:",
+                        query_params={"journey": jid})  # fmt: skip
+        return
     a, b, c = st.columns(3)
     a.metric(t("review.total"), number(shown["total"], 2))
     why = t(f"lens.{shown['why']}") if shown["why"] else None

@@ -235,3 +235,25 @@ def test_roll_ups_follow_the_journey_and_weigh_each_persona_with_their_own_emoti
     assert table.index.name == "Persona"
     assert list(table.index) == ["Petra, busy parent", "Jonas, home-office worker"]
     assert table.iloc[0]["weakness"] > table.iloc[1]["weakness"]
+
+
+def test_a_journey_nobody_scored_or_described_names_no_weakest_touchpoint(app, db):
+    """Two bare touchpoints: no "weakest touchpoint" at 0.00 and no empty charts, but what is missing and where to
+    fill it in."""
+    from journeys.model.graph import add_touchpoint, add_transition
+    from journeys.model.templates import blank_journey
+
+    G = blank_journey("Moving house")
+    stage = G.graph["stages"][0]["id"]
+    add_touchpoint(G, "ask", name="Ask for a quote", stage=stage, entry=True)
+    add_touchpoint(G, "book", name="Book the van", stage=stage, exit=True)
+    add_transition(G, "ask", "book", share=1.0)
+    jid = store.create_journey(session=db, graph=G, author="t")
+    open_page(app, "pages/review.py", jid)
+    assert not app.exception
+    assert not app.metric and not app.get("plotly_chart")
+    assert any("No touchpoint shows a weakness yet" in i.value for i in app.info)
+    links = [link.proto for link in app.get("page_link")]
+    assert [(link.label, link.page) for link in links][-2:] == [
+        ("Score the touchpoints", "scoring"), ("Describe them in the editor", "editor")
+    ]  # fmt: skip
