@@ -70,7 +70,10 @@ def edit(jid: str) -> None:
     conflict_panel(jid, G)
     show_problems(G, found)
     selected = state.selected(jid, G)
-    journey_map_panel(jid, G, selected)
+    if G:
+        journey_map_panel(jid, G, selected)
+    else:  # a blank journey: say how to begin instead of drawing an empty map
+        st.info(t("editor.start_here"), icon=":material/add_circle:")
     if selected is not None:
         with st.container(border=True):
             panel(jid, G, selected)

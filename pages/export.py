@@ -156,7 +156,10 @@ def main() -> None:
     table, stem = exports.touchpoint_scores(G, scores), exports.file_stem(G)
     st.subheader(t("export.images"))
     options = size_options(G)
-    image_buttons(G, table, stem, options, browser)
+    if G:
+        image_buttons(G, table, stem, options, browser)
+    else:  # a blank journey: its pictures would be empty frames
+        st.info(t("export.no_touchpoints"), icon=":material/info:")
     st.subheader(t("export.data"))
     data_buttons(G, scores, stem)
     st.divider()

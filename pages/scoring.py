@@ -23,6 +23,11 @@ def main() -> None:
     G, _ = load(jid)
     st.title(t("scoring.title"))
     st.caption(t("scoring.intro", journey=md(G.graph["name"])))
+    if not G:
+        st.info(t("scoring.no_touchpoints"), icon=":material/info:")
+        st.page_link("pages/editor.py", label=t("review.to_editor"), icon=":material/edit_note:",
+                     query_params={"journey": jid})  # fmt: skip
+        return
     rater, discipline = rater_controls()
     with session() as s:
         ratings = analysis.list_ratings(session=s, journey_id=jid)
