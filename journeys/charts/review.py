@@ -132,14 +132,32 @@ def importance_performance_frame(table: pd.DataFrame) -> pd.DataFrame:
     return frame.dropna(subset=["performance"])
 
 
+SIDES = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_sides(x, y, near: float = 0.09) -> list[str]:
+    """A side for each point's label (x and y as shares of the axes): the first side that no point within
+    ``near`` has taken, so that neighbours' labels go different ways.
+
+    Examples
+    --------
+    >>> _label_sides([0.5, 0.52, 0.9], [0.5, 0.51, 0.5])
+    ['top center', 'bottom center', 'top center']
+    """
+    taken: list[tuple[float, float, str]] = []
+    for px, py in zip(x, y, strict=True):
+        used = {side for qx, qy, side in taken if abs(px - qx) < near and abs(py - qy) < near}
+        side = next((s for s in SIDES if s not in used), SIDES[0])
+        taken.append((px, py, side))
+    return [side for _, _, side in taken]
+
+
 def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en") -> go.Figure:
     """Importance–performance matrix (Martilla & James) with the "act here" quadrant labelled."""
     frame = importance_performance_frame(table)
     split_x = float(frame["importance"].median()) if not frame.empty else 0.5
     top = max(1.0, float(frame["importance"].max()) * 1.1) if not frame.empty else 1.0
-    # label what matters (the act-here quadrant and moments of truth); the rest on hover
-    labelled = (frame["importance"] >= split_x) | (frame["performance"] < 3) | frame["moment_of_truth"]
-    names = [wrap(escape(n), 18, 2) if show else "" for n, show in zip(frame["name"], labelled, strict=True)]
+    names = [wrap(escape(n), 18, 2) for n in frame["name"]]  # every point named, each label where it fits
     points = {
         "type": "scatter",
         "x": frame["importance"].to_numpy(),
@@ -147,7 +165,7 @@ def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "e
         "mode": "markers+text",
         "text": names,
         "hovertext": [escape(n) for n in frame["name"]],
-        "textposition": "top center",
+        "textposition": _label_sides(frame["importance"].to_numpy() / top, frame["performance"].to_numpy() / 4.6),
         "customdata": list(frame.index),
         "marker": {
             "size": [14 + 10 * m for m in frame["moment_of_truth"]],
@@ -158,7 +176,7 @@ def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "e
             "cmax": 5,
             "line": {"width": 1, "color": "#37474f"},
         },
-        "hovertemplate": "%{text}<br>"
+        "hovertemplate": "%{hovertext}<br>"
         + t("chart.importance", lang)
         + ": %{x:.2f}<br>"
         + t("chart.performance", lang)

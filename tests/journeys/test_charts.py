@@ -62,6 +62,20 @@ def test_importance_performance_puts_the_hotline_in_act_here(demo):
     assert "Act here" in [a.text.replace("<b>", "").replace("</b>", "") for a in fig.layout.annotations]
 
 
+def test_importance_performance_names_every_point(demo):
+    """Every touchpoint on the matrix carries its name, and close neighbours put theirs on different sides."""
+    G, table = demo
+    (points,) = importance_performance(G, table).data
+    assert len(points.x) == len(G)  # every touchpoint of the demo has an experience
+    assert all(points.text) and "%{hovertext}" in points.hovertemplate
+    assert {"Call the hotline", "Order online"} <= {text.replace("<br>", " ") for text in points.text}
+    spots = list(zip(points.x, points.y, points.textposition, strict=True))
+    for i, (x, y, side) in enumerate(spots):
+        for x2, y2, side2 in spots[i + 1 :]:
+            if (x, y) == (x2, y2):
+                assert side != side2
+
+
 def test_emotion_curve_has_one_line_per_persona(demo):
     """Each persona gets a line with their emotions along the front-stage touchpoints."""
     G, _ = demo
