@@ -117,8 +117,14 @@ def main() -> None:
     st.title(t("review.title"))
     caption = st.empty()  # the journey's name, once the summary is known
     weights = astuple(weights_panel("review.weights"))
-    weighted = st.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
-    about = (jid, version, rated, weights, weighted)
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    weighted = left.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
+    personas = summary(jid, version, rated, weights, weighted)["personas"]
+    persona = right.selectbox(
+        t("portfolio.persona"), list(personas), index=None, format_func=lambda p: md(personas[p]),
+        placeholder=t("review.all_personas"), key=f"review.persona.{jid}", help=t("review.persona_help"),
+    )  # fmt: skip
+    about = (jid, version, rated, weights, weighted, persona)
     shown = summary(*about)
     caption.caption(t("review.intro", journey=md(shown["journey"])))
     customer_flow(shown)
@@ -155,8 +161,8 @@ def main() -> None:
         chart("review.matrix", (*about, language), lambda: importance_performance(G(), table(), lang=language),
               key="review.matrix")  # fmt: skip
     elif view == "emotions":
-        chart("review.emotions", (jid, version, language), lambda: emotion_curve(G(), lang=language),
-              key="review.emotions")  # fmt: skip
+        chart("review.emotions", (jid, version, language, persona),
+              lambda: emotion_curve(G(), lang=language, persona=persona), key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
         diagnostics(G(), analysed(*about)[2], table())
     else:

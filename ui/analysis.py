@@ -20,7 +20,7 @@ import streamlit as st
 from journeys import i18n
 from journeys.analysis.diagnostics import Diagnostics, diagnose
 from journeys.analysis.flow import FlowError, flow
-from journeys.analysis.scoring import Weights, consensus, persona_rollup, weakness_table
+from journeys.analysis.scoring import Weights, consensus, persona_rollup, persona_view, weakness_table
 from journeys.charts.captions import group_label
 from store import analysis
 from ui.deps import session
@@ -40,14 +40,26 @@ __all__ = [
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def analysed(
-    jid: str, version: int, rated: str, weights: tuple, weighted: bool
+    jid: str, version: int, rated: str, weights: tuple, weighted: bool, persona: str | None = None
 ) -> tuple[dict, pd.DataFrame, Diagnostics]:
     """The customer flow, weakness table and diagnostics of the journey at ``version``, cached per ratings' stamp
     and weights (the three read the journey once: the flow hands its numbering on).
 
     The flow is summed up in plain values: trapped touchpoints (names) when customers can
-    never leave a loop, else the transitions whose share was assumed (name pairs).
+    never leave a loop, else the transitions whose share was assumed (name pairs). With a
+    ``persona``, the table is the journey as they live it (:func:`persona_view`: the
+    touchpoints they pass, their emotions, the whole journey's flow); the diagnostics stay
+    the whole journey's.
     """
+    if persona is not None:
+        found, table, diagnostics = analysed(jid, version, rated, weights, weighted)
+        with session() as s:
+            ratings = analysis.list_ratings(session=s, journey_id=jid)
+        view = persona_view(cached_graph(jid, version), persona)
+        visits = table["flow"].to_dict() if "flow" in table else {}
+        shown = weakness_table(view, consensus(ratings, weighted=weighted), weights=Weights(*weights),
+                               visits={n: visits.get(n, 0.0) for n in view})  # fmt: skip
+        return found, shown, diagnostics
     G = cached_graph(jid, version)
     name = lambda n: G.nodes[n]["name"]  # noqa: E731
     try:
@@ -64,7 +76,7 @@ def analysed(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def by_persona(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> pd.DataFrame:
+def by_persona(jid: str, version: int, rated: str, weights: tuple, weighted: bool, _persona=None) -> pd.DataFrame:
     """The roll-up by persona (:func:`journeys.analysis.scoring.persona_rollup`): each persona with their own
     emotions, the same ratings, weights and customer flow as :func:`analysed`."""
     G = cached_graph(jid, version)
@@ -82,10 +94,11 @@ def default_weakness(jid: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool) -> dict:
+def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool, persona: str | None = None) -> dict:
     """What the page shows above the views, as plain values: a rerun needs neither the graph nor the table."""
-    found, table, _ = analysed(jid, version, rated, weights, weighted)
-    found = {**found, "journey": cached_graph(jid, version).graph["name"]}
+    found, table, _ = analysed(jid, version, rated, weights, weighted, persona)
+    G = cached_graph(jid, version)
+    found = {**found, "journey": G.graph["name"], "personas": {p["id"]: p["name"] for p in G.graph["personas"]}}
     if table.empty:
         return {**found, "empty": True}
     worst = table["weakness"].idxmax()

@@ -33,6 +33,7 @@ __all__ = [
     "weakest_touchpoints",
     "rollup",
     "persona_rollup",
+    "persona_view",
 ]
 
 LENSES = ("desirable", "viable", "feasible")
@@ -363,6 +364,25 @@ def weakest_touchpoints(G: nx.DiGraph, *, top: int = 10, **kwargs) -> list[tuple
     return list(zip(worst.index, worst["weakness"], strict=True))
 
 
+def persona_view(G: nx.DiGraph, persona: str) -> nx.DiGraph:
+    """The journey as ``persona`` lives it: the touchpoints they pass (those that list them, or list no persona),
+    each with that persona's emotion only. Weigh it with the whole journey's customer flow.
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> view = persona_view(broadband_demo(), "jonas")
+    >>> "shop-advice" in view, view.nodes["install-router"]["emotions"]
+    (False, {'jonas': -1})
+    """
+    passed = [n for n, d in G.nodes(data=True) if persona in d.get("personas", []) or not d.get("personas")]
+    view = G.subgraph(passed).copy()  # copies each attribute dict: the emotions below are this persona's only
+    for _, data in view.nodes(data=True):
+        emotion = data.get("emotions", {}).get(persona)
+        data["emotions"] = {} if emotion is None else {persona: emotion}
+    return view
+
+
 def persona_rollup(
     G: nx.DiGraph,
     scores: dict[str, dict[str, dict]] | None = None,
@@ -392,11 +412,7 @@ def persona_rollup(
     rows = {}
     for persona in G.graph.get("personas", []):
         pid = persona["id"]
-        passed = [n for n, d in G.nodes(data=True) if pid in d.get("personas", []) or not d.get("personas")]
-        own = G.subgraph(passed).copy()  # copies each attribute dict: the emotions below are this persona's only
-        for _, data in own.nodes(data=True):
-            emotion = data.get("emotions", {}).get(pid)
-            data["emotions"] = {} if emotion is None else {pid: emotion}
+        own = persona_view(G, pid)
         table = weakness_table(own, scores, weights=weights, visits={n: visits.get(n, 0.0) for n in own})
         if table.empty:
             continue

@@ -212,12 +212,12 @@ def importance_performance(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "e
     return unchecked_figure([points], layout)
 
 
-def emotion_curve(G: nx.DiGraph, *, lang: str = "en") -> go.Figure:
-    """The emotion of every persona along the journey's front-stage touchpoints."""
+def emotion_curve(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) -> go.Figure:
+    """The emotion of every persona (or of ``persona`` alone) along the journey's front-stage touchpoints."""
     order = [k for k in touchpoints_in_order(G) if not G.nodes[k].get("backstage")]
     labels = [wrap(escape(G.nodes[k]["name"]), 16, 2) for k in order]
     lines = []
-    for persona in G.graph.get("personas", []):
+    for persona in [p for p in G.graph.get("personas", []) if persona is None or p["id"] == persona]:
         ys = [G.nodes[k].get("emotions", {}).get(persona["id"]) for k in order]
         lines.append(
             {"type": "scatter", "x": labels, "y": ys, "name": escape(persona["name"]), "mode": "lines+markers",

@@ -257,3 +257,21 @@ def test_a_journey_nobody_scored_or_described_names_no_weakest_touchpoint(app, d
     assert [(link.label, link.page) for link in links][-2:] == [
         ("Score the touchpoints", "scoring"), ("Describe them in the editor", "editor")
     ]  # fmt: skip
+
+
+def test_review_shows_the_journey_as_one_persona_lives_it(app, broadband):
+    """Filtered to Jonas: the shop advice he never passes leaves the heatmap, his emotions set the figures, and the
+    emotion curve is his alone."""
+    import json
+
+    open_page(app, "pages/review.py", broadband)
+    everyone = {m.label: m.value for m in app.metric}
+    app.selectbox(key=f"review.persona.{broadband}").select("jonas").run()
+    assert not app.exception
+    jonas = {m.label: m.value for m in app.metric}
+    assert jonas["Journey weakness (sum)"] != everyone["Journey weakness (sum)"]
+    heatmap = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert not [row for row in heatmap["y"] if "Advice in the shop" in row]
+    app.segmented_control(key="review.view").set_value("emotions").run()
+    lines = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert [line["name"] for line in lines] == ["Jonas, home-office worker"]
