@@ -88,7 +88,7 @@ def main() -> None:
         st.caption(t("portfolio.click"))
     st.subheader(t("portfolio.weakest"))
     pick = st.dataframe(
-        numbers(worst, {"flow": 2, "weakness": 3}),
+        numbers(worst),
         hide_index=True,
         width="stretch",
         on_select="rerun",

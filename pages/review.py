@@ -46,8 +46,7 @@ def weakest(jid: str, table: pd.DataFrame) -> None:
             t("review.mot"): ranked["moment_of_truth"].map({True: "★", False: ""}),
         }
     )
-    digits = {t("lens.weakness"): 3, t("review.severity"): 2, t("review.flow"): 2}
-    st.dataframe(numbers(frame, digits), hide_index=True, width="stretch")
+    st.dataframe(numbers(frame), hide_index=True, width="stretch")
     st.caption(t("review.weakest_help"))
     if can("edit"):  # from "this touchpoint hurts" to an idea: the Ideas page with it preselected
         st.markdown(f"**{t('review.ideas_for')}**")
@@ -104,8 +103,7 @@ def rollups(G, table: pd.DataFrame, about: tuple) -> None:
     st.plotly_chart(rollup_bars(frame, by=by, lang=lang()), key=f"review.rollup.{by}")
     columns = {"weakness": "lens.weakness", "flow": "review.flow", "touchpoints": "review.touchpoints",
                "severity": "review.severity"}  # fmt: skip
-    digits = {"weakness": 3, "flow": 2, "severity": 2}
-    st.dataframe(numbers(frame, digits), width="stretch", column_config={c: t(key) for c, key in columns.items()})
+    st.dataframe(numbers(frame), width="stretch", column_config={c: t(key) for c, key in columns.items()})
 
 
 def main() -> None:

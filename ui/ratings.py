@@ -171,5 +171,6 @@ def consensus_table(names: dict, ratings: list[dict], weighted: bool, *, by: str
         spread = max((v["spread"] for v in lenses.values()), default=0)
         row[t("scoring.disagree")] = "⚠" if spread >= 3 else ""
         rows.append(row)
-    st.dataframe(numbers(pd.DataFrame(rows)), hide_index=True, width="stretch")
+    spreads = {f"± {t(f'lens.{lens}')}": 0 for lens in LENSES}  # scores are whole numbers, so are their spreads
+    st.dataframe(numbers(pd.DataFrame(rows), spreads, places=1), hide_index=True, width="stretch")
     st.caption(t("scoring.consensus_help"))

@@ -118,9 +118,10 @@ def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
     return st.plotly_chart(_figure(name, of, build), **options)
 
 
-def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styler:
+def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None, *, places: int | None = 2) -> Styler:
     """``frame`` for ``st.dataframe`` with its decimal numbers written as the user's language writes them
-    (``1,92`` in German), ``digits[column]`` decimals where given, else as many as a number has.
+    (``1,92`` in German), ``digits[column]`` decimals where given, else ``places`` (None: as many as a number
+    has). Weakness, severity and flow read with two decimals wherever they are shown.
 
     Streamlit shows a table's numbers the browser's way, whatever language the page speaks;
     a Styler's display values take their place, while the cells stay numbers, so that a
@@ -132,4 +133,4 @@ def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styler
         return lambda value: "" if pd.isna(value) else i18n.number(value, language, places)
 
     decimal = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    return frame.style.format({c: written(digits.get(c)) for c in decimal})
+    return frame.style.format({c: written(digits.get(c, places)) for c in decimal})

@@ -275,3 +275,19 @@ def test_review_shows_the_journey_as_one_persona_lives_it(app, broadband):
     app.segmented_control(key="review.view").set_value("emotions").run()
     lines = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
     assert [line["name"] for line in lines] == ["Jonas, home-office worker"]
+
+
+def test_a_weakness_reads_the_same_in_every_view(app, broadband):
+    """The hotline's weakness has one written form: the heatmap's cell, the weakest list, the roll-up."""
+    import json
+
+    from tests.app.conftest import shown
+
+    open_page(app, "pages/review.py", broadband)
+    heatmap = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    [row] = [i for i, name in enumerate(heatmap["y"]) if name.endswith("Call the hotline")]
+    in_heatmap = heatmap["text"][row][-1]  # the weakness column comes last
+    app.segmented_control(key="review.view").set_value("weakest").run()
+    table = shown(app.dataframe[0]).set_index("Touchpoint")
+    assert table.loc["Call the hotline", "Weakness"] == in_heatmap
+    assert len(in_heatmap.split(".")[1]) == 2
