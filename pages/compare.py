@@ -27,7 +27,7 @@ from ui import access, frame
 from ui.deps import labels, lang, number, percent, session, t
 from ui.journey import cached_graph, journey_picker, open_journey
 from ui.text import md
-from ui.widgets import numbers, weights_panel
+from ui.widgets import numbers, plot, weights_panel
 
 VIEWS = ("touchpoints", "stages", "emotions", "changes")
 
@@ -162,14 +162,14 @@ def main() -> None:
         required=True,
     )
     if view == "stages":
-        st.plotly_chart(stage_weakness(cmp, lang=lang()), key="compare.stages")
+        plot(stage_weakness(cmp, lang=lang()), key="compare.stages")
         st.dataframe(numbers(stage_table(cmp, lang=lang())), hide_index=True, width="stretch")
     elif view == "emotions":
-        st.plotly_chart(emotion_curves(cmp, lang=lang()), key="compare.emotions")
+        plot(emotion_curves(cmp, lang=lang()), key="compare.emotions")
     elif view == "changes":
         changes(cmp)
     else:
-        st.plotly_chart(weakness_change(cmp, lang=lang()), key="compare.change")
+        plot(weakness_change(cmp, lang=lang()), key="compare.change")
         st.dataframe(numbers(touchpoint_table(cmp, lang=lang())), hide_index=True, width="stretch")
     st.caption(t("compare.help"))
 

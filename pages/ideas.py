@@ -22,7 +22,7 @@ from ui.idea_form import VIEW, form, open_form, state
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
-from ui.widgets import numbers, show_flash
+from ui.widgets import numbers, plot, show_flash
 
 VIEWS = ("matrix", "rate")
 WEIGHTED = "ideas.weighted"
@@ -118,7 +118,7 @@ def main() -> None:
     if view == "rate":
         rate(jid, ideas)
     elif ideas:
-        st.plotly_chart(value_effort_matrix(table, journey=G.graph["name"], lang=lang()), width="stretch")
+        plot(value_effort_matrix(table, journey=G.graph["name"], lang=lang()), width="stretch")
         unplaced = table[table["value"].isna() | table["effort"].isna()]
         if not unplaced.empty:
             st.caption(t("ideas.unplaced", n=len(unplaced), names=", ".join(md(x) for x in unplaced["title"])))

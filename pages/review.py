@@ -19,7 +19,7 @@ from ui.analysis import analysed, by_persona, summary
 from ui.deps import labels, lang, number, percent, t
 from ui.journey import cached_graph, stamped_journey
 from ui.text import md
-from ui.widgets import chart, numbers, weights_panel
+from ui.widgets import chart, numbers, plot, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 ROLLUPS = ("stage", "channel", "owner", "persona")
@@ -100,7 +100,7 @@ def rollups(G, table: pd.DataFrame, about: tuple) -> None:
     if frame.empty:
         st.info(t("review.rollup_empty"), icon=":material/info:")
         return
-    st.plotly_chart(rollup_bars(frame, by=by, lang=lang()), key=f"review.rollup.{by}")
+    plot(rollup_bars(frame, by=by, lang=lang()), key=f"review.rollup.{by}")
     columns = {"weakness": "lens.weakness", "flow": "review.flow", "touchpoints": "review.touchpoints",
                "severity": "review.severity"}  # fmt: skip
     st.dataframe(numbers(frame), width="stretch", column_config={c: t(key) for c, key in columns.items()})

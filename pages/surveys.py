@@ -20,6 +20,7 @@ from ui.deps import labels, lang, session, t
 from ui.journey import journey_picker, load
 from ui.surveys import IMPORTED, SHOW_RESULTS, drivers_table, import_view, latest_table, surveys_table
 from ui.text import md
+from ui.widgets import plot
 
 VIEW = "surveys.view"
 RESULTS = ("matrix", "trend", "drivers", "latest")
@@ -59,13 +60,13 @@ def results_view(G, jid: str, version: int) -> None:
             default="measured", required=True, key="surveys.trend_value",
         )  # fmt: skip
         figure = trend(G, measurements, surveys, touchpoints=chosen or None, value=value, lang=lang())
-        st.plotly_chart(figure, key="surveys.trend")
+        plot(figure, key="surveys.trend")
     elif view == "drivers":
         drivers_table(evidence)
     elif view == "latest":
         latest_table(evidence)
     else:
-        st.plotly_chart(assumptions_vs_evidence(G, evidence, lang=lang()), key="surveys.matrix")
+        plot(assumptions_vs_evidence(G, evidence, lang=lang()), key="surveys.matrix")
         st.caption(t("surveys.matrix_help", n=survey.MIN_PAIRS))
 
 

@@ -115,7 +115,14 @@ def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
     options). The figure is shared by all sessions: ``st.plotly_chart`` only reads it,
     and nothing else may change it.
     """
-    return st.plotly_chart(_figure(name, of, build), **options)
+    return plot(_figure(name, of, build), **options)
+
+
+def plot(figure: go.Figure, /, **options):
+    """``st.plotly_chart`` with the figure's own colours (``theme=None``): every figure sets its template, a
+    light card that reads the same in the light and the dark theme. Streamlit's theme would set the text
+    in the dark theme's light colours on that card, where it all but disappears."""
+    return st.plotly_chart(figure, theme=None, **options)
 
 
 def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None, *, places: int | None = 2) -> Styler:

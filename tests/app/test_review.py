@@ -291,3 +291,12 @@ def test_a_weakness_reads_the_same_in_every_view(app, broadband):
     table = shown(app.dataframe[0]).set_index("Touchpoint")
     assert table.loc["Call the hotline", "Weakness"] == in_heatmap
     assert len(in_heatmap.split(".")[1]) == 2
+
+
+def test_charts_keep_their_own_colours_in_the_dark_theme(app, broadband):
+    """Every chart is drawn with its own template (a light card), not Streamlit's theme, whose dark-theme text
+    colours all but vanish on it."""
+    for page in ("pages/review.py", "pages/portfolio.py", "pages/editor.py"):
+        at = open_page(app, page, broadband)
+        charts = at.get("plotly_chart")
+        assert charts and {c.proto.theme for c in charts} == {""}, page
