@@ -74,6 +74,15 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
 
 
+def settled(page) -> None:
+    """Wait until the script is idle, every image on the page has loaded or failed, and what that set off has run:
+    after this a script from user text (an ``onerror``) has run, a request for an image has been made, a chart
+    is drawn. No fixed sleep: on a busy machine it would be too short, on an idle one too long."""
+    wait_for_app(page)
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
+
+
 def click_until(page, button, result, text: str, *, tries: int = 2, timeout: int = 15_000) -> None:
     """Click ``button`` until ``result`` shows ``text``: on a busy machine a click that lands
     during the rerun an upload started can come too early and be lost."""

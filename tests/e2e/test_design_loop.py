@@ -16,7 +16,7 @@ from journeys import i18n
 from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import survey_file
 from store import surveys as stored_surveys
-from tests.e2e.conftest import click_until, start_app, stop_app, wait_for_app
+from tests.e2e.conftest import click_until, settled, start_app, stop_app, wait_for_app
 from tests.survey_data import broadband_survey
 
 pytestmark = pytest.mark.e2e
@@ -168,7 +168,7 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     expect(matrix).to_be_visible()
     expect(matrix.locator(".textpoint", has_text=IDEA)).to_have_count(1)
     expect(matrix).to_contain_text("Quick wins")
-    page.wait_for_timeout(500)  # let the matrix finish drawing
+    settled(page)
     page.screenshot(path=str(tmp_path / "3-ranked.png"), full_page=True)
 
     # Compare: the to-be against the as-is it was copied from
@@ -198,7 +198,7 @@ def test_an_idea_for_a_weak_touchpoint_the_to_be_and_a_survey(page: Page, loop_a
     expect(emotions).to_contain_text(f"As-is: {BROADBAND}")
     expect(emotions).to_contain_text("To-be: To-be: call-back slot")
     expect(emotions.locator(".scatterlayer .trace")).to_have_count(4)  # two personas in each journey
-    page.wait_for_timeout(500)
+    settled(page)
     page.screenshot(path=str(tmp_path / "5-emotions.png"), full_page=True)
 
     # Surveys: a pulse survey of the as-is, newer than the ones there, uploaded as a file

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.conftest import settled
+
 pytestmark = pytest.mark.e2e
 
 ROW = 35  # the height of a table row (and of the header) in pixels
@@ -100,9 +102,9 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     expect(picker).to_have_value("Call the hotline")
     expect(table(page, "Agent says the line is fine and ends the call")).to_be_visible()
     page.mouse.move(0, 0)  # no hover label or chart toolbar in the picture
-    page.wait_for_timeout(1000)  # let the map finish drawing
+    settled(page)
     page.screenshot(path=str(screenshots / "editor.png"))
     picker.scroll_into_view_if_needed()
     page.mouse.wheel(0, -150)  # keep the bottom of the map in view above the details
-    page.wait_for_timeout(500)
+    settled(page)
     page.screenshot(path=str(screenshots / "editor-details.png"))

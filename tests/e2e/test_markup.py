@@ -26,7 +26,7 @@ from journeys.io import interchange, survey_file
 from store import analysis
 from store import ideas as store_ideas
 from store import surveys as stored_surveys
-from tests.e2e.conftest import start_app, stop_app, wait_for_app
+from tests.e2e.conftest import settled, start_app, stop_app, wait_for_app
 from tests.survey_data import make_responses, to_csv
 
 pytestmark = pytest.mark.e2e
@@ -135,7 +135,7 @@ ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")  # a backslash of the escaping, visib
 def markup_problems(page: Page, where: str, expected: list[str], port: int) -> list[str]:
     """What a user would see wrong on ``where``: rendered markup, a request to the tracker (checked by the
     caller), visible escaping, and ``expected`` names that do not read as typed."""
-    page.wait_for_timeout(300)  # an image would be requested by now
+    settled(page)
     found = []
     for root in (page.get_by_test_id("stMain"), page.get_by_test_id("stSidebar")):
         for selector, what in ELEMENTS.items():
@@ -219,6 +219,7 @@ def test_markup_in_every_name_is_shown_as_typed(page: Page, markup_app, tracker,
     expect(page.get_by_label("Title", exact=True)).to_be_visible()
     found += markup_problems(page, "Ideas, the idea's form", [name], tracker)
     page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.get_by_test_id("stAlertContentWarning")).to_be_visible()  # the question, once the rerun is done
     wait_for_app(page)
     found += markup_problems(page, "Ideas, the question before deleting", [IDEA_TITLE.format(port=tracker)], tracker)
     view(page, "View", "Score the ideas")
@@ -229,6 +230,7 @@ def test_markup_in_every_name_is_shown_as_typed(page: Page, markup_app, tracker,
         found += markup_problems(page, f"Surveys, {option}", [name], tracker)
     page.get_by_text("Delete a survey").click()
     page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.get_by_test_id("stAlertContentWarning")).to_be_visible()
     wait_for_app(page)
     found += markup_problems(page, "Surveys, the question before deleting", [SURVEY_NAME.format(port=tracker)], tracker)
     visit(page, f"{url}/compare?journey={to_be}")

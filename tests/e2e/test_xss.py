@@ -23,7 +23,7 @@ from journeys.model.graph import touchpoints_in_order
 from store import analysis
 from store import ideas as store_ideas
 from store import surveys as stored_surveys
-from tests.e2e.conftest import click_until, start_app, stop_app, wait_for_app
+from tests.e2e.conftest import click_until, settled, start_app, stop_app, wait_for_app
 from tests.e2e.test_library import journey_cell, open_app, view_button
 from tests.survey_data import make_responses, to_csv
 
@@ -79,7 +79,7 @@ def guard(page: Page) -> list[str]:
 def problems(page: Page, dialogs: list, where: str, *, root: Locator | None = None) -> list[str]:
     """What went wrong on ``where``: a script that ran, a dialog, an element made from user text
     (HTML or Markdown, named with the text around it), or the bold payload not shown as typed."""
-    page.wait_for_timeout(300)  # an onerror fires once the broken image has failed to load
+    settled(page)
     root = root or page.get_by_test_id("stMain")
     found = []
     if page.evaluate("window.__xss") is not None:
@@ -429,8 +429,9 @@ def test_surveys_show_hostile_text_as_typed(page: Page, loop_app, tmp_path):
 
     page.get_by_text("Delete a survey").click()
     page.get_by_role("button", name="Delete", exact=True).click()
-    wait_for_app(page)
     question = page.get_by_test_id("stAlertContentWarning")
+    expect(question).to_be_visible()  # the question, once the rerun is done
+    wait_for_app(page)
     expect(question).to_contain_text(f"Delete the survey “{SPRING} · Mar 1, 2026”")
     found += problems(page, dialogs, "the question before deleting a survey")
     page.get_by_role("button", name="Cancel").click()
