@@ -347,10 +347,14 @@ def _check_changes(check: _Checker, where, revision: dict) -> None:
     changes = revision.get("changes")
     if changes is None:
         return
+    try:  # NaN and Infinity are no JSON a database column takes (PostgreSQL refuses them)
+        text = json.dumps(changes, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise check.wrong(where, "changes", changes, "changes") from None
     if (
         not isinstance(changes, list)
         or not all(isinstance(record, dict) for record in changes)
-        or _UNSTORABLE.search(json.dumps(changes, ensure_ascii=False))
+        or _UNSTORABLE.search(text)
     ):
         raise check.wrong(where, "changes", changes, "changes")
 

@@ -213,6 +213,8 @@ def damaged_archives(good: bytes) -> dict[str, bytes]:
     records["revisions"][0]["changes"] = "created"
     broken = json.loads(files[first])
     broken["revisions"][0]["changes"] = [{"op": "changed", "what": "touchpoint", "names": ["\ud800"], "more": 0}]
+    nan = json.loads(files[first])
+    nan["revisions"][0]["changes"] = [{"op": float("nan")}]
     return {
         "not a zip": b"PK\x03\x04 nothing",
         "cut short": good[: len(good) // 2],
@@ -221,6 +223,7 @@ def damaged_archives(good: bytes) -> dict[str, bytes]:
         "invalid journey": zipped(**{first: json.dumps(doc).encode()}),
         "change records not a list": zipped(**{first: json.dumps(records).encode()}),
         "change record with a broken character": zipped(**{first: json.dumps(broken).encode()}),
+        "change record holding NaN": zipped(**{first: json.dumps(nan).encode()}),
     }
 
 
