@@ -9,7 +9,7 @@ from dataclasses import astuple
 import pandas as pd
 import streamlit as st
 
-from journeys.analysis.diagnostics import Diagnostics
+from journeys.analysis.diagnostics import Diagnostics, endings
 from journeys.analysis.scoring import rollup
 from journeys.charts.review import emotion_curve, importance_performance, rollup_bars, weakness_heatmap
 from journeys.i18n import label
@@ -72,6 +72,11 @@ def diagnostics(G, found: Diagnostics, table: pd.DataFrame) -> None:
     st.text(listed(found.dead_ends))
     st.markdown(f"**{t('review.bottlenecks')}**")
     st.text(", ".join(G.nodes[k]["name"] + passing(k) for k in found.bottlenecks) or "—")
+    if flow:
+        ends = endings(G, flow)
+        st.markdown(f"**{t('review.endings')}**")
+        st.text(t("review.endings_line", success=percent(ends.success), drop_out=percent(ends.drop_out),
+                  lost=percent(ends.lost)))  # fmt: skip
     st.markdown(f"**{t('review.likely', p=found.most_likely_probability)}**")
     st.text(names(found.most_likely_path))
     st.markdown(f"**{t('review.worst', w=found.worst_path_weakness)}**")

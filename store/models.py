@@ -114,6 +114,7 @@ class Touchpoint(SQLModel, table=True):
     exit: bool = False
     expectation: int | None = None
     experience: int | None = None
+    drop_out: bool = False  # an exit where customers give up (journeys.model.fields)
     position: int
 
     journey: "Journey" = Relationship(back_populates="touchpoints")

@@ -54,8 +54,9 @@ def changed(field: Field):
     """The broadband demo with ``field`` changed at the hotline (or at its first transition); and where."""
     G = broadband_demo()
     if field in TOUCHPOINT_FIELDS:
-        G.nodes["hotline"][field.name] = other_value(field, G, "hotline")
-        return G, "hotline"
+        at = "recommend" if field.name == "drop_out" else "hotline"  # only an exit can be a drop-out
+        G.nodes[at][field.name] = other_value(field, G, at)
+        return G, at
     u, v = next(iter(G.edges))
     G.edges[u, v][field.name] = other_value(field, G, "hotline")
     return G, (u, v)

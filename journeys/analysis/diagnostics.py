@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count, pairwise, repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Diagnostics",
+    "Endings",
+    "endings",
     "unreachable",
     "dead_ends",
     "bottlenecks",
@@ -101,6 +103,36 @@ class _Journey(Chain):
 
     def keys(self, numbers) -> list[str]:
         return [self.nodes[i] for i in numbers]
+
+
+class Endings(NamedTuple):
+    """Of every customer who enters: the share that reaches a successful exit, the share that drops out at a
+    drop-out exit, and the share lost on the way (at a dead end, or a share of customers nobody takes on)."""
+
+    success: float
+    drop_out: float
+    lost: float
+
+
+def endings(G: nx.DiGraph, visits: dict[str, float]) -> Endings:
+    """Return how the customers end, from the flow's ``visits`` (an exit is visited once by each who ends there).
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("a", "c")])
+    >>> G.nodes["b"].update(exit=True); G.nodes["c"].update(exit=True, drop_out=True)
+    >>> endings(G, {"a": 1.0, "b": 0.7, "c": 0.2})
+    Endings(success=0.7, drop_out=0.2, lost=0.1...)
+    """
+    success = drop_out = 0.0
+    for key, data in G.nodes(data=True):
+        if data.get("exit") is True:
+            share = min(max(visits.get(key, 0.0), 0.0), 1.0)
+            if data.get("drop_out") is True:
+                drop_out += share
+            else:
+                success += share
+    return Endings(success, drop_out, max(0.0, 1.0 - success - drop_out))
 
 
 def unreachable(G: nx.DiGraph) -> list[str]:

@@ -3,7 +3,7 @@
 Stages are light column bands with their names on top; touchpoints sit where
 :func:`journeys.charts.layout.map_layout` puts them, coloured on a diverging red → grey →
 green scale by experience (or by the chosen persona's emotion), stars for moments
-of truth, squares for exits. Transitions are arrows labelled with their share
+of truth, squares for exits (crossed where customers drop out). Transitions are arrows labelled with their share
 (see :mod:`journeys.charts.arrows`). A dashed line of visibility separates the back
 stage, and the persona's emotion curve runs along the main path in a band below.
 """
@@ -44,6 +44,7 @@ HEADER_COLOR = "#cfd8e3"
 TEXT_COLOR = "#263238"
 MUTED_COLOR = "#546e7a"
 LANE_PX = 95  # height of one lane on screen
+DROP_OUT_COLOR = "#b71c1c"  # the cross over an exit where customers give up
 CURVE_PX = 240  # height of the emotion band
 
 
@@ -121,6 +122,15 @@ def _touchpoints(G, pos, *, persona, stages, lang, selected, size) -> list[dict]
             **MAP_AXES,
         }
     )
+    gives_up = [n for n in nodes if G.nodes[n].get("exit") is True and G.nodes[n].get("drop_out") is True]
+    if gives_up:  # a cross over the exits where customers give up, whatever their shape
+        traces.append(
+            {"type": "scatter", "uid": "drop-outs", "x": [pos[n][0] for n in gives_up],
+             "y": [pos[n][1] for n in gives_up], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
+             "marker": {"symbol": "x-thin", "size": [1.3 * radius[n] for n in gives_up],
+                        "line": {"color": DROP_OUT_COLOR, "width": 3}},
+             **MAP_AXES}
+        )  # fmt: skip
     return traces
 
 
@@ -229,8 +239,12 @@ def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
 def _legend(G, pos, lang: str) -> list[dict]:
     """Legend entries for the marker shapes and arrow kinds that occur in this journey (trace dicts)."""
     has = {key: any(d.get(key) is True for _, d in G.nodes(data=True)) for key in ("moment_of_truth", "exit")}
+    gives_up = {n for n, d in G.nodes(data=True) if d.get("exit") is True and d.get("drop_out") is True}
     markers = [("map.touchpoint", "circle", True), ("map.moment_of_truth", "star", has["moment_of_truth"])]
-    markers.append(("map.exit", "square", has["exit"]))
+    markers.append(
+        ("map.exit", "square", any(d.get("exit") is True for n, d in G.nodes(data=True) if n not in gives_up))
+    )
+    markers.append(("map.drop_out", "square-x", bool(gives_up)))
     lines = [
         ("map.main_path", MAIN_COLOR, "solid", len(main_path(G)) > 1),
         ("map.transition", ARROW_COLOR, "solid", G.number_of_edges() > 0),

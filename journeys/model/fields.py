@@ -96,6 +96,7 @@ TOUCHPOINT_FIELDS: tuple[Field, ...] = (  # in this order in the JSON format and
     Field("emotions", "emotions", {}, editor=False),
     Field("expectation", "score", None, range=SCORE_RANGE, help="editor.help.scores"),
     Field("experience", "score", None, range=SCORE_RANGE, help="editor.help.scores"),
+    Field("drop_out", "flag", False, help="editor.help.drop_out"),  # an exit where customers give up
 )
 """The attributes of a touchpoint (a node of the journey graph)."""
 

@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 STATES = ("as-is", "to-be")
-CHANNELS = ("web", "app", "shop", "phone", "email", "letter", "social", "partner", "product")
+CHANNELS = ("web", "app", "shop", "phone", "email", "letter", "social", "partner", "product", "self-service")
 NEED_KINDS = ("functional", "emotional", "economic")
 EVIDENCE = ("interview", "observation", "survey", "assumption")
 EMOTION_RANGE = (-2, 2)

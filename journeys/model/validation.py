@@ -253,6 +253,8 @@ def _check_touchpoint(key, data, stages, personas, problems):
             _check_field(problems, at, field, data.get(field.name, field.default))
     if data.get("stage") not in stages:
         problems.append(Problem.at("unknown_stage", **at, value=data.get("stage")))
+    if data.get("drop_out") is True and data.get("exit") is not True:
+        problems.append(Problem.at("drop_out_not_exit", **at, field="drop_out"))
     tp_personas = data.get("personas", [])
     if not isinstance(tp_personas, list):
         problems.append(Problem.at("malformed", **at, field="personas", message="list"))

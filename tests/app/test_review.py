@@ -300,3 +300,12 @@ def test_charts_keep_their_own_colours_in_the_dark_theme(app, broadband):
         at = open_page(app, page, broadband)
         charts = at.get("plotly_chart")
         assert charts and {c.proto.theme for c in charts} == {""}, page
+
+
+def test_diagnostics_tell_how_customers_end(app, broadband):
+    """Cancelling the contract is a drop-out exit: the Review says how many customers end well, drop out, or leave
+    on the way."""
+    open_page(app, "pages/review.py", broadband, **{"review.view": "diagnostics"})
+    assert "**How customers end**" in [m.value for m in app.markdown]
+    [line] = [t.value for t in app.text if "drop out at an exit" in t.value]
+    assert line.startswith("20% reach a successful end, 13% drop out at an exit, 67% leave on the way")

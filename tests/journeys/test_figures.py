@@ -259,3 +259,15 @@ def test_arrows_bow_around_the_same_touchpoints_as_checking_all_of_them(monkeypa
         with monkeypatch.context() as patched:
             patched.setattr(arrows._Spots, "near", everyone)
             assert arrows.transition_arrows(G, pos, lang="en", radius=radius) == fast
+
+
+def test_a_drop_out_exit_is_drawn_crossed_and_named_in_the_legend():
+    """The broadband's cancellation is where customers give up: a cross over its marker, and "Drop-out" in the
+    legend; the recommendation, a successful end, has none."""
+    fig = journey_map(broadband_demo())
+    (crosses,) = [tr for tr in fig.data if tr.uid == "drop-outs"]
+    (points,) = [tr for tr in fig.data if tr.uid == "touchpoints"]
+    at = dict(zip(points.customdata, zip(points.x, points.y, strict=True), strict=True))
+    assert list(zip(crosses.x, crosses.y, strict=True)) == [at["cancel"]]
+    names = [tr.name for tr in fig.data if tr.showlegend is not False and tr.name]
+    assert "Drop-out (customers give up)" in names and "Exit" in names

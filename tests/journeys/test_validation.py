@@ -432,6 +432,7 @@ BROKEN_JOURNEYS = [
         lambda G: G.nodes["tp-2"]["emotions"].update({"ghost": 1}), "problem.unknown_persona.emotion", id="feeling"
     ),
     pytest.param(lambda G: G.nodes["tp-2"].update(stage="nowhere"), "problem.unknown_stage", id="stage"),
+    pytest.param(lambda G: G.nodes["tp-2"].update(drop_out=True), "problem.drop_out_not_exit", id="drop-out"),
     pytest.param(lambda G: G.nodes["tp-2"].update(backstage="yes"), "problem.not_a_flag", id="flag"),
     pytest.param(lambda G: add_transition(G, "tp-1", "ghost"), "problem.dangling", id="dangling"),
     pytest.param(lambda G: G.edges["tp-1", "tp-3"].update(share=0.5), "problem.shares_over_one", id="shares"),
@@ -509,3 +510,13 @@ def test_a_persona_listed_twice_at_a_touchpoint_is_a_problem_not_a_database_erro
     [problem] = validate(G)
     assert str(problem) == "touchpoint 'remote-fix': persona 'petra' is listed more than once"
     assert "mehr als einmal" in problem.text("de")
+
+
+def test_only_an_exit_can_be_a_drop_out():
+    """Drop-out marks an exit where customers give up; on a touchpoint customers go on from it is refused."""
+    G = broadband_demo()
+    first = "tariff-page"
+    G.nodes[first]["drop_out"] = True
+    assert "drop_out_not_exit" in [p.code for p in validate(G)]
+    G.nodes[first]["exit"] = True
+    assert "drop_out_not_exit" not in [p.code for p in validate(G)]
