@@ -18,6 +18,7 @@ from itertools import chain, repeat
 
 import networkx as nx
 
+from journeys.model.fields import TOUCHPOINT_FIELDS
 from journeys.model.graph import (
     GRAPH_DEFAULTS,
     TOUCHPOINT_DEFAULTS,
@@ -216,7 +217,7 @@ def _nodes_ok(nodes) -> bool:
         return False
     if not all(_texts(_column(nodes, f, "")) for f in ("channel", "owner", "description")):
         return False
-    if not all(_types(_column(nodes, f, False), bool) for f in ("backstage", "moment_of_truth", "entry", "exit")):
+    if not all(_types(_column(nodes, f.name, False), bool) for f in TOUCHPOINT_FIELDS if f.kind == "flag"):
         return False
     for field in ("expectation", "experience"):
         scores = _column(nodes, field)

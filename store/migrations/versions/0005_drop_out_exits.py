@@ -18,8 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("touchpoint", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("drop_out", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # a plain ADD COLUMN, which SQLite does in place: a batch operation would copy the table, and dropping the old
+    # one would take its ratings, needs and pain points with it (their foreign keys cascade)
+    op.add_column("touchpoint", sa.Column("drop_out", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
