@@ -121,8 +121,21 @@ def chart(name: str, of: tuple, build: Callable[[], go.Figure], /, **options):
 def plot(figure: go.Figure, /, **options):
     """``st.plotly_chart`` with the figure's own colours (``theme=None``): every figure sets its template, a
     light card that reads the same in the light and the dark theme. Streamlit's theme would set the text
-    in the dark theme's light colours on that card, where it all but disappears."""
-    return st.plotly_chart(figure, theme=None, **options)
+    in the dark theme's light colours on that card, where it all but disappears.
+
+    A figure that names its ``readable_width`` (``layout.meta``, the journey map) is never drawn narrower:
+    on a narrower page it scrolls sideways, where squeezed its labels would lie over each other.
+    """
+    meta = figure.layout.meta
+    narrowest = meta.get("readable_width") if isinstance(meta, dict) else None
+    if not narrowest:
+        return st.plotly_chart(figure, theme=None, **options)
+    box = "sideways-" + "".join(c if c.isalnum() else "-" for c in str(options.get("key", "chart")))
+    st.html(
+        f"<style>.st-key-{box} {{ overflow-x: auto }} .st-key-{box} > div {{ min-width: {int(narrowest)}px }}</style>"
+    )
+    with st.container(key=box):
+        return st.plotly_chart(figure, theme=None, **options)
 
 
 def numbers(frame: pd.DataFrame, digits: dict[str, int] | None = None, *, places: int | None = 2) -> Styler:

@@ -72,7 +72,7 @@ def _stages(cmp: Comparison, lang: str) -> dict[str, str]:
 
 
 def _number(value, lang: str) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else number(value, lang, 3)
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else number(value, lang, 2)
 
 
 def describe(field: str, value, G: nx.DiGraph, lang: str = "en") -> str:
@@ -157,7 +157,7 @@ def weakness_change(cmp: Comparison, *, lang: str = "en") -> go.Figure:
             cliponaxis=False,
             customdata=list(frame.index),
             hovertext=[escape(label) for label in labels],
-            hovertemplate="%{hovertext}<br>" + t("lens.weakness", lang) + ": %{text} (%{x:+.3f})<extra></extra>",
+            hovertemplate="%{hovertext}<br>" + t("lens.weakness", lang) + ": %{text} (%{x:+.2f})<extra></extra>",
             showlegend=False,
         )
     )
@@ -211,7 +211,7 @@ def stage_weakness(cmp: Comparison, *, lang: str = "en") -> go.Figure:
                 textposition="outside",
                 cliponaxis=False,
                 hovertext=ticks,
-                hovertemplate="%{hovertext}: %{y:.3f}<extra>" + name + "</extra>",
+                hovertemplate="%{hovertext}: %{y:.2f}<extra>" + name + "</extra>",
             )
         )
     top = max([*frame["weakness_before"], *frame["weakness_after"], 0.05]) * 1.2

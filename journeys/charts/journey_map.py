@@ -46,6 +46,9 @@ MUTED_COLOR = "#546e7a"
 LANE_PX = 95  # height of one lane on screen
 DROP_OUT_COLOR = "#b71c1c"  # the cross over an exit where customers give up
 CURVE_PX = 240  # height of the emotion band
+SLIDE_PX = 1600  # the width the map is laid out for: a wide screen or a slide
+CHAR_PX = 4.4  # pixels per unit of the x axis that each character of a label line needs (a label spans 1.5 units)
+FRAME_PX = 200  # the margins and the colour bar beside the map
 
 
 def _score(G: nx.DiGraph, n, persona: str | None) -> float | None:
@@ -282,7 +285,9 @@ def journey_map(
     is set explicitly, so an exported image looks the same inside and outside
     Streamlit. The figure is built from plain dicts without plotly's property
     checks (:func:`journeys.charts.style.unchecked_figure`): time and work grow linearly
-    with the journey, not with hundreds of checked annotations.
+    with the journey, not with hundreds of checked annotations. The map is laid out for a
+    slide; ``layout.meta["readable_width"]`` is the narrowest (pixels) it can be shown with
+    its labels and stage names beside each other, not over each other.
 
     Examples
     --------
@@ -290,12 +295,14 @@ def journey_map(
     >>> fig = journey_map(broadband_demo(), persona="petra", lang="de")
     >>> [trace.uid for trace in fig.data if trace.customdata is not None]
     ['touchpoints', 'emotion-curve']
+    >>> 900 < fig.layout.meta["readable_width"] < 1140
+    True
     """
     pos = map_layout(G)
     spans = stage_spans(G, pos) or {"": (-0.5, 0.5)}
     who = find_persona(G, persona)
     left, right = min(a for a, _ in spans.values()), max(b for _, b in spans.values())
-    unit_px = 1600 / (right - left)  # on a wide screen or slide
+    unit_px = SLIDE_PX / (right - left)
     size = 26 if unit_px >= 85 else 22 if unit_px >= 60 else 18
     arrows = transition_arrows(G, pos, lang=lang, radius={n: _radius(G, n, size) for n in G})
     ys = [y for _, y in pos.values()] or [0.0]
@@ -340,5 +347,6 @@ def journey_map(
         "hoverlabel": {"align": "left"},
         "font": {"color": TEXT_COLOR},
         "separators": plotly_separators(lang),
+        "meta": {"readable_width": int((right - left) * width * CHAR_PX + FRAME_PX)},
     }
     return unchecked_figure(data, layout, template=template)

@@ -108,3 +108,31 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.mouse.wheel(0, -150)  # keep the bottom of the map in view above the details
     settled(page)
     page.screenshot(path=str(screenshots / "editor-details.png"))
+
+
+OVERLAPS = """chart => {
+    const boxes = [...chart.querySelectorAll('g.annotation')].map(g => [g.textContent, g.getBoundingClientRect()])
+        .filter(([text, box]) => text.trim() && box.width > 0 && !/^\\d+\\s?%$/.test(text.trim()));
+    const over = [];
+    for (const [i, [a, p]] of boxes.entries())
+        for (const [b, q] of boxes.slice(i + 1))
+            if (p.left < q.right - 2 && q.left < p.right - 2 && p.top < q.bottom - 2 && q.top < p.bottom - 2)
+                over.push(a + ' / ' + b);
+    return [boxes.length, over];
+}"""
+
+
+def test_on_a_narrow_screen_the_map_scrolls_instead_of_laying_names_over_each_other(page: Page, app_url: str):
+    """At 1024 px with the sidebar open, the German stage names and the touchpoints' names each stay readable:
+    the map keeps the width it needs and scrolls sideways."""
+    page.set_viewport_size({"width": 1024, "height": 900})
+    page.goto(f"{app_url}/editor?lang=de")
+    page.get_by_label("Journey", exact=True).click()
+    page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart.locator("g.annotation").filter(has_text="Aufmerksamkeit")).to_have_count(1)
+    settled(page)
+    count, overlapping = chart.evaluate(OVERLAPS)
+    assert count > 20  # stage names and touchpoints' labels
+    assert overlapping == []
+    assert chart.evaluate("chart => chart.getBoundingClientRect().width") > 1000

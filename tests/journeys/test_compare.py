@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 import networkx as nx
 import pytest
@@ -212,6 +213,14 @@ def test_change_chart_colours_improvements_green_and_marks_new_and_removed():
     assert shapes["<b>chat</b>"] == "/" and shapes["cancel"] == "x" and shapes["install-router"] == ""
     assert "Daily use at home" not in " ".join(labels.values())  # unchanged touchpoints are left out
     assert fig.layout.template.layout.paper_bgcolor in ("white", "#ffffff", "rgb(255,255,255)")
+
+
+def test_change_chart_writes_weakness_with_two_decimals_as_every_table_does():
+    """ "0,67 → 0,10" in German, as the Review and the tables write weakness, not three decimals."""
+    fig = weakness_change(demo_pair(), lang="de")
+    texts = list(fig.data[0].text)
+    assert texts and all(re.fullmatch(r"(–|\d+,\d\d) → (–|\d+,\d\d)", text) for text in texts), texts
+    assert ".2f" in fig.data[0].hovertemplate
 
 
 def test_stage_chart_and_tables_speak_german():
