@@ -14,17 +14,16 @@ import networkx as nx
 import streamlit as st
 
 import store
-from journeys.charts.journey_map import journey_map
 from ui import frame
-from ui.deps import labels, lang, t
-from ui.editor import state
+from ui.deps import labels, t
+from ui.editor import canvas, state
 from ui.editor.detail import panel
 from ui.editor.history import history
 from ui.editor.save import conflict_panel, problems, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
 from ui.journey import forget, journey_picker
 from ui.text import md
-from ui.widgets import chart, show_flash
+from ui.widgets import show_flash
 
 SECTIONS = {
     "touchpoints": touchpoints,
@@ -35,29 +34,17 @@ SECTIONS = {
 }
 
 
-def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> None:
-    """The map of the draft; a click on a touchpoint opens it in the detail panel."""
+def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> str | None:
+    """The map of the draft, to build the journey on; returns the touchpoint the detail panel shows."""
     personas = persona_names(G)
-    persona = st.segmented_control(
-        t("editor.color_by"), options=list(personas), format_func=lambda p: md(personas[p]), key=f"editor.persona.{jid}",
-        help=t("editor.help.color_by"),
-    )  # fmt: skip
-    if persona not in personas:
-        persona = None
-    language = lang()
-
-    def draw():
-        figure = journey_map(G, persona=persona, lang=language, selected=selected)
-        return figure.update_layout(title_text="", margin_t=10)  # the page title already names the journey
-
-    event = chart(
-        "editor.map", (state.draft_text(jid), persona, selected, language), draw, on_select="rerun",
-        selection_mode="points", key=f"editor.map.{jid}.{selected}", config={"displaylogo": False},
-    )  # fmt: skip
-    clicked = [p.get("customdata") for p in event["selection"]["points"] if p.get("customdata") in G]
-    if clicked and clicked[0] != selected:
-        state.select(jid, clicked[0])
-        st.rerun()
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        persona = st.segmented_control(
+            t("editor.color_by"), options=list(personas), format_func=lambda p: md(personas[p]),
+            key=f"editor.persona.{jid}", help=t("editor.help.color_by"),
+        )  # fmt: skip
+        st.space("stretch")
+        canvas.undo_buttons(jid, G)
+    return canvas.map_editor(jid, G, selected, persona if persona in personas else None)
 
 
 def edit(jid: str) -> None:
@@ -70,10 +57,9 @@ def edit(jid: str) -> None:
     conflict_panel(jid, G)
     show_problems(G, found)
     selected = state.selected(jid, G)
-    if G:
-        journey_map_panel(jid, G, selected)
-    else:  # a blank journey: say how to begin instead of drawing an empty map
+    if not G:  # a blank journey: say how to begin
         st.info(t("editor.start_here"), icon=":material/add_circle:")
+    selected = journey_map_panel(jid, G, selected)
     if selected is not None:
         with st.container(border=True):
             panel(jid, G, selected)

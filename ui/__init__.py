@@ -44,11 +44,12 @@ from ui import (
     text,
     widgets,
 )
-from ui.editor import detail, history, save, state, tables
+from ui.editor import canvas, detail, history, save, state, tables, undo
 
 __all__ = [
     "access",
     "analysis",
+    "canvas",
     "deps",
     "detail",
     "frame",
@@ -64,5 +65,6 @@ __all__ = [
     "surveys",
     "tables",
     "text",
+    "undo",
     "widgets",
 ]

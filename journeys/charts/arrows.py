@@ -20,7 +20,10 @@ import networkx as nx
 from journeys.charts.layout import loop_edges, main_path
 from journeys.i18n import t
 
-__all__ = ["ARROW_COLOR", "MAIN_COLOR", "LOOP_COLOR", "CLEARANCE", "Arrows", "transition_arrows", "blocker", "bezier"]
+__all__ = [
+    "ARROW_COLOR", "MAIN_COLOR", "LOOP_COLOR", "CLEARANCE", "Arrows", "Route", "transition_arrows", "transition_routes",
+    "blocker", "bezier",
+]  # fmt: skip
 
 ARROW_COLOR = "#90a4ae"
 MAIN_COLOR = "#37474f"
@@ -109,6 +112,67 @@ def _share_text(share, lang: str) -> str:
     return t("map.share", lang, share=share)
 
 
+class Route(NamedTuple):
+    """The course of one transition on the map, in map units: ``curve`` is its points, two for a straight
+    line, three for a quadratic Bézier (start, control, end), four for a cubic one (a touchpoint leading to
+    itself); the arrowhead points from ``tail`` to the target; ``mid`` is where its share is written;
+    ``points`` cut it into straight pieces; ``kind`` is ``"main"``, ``"loop"`` or ``"branch"``."""
+
+    source: object
+    target: object
+    curve: tuple[Point, ...]
+    tail: Point
+    mid: Point
+    points: list[Point]
+    kind: str
+
+
+def transition_routes(G: nx.DiGraph, pos: dict) -> list[Route]:
+    """Return the course of every transition of ``G`` in edge order: the one geometry of the plotly map and
+    the map editor in the browser.
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> from journeys.charts.layout import map_layout
+    >>> G = broadband_demo()
+    >>> routes = transition_routes(G, map_layout(G))
+    >>> len(routes) == G.number_of_edges(), {r.kind for r in routes} == {"main", "loop", "branch"}
+    (True, True)
+    """
+    loops = set(loop_edges(G, pos))
+    on_main = set(pairwise(main_path(G)))
+    spots = _Spots(pos)
+    routes = []
+    for u, v in G.edges():
+        p, q = pos[u], pos[v]
+        loop = (u, v) in loops
+        block = None if loop else blocker(p, q, spots.near(p, q, skip=(u, v)))
+        if u == v:
+            x, y = p
+            curve = ((x - 0.1, y + 0.15), (x - 0.55, y + 0.95), (x + 0.55, y + 0.95), (x + 0.1, y + 0.15))
+            tail, mid = (x + 0.2, y + 0.45), (x, y + 0.75)
+            points = [p, (x - 0.3, y + 0.6), mid, (x + 0.3, y + 0.6), p]
+        elif loop or block:
+            below = loop and G.nodes[u].get("backstage") is True and G.nodes[v].get("backstage") is True
+            c = _loop_control(p, q, below=below) if loop else _detour_control(p, q, block)
+            curve = (p, c, q)
+            tail, mid = bezier(p, c, q, 0.9), bezier(p, c, q, 0.5)
+            points = [bezier(p, c, q, i / 6) for i in range(7)]
+        else:
+            curve, tail, mid, points = (p, q), p, ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2), [p, q]
+        kind = "loop" if loop else "main" if (u, v) in on_main else "branch"
+        routes.append(Route(u, v, curve, tail, mid, points, kind))
+    return routes
+
+
+def _path(curve: tuple[Point, ...]) -> str:
+    """An SVG path through ``curve`` (see :class:`Route`)."""
+    start, *rest = curve
+    command = "Q" if len(rest) == 2 else "C"
+    return f"M {start[0]},{start[1]} {command} " + " ".join(f"{x},{y}" for x, y in rest)
+
+
 class Arrows(NamedTuple):
     """What :func:`transition_arrows` draws: plotly layout shapes and annotations (as dicts), the
     arrows as straight pieces ``(p, q)`` (curves cut into a few) and the highest y a curve reaches."""
@@ -135,37 +199,24 @@ def transition_arrows(G: nx.DiGraph, pos: dict, *, lang: str, radius: dict) -> A
     >>> sum(a["showarrow"] for a in drawn.annotations) == G.number_of_edges()
     True
     """
-    loops = set(loop_edges(G, pos))
-    on_main = set(pairwise(main_path(G)))
     drawn = Arrows([], [], [], 0.0)
     top = max((y for _, y in pos.values()), default=0.0)
-    spots = _Spots(pos)
-    for u, v, data in G.edges(data=True):
-        p, q = pos[u], pos[v]
-        loop = (u, v) in loops
-        color, width = (LOOP_COLOR, 2.0) if loop else (MAIN_COLOR, 2.6) if (u, v) in on_main else (ARROW_COLOR, 1.8)
-        block = None if loop else blocker(p, q, spots.near(p, q, skip=(u, v)))
-        if u == v:
-            x, y = p
-            d = f"M {x - 0.1},{y + 0.15} C {x - 0.55},{y + 0.95} {x + 0.55},{y + 0.95} {x + 0.1},{y + 0.15}"
-            tail, mid = (x + 0.2, y + 0.45), (x, y + 0.75)
-            points = [p, (x - 0.3, y + 0.6), mid, (x + 0.3, y + 0.6), p]
-        elif loop or block:
-            below = loop and G.nodes[u].get("backstage") is True and G.nodes[v].get("backstage") is True
-            c = _loop_control(p, q, below=below) if loop else _detour_control(p, q, block)
-            d = f"M {p[0]},{p[1]} Q {c[0]},{c[1]} {q[0]},{q[1]}"
-            tail, mid = bezier(p, c, q, 0.9), bezier(p, c, q, 0.5)
-            points = [bezier(p, c, q, i / 6) for i in range(7)]
-        else:
-            d, tail, mid, points = None, p, ((p[0] + q[0]) / 2, (p[1] + q[1]) / 2), [p, q]
-        drawn.segments.extend(pairwise(points))
-        if d:
+    for route, (u, v, data) in zip(transition_routes(G, pos), G.edges(data=True), strict=True):
+        loop = route.kind == "loop"
+        color, width = (LOOP_COLOR, 2.0) if loop else (MAIN_COLOR, 2.6) if route.kind == "main" else (ARROW_COLOR, 1.8)
+        curved = len(route.curve) > 2
+        drawn.segments.extend(pairwise(route.points))
+        if curved:
             line = {"color": color, "width": width, "dash": "dot" if loop else "solid"}
-            drawn.shapes.append({"type": "path", "path": d, "line": line, "layer": "below", "xref": "x", "yref": "y"})
-            top = max(top, mid[1])
+            path = _path(route.curve)
+            drawn.shapes.append(
+                {"type": "path", "path": path, "line": line, "layer": "below", "xref": "x", "yref": "y"}
+            )
+            top = max(top, route.mid[1])
+        tail, mid, q = route.tail, route.mid, pos[v]
         arrow = {"name": "transition", "x": q[0], "y": q[1], "ax": tail[0], "ay": tail[1], "text": "", **AXES}
         arrow.update(showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=width, arrowcolor=color)
-        drawn.annotations.append({**arrow, "standoff": radius[v] + 2, "startstandoff": 0 if d else radius[u] + 2})
+        drawn.annotations.append({**arrow, "standoff": radius[v] + 2, "startstandoff": 0 if curved else radius[u] + 2})
         label = _share_text(data.get("share"), lang)
         if label:
             font = {"size": 12, "color": LOOP_COLOR if loop else MAIN_COLOR}

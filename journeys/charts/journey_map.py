@@ -34,7 +34,7 @@ from journeys.charts.style import unchecked_figure
 from journeys.i18n import plotly_separators, t
 from journeys.model.graph import touchpoints_in_order
 
-__all__ = ["SCORE_SCALE", "journey_map"]
+__all__ = ["SCORE_SCALE", "journey_map", "marker_color"]
 
 SCORE_SCALE = [[0.0, "#c62828"], [0.25, "#e57373"], [0.5, "#bdbdbd"], [0.75, "#66bb6a"], [1.0, "#2e7d32"]]
 """Diverging scale for experience and emotion: red is bad, grey neutral, green good."""
@@ -61,6 +61,13 @@ def _radius(G: nx.DiGraph, n, size: float) -> float:
     """Marker radius in pixels: stars are drawn larger so they read as large as circles."""
     data = G.nodes[n]
     return size * (0.75 if data.get("moment_of_truth") is True else 0.45 if data.get("exit") is True else 0.5)
+
+
+def marker_color(G: nx.DiGraph, n, persona: str | None = None) -> str:
+    """The colour of touchpoint ``n``'s marker: its experience on the red → green scale, or the emotion of
+    ``persona`` (an id) when given; white when not scored."""
+    low, high = (-2, 2) if persona else (1, 5)
+    return _color(_score(G, n, persona), low, high)
 
 
 @cache

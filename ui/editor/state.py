@@ -19,6 +19,7 @@ from journeys.model import tables
 from journeys.model.graph import journey_equal, normalize
 from journeys.model.validation import Problem, validate
 from ui.deps import t
+from ui.editor import undo
 from ui.journey import cached_graph, load
 from ui.text import md
 
@@ -41,6 +42,7 @@ def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
     st.session_state[_key("base", jid)] = version
     st.session_state[_key("pending", jid)] = []
     st.session_state.pop(_key("conflict", jid), None)
+    undo.forget(jid)
     bump(jid)
 
 
@@ -136,8 +138,14 @@ def widget_key(jid: str, name: str) -> str:
     return f"editor.w.{name}.{jid}.{st.session_state.get(_key('nonce', jid), 0)}"
 
 
-def change(jid: str, graph: nx.DiGraph, *, pending_rows: list[dict] | None = None) -> None:
-    """Make ``graph`` the draft, re-create the editing widgets from it and rerun."""
+def change(jid: str, graph: nx.DiGraph, *, pending_rows: list[dict] | None = None, recorded: bool = False) -> None:
+    """Make ``graph`` the draft, re-create the editing widgets from it and rerun.
+
+    Every change of the draft comes through here and becomes a step to undo, unless the caller
+    ``recorded`` it already (the map, with the operations it sent) or is undoing or redoing one.
+    """
+    if not recorded:
+        undo.record(jid, draft(jid), graph)
     st.session_state[_key("draft", jid)] = tables.write_draft(graph)
     if pending_rows is not None:
         st.session_state[_key("pending", jid)] = pending_rows

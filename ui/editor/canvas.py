@@ -1,0 +1,113 @@
+"""The map editor: the Editor's map, on which a workshop adds, moves, connects, renames and deletes.
+
+The map is a component of our own (``canvas.js`` and ``canvas.css`` beside this file, served
+with the app, no build step). It draws :func:`journeys.charts.canvas.map_model` of the draft
+and sends every edit as operations (:mod:`journeys.model.operations`), numbered per browser
+tab; it keeps sending an edit until the map it gets back says the edit is applied. Here each
+edit is applied once, in order, through the one funnel of draft changes, so that undo and redo
+cover it like any other change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import streamlit as st
+
+from journeys.charts.canvas import map_model
+from journeys.model import operations
+from ui.deps import lang, t
+from ui.editor import state, undo
+from ui.text import md
+from ui.widgets import flash
+
+HERE = Path(__file__).parent
+COMPONENT = st.components.v2.component(
+    "journey_map_editor",
+    html="",
+    css=(HERE / "canvas.css").read_text(encoding="utf-8"),
+    js=(HERE / "canvas.js").read_text(encoding="utf-8"),
+)
+
+
+def _applied(jid: str) -> dict[str, int]:
+    """The number of the last edit applied, per browser tab (the map's random id)."""
+    return st.session_state.setdefault(f"editor.canvas.applied.{jid}", {})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) -> dict:
+    return map_model(_graph, lang=language, persona=persona)
+
+
+def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | None) -> str | None:
+    """Draw the map editor of the draft ``G``; apply what was done on it; return the touchpoint to show."""
+    data = {"model": _model(state.draft_text(jid), persona, lang(), G), "selected": selected, "acked": _applied(jid)}
+    result = COMPONENT(
+        key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
+        on_queue_change=lambda: None, on_selection_change=lambda: None,
+    )  # fmt: skip
+    receive(jid, G, result.get("queue"))
+    picked = result.get("selection")
+    seen = f"editor.canvas.pick.{jid}"
+    if isinstance(picked, dict) and picked.get("pick") != st.session_state.get(seen):
+        st.session_state[seen] = picked.get("pick")
+        keys = [k for k in picked.get("keys") or [] if isinstance(k, str) and k in G]
+        if keys:
+            state.select(jid, keys[-1])
+            return keys[-1]
+    return selected
+
+
+def receive(jid: str, G: nx.DiGraph, queue) -> None:
+    """Apply the edits in ``queue`` (from the map) that are not applied yet, each once and in order.
+
+    An edit that does not fit the draft (a touchpoint someone deleted meanwhile, a share
+    beyond 100 %) is not applied and the reason is shown; the edits after it still are.
+    """
+    applied = _applied(jid)
+    graph, refused = G, []
+    for entry in queue if isinstance(queue, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        client, seq = entry.get("client"), entry.get("seq")
+        if not isinstance(client, str) or not isinstance(seq, int) or seq <= applied.get(client, 0):
+            continue
+        applied[client] = seq  # before anything that could stop this run: an edit is never applied twice
+        command = entry.get("command")
+        if command in ("undo", "redo"):
+            graph = (undo.undo if command == "undo" else undo.redo)(jid, graph) or graph
+            continue
+        try:
+            after = operations.apply(graph, entry.get("ops"))
+        except operations.OperationError as problem:
+            refused.append(problem.text(lang()))
+            continue
+        undo.record(jid, graph, after, entry.get("ops"))
+        graph = after
+    for reason in refused:
+        flash(t("canvas.refused", reason=md(reason)), ":material/block:")
+    if graph is not G or refused:
+        state.change(jid, graph, recorded=True)
+
+
+def undo_buttons(jid: str, G: nx.DiGraph) -> None:
+    """Undo and Redo, with what they would change in their help, and the page's shortcuts for them."""
+    back, again = undo.next_step(jid, "undo"), undo.next_step(jid, "redo")
+    with st.container(horizontal=True, gap="small"):
+        if st.button(
+            t("canvas.undo"), icon=":material/undo:", disabled=back is None, key="editor.undo", shortcut="Ctrl+Z",
+            help=t("canvas.undo_help", what=md(back)) if back else None,
+        ):  # fmt: skip
+            _take(jid, undo.undo(jid, G))
+        if st.button(
+            t("canvas.redo"), icon=":material/redo:", disabled=again is None, key="editor.redo",
+            shortcut="Ctrl+Shift+Z", help=t("canvas.redo_help", what=md(again)) if again else None,
+        ):  # fmt: skip
+            _take(jid, undo.redo(jid, G))
+
+
+def _take(jid: str, graph: nx.DiGraph | None) -> None:
+    if graph is not None:
+        state.change(jid, graph, recorded=True)
