@@ -110,6 +110,7 @@ DYNAMIC: dict[str, set[str]] = {
     "lens.": {*scoring.LENSES, *scoring._KINDS, "weakness"},  # the DVF lenses, why a touchpoint is weak, weakness
     "operation.error.": codes(operations, "OperationError", 0) | codes(values, "OperationError", 0),
     "operation.expected.": set(values.EXPECTED),
+    "operation.journey.": set(operations.JOURNEY_FIELDS),
     "ratings.invalid.": codes(analysis, "RatingInvalid", 0)
     | {name + end for name in codes(analysis, "_checked_name", 0) for end in ("", "_characters")},
     "review.view.": set(constant("pages/review.py", "VIEWS")),

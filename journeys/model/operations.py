@@ -39,11 +39,13 @@ import copy
 
 import networkx as nx
 
+from journeys.i18n import t
 from journeys.model.fields import TOUCHPOINT_FIELDS, TRANSITION_FIELDS
 from journeys.model.graph import touchpoint_attrs, transition_attrs, unique_key
+from journeys.model.text import brief
 from journeys.model.values import CHECKS, JOURNEY_CHECKS, OperationError, ids, is_key, refused, unique
 
-__all__ = ["OPERATIONS", "JOURNEY_FIELDS", "MAX_OPERATIONS", "OperationError", "apply", "diff", "step"]
+__all__ = ["OPERATIONS", "JOURNEY_FIELDS", "MAX_OPERATIONS", "OperationError", "apply", "diff", "step", "describe"]
 
 OPERATIONS: dict[str, tuple[tuple[str, ...], dict]] = {  # op → its required parts, its optional ones with defaults
     "add": (("name", "stage"), {"key": None, "backstage": False, "before": None}),
@@ -374,3 +376,75 @@ def step(G: nx.DiGraph, ops, *, trusted: bool = False) -> tuple[nx.DiGraph, list
     """
     after = apply(G, ops, trusted=trusted)
     return after, diff(after, G)
+
+
+# --- what an edit did, in words ---
+
+
+def describe(ops: list[dict], G: nx.DiGraph, lang: str = "en") -> list[str]:
+    """Return one line per operation of ``ops`` (applied to ``G``), in language ``lang``, for undo and history.
+
+    Touchpoints are named by their name, cut to 80 characters but not escaped: the page shows it as text.
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> G = broadband_demo()
+    >>> describe([{"op": "set", "key": "hotline", "field": "name", "value": "Call us"},
+    ...           {"op": "delete", "keys": ["hotline", "cancel"]}], G)
+    ['Renamed ‘Call the hotline’ to ‘Call us’', 'Deleted 2 touchpoints']
+    >>> describe([{"op": "connect", "source": "hotline", "target": "cancel"}], G, "de")
+    ['„Call the hotline“ → „Cancels the contract“ verbunden']
+    """
+    names = {key: data.get("name") for key, data in G.nodes(data=True)}
+    stages = _stage_names(G.graph.get("stages"))
+
+    def name(key) -> str:
+        text = names.get(key)
+        return str(brief(text if isinstance(text, str) and text.strip() else key, 80))
+
+    def stage(key) -> str:
+        text = stages.get(key) if isinstance(key, str) else None
+        return str(brief(text if isinstance(text, str) and text.strip() else key, 80))
+
+    lines = []
+    for op in ops:
+        kind = op["op"]
+        if kind == "add":
+            if op.get("key") is not None:
+                names[op["key"]] = op["name"]
+            lines.append(t("operation.added", lang, name=str(brief(op["name"], 80))))
+        elif kind in ("move", "delete") and len(op["keys"]) == 1:
+            key = op["keys"][0]
+            one = "operation.moved" if kind == "move" else "operation.deleted"
+            lines.append(t(one, lang, name=name(key), stage=stage(op.get("stage"))))
+        elif kind == "move":
+            lines.append(t("operation.moved_many", lang, count=len(op["keys"]), stage=stage(op["stage"])))
+        elif kind == "delete":
+            lines.append(t("operation.deleted_many", lang, count=len(op["keys"])))
+        elif kind in ("connect", "disconnect"):
+            done = "operation.connected" if kind == "connect" else "operation.disconnected"
+            lines.append(t(done, lang, source=name(op["source"]), target=name(op["target"])))
+        elif kind == "set" and op["field"] == "name":
+            lines.append(t("operation.renamed", lang, old=name(op["key"]), name=str(brief(op["value"], 80))))
+            names[op["key"]] = op["value"]
+        elif kind == "set":
+            field = t(f"compare.field.{op['field']}", lang)
+            lines.append(t("operation.changed", lang, name=name(op["key"]), field=field))
+        elif kind == "set_transition":
+            field = t(f"compare.field.{op['field']}", lang)
+            lines.append(t("operation.changed_transition", lang, source=name(op["source"]),
+                           target=name(op["target"]), field=field))  # fmt: skip
+        elif kind == "journey":
+            if op["field"] == "stages":
+                stages = _stage_names(op["value"])
+            title = str(brief(op["value"], 80)) if op["field"] == "name" else ""
+            lines.append(t(f"operation.journey.{op['field']}", lang, name=title))
+        else:
+            lines.append(t("operation.reordered", lang))
+    return lines
+
+
+def _stage_names(stages) -> dict[str, str]:
+    items = stages if isinstance(stages, list) else []
+    return {s["id"]: s.get("name") for s in items if isinstance(s, dict) and isinstance(s.get("id"), str)}

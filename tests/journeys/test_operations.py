@@ -31,6 +31,7 @@ from journeys.model.operations import (
     OPERATIONS,
     OperationError,
     apply,
+    describe,
     diff,
     step,
 )
@@ -552,6 +553,8 @@ def test_diff_reproduces_an_edited_journey_and_undo_brings_it_back(data):
     assert journey_equal(apply(G, diff(G, after), trusted=True), after)  # the edit may leave a dangling persona
     assert journey_equal(apply(after, undo), G)  # what undo brings back was valid: no need to trust it
     assert diff(after, after) == []
+    for lang in LANGUAGES:
+        assert len(describe(ops, G, lang)) == len(ops)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -559,3 +562,62 @@ def test_diff_reproduces_an_edited_journey_and_undo_brings_it_back(data):
 def test_diff_turns_any_journey_into_any_other(G, H):
     """Between two unrelated valid journeys too: the diff, checked like a browser's edit, gives the other one."""
     assert journey_equal(apply(G, diff(G, H)), H, ignore_id=True)
+
+
+# --- in words ---
+
+
+def test_describe_says_what_each_operation_did(G):
+    """One line per operation, named as people know the touchpoints, in English and German."""
+    ops = [
+        {"op": "add", "key": "bot", "name": "Chat with a bot", "stage": "support"},
+        {"op": "move", "keys": ["bot"], "stage": "use"},
+        {"op": "move", "keys": ["hotline", "cancel"], "stage": "use"},
+        {"op": "connect", "source": "bot", "target": "hotline"},
+        {"op": "disconnect", "source": "hotline", "target": "cancel"},
+        {"op": "set", "key": "bot", "field": "name", "value": "Chatbot"},
+        {"op": "set", "key": "bot", "field": "experience", "value": 2},
+        {"op": "set_transition", "source": "bot", "target": "hotline", "field": "share", "value": 0.5},
+        {"op": "delete", "keys": ["bot"]},
+        {"op": "delete", "keys": ["hotline", "cancel"]},
+        {"op": "journey", "field": "name", "value": "Broadband"},
+        {"op": "journey", "field": "stages", "value": G.graph["stages"]},
+        {"op": "order", "nodes": [], "edges": []},
+    ]
+    assert describe(ops, G) == [
+        "Added ‘Chat with a bot’",
+        "Moved ‘Chat with a bot’ to Use",
+        "Moved 2 touchpoints to Use",
+        "Connected ‘Chat with a bot’ → ‘Call the hotline’",
+        "Disconnected ‘Call the hotline’ → ‘Cancels the contract’",
+        "Renamed ‘Chat with a bot’ to ‘Chatbot’",
+        "Changed ‘Chatbot’: Experience",
+        "Changed ‘Chatbot’ → ‘Call the hotline’: Share",
+        "Deleted ‘Chatbot’",
+        "Deleted 2 touchpoints",
+        "Renamed the journey to ‘Broadband’",
+        "Changed the stages",
+        "Changed the order of touchpoints and transitions",
+    ]
+    assert describe(ops, broadband_demo("de"), "de") == [
+        "„Chat with a bot“ hinzugefügt",
+        "„Chat with a bot“ nach Nutzung verschoben",
+        "2 Touchpoints nach Nutzung verschoben",
+        "„Chat with a bot“ → „Call the hotline“ verbunden",
+        "Verbindung „Call the hotline“ → „Cancels the contract“ gelöst",
+        "„Chat with a bot“ in „Chatbot“ umbenannt",
+        "„Chatbot“ geändert: Erlebnis",
+        "„Chatbot“ → „Call the hotline“ geändert: Anteil",
+        "„Chatbot“ gelöscht",
+        "2 Touchpoints gelöscht",
+        "Journey in „Broadband“ umbenannt",
+        "Phasen geändert",
+        "Reihenfolge der Touchpoints und Übergänge geändert",
+    ]
+
+
+def test_describe_keeps_user_text_as_it_is(G):
+    """A name is not escaped (the page shows it as text), only cut short."""
+    name = "<b>Bold</b> & *stars* " + "x" * 100
+    line = describe([{"op": "add", "name": name, "stage": "use"}], G)[0]
+    assert line.startswith("Added ‘<b>Bold</b> & *stars* x") and line.endswith("…’") and len(line) < 100
