@@ -20,7 +20,7 @@ from journeys.analysis import comparison, ideas, scoring, survey
 from journeys.charts import images, surveys
 from journeys.i18n import MESSAGES
 from journeys.io import exports, interchange, survey_file
-from journeys.model import fields, graph, templates
+from journeys.model import fields, graph, operations, templates, values
 from store import analysis, archive, backup, summaries
 from store import surveys as stored_surveys
 from ui import access, widgets
@@ -108,6 +108,9 @@ DYNAMIC: dict[str, set[str]] = {
     "ideas.view.": set(constant("pages/ideas.py", "VIEWS")),
     "kind.": set(graph.NEED_KINDS),
     "lens.": {*scoring.LENSES, *scoring._KINDS, "weakness"},  # the DVF lenses, why a touchpoint is weak, weakness
+    "operation.error.": codes(operations, "OperationError", 0) | codes(values, "OperationError", 0),
+    "operation.expected.": set(values.EXPECTED),
+    "operation.journey.": set(operations.JOURNEY_FIELDS),
     "ratings.invalid.": codes(analysis, "RatingInvalid", 0)
     | {name + end for name in codes(analysis, "_checked_name", 0) for end in ("", "_characters")},
     "review.view.": set(constant("pages/review.py", "VIEWS")),
