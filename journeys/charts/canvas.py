@@ -12,17 +12,28 @@ user's language.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from numbers import Real
 
 import networkx as nx
 
 from journeys.charts.arrows import transition_routes
-from journeys.charts.captions import find_persona, stage_names
+from journeys.charts.captions import find_persona, stage_names, wrap_lines
 from journeys.charts.journey_map import marker_color
+from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.charts.layout import line_of_visibility, map_layout, stage_spans
 from journeys.i18n import t
 
-__all__ = ["WORDS", "map_model"]
+__all__ = ["LANE_PX", "UNIT_PX", "WORDS", "map_model"]
+
+UNIT_PX = 76
+"""Pixels per unit of the x axis at least: the map editor is never narrower; a long journey scrolls sideways."""
+LANE_PX = 88
+"""Pixels per unit of the y axis (a lane)."""
+RADIUS_PX = 16
+FONT_PX = 12
+LINE_CHARS = 12  # characters per line of a touchpoint's name: a name is about one unit wide
+SIDES = {BELOW: "below", ABOVE: "above", RIGHT: "right", LEFT: "left"}
 
 WORDS = (
     "add_here", "new_name", "rename", "share_edit", "connect", "touchpoint", "moment_of_truth", "exit", "drop_out",
@@ -59,6 +70,20 @@ def map_model(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) ->
     names = stage_names(G, lang)
     who = find_persona(G, persona)
     stages = [{"id": sid, "name": names.get(sid, sid), "x0": x0, "x1": x1} for sid, (x0, x1) in spans.items()]
+    routes = transition_routes(G, pos)
+    lines = {n: wrap_lines(("★ " if d.get("moment_of_truth") is True else "") + str(d.get("name") or n), LINE_CHARS)
+             for n, d in G.nodes(data=True)}  # fmt: skip
+    ys = [y for _, y in pos.values()] or [0.0]
+    line = line_of_visibility(G, pos)
+    if line is None:  # no back stage yet: a band for it all the same, to add the first one there
+        line = min(ys) - 0.9
+    low = min(min(ys) - 0.9, line - 1.1)
+    high = max([*ys, *(r.mid[1] for r in routes)]) + 0.9
+    left, right = min((a for a, _ in spans.values()), default=-0.5), max((b for _, b in spans.values()), default=0.5)
+    sides = label_sides(
+        pos, {n: "<br>".join(lines[n]) for n in G}, [s for r in routes for s in pairwise(r.points)],
+        radius=dict.fromkeys(G, RADIUS_PX), font=FONT_PX, unit=(UNIT_PX, LANE_PX), bounds=(left, right, low, high),
+    )  # fmt: skip
     touchpoints = []
     for n, data in G.nodes(data=True):
         x, y = pos[n]
@@ -66,6 +91,8 @@ def map_model(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) ->
             {
                 "key": n,
                 "name": str(data.get("name") or ""),
+                "lines": lines[n],
+                "side": SIDES[sides[n]],
                 "x": x,
                 "y": y,
                 "stage": data.get("stage"),
@@ -77,7 +104,7 @@ def map_model(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) ->
             }
         )
     transitions = []
-    for route, (_, _, data) in zip(transition_routes(G, pos), G.edges(data=True), strict=True):
+    for route, (_, _, data) in zip(routes, G.edges(data=True), strict=True):
         share = _share(data.get("share"))
         transitions.append(
             {
@@ -92,17 +119,15 @@ def map_model(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) ->
                 "label": str(data.get("label") or ""),
             }
         )
-    ys = [y for _, y in pos.values()] or [0.0]
-    tops = [p[1] for e in transitions for p in e["curve"]]
-    line = line_of_visibility(G, pos)
-    if line is None:  # no back stage yet: a band for it all the same, to add the first one there
-        line = min(ys) - 0.9
     return {
         "stages": stages,
         "touchpoints": touchpoints,
         "transitions": transitions,
         "visibility": line,
-        "low": min(min(ys) - 0.9, line - 1.1),
-        "high": max([*ys, *tops]) + 0.9,
+        "low": low,
+        "high": high,
+        "unit_px": UNIT_PX,
+        "lane_px": LANE_PX,
+        "radius_px": RADIUS_PX,
         "words": {word: t(f"canvas.{word}", lang) for word in WORDS},
     }

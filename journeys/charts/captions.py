@@ -64,10 +64,15 @@ def wrap(text: str, width: int, lines: int = 3) -> str:
     >>> wrap("Remote line measurement by the network team", 12, 2)
     'Remote line<br>measurement…'
     """
+    return "<br>".join(escape(p) for p in wrap_lines(text, width, lines))
+
+
+def wrap_lines(text: str, width: int, lines: int = 3) -> list[str]:
+    """``text`` in at most ``lines`` lines of about ``width`` characters, the last one shortened with "…"."""
     parts = textwrap.wrap(text, width=width) or [""]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], textwrap.shorten(" ".join(parts[lines - 1 :]), width, placeholder="…")]
-    return "<br>".join(escape(p) for p in parts)
+    return parts
 
 
 def stage_names(G: nx.DiGraph, lang: str = "en") -> dict[str, str]:

@@ -92,10 +92,7 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.get_by_label("Journey", exact=True).click()
     page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
     expect(page.get_by_role("heading", name="Broadband: router set-up and the hotline")).to_be_visible()
-    traces = page.get_by_test_id("stPlotlyChart").first.locator("g.trace")
-    traces.locator("path.point").first.wait_for()
-    markers = max((traces.nth(i).locator("path.point") for i in range(traces.count())), key=Locator.count)
-    marker = markers.nth(8)  # the touchpoint trace has the most points; the hotline is the demo's 9th touchpoint
+    marker = page.locator("g.touchpoint[aria-label*='Call the hotline'] .marker")
     box = marker.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     picker = page.get_by_role("combobox", name="Touchpoint")
@@ -122,17 +119,37 @@ OVERLAPS = """chart => {
 }"""
 
 
-def test_on_a_narrow_screen_the_map_scrolls_instead_of_laying_names_over_each_other(page: Page, app_url: str):
-    """At 1024 px with the sidebar open, the German stage names and the touchpoints' names each stay readable:
-    the map keeps the width it needs and scrolls sideways."""
+def test_on_a_narrow_screen_the_maps_scroll_instead_of_laying_names_over_each_other(page: Page, app_url: str):
+    """At 1024 px with the sidebar open, the German stage names and the touchpoints' names each stay readable, on
+    the map editor and on a saved version's map (History): the maps keep the width they need and scroll sideways."""
     page.set_viewport_size({"width": 1024, "height": 900})
     page.goto(f"{app_url}/editor?lang=de")
     page.get_by_label("Journey", exact=True).click()
     page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
+    canvas = page.locator(".journey-canvas svg")
+    expect(canvas.locator("text.stage-name").filter(has_text="Aufmerksamkeit")).to_have_count(1)
+    settled(page)
+    count, overlapping = canvas.evaluate(CANVAS_OVERLAPS)
+    assert count >= 20  # stage names and touchpoints' names
+    assert overlapping == []
+    assert canvas.evaluate("svg => svg.getBoundingClientRect().width") > 1000
+
+    page.get_by_role("radiogroup").get_by_role("radio", name="Verlauf").click()
     chart = page.get_by_test_id("stPlotlyChart").first
     expect(chart.locator("g.annotation").filter(has_text="Aufmerksamkeit")).to_have_count(1)
     settled(page)
     count, overlapping = chart.evaluate(OVERLAPS)
-    assert count > 20  # stage names and touchpoints' labels
+    assert count > 20
     assert overlapping == []
     assert chart.evaluate("chart => chart.getBoundingClientRect().width") > 1000
+
+
+CANVAS_OVERLAPS = """svg => {
+    const boxes = [...svg.querySelectorAll('text.name, text.stage-name')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    const over = [];
+    for (const [i, [a, p]] of boxes.entries())
+        for (const [b, q] of boxes.slice(i + 1))
+            if (p.left < q.right - 2 && q.left < p.right - 2 && p.top < q.bottom - 2 && q.top < p.bottom - 2)
+                over.push(a + ' / ' + b);
+    return [boxes.length, over];
+}"""

@@ -231,3 +231,42 @@ def test_map_editing_shows_typed_names_as_text(page: Page, blank):
     assert page.locator(".journey-canvas img").count() == 0
     label = touchpoint(page, hostile).locator("text.name")
     assert "<img" in label.text_content()
+
+
+FREE_SPOT = """(map, n) => {
+    // the n-th free place of a stage column (no touchpoint, label or arrow there), in the page's coordinates
+    const root = map.getRootNode();  // the map's shadow root: elementFromPoint sees into it
+    const document = root.elementFromPoint ? root : window.document;
+    const svg = map.getBoundingClientRect();
+    const free = [];
+    for (let y = svg.top + 80; y < svg.bottom - 20; y += 37)
+        for (let x = svg.left + 50; x < svg.right - 20; x += 41) {
+            const hit = document.elementFromPoint(x, y);
+            const near = [[-22, 0], [22, 0], [0, -22], [0, 22]].every(([dx, dy]) => {
+                const other = document.elementFromPoint(x + dx, y + dy);
+                return other && other.matches('rect.column');
+            });
+            if (hit && hit.matches('rect.column') && near) free.push([x, y]);
+        }
+    return free[(n * 7) % free.length];
+}"""
+
+
+def test_rapid_edits_on_the_map_all_land(page: Page, blank):
+    """Twenty touchpoints added 0.3 s apart, without waiting for the app in between: all twenty are saved."""
+    url, jid, db = blank
+    open_editor(page, url, jid)
+    before = page.locator("g.touchpoint").count()
+    names = [f"Quick step {i:02d}" for i in range(20)]
+    for i, name in enumerate(names):
+        x, y = canvas(page).evaluate(FREE_SPOT, i)
+        page.mouse.click(x, y)
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+    expect(page.locator("g.touchpoint")).to_have_count(before + 20, timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_text("Saved · version")).to_be_visible()
+    G, _ = saved(db, jid)
+    assert set(names) <= {d["name"] for _, d in G.nodes(data=True)}

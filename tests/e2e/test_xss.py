@@ -124,6 +124,23 @@ def chart_problems(chart: Locator, where: str) -> list[str]:
     return [f"{where}: {p}" for p in found]
 
 
+def canvas_problems(canvas: Locator, where: str) -> list[str]:
+    """User text on the map editor (a component of our own): text nodes only, shown as typed."""
+    expect(canvas.locator("g.touchpoint").first).to_be_attached()
+    found = []
+    if n := canvas.locator("img, script, iframe, a, b, foreignObject").count():
+        found.append(f"{n} element(s) made of user text")
+    text = canvas.text_content() or ""
+    if "&lt;" in text or "&amp;" in text:
+        found.append("user text escaped twice (&lt; shown)")
+    if BOLD not in text:
+        found.append(f"the literal {BOLD} is not on the map")
+    labels = " ".join(canvas.locator("g.touchpoint").evaluate_all("nodes => nodes.map(n => n.ariaLabel)"))
+    if "<script>" not in labels:
+        found.append("accessible names do not carry the typed text")
+    return [f"{where}: {p}" for p in found]
+
+
 def grid_cell(page: Page, text: str):
     """A table cell holding ``text`` (the grid draws on a canvas; this is its accessible copy)."""
     return page.get_by_test_id("stDataFrame").locator("[role=gridcell]", has_text=text)
@@ -179,6 +196,7 @@ def test_html_and_javascript_in_every_text_field_stay_text(page: Page, app_url: 
     for item in [*first["needs"], *first["pains"]]:  # the detail panel of the first touchpoint
         expect(grid_cell(page, item["text"]).first).to_be_attached()
     found += problems(page, dialogs, "the editor's touchpoints")
+    found += canvas_problems(page.locator(".journey-canvas"), "the map editor")
     page.screenshot(path=str(tmp_path / "xss-editor.png"), full_page=True)  # to look at: pytest --basetemp
     checks = {
         "Transitions": doc["edges"][0]["label"],

@@ -9,13 +9,12 @@
 // Everything a person typed reaches the page as text (textContent, input.value), never as markup.
 
 const SVG = "http://www.w3.org/2000/svg";
-const MIN_UNIT = 96; // pixels per unit of the x axis at least: names stay readable, a long map scrolls
-const LANE = 88; // pixels per unit of the y axis
+// Sizes in pixels; the unit of the x axis, a lane and a marker's radius come with the map (journeys/charts/canvas.py)
 const HEADER = 46; // the strip with the stage names
 const LEFT = 34; // room for the names of the front and back stage
 const RIGHT = 24;
-const RADIUS = 17;
-const WRAP = 16; // characters per line of a touchpoint's name
+const LINE = 14; // the height of a line of a touchpoint's name
+let RADIUS = 16;
 
 const instances = new WeakMap();
 
@@ -26,7 +25,7 @@ function el(name, attrs = {}, parent = null) {
   return node;
 }
 
-function lines(text, width = WRAP, most = 3) {
+function lines(text, width, most = 3) {
   const words = String(text).split(/\s+/).filter(Boolean);
   const out = [];
   let line = "";
@@ -128,9 +127,11 @@ class MapEditor {
     this.left = stages.length ? Math.min(...stages.map((s) => s.x0)) : -0.5;
     this.right = stages.length ? Math.max(...stages.map((s) => s.x1)) : 0.5;
     const room = Math.max(this.box.clientWidth - LEFT - RIGHT, 200);
-    this.unit = Math.max(MIN_UNIT, room / (this.right - this.left));
+    this.unit = Math.max(this.data.model.unit_px, room / (this.right - this.left));
+    this.lane = this.data.model.lane_px;
+    RADIUS = this.data.model.radius_px;
     this.width = LEFT + RIGHT + (this.right - this.left) * this.unit;
-    this.height = HEADER + (this.data.model.high - this.data.model.low) * LANE + 12;
+    this.height = HEADER + (this.data.model.high - this.data.model.low) * this.lane + 12;
   }
 
   X(x) {
@@ -138,7 +139,7 @@ class MapEditor {
   }
 
   Y(y) {
-    return HEADER + (this.data.model.high - y) * LANE;
+    return HEADER + (this.data.model.high - y) * this.lane;
   }
 
   unX(px) {
@@ -146,7 +147,7 @@ class MapEditor {
   }
 
   unY(py) {
-    return this.data.model.high - (py - HEADER) / LANE;
+    return this.data.model.high - (py - HEADER) / this.lane;
   }
 
   point(event) {
@@ -195,7 +196,7 @@ class MapEditor {
     const defs = el("defs", {}, svg);
     for (const kind of ["main", "branch", "loop"]) {
       const marker = el("marker", { id: `head-${kind}`, viewBox: "0 0 10 10", refX: 9, refY: 5,
-        markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
+        markerWidth: 11, markerHeight: 11, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
       el("path", { d: "M 0 0 L 10 5 L 0 10 z", class: `head ${kind}` }, marker);
     }
     // stage columns and their names
@@ -296,12 +297,22 @@ class MapEditor {
     if (node.drop_out) {
       el("path", { d: `M ${-RADIUS + 5} ${-RADIUS + 5} L ${RADIUS - 5} ${RADIUS - 5} M ${RADIUS - 5} ${-RADIUS + 5} L ${-RADIUS + 5} ${RADIUS - 5}`, class: "cross" }, g);
     }
-    const label = el("text", { y: RADIUS + 15, class: "name" + (node.moment_of_truth ? " moment" : "") }, g);
-    lines((node.moment_of_truth ? "★ " : "") + (node.name || node.key)).forEach((part, i) => {
-      const span = el("tspan", { x: 0, dy: i ? "1.15em" : 0 }, label);
+    // the name on the side the layout chose (journeys/charts/labels.py), where no arrow or other name is
+    const parts = node.lines.length ? node.lines : [node.key];
+    const high = (parts.length - 1) * LINE;
+    const place = {
+      below: [0, RADIUS + 13, "middle"],
+      above: [0, -RADIUS - 6 - high, "middle"],
+      right: [RADIUS + 16, 4 - high / 2, "start"],
+      left: [-RADIUS - 6, 4 - high / 2, "end"],
+    }[node.side] || [0, RADIUS + 13, "middle"];
+    const label = el("text", { x: place[0], y: place[1], "text-anchor": place[2],
+      class: "name" + (node.moment_of_truth ? " moment" : "") }, g);
+    parts.forEach((part, i) => {
+      const span = el("tspan", { x: place[0], dy: i ? LINE : 0 }, label);
       span.textContent = part;
     });
-    const handle = el("circle", { cx: RADIUS + 7, cy: 0, r: 6, class: "handle", "data-handle": node.key }, g);
+    const handle = el("circle", { cx: RADIUS + 6, cy: 0, r: 5.5, class: "handle", "data-handle": node.key }, g);
     const hint = el("title", {}, handle);
     hint.textContent = words.connect;
     return g;
@@ -480,7 +491,7 @@ class MapEditor {
     this.field(this.X(node.x), this.Y(node.y) + RADIUS + 18, node.name, this.words.rename, (value) => {
       if (value == null || value.trim() === "" || value.trim() === node.name) return;
       const g = this.nodes.querySelector(`[data-key="${CSS.escape(key)}"] text.name`);
-      if (g) g.textContent = value.trim();
+      if (g) g.textContent = value.trim(); // shown at once, laid out anew when Python has it
       this.edit({ op: "set", key, field: "name", value: value.trim() });
     });
   }

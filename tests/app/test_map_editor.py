@@ -1,0 +1,126 @@
+"""The map editor under AppTest: edits sent from the map are applied once and in order, undo and redo cover them
+and the tables alike. (The browser side is in tests/e2e/test_map_editing.py.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import store
+from tests.app.test_editor import badges, draft, edit, open_editor
+
+CLIENT = "tab-1"
+
+
+@pytest.fixture
+def demo(db) -> str:
+    store.seed_demo_journeys(session=db)
+    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    db.rollback()
+    return journey_id
+
+
+def model(at: AppTest) -> dict:
+    """What the map editor draws (the data the page sends to it)."""
+    found = at.get("bidi_component")
+    assert len(found) == 1, "one map editor on the page"
+    return json.loads(found[0].proto.json)
+
+
+def send(at: AppTest, jid: str, *entries: dict) -> AppTest:
+    """The map's queue of edits, as the browser reports it, and a rerun."""
+    at.session_state[f"editor.canvas.{jid}"] = {"queue": list(entries), "selection": None}
+    return at.run()
+
+
+def ops(seq: int, *operations: dict, client: str = CLIENT) -> dict:
+    return {"client": client, "seq": seq, "ops": list(operations)}
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def names(at: AppTest, jid: str) -> set[str]:
+    return {d["name"] for _, d in draft(at, jid).nodes(data=True)}
+
+
+def test_the_map_shows_every_touchpoint_and_transition_of_the_draft(app, demo):
+    at = open_editor(app, demo)
+    drawn = model(at)["model"]
+    G = draft(at, demo)
+    assert [n["key"] for n in drawn["touchpoints"]] == list(G)
+    assert [(e["source"], e["target"]) for e in drawn["transitions"]] == list(G.edges)
+    assert [s["name"] for s in drawn["stages"]][0] == "Awareness"
+
+
+def test_an_edit_from_the_map_lands_once_and_in_order(app, demo):
+    at = open_editor(app, demo)
+    add = {"op": "add", "name": "Chat with support", "stage": "support", "backstage": False, "before": None}
+    first = ops(1, add)
+    at = send(at, demo, first)
+    assert "Chat with support" in names(at, demo)
+    assert model(at)["acked"] == {CLIENT: 1}  # the map hears that its edit is applied
+    key = next(k for k, d in draft(at, demo).nodes(data=True) if d["name"] == "Chat with support")
+    rename = ops(2, {"op": "set", "key": key, "field": "name", "value": "Live chat"})
+    connect = ops(3, {"op": "connect", "source": "hotline", "target": key, "share": None, "label": ""})
+    at = send(at, demo, first, rename, connect)  # the queue still holds the first edit: it is not applied again
+    G = draft(at, demo)
+    assert sum(d["name"] in ("Chat with support", "Live chat") for _, d in G.nodes(data=True)) == 1
+    assert G.nodes[key]["name"] == "Live chat" and G.has_edge("hotline", key)
+    assert any("Unsaved changes" in b for b in badges(at))
+
+
+def test_an_edit_that_does_not_fit_is_refused_with_the_reason_and_the_next_one_lands(app, demo):
+    at = open_editor(app, demo)
+    ghost = ops(1, {"op": "delete", "keys": ["ghost"]})
+    fine = ops(2, {"op": "set", "key": "hotline", "field": "owner", "value": "Customer care"})
+    at = send(at, demo, ghost, fine)
+    assert draft(at, demo).nodes["hotline"]["owner"] == "Customer care"
+    shown = " ".join(str(e.value) for e in [*at.error, *at.toast, *at.warning])
+    assert "ghost" in shown, shown
+    assert len(draft(at, demo)) == 13
+
+
+def test_undo_and_redo_cover_the_map_and_the_tables(app, demo):
+    at = open_editor(app, demo)
+    assert button(at, "editor.undo").disabled
+    at = send(at, demo, ops(1, {"op": "move", "keys": ["hotline"], "stage": "use", "backstage": None, "before": None}))
+    assert draft(at, demo).nodes["hotline"]["stage"] == "use"
+    at = edit(at, "touchpoints", edited={0: {"owner": "Marketing team"}})
+    first = next(iter(draft(at, demo)))
+    assert draft(at, demo).nodes[first]["owner"] == "Marketing team"
+    assert "Owner" in button(at, "editor.undo").help  # says what it would undo
+
+    at = button(at, "editor.undo").click().run()  # the table edit first
+    assert draft(at, demo).nodes[first]["owner"] != "Marketing team"
+    assert draft(at, demo).nodes["hotline"]["stage"] == "use"
+    at = button(at, "editor.undo").click().run()  # then the move on the map
+    assert draft(at, demo).nodes["hotline"]["stage"] == "support"
+    assert button(at, "editor.undo").disabled and not button(at, "editor.redo").disabled
+    at = button(at, "editor.redo").click().run()
+    assert draft(at, demo).nodes["hotline"]["stage"] == "use"
+
+
+def test_undo_from_the_map_keyboard_and_a_save_starts_afresh(app, demo):
+    at = open_editor(app, demo)
+    rename = ops(1, {"op": "set", "key": "hotline", "field": "name", "value": "Phone support"})
+    at = send(at, demo, rename)
+    assert draft(at, demo).nodes["hotline"]["name"] == "Phone support"
+    at = send(at, demo, rename, {"client": CLIENT, "seq": 2, "command": "undo"})
+    assert draft(at, demo).nodes["hotline"]["name"] == "Call the hotline"
+    at = send(at, demo, rename, {"client": CLIENT, "seq": 2, "command": "undo"}, {"client": CLIENT, "seq": 3, "command": "redo"})
+    assert draft(at, demo).nodes["hotline"]["name"] == "Phone support"
+    at = button(at, "editor.save").click().run()
+    assert not at.exception
+    assert button(at, "editor.undo").disabled  # a saved version is where undo starts from
+
+
+def test_a_touchpoint_chosen_on_the_map_opens_in_the_detail_panel(app, demo):
+    at = open_editor(app, demo)
+    at.session_state[f"editor.canvas.{demo}"] = {"queue": [], "selection": {"keys": ["hotline"], "pick": 1}}
+    at = at.run()
+    assert at.session_state[f"editor.selected.{demo}"] == "hotline"
+    assert any(s.value == "hotline" for s in at.selectbox if s.label == "Touchpoint")
