@@ -55,6 +55,7 @@ def main() -> None:
         rows += apptest.page_rows(dbs, folder, reps, growth=True, want=want, recompile=args.recompile)
         rows += domain.png_rows(q(5), want=want)
         rows += domain.json_rows((200, 2_000), {200: q(7), 2_000: q(3)}, want=want)
+        rows += server.map_rows(dbs, (20, 200), q(5), want=want)
         rows += server.server_rows(dbs, folder, q(3), want=want)
     seconds = time.perf_counter() - began
     report.print_table(rows)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench.timing import Row
 
-__all__ = ["ROWS", "NEEDS_CORE", "NEEDS_PORTFOLIO", "machine", "print_table", "write_markdown"]
+__all__ = ["MAP_EDIT", "ROWS", "NEEDS_CORE", "NEEDS_PORTFOLIO", "machine", "print_table", "write_markdown"]
 
 # The rows' names, in the order of the table (``--only`` matches against these).
 LOAD = "load a journey from the store, {n:,} touchpoints"
@@ -23,6 +23,7 @@ REVIEW = "Review page rerun (AppTest), {n:,} touchpoints"
 PORTFOLIO = "Portfolio page rerun (AppTest), 200 journeys × 50"
 PNG = "PNG export warm (journey map, {n} touchpoints)"
 JSON = "JSON export + import, {n:,} touchpoints"
+MAP_EDIT = "add a touchpoint on the map in Chromium, {n:,} touchpoints"
 START = "app start until the first page is served"
 MEMORY = "server memory (RSS) with the portfolio page served"
 ROWS = (
@@ -34,11 +35,14 @@ ROWS = (
     PORTFOLIO,
     PNG.format(n=200),
     *(JSON.format(n=n) for n in (200, 2_000)),
+    *(MAP_EDIT.format(n=n) for n in (20, 200)),
     START,
     MEMORY,
 )
 NEEDS_CORE = tuple(  # rows that read the core database (one journey per size)
-    what for what in ROWS if what.startswith(("load ", "save ", "Editor ", "Review ")) or what == START
+    what
+    for what in ROWS
+    if what.startswith(("load ", "save ", "Editor ", "Review ", "add a touchpoint")) or what == START
 )
 NEEDS_PORTFOLIO = (PORTFOLIO, MEMORY)  # rows that read the portfolio database (200 journeys × 50)
 
