@@ -16,6 +16,7 @@ lint:
 bench:
 	bash .ci/setup && .venv/bin/python -m bench
 
-# Refresh the README's screenshots of the Editor, Review and Portfolio (the tests write elsewhere otherwise).
+# Refresh the README's screenshots of the Editor, its map editor, Review and Portfolio (the tests write elsewhere otherwise).
 screenshots:
-	JOURNEYS_SCREENSHOTS=$(CURDIR)/docs/screenshots bash .ci/test tests/e2e/test_editor.py tests/e2e/test_review.py
+	JOURNEYS_SCREENSHOTS=$(CURDIR)/docs/screenshots bash .ci/test tests/e2e/test_editor.py tests/e2e/test_review.py \
+		tests/e2e/test_map_editing.py

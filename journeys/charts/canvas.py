@@ -19,7 +19,7 @@ import networkx as nx
 
 from journeys.charts.arrows import transition_routes
 from journeys.charts.captions import find_persona, stage_names, wrap_lines
-from journeys.charts.journey_map import marker_color
+from journeys.charts.journey_map import emotion_path, marker_color
 from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.charts.layout import line_of_visibility, map_layout, stage_spans
 from journeys.i18n import t
@@ -119,7 +119,13 @@ def map_model(G: nx.DiGraph, *, lang: str = "en", persona: str | None = None) ->
                 "label": str(data.get("label") or ""),
             }
         )
+    emotion = None
+    if who:  # the persona's emotion curve in a band below the map, as on the plotly map
+        path = emotion_path(G, pos, who["id"])
+        points = [[pos[n][0], float(G.nodes[n]["emotions"][who["id"]]), n] for n in path]
+        emotion = {"title": t("map.emotion_curve", lang, persona=str(who.get("name") or who["id"])), "points": points}
     return {
+        "emotion": emotion,
         "stages": stages,
         "touchpoints": touchpoints,
         "transitions": transitions,

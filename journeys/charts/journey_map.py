@@ -34,7 +34,7 @@ from journeys.charts.style import unchecked_figure
 from journeys.i18n import plotly_separators, t
 from journeys.model.graph import touchpoints_in_order
 
-__all__ = ["SCORE_SCALE", "journey_map", "marker_color"]
+__all__ = ["SCORE_SCALE", "emotion_path", "journey_map", "marker_color"]
 
 SCORE_SCALE = [[0.0, "#c62828"], [0.25, "#e57373"], [0.5, "#bdbdbd"], [0.75, "#66bb6a"], [1.0, "#2e7d32"]]
 """Diverging scale for experience and emotion: red is bad, grey neutral, green good."""
@@ -207,14 +207,20 @@ def _bands(G, pos, *, lang: str, left: float, right: float, low: float, high: fl
     ]
 
 
+def emotion_path(G: nx.DiGraph, pos: dict, persona: str) -> list:
+    """The touchpoints where ``persona`` (an id) has an emotion, from left to right on the map: every one they
+    pass, so that a branch's worst moment shows as well as the main path's."""
+    passed = [n for n in touchpoints_in_order(G) if _score(G, n, persona) is not None]
+    return sorted(passed, key=lambda n: pos[n][0])  # stable: touchpoints above each other keep journey order
+
+
 def _emotion_curve(G, pos, persona: dict, lang: str) -> tuple[dict, dict, dict]:
     """The persona's emotion at every touchpoint they pass (those with an emotion of theirs), from left to right,
     in a band of its own: a branch's worst moment shows as well as the main path's.
 
     Returns the trace, its y axis and its title (an annotation), as dicts.
     """
-    passed = [n for n in touchpoints_in_order(G) if _score(G, n, persona["id"]) is not None]
-    path = sorted(passed, key=lambda n: pos[n][0])  # stable: touchpoints above each other keep journey order
+    path = emotion_path(G, pos, persona["id"])
     values = [_score(G, n, persona["id"]) for n in path]
     trace = {
         "type": "scatter",

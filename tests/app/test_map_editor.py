@@ -116,11 +116,3 @@ def test_undo_from_the_map_keyboard_and_a_save_starts_afresh(app, demo):
     at = button(at, "editor.save").click().run()
     assert not at.exception
     assert button(at, "editor.undo").disabled  # a saved version is where undo starts from
-
-
-def test_a_touchpoint_chosen_on_the_map_opens_in_the_detail_panel(app, demo):
-    at = open_editor(app, demo)
-    at.session_state[f"editor.canvas.{demo}"] = {"queue": [], "selection": {"keys": ["hotline"], "pick": 1}}
-    at = at.run()
-    assert at.session_state[f"editor.selected.{demo}"] == "hotline"
-    assert any(s.value == "hotline" for s in at.selectbox if s.label == "Touchpoint")

@@ -14,6 +14,7 @@ const HEADER = 46; // the strip with the stage names
 const LEFT = 34; // room for the names of the front and back stage
 const RIGHT = 24;
 const LINE = 14; // the height of a line of a touchpoint's name
+const CURVE = 170; // the band of a persona's emotion curve below the map
 let RADIUS = 16;
 
 const instances = new WeakMap();
@@ -131,7 +132,8 @@ class MapEditor {
     this.lane = this.data.model.lane_px;
     RADIUS = this.data.model.radius_px;
     this.width = LEFT + RIGHT + (this.right - this.left) * this.unit;
-    this.height = HEADER + (this.data.model.high - this.data.model.low) * this.lane + 12;
+    this.mapHeight = HEADER + (this.data.model.high - this.data.model.low) * this.lane + 12;
+    this.height = this.mapHeight + (this.data.model.emotion ? CURVE : 0);
   }
 
   X(x) {
@@ -203,7 +205,7 @@ class MapEditor {
     model.stages.forEach((stage, i) => {
       const x0 = this.X(stage.x0);
       const w = this.X(stage.x1) - x0;
-      const column = el("rect", { x: x0, y: HEADER, width: w, height: this.height - HEADER,
+      const column = el("rect", { x: x0, y: HEADER, width: w, height: this.mapHeight - HEADER,
         class: `column ${i % 2 ? "odd" : "even"}`, "data-stage": stage.id }, svg);
       const title = el("title", {}, column);
       title.textContent = words.add_here;
@@ -220,11 +222,12 @@ class MapEditor {
     el("line", { x1: LEFT, x2: this.width - RIGHT, y1: line, y2: line, class: "visibility" }, svg);
     const lineName = el("text", { x: LEFT + 6, y: line - 5, class: "visibility-name" }, svg);
     lineName.textContent = words.line_of_visibility;
-    for (const [text, y0, y1] of [[words.front_stage, HEADER, line], [words.back_stage, line, this.height]]) {
+    for (const [text, y0, y1] of [[words.front_stage, HEADER, line], [words.back_stage, line, this.mapHeight]]) {
       const mid = (y0 + y1) / 2;
       const side = el("text", { x: 14, y: mid, class: "band-name", transform: `rotate(-90 14 ${mid})` }, svg);
       side.textContent = text;
     }
+    if (model.emotion) this.drawEmotion(model.emotion);
     // transitions
     const at = Object.fromEntries(model.touchpoints.map((n) => [n.key, n]));
     this.edges = el("g", { class: "transitions" }, svg);
@@ -236,6 +239,29 @@ class MapEditor {
     if (focusKey) {
       const again = this.nodes.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
       if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  drawEmotion(emotion) {
+    // the chosen persona's emotion (−2 … +2) at every touchpoint they pass, under the map on the same x axis
+    const top = this.mapHeight + 28;
+    const bottom = this.height - 18;
+    const Y = (v) => bottom - ((v + 2) / 4) * (bottom - top);
+    const g = el("g", { class: "emotion" }, this.svg);
+    el("rect", { x: LEFT, y: Y(0), width: this.width - LEFT - RIGHT, height: bottom - Y(0), class: "negative" }, g);
+    el("line", { x1: LEFT, x2: this.width - RIGHT, y1: Y(0), y2: Y(0), class: "zero" }, g);
+    const title = el("text", { x: LEFT + 4, y: this.mapHeight + 16, class: "emotion-title" }, g);
+    title.textContent = emotion.title;
+    for (const v of [-2, 0, 2]) {
+      const tick = el("text", { x: LEFT - 4, y: Y(v) + 4, class: "emotion-tick" }, g);
+      tick.textContent = v > 0 ? `+${v}` : v < 0 ? `−${-v}` : "0";
+    }
+    const points = emotion.points.map(([x, v]) => [this.X(x), Y(v), v]);
+    if (points.length > 1) el("polyline", { points: points.map(([x, y]) => `${x},${y}`).join(" "), class: "curve" }, g);
+    for (const [x, y, v] of points) {
+      el("circle", { cx: x, cy: y, r: 4.5, class: "dot" }, g);
+      const label = el("text", { x, y: y - 9, class: "emotion-value" }, g);
+      label.textContent = v > 0 ? `+${v}` : v < 0 ? `−${-v}` : "0";
     }
   }
 
