@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from journeys.analysis import comparison, ideas, scoring, survey
-from journeys.charts import images, surveys
+from journeys.charts import canvas, images, surveys
 from journeys.i18n import MESSAGES
 from journeys.io import exports, interchange, survey_file
 from journeys.model import fields, graph, operations, templates, values
@@ -89,6 +89,7 @@ DYNAMIC: dict[str, set[str]] = {
     "backup.where.": ARCHIVE["where"],
     "editor.col.": {f.name for f in (*fields.TOUCHPOINT_FIELDS, *fields.TRANSITION_FIELDS) if f.editor},
     "channel.": set(graph.CHANNELS),
+    "canvas.": set(canvas.WORDS),
     "changes.": {f"{what}.{op}" for what in summaries.ITEMS for op in summaries.OPS},
     "changes.journey.": set(summaries.JOURNEY_FIELDS),
     "compare.": set(comparison._SIDES),  # the legend: "As-is: <journey>", "To-be: <journey>"

@@ -9,7 +9,7 @@ from journeys.model.templates import blank_journey
 from tests.app.conftest import APP
 
 SAYS = {  # page → the start of what it says
-    "editor": "No touchpoints yet. Add the first one as a row of the Touchpoints table",
+    "editor": "No touchpoints yet. Click an empty place in a stage on the map below",
     "scoring": "This journey has no touchpoints to score yet",
     "review": "This journey has no touchpoints yet.",
     "ideas": "No ideas for this journey yet.",

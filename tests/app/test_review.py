@@ -295,8 +295,8 @@ def test_a_weakness_reads_the_same_in_every_view(app, broadband):
 
 def test_charts_keep_their_own_colours_in_the_dark_theme(app, broadband):
     """Every chart is drawn with its own template (a light card), not Streamlit's theme, whose dark-theme text
-    colours all but vanish on it."""
-    for page in ("pages/review.py", "pages/portfolio.py", "pages/editor.py"):
+    colours all but vanish on it. (The Editor's map editor has a light card of its own, ui/editor/canvas.css.)"""
+    for page in ("pages/review.py", "pages/portfolio.py"):
         at = open_page(app, page, broadband)
         charts = at.get("plotly_chart")
         assert charts and {c.proto.theme for c in charts} == {""}, page
