@@ -53,7 +53,7 @@ def test_the_map_shows_every_touchpoint_and_transition_of_the_draft(app, demo):
     G = draft(at, demo)
     assert [n["key"] for n in drawn["touchpoints"]] == list(G)
     assert [(e["source"], e["target"]) for e in drawn["transitions"]] == list(G.edges)
-    assert [s["name"] for s in drawn["stages"]][0] == "Awareness"
+    assert drawn["stages"][0]["name"] == "Awareness"
 
 
 def test_an_edit_from_the_map_lands_once_and_in_order(app, demo):
@@ -111,7 +111,13 @@ def test_undo_from_the_map_keyboard_and_a_save_starts_afresh(app, demo):
     assert draft(at, demo).nodes["hotline"]["name"] == "Phone support"
     at = send(at, demo, rename, {"client": CLIENT, "seq": 2, "command": "undo"})
     assert draft(at, demo).nodes["hotline"]["name"] == "Call the hotline"
-    at = send(at, demo, rename, {"client": CLIENT, "seq": 2, "command": "undo"}, {"client": CLIENT, "seq": 3, "command": "redo"})
+    at = send(
+        at,
+        demo,
+        rename,
+        {"client": CLIENT, "seq": 2, "command": "undo"},
+        {"client": CLIENT, "seq": 3, "command": "redo"},
+    )
     assert draft(at, demo).nodes["hotline"]["name"] == "Phone support"
     at = button(at, "editor.save").click().run()
     assert not at.exception
