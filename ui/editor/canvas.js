@@ -14,7 +14,7 @@ const HEADER = 46; // the strip with the stage names
 const LEFT = 34; // room for the names of the front and back stage
 const RIGHT = 24;
 const LINE = 14; // the height of a line of a touchpoint's name
-const CURVE = 170; // the band of a persona's emotion curve below the map
+const CURVE = 180; // the band of a persona's emotion curve below the map
 let RADIUS = 16;
 
 const instances = new WeakMap();
@@ -244,7 +244,7 @@ class MapEditor {
 
   drawEmotion(emotion) {
     // the chosen persona's emotion (−2 … +2) at every touchpoint they pass, under the map on the same x axis
-    const top = this.mapHeight + 28;
+    const top = this.mapHeight + 36;
     const bottom = this.height - 18;
     const Y = (v) => bottom - ((v + 2) / 4) * (bottom - top);
     const g = el("g", { class: "emotion" }, this.svg);
