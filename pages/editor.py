@@ -20,7 +20,7 @@ from ui.deps import labels, lang, t
 from ui.editor import state
 from ui.editor.detail import panel
 from ui.editor.history import history
-from ui.editor.save import conflict_panel, problems, show_problems, status
+from ui.editor.save import conflict_panel, problems, save_when_asked, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
 from ui.journey import forget, journey_picker
 from ui.text import md
@@ -66,7 +66,7 @@ def edit(jid: str) -> None:
     G = state.draft(jid)
     st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
     found = problems(jid, G)
-    status(jid, G, found)
+    notes = status(jid, G, found)
     conflict_panel(jid, G)
     show_problems(G, found)
     selected = state.selected(jid, G)
@@ -83,6 +83,7 @@ def edit(jid: str) -> None:
         persist_state="session",
     )  # fmt: skip
     SECTIONS[section or "touchpoints"](jid, G)
+    save_when_asked(jid, notes)
 
 
 def main() -> None:

@@ -78,6 +78,21 @@ def test_an_edit_lost_to_a_change_elsewhere_is_said(app, demo):
     assert any("your last edit here was not taken" in w.value for w in at.warning)
 
 
+def test_save_clicked_right_after_an_edit_saves_the_edit(app, db, demo):
+    """An edit and the click on Save in the same run (a user who types and saves at once): the edit is saved."""
+    at = edit(open_editor(app, demo), "touchpoints", edited={0: {"owner": "Growth team"}})
+    at.session_state[editor_key(at, "touchpoints")] = {
+        "edited_rows": {0: {"owner": "Growth team"}, 8: {"owner": "Service desk"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="editor.save").click().run()
+    assert not at.exception
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 2 and graph.nodes["hotline"]["owner"] == "Service desk"
+    assert not any("Unsaved" in m.value for m in at.markdown)
+
+
 def test_two_scores_typed_at_once_both_land_and_show_in_the_table(app, demo):
     """Expectation and experience typed before the page ran again both reach the draft, and the touchpoint
     table shows them in the same run; after Discard the detail panel shows the saved scores again."""
