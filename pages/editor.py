@@ -19,7 +19,7 @@ from ui.deps import labels, t
 from ui.editor import canvas, state
 from ui.editor.detail import panel
 from ui.editor.history import history
-from ui.editor.save import conflict_panel, problems, show_problems, status
+from ui.editor.save import conflict_panel, problems, save_when_asked, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
 from ui.journey import forget, journey_picker
 from ui.text import md
@@ -53,7 +53,7 @@ def edit(jid: str) -> None:
     G = state.draft(jid)
     st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
     found = problems(jid, G)
-    status(jid, G, found)
+    notes = status(jid, G, found)
     conflict_panel(jid, G)
     show_problems(G, found)
     selected = state.selected(jid, G)
@@ -68,7 +68,14 @@ def edit(jid: str) -> None:
         default="touchpoints", required=True, key="editor.section", label_visibility="collapsed",
         persist_state="session",
     )  # fmt: skip
-    SECTIONS[section or "touchpoints"](jid, G)
+    section = section or "touchpoints"
+    left = st.session_state.get(f"editor.section.shown.{jid}")
+    if left != section and state.holds_untaken(jid, left):  # typed into and left at once: its last edit
+        with state.out_of_sight():
+            SECTIONS[left](jid, G)
+    st.session_state[f"editor.section.shown.{jid}"] = section
+    SECTIONS[section](jid, G)
+    save_when_asked(jid, notes)
 
 
 def main() -> None:

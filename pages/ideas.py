@@ -75,7 +75,7 @@ def rate(jid: str, ideas: dict) -> None:
         if rater and names:
             score_editor(
                 journey_id=jid, names=names, ratings=ratings, rater=rater, discipline=discipline, by="idea",
-                key=f"ideas.table.{jid}", nonce_key=state(jid, "rating"),
+                key=f"ideas.table.{jid}",
             )  # fmt: skip
     st.subheader(t("scoring.consensus"), anchor=False)
     consensus_table(names, ratings, st.session_state.get(WEIGHTED, False), by="idea")

@@ -15,6 +15,12 @@ from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
 
 
+def stage_of(G, names: dict) -> dict[str, str]:
+    """Touchpoint → the name of its stage, where the page says which stages hold unsaved scores."""
+    named = {s["id"]: s["name"] for s in G.graph["stages"]}
+    return {k: named.get(G.nodes[k]["stage"]) or G.nodes[k]["stage"] for k in names}
+
+
 def main() -> None:
     frame.page("score")
     jid = journey_picker("scoring.title")
@@ -40,7 +46,7 @@ def main() -> None:
     if rater and in_stage:
         score_editor(
             journey_id=jid, names=in_stage, ratings=ratings, rater=rater, discipline=discipline, by="touchpoint",
-            key=f"scoring.table.{jid}.{stage}", nonce_key=f"scoring.nonce.{jid}",
+            key=f"scoring.table.{jid}", part=stage, where=stage_of(G, names),
         )  # fmt: skip
     st.subheader(t("scoring.consensus"))
     weighted = st.toggle(t("scoring.weighted"), help=t("scoring.weighted_help"), key="scoring.weighted")

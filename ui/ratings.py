@@ -16,7 +16,7 @@ from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
 from ui.deps import labels, lang, require_author, session, t
-from ui.editor.state import refuse_cells, unbounded
+from ui.editor.state import NO_EDITS, out_of_sight, refuse_cells, sent_edits, unbounded, untaken
 from ui.text import md
 from ui.widgets import numbers
 
@@ -39,6 +39,7 @@ TEXTS = {  # what is rated → the keys of its words
         "team": "scoring.progress_team",
         "mine": "scoring.progress_mine",
         "missing": "scoring.missing",
+        "unsaved": "scoring.unsaved",
     },
     "idea": {
         "column": "ideas.idea",
@@ -47,6 +48,7 @@ TEXTS = {  # what is rated → the keys of its words
         "team": "ideas.progress_team",
         "mine": "ideas.progress_mine",
         "missing": "ideas.missing",
+        "unsaved": None,  # one table holds them all: the Save button counts them
     },
 }
 
@@ -111,30 +113,41 @@ def progress(names: dict, ratings: list[dict], rater: str, *, by: str = "touchpo
 
 
 def score_editor(
-    *, journey_id: str, names: dict, ratings: list[dict], rater: str, discipline: str, by: str, key: str, nonce_key: str
+    *,
+    journey_id: str,
+    names: dict,
+    ratings: list[dict],
+    rater: str,
+    discipline: str,
+    by: str,
+    key: str,
+    part: str = "",
+    where: dict | None = None,
 ) -> None:
-    """This rater's table of ``names`` with a Save button; ``key`` + the nonce names the table widget."""
+    """This rater's table of the subjects ``names`` (key → name), and a Save button for all their unsaved scores.
+
+    A page may show its subjects in several tables, one at a time (a stage each): ``key`` names the page's
+    tables, ``part`` this one, and ``where`` maps every subject to the name of its table (None: one table
+    holds them all). Scores typed and not saved yet are kept, per rater, in plain session state: they show
+    again when their table comes back, the page says how many there are and where, and Save saves them all.
+    A table keeps its editor while only it changes its unsaved scores, so that no typing is lost to a rerun.
+    """
     words = TEXTS[by]
+    where = {k: "" for k in names} if where is None else where
     mine = {r[by]: r for r in ratings if r["rater"] == rater}
-    before = my_frame(names, mine)
-    nonce = st.session_state.get(nonce_key, 0)
-    score = st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d")
-    table = f"{key}.{nonce}"
-    config = {
-        "name": t(words["column"]),
-        "comment": t("scoring.comment"),
-        **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
-    }
-    after = st.data_editor(
-        before, key=table, placeholder="–", hide_index=True, width="stretch", disabled=["name"],
-        column_config=unbounded(config),
-    )  # fmt: skip
-    # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
-    changes = {} if refuse_cells(table, config, rows=len(before)) else changed_scores(before, after)
+    unsaved = {k: v for k, v in _unsaved(key, rater).items() if k in where}  # a subject deleted meanwhile: gone
+    for other, table in list(st.session_state.get(f"{key}.tables", {}).items()):
+        if other != part and untaken(table["key"], table["taken"]):  # typed into and left at once: its last edit
+            with out_of_sight():
+                unsaved, _ = _score_table(key, other, table["names"], mine, unsaved, rater, words)
+    unsaved, refused = _score_table(key, part, names, mine, unsaved, rater, words)
+    if unsaved and words["unsaved"]:  # how many, and where: some may be in tables not shown now
+        parts = ", ".join(md(p) for p in dict.fromkeys(where[k] for k in where if k in unsaved))
+        st.caption(t(words["unsaved"], count=len(unsaved), parts=parts), width="stretch")
     save = st.button(
-        t(words["save"], n=len(changes)),
+        t(words["save"], n=len(unsaved)),
         type="primary",
-        disabled=not changes,
+        disabled=not unsaved or refused,
         icon=":material/save:",
         key=f"{key}.save",
     )
@@ -142,14 +155,58 @@ def score_editor(
         try:
             with session() as s:
                 analysis.save_ratings(
-                    session=s, journey_id=journey_id, rater=rater, discipline=discipline, scores=changes, subject=by
+                    session=s, journey_id=journey_id, rater=rater, discipline=discipline, scores=unsaved, subject=by
                 )
         except analysis.RatingInvalid as exc:
             st.error(t("scoring.invalid", problem=md(exc.text(lang()))), icon=":material/error:")
         else:
-            st.session_state[nonce_key] = nonce + 1
-            st.toast(t(words["saved"], count=len(changes)), icon=":material/check:")
+            st.session_state[f"{key}.unsaved"][rater] = {}
+            st.session_state.pop(f"{key}.tables", None)  # every table anew, from the saved scores
+            st.toast(t(words["saved"], count=len(unsaved)), icon=":material/check:")
             st.rerun()
+
+
+def _score_table(key: str, part: str, names: dict, mine: dict, unsaved: dict, rater: str, words: dict):
+    """The table ``part`` of the subjects ``names``: this rater's saved scores (``mine``) with the ones not saved
+    yet, edited. Returns the unsaved scores of all tables with this one's edits in, and whether a cell is
+    refused (then nothing of this table's edit is taken)."""
+    table = _table(key, part, names, {k: v for k, v in unsaved.items() if k in names})
+    before = my_frame(names, mine)
+    score = st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d")
+    config = {
+        "name": t(words["column"]),
+        "comment": t("scoring.comment"),
+        **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
+    }
+    after = st.data_editor(
+        my_frame(names, mine | table["shown"]), key=table["key"], placeholder="–", hide_index=True, width="stretch",
+        disabled=["name"], column_config=unbounded(config),
+    )  # fmt: skip
+    # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
+    if refuse_cells(table["key"], config, rows=len(before)):
+        return unsaved, True
+    table.update(result=changed_scores(before, after), taken=sent_edits(table["key"]))
+    unsaved = {k: v for k, v in unsaved.items() if k not in names} | table["result"]
+    st.session_state.setdefault(f"{key}.unsaved", {})[rater] = unsaved
+    return unsaved, False
+
+
+def _unsaved(key: str, rater: str) -> dict:
+    """The scores ``rater`` typed into the tables ``key`` and did not save yet: subject → scores and comment."""
+    return st.session_state.get(f"{key}.unsaved", {}).get(rater, {})
+
+
+def _table(key: str, part: str, names: dict, unsaved: dict) -> dict:
+    """The table ``part`` of the tables ``key``: its widget key, its subjects (``names``), the unsaved scores it
+    was created with (``shown``), the ones it left (``result``) and the edits they hold (``taken``). Created
+    anew (a new key) where it was not shown in the last run or its unsaved scores changed elsewhere (Save)."""
+    tables = st.session_state.setdefault(f"{key}.tables", {})
+    table = tables.get(part)
+    if table is None or table["key"] not in st.session_state or table["result"] != unsaved:
+        n = st.session_state[f"{key}.nonce"] = st.session_state.get(f"{key}.nonce", 0) + 1
+        table = {"key": f"{key}.{part}.{n}" if part else f"{key}.{n}", "names": names, "shown": unsaved}
+        tables[part] = table | {"result": unsaved, "taken": NO_EDITS}
+    return tables[part]
 
 
 def _number(value) -> float:

@@ -179,8 +179,19 @@ def read_draft(text: str) -> nx.DiGraph:
 
 
 def write_draft(G: nx.DiGraph) -> str:
-    """Return journey ``G`` as draft JSON text (the exchange format)."""
-    return interchange.dumps(G, indent=None)
+    """Return journey ``G`` as draft JSON text: the exchange format without the moment it was written, so that
+    the same journey is always the same text (what tells whether a draft changed).
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> text = write_draft(broadband_demo())
+    >>> text == write_draft(broadband_demo()), "exported_at" in text
+    (True, False)
+    """
+    doc = interchange.to_document(G)
+    del doc["exported_at"]
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _rebuild(G: nx.DiGraph, nodes: list[tuple[str, dict]], graph: dict | None = None) -> nx.DiGraph:
@@ -216,7 +227,9 @@ def apply_touchpoints(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
 
     A row whose ``key`` is a touchpoint updates it; a row without one adds a
     touchpoint (its stage, when empty, is that of the row above); a touchpoint
-    without a row is deleted together with its transitions.
+    without a row is deleted together with its transitions. A row whose ``key``
+    is no touchpoint (the table was edited while the journey changed elsewhere)
+    adds one under that key where it is free.
 
     Examples
     --------
@@ -234,7 +247,7 @@ def apply_touchpoints(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
     taken, stage = set(G), (G.graph.get("stages") or [{"id": ""}])[0]["id"]
     for row in rows:
         if row["key"] not in by_key:
-            key = unique_key(row["name"], taken)
+            key = row["key"] if row["key"] and row["key"] not in taken else unique_key(row["name"], taken)
             taken.add(key)
             nodes.append((key, {**_touchpoint(row), "stage": row["stage"] or stage}))
         stage = row["stage"] or stage
@@ -323,7 +336,8 @@ def _reordered(rows: list[dict]) -> list[dict]:
 def apply_stages(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
     """Return ``G`` with the stages of the table, ordered by their position.
 
-    Raises :class:`StageInUse` instead of deleting a stage that holds touchpoints.
+    A row keeps its id, a new row gets one from its name. Raises :class:`StageInUse`
+    instead of deleting a stage that holds touchpoints.
 
     Examples
     --------
@@ -333,18 +347,21 @@ def apply_stages(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
     >>> [s["id"] for s in apply_stages(broadband_demo(), df).graph["stages"]][:2]
     ['loyalty', 'awareness']
     """
-    rows, taken = _reordered(_records(frame, STAGE_COLUMNS)), {s["id"] for s in G.graph["stages"]}
-    stages = [
-        {"id": r["id"] if r["id"] in taken else _new_id(r["name"], taken, "stage"), "name": r["name"]} for r in rows
-    ]
-    gone = taken - {s["id"] for s in stages}
+    rows, known = _reordered(_records(frame, STAGE_COLUMNS)), {s["id"] for s in G.graph["stages"]}
+    taken = set(known)
+    stages = [{"id": _row_id(r, known, taken, "stage"), "name": r["name"]} for r in rows]
+    gone = known - {s["id"] for s in stages}
     if in_use := sorted({d["stage"] for _, d in G.nodes(data=True)} & gone):
         raise StageInUse(in_use)
     return _rebuild(G, list(G.nodes(data=True)), {**G.graph, "stages": stages})
 
 
-def _new_id(name: str, taken: set, fallback: str) -> str:
-    key = unique_key(name, taken, fallback=fallback)
+def _row_id(row: dict, known: set, taken: set, fallback: str) -> str:
+    """The id of a stage's or persona's row: its own where it has one that is ``known`` or still free, else a new
+    one from its name; ``taken`` grows by each id handed out."""
+    if row["id"] in known:
+        return row["id"]
+    key = row["id"] if row["id"] and row["id"] not in taken else unique_key(row["name"], taken, fallback=fallback)
     taken.add(key)
     return key
 
@@ -355,13 +372,14 @@ def personas_frame(G: nx.DiGraph) -> pd.DataFrame:
 
 
 def apply_personas(G: nx.DiGraph, frame: pd.DataFrame) -> nx.DiGraph:
-    """Return ``G`` with the personas of the table.
+    """Return ``G`` with the personas of the table; a row keeps its id, a new row gets one from its name.
 
     Deleting a persona removes it everywhere: from the touchpoints it passed, its
     emotions, and the needs and pain points that were its own.
     """
-    rows, taken = _records(frame, PERSONA_COLUMNS), {p["id"] for p in G.graph["personas"]}
-    personas = [{**r, "id": r["id"] if r["id"] in taken else _new_id(r["name"], taken, "persona")} for r in rows]
+    rows, known = _records(frame, PERSONA_COLUMNS), {p["id"] for p in G.graph["personas"]}
+    taken = set(known)
+    personas = [{**r, "id": _row_id(r, known, taken, "persona")} for r in rows]
     kept = {p["id"] for p in personas}
     nodes = []
     for key, d in G.nodes(data=True):

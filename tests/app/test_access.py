@@ -235,7 +235,8 @@ def test_editor_saves_and_scores_under_the_signed_in_name(db_url, db):
     at.switch_page("pages/scoring.py")
     at.session_state[f"scoring.stage.{journey_id}"] = "support"
     at.run()
-    at.session_state[f"scoring.table.{journey_id}.support.0"] = {
+    table = next(e.key for e in at.data_editor if e.key and e.key.startswith(f"scoring.table.{journey_id}.support."))
+    at.session_state[table] = {
         "edited_rows": {0: {"desirable": 2}},
         "added_rows": [],
         "deleted_rows": [],
@@ -300,7 +301,7 @@ def _score_save(journey_id: str) -> None:
 
     names = {"hotline": "Call the hotline"}
     score_editor(journey_id=journey_id, names=names, ratings=[], rater="Vic Viewer", discipline="it",
-                 by="touchpoint", key="scores", nonce_key="scores.nonce")  # fmt: skip
+                 by="touchpoint", key="scores")  # fmt: skip
 
 
 def as_user(script, journey_id: str, user: dict) -> AppTest:
@@ -329,7 +330,11 @@ def test_scoring_save_checks_the_role_itself(db_url, db):
     """The scores' Save refuses a viewer where it writes, whatever led there, and writes nothing."""
     journey_id = demo(db)
     at = as_user(_score_save, journey_id, VIEWER).run()
-    at.session_state["scores.0"] = {"edited_rows": {0: {"desirable": 2}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {0: {"desirable": 2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     next(b for b in at.button if b.label.startswith("Save my scores")).click().run()
     assert DENIED in at.error[0].value

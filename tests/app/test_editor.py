@@ -34,18 +34,24 @@ def open_editor(at: AppTest, journey_id: str) -> AppTest:
 
 
 def editor_key(at: AppTest, name: str) -> str:
-    """The current key of the table editor ``name`` (it changes with every edit of the draft)."""
+    """The current key of the table editor ``name`` (new whenever the table is created anew from the draft)."""
     keys = [e.key for e in at.data_editor if e.key and e.key.startswith(f"editor.w.{name}.")]
     assert len(keys) == 1, keys
     return keys[0]
 
 
 def edit(at: AppTest, name: str, *, edited=None, added=None, deleted=None) -> AppTest:
-    """Edit table ``name`` the way the browser reports an edit, and rerun."""
-    at.session_state[editor_key(at, name)] = {
-        "edited_rows": edited or {},
-        "added_rows": added or [],
-        "deleted_rows": deleted or [],
+    """Edit table ``name`` the way the browser reports an edit, and rerun: the browser sends every edit made in
+    the table since it was created, this one on top of those before."""
+    key = editor_key(at, name)
+    before = at.session_state.get(key) or {}
+    rows = {int(row): dict(cells) for row, cells in (before.get("edited_rows") or {}).items()}
+    for row, cells in (edited or {}).items():
+        rows[row] = {**rows.get(row, {}), **cells}
+    at.session_state[key] = {
+        "edited_rows": rows,
+        "added_rows": [*(before.get("added_rows") or []), *(added or [])],
+        "deleted_rows": [*(before.get("deleted_rows") or []), *(deleted or [])],
     }
     return at.run()
 

@@ -54,8 +54,8 @@ def rate(at: AppTest, jid: str, rater: str, discipline: str, scores: dict) -> Ap
     at.session_state["author"] = rater
     at.session_state["discipline"] = discipline
     at.run()
-    nonce = at.session_state.get(f"ideas.rating.{jid}", 0)
-    at.session_state[f"ideas.table.{jid}.{nonce}"] = {"edited_rows": {0: scores}, "added_rows": [], "deleted_rows": []}
+    table = next(e.key for e in at.data_editor if e.key and e.key.startswith(f"ideas.table.{jid}."))
+    at.session_state[table] = {"edited_rows": {0: scores}, "added_rows": [], "deleted_rows": []}
     at.run()
     button(at, "Save my scores").click().run()
     assert not at.exception and not at.error

@@ -18,8 +18,15 @@ def open_scoring(app, jid, stage="support"):
 
 
 def table_key(app, jid, stage="support") -> str:
-    nonce = app.session_state.get(f"scoring.nonce.{jid}", 0)
-    return f"scoring.table.{jid}.{stage}.{nonce}"
+    """The key of the stage's score table (new whenever the table is created anew)."""
+    return next(e.key for e in app.data_editor if e.key and e.key.startswith(f"scoring.table.{jid}.{stage}."))
+
+
+def switch_stage(app, jid, left: str, stage: str):
+    """Leave the stage ``left`` for ``stage`` as in the browser, where a table no longer shown takes its widget
+    state with it (under AppTest, edits set through session_state would outlive the table)."""
+    del app.session_state[table_key(app, jid, left)]
+    return app.segmented_control(key=f"scoring.stage.{jid}").set_value(stage).run()
 
 
 def save_button(app):
@@ -103,3 +110,46 @@ def test_the_consensus_of_an_unscored_stage_is_empty_not_none(app, db):
     assert "Call the hotline" in list(consensus.iloc[:, 0])
     cells = [str(v) for v in consensus.drop(columns=consensus.columns[0]).to_numpy().ravel()]
     assert "None" not in cells and "nan" not in cells, cells
+
+
+def test_unsaved_scores_stay_through_a_stage_switch_and_are_saved_together(app, db):
+    """Scores typed in one stage are still there after switching to another stage and back; the page says how
+    many are not saved yet and in which stages, and one Save saves those of both stages."""
+    jid = demo_id(db)
+    open_scoring(app, jid, "support")
+    app.session_state[table_key(app, jid)] = {
+        "edited_rows": {0: {"desirable": 2, "comment": "queue too long"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    switch_stage(app, jid, "support", "onboarding")
+    onboarding = table_key(app, jid, "onboarding")
+    app.session_state[onboarding] = {"edited_rows": {1: {"viable": 4}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    second = app.data_editor(key=onboarding).value.index[1]
+    said = "Not saved yet: your scores of 2 touchpoints (Onboarding, Support). Save saves them all."
+    assert said in [c.value for c in app.caption]
+    assert save_button(app).label == "Save my scores (2 changed)"
+    switch_stage(app, jid, "onboarding", "support")
+    support = app.data_editor(key=table_key(app, jid)).value
+    assert (support.iloc[0]["desirable"], support.iloc[0]["comment"]) == (2, "queue too long")
+    save_button(app).click().run()
+    assert not app.exception
+    saved = {r["touchpoint"]: (r["desirable"], r["viable"]) for r in analysis.list_ratings(session=db, journey_id=jid)}
+    assert saved == {"hotline": (2, None), second: (None, 4)}
+    assert save_button(app).disabled and "Not saved yet" not in "".join(c.value for c in app.caption)
+
+
+def test_a_score_typed_right_before_another_stage_is_chosen_is_kept(app, db):
+    """A score typed and at once another stage chosen came with the run that shows the other stage: it is kept
+    with the unsaved scores, and saved."""
+    jid = demo_id(db)
+    open_scoring(app, jid, "support")
+    app.session_state[table_key(app, jid)] = {"edited_rows": {0: {"feasible": 3}}, "added_rows": [], "deleted_rows": []}
+    app.segmented_control(key=f"scoring.stage.{jid}").set_value("onboarding").run()
+    assert save_button(app).label == "Save my scores (1 changed)"
+    save_button(app).click().run()
+    assert [(r["touchpoint"], r["feasible"]) for r in analysis.list_ratings(session=db, journey_id=jid)] == [
+        ("hotline", 3)
+    ]

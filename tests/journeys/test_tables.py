@@ -108,6 +108,22 @@ def test_added_rows_with_the_same_name_get_different_keys(G):
     assert list(tables.apply_touchpoints(G, df))[-2:] == ["chat", "chat-2"]
 
 
+def test_a_table_applied_to_the_journey_as_it_changed_meanwhile_keeps_its_keys(G):
+    """The rows of a table, applied to the journey as it changed elsewhere meanwhile, keep the keys and ids they
+    were given (a renamed new row, too), and what changed elsewhere stays."""
+    typed = tables.apply_touchpoints(G, with_row(tables.touchpoints_frame(G), name="Chat", stage="support"))
+    meanwhile = tables.apply_needs(G, "hotline", with_row(tables.needs_frame(G, "hotline"), text="Call back"))
+    rows = tables.touchpoints_frame(typed)
+    rows.loc[rows["key"] == "chat", "name"] = "Chat window"
+    H = tables.apply_touchpoints(meanwhile, rows)
+    assert list(H)[-1] == "chat" and H.nodes["chat"]["name"] == "Chat window"
+    assert H.nodes["hotline"]["needs"][-1]["text"] == "Call back"
+    stages = with_row(tables.stages_frame(G), id="after-care", name="Aftercare")
+    assert tables.apply_stages(G, stages).graph["stages"][-1] == {"id": "after-care", "name": "Aftercare"}
+    personas = with_row(tables.personas_frame(G), id="mia", name="Mia, student")
+    assert tables.apply_personas(G, personas).graph["personas"][-1]["id"] == "mia"
+
+
 def test_deleted_row_removes_the_touchpoint_and_its_transitions(G):
     """Deleting a touchpoint's row deletes it and every transition to or from it."""
     df = tables.touchpoints_frame(G)

@@ -15,19 +15,25 @@ from ui.editor.tables import col, persona_names, score_column
 def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
     shown = G.nodes[key][field] if G.nodes[key][field] in range(low, high + 1) else None  # an invalid one: blank
-    value = st.number_input(
-        label, min_value=low, max_value=high, step=1, value=shown, placeholder="–",
-        key=state.widget_key(jid, f"{field}.{key}"), help=t("editor.help.scores"),
+    widget = state.widget_key(jid, f"{field}.{key}")
+    state.sync(widget, shown)
+    st.number_input(
+        label, min_value=low, max_value=high, step=1, value=None, placeholder="–", key=widget,
+        help=t("editor.help.scores"), on_change=_set_score, args=(jid, key, field, widget),
     )  # fmt: skip
-    if value != shown:
-        state.change(jid, tables.update_touchpoint(G, key, **{field: value}))
+
+
+def _set_score(jid: str, key: str, field: str, widget: str) -> None:
+    """The score typed into ``widget`` into the draft, before the page runs (so that all of it shows it)."""
+    G = state.draft(jid)
+    if key in G:
+        state.change(jid, tables.update_touchpoint(G, key, **{field: st.session_state[widget]}), rerun=False)
 
 
 def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     """Show and edit everything about touchpoint ``key``; a choice of touchpoint above it."""
+    _take_left_behind(jid, G, key)
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
-    personas = persona_names(G)
-    persona = {"options": list(personas), "format_func": state.labels(personas), "help": t("editor.help.persona")}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
         chosen = st.selectbox(
@@ -42,41 +48,80 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
             _score(jid, G, key, "expectation", t("editor.col.expectation"))
         with experience:
             _score(jid, G, key, "experience", t("editor.col.experience"))
-        st.markdown(f"**{t('editor.emotions')}**", help=t("editor.help.emotions"))
-        state.edit_table(
-            jid, f"emotions.{key}", tables.emotions_frame(G, key),
-            lambda edited: state.change(jid, tables.apply_emotions(G, key, edited)),
-            column_config={"persona": None, "name": col.TextColumn(t("editor.col.persona"), disabled=True),
-                           "emotion": score_column(t("editor.col.emotion"), *EMOTION_RANGE, format="%+d",
-                                                   width=80)},
-        )  # fmt: skip
-    needs, pains = right.container(), right.container()
-    with needs:
-        st.markdown(f"**{t('editor.needs')}**", help=t("editor.help.needs"))
-        state.edit_table(
-            jid, f"needs.{key}", tables.needs_frame(G, key),
-            lambda edited: state.change(jid, tables.apply_needs(G, key, edited)),
-            num_rows="dynamic",
-            column_config={
-                "text": col.TextColumn(t("editor.col.need"), required=True, width="medium"),
-                "motivation": col.TextColumn(t("editor.col.motivation"), width="medium"),
-                "kind": col.SelectboxColumn(t("editor.col.kind"), options=NEED_KINDS, default=NEED_KINDS[0],
-                                            format_func=labels("kind", NEED_KINDS).get, required=True),
-                "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
-            },
-        )  # fmt: skip
-    with pains:
-        st.markdown(f"**{t('editor.pains')}**", help=t("editor.help.pains"))
-        state.edit_table(
-            jid, f"pains.{key}", tables.pains_frame(G, key),
-            lambda edited: state.change(jid, tables.apply_pains(G, key, edited)),
-            num_rows="dynamic",
-            column_config={
-                "text": col.TextColumn(t("editor.col.pain"), required=True, width="medium"),
-                "severity": score_column(t("editor.col.severity"), *SEVERITY_RANGE, default=3, required=True,
-                                         help=t("editor.help.severity")),
-                "evidence": col.SelectboxColumn(t("editor.col.evidence"), options=EVIDENCE, default="assumption",
-                                                format_func=labels("evidence", EVIDENCE).get, required=True),
-                "persona": col.SelectboxColumn(t("editor.col.persona"), **persona),
-            },
-        )  # fmt: skip
+    for kind, table in _tables(key).items():
+        with left if kind == "emotions" else right.container():
+            st.markdown(f"**{t(f'editor.{kind}')}**", help=t(f"editor.help.{kind}"))
+            state.edit_table(jid, f"{kind}.{key}", **table)
+
+
+def _take_left_behind(jid: str, G: nx.DiGraph, key: str) -> None:
+    """The tables of the touchpoint shown before, where the user chose another right after typing in one:
+    drawn out of sight once, they hand their last edits to the draft."""
+    shown = f"editor.panel.{jid}"
+    left = st.session_state.get(shown)
+    if left != key and left in G:
+        for kind, table in _tables(left).items():
+            if state.holds_untaken(jid, f"{kind}.{left}"):
+                with state.out_of_sight():
+                    state.edit_table(jid, f"{kind}.{left}", **table)
+    st.session_state[shown] = key
+
+
+def _tables(key: str) -> dict:
+    """The tables of touchpoint ``key`` as :func:`ui.editor.state.edit_table` takes them: what each shows of a
+    state of the draft, and how its edited frame goes into the journey."""
+    return {
+        "emotions": {
+            "view": lambda draft: _emotions(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_emotions(G, key, edited),
+        },
+        "needs": {
+            "view": lambda draft: _needs(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_needs(G, key, edited),
+            "num_rows": "dynamic",
+        },
+        "pains": {
+            "view": lambda draft: _pains(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_pains(G, key, edited),
+            "num_rows": "dynamic",
+        },
+    }
+
+
+def _persona_column(G: nx.DiGraph):
+    personas = persona_names(G)
+    return col.SelectboxColumn(
+        t("editor.col.persona"), options=list(personas), format_func=state.labels(personas),
+        help=t("editor.help.persona"),
+    )  # fmt: skip
+
+
+def _emotions(G: nx.DiGraph, key: str):
+    """The emotions at touchpoint ``key`` of ``G`` as their table shows them: the frame and its columns."""
+    return tables.emotions_frame(G, key), {
+        "persona": None, "name": col.TextColumn(t("editor.col.persona"), disabled=True),
+        "emotion": score_column(t("editor.col.emotion"), *EMOTION_RANGE, format="%+d", width=80),
+    }  # fmt: skip
+
+
+def _needs(G: nx.DiGraph, key: str):
+    """The needs of touchpoint ``key`` of ``G`` as their table shows them: the frame and its columns."""
+    return tables.needs_frame(G, key), {
+        "text": col.TextColumn(t("editor.col.need"), required=True, width="medium"),
+        "motivation": col.TextColumn(t("editor.col.motivation"), width="medium"),
+        "kind": col.SelectboxColumn(t("editor.col.kind"), options=NEED_KINDS, default=NEED_KINDS[0],
+                                    format_func=labels("kind", NEED_KINDS).get, required=True),
+        "persona": _persona_column(G),
+    }  # fmt: skip
+
+
+def _pains(G: nx.DiGraph, key: str):
+    """The pain points of touchpoint ``key`` of ``G`` as their table shows them: the frame and its columns."""
+    return tables.pains_frame(G, key), {
+        "text": col.TextColumn(t("editor.col.pain"), required=True, width="medium"),
+        "severity": score_column(t("editor.col.severity"), *SEVERITY_RANGE, default=3, required=True,
+                                 help=t("editor.help.severity")),
+        "evidence": col.SelectboxColumn(t("editor.col.evidence"), options=EVIDENCE, default="assumption",
+                                        format_func=labels("evidence", EVIDENCE).get, required=True),
+        "persona": _persona_column(G),
+    }  # fmt: skip

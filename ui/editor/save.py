@@ -21,14 +21,19 @@ from ui.journey import cached_graph
 from ui.text import md
 from ui.widgets import ask, confirm, conflict_screen, flash
 
+SAVING = "editor.saving"  # the journey whose Save was clicked, saved at the end of the page's run
+
 
 def problems(jid: str, G: nx.DiGraph) -> list[Problem]:
     """Everything that blocks saving: the draft's problems and transition rows not complete yet."""
     return state.draft_problems(jid, G) + tables.incomplete_problems(G, state.pending(jid))
 
 
-def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
-    """One line under the title: the journey's state, saved or unsaved (and what changed), Save and Discard."""
+def status(jid: str, G: nx.DiGraph, found: list[Problem]):
+    """One line under the title: the journey's state, saved or unsaved (and what changed), Save and Discard.
+
+    Returns the place under it for what Save has to say (:func:`save_when_asked`).
+    """
     dirty = state.dirty(jid, G)
     changes = md(render(describe_diff(state.base(jid), G), lang())) if dirty else ""
     blocked = t("editor.save_blocked", count=len(found)) if found else t("app.author_needed") if not author() else None
@@ -48,8 +53,9 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         discard_clicked = st.button(
             t("editor.discard"), icon=":material/undo:", disabled=not dirty, key="editor.discard"
         )
+    notes = st.container()
     if save_clicked:
-        save(jid, G, found)
+        st.session_state[SAVING] = jid
     if discard_clicked:
         ask("editor.discard", jid)
     if confirm("editor.discard", jid, t("editor.discard_confirm", changes=changes), yes=t("editor.discard_yes")):
@@ -58,6 +64,18 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
         st.rerun()
     if dirty and not author():
         require_author()
+    return notes
+
+
+def save_when_asked(jid: str, notes) -> None:
+    """Save the draft where Save was clicked, at the end of the page's run: an edit typed into a table just
+    before the click reaches the draft in the same run (the table is further down), and is saved too."""
+    if st.session_state.get(SAVING) != jid:
+        return
+    del st.session_state[SAVING]
+    G = state.draft(jid)
+    with notes:
+        save(jid, G, problems(jid, G))
 
 
 def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:

@@ -1,15 +1,23 @@
 """The editor's working copy of a journey (its draft), kept in session state.
 
-Per journey, session state holds only plain values: the draft as JSON text, the
-version it is based on, transition rows not complete yet, a conflict if the
-last save met one, the selected touchpoint, and a nonce. Every editing widget
-has the nonce in its key; a change to the draft bumps it, so each widget is
-created anew from the new draft instead of replaying its old edits.
+Per journey, session state holds only plain values: the draft as JSON text, the version it is based on,
+transition rows not complete yet, a conflict if the last save met one, the selected touchpoint, and for
+each table editor the states of the draft it came from.
+
+Every change of the draft goes through :func:`change`. A table editor (:func:`edit_table`) keeps its key
+and is fed the same frame for as long as nothing but the table itself changes what it shows: the browser
+sends every edit made in it since it was created, and each run applies them all to the draft it was created
+from. An edit typed while the page reruns therefore reaches the draft like any other, however quickly it
+follows the last one. The editor is created anew from the draft when something else changed what it shows
+(another table, the detail panel, Discard, a restored version).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
@@ -38,12 +46,10 @@ def start(jid: str, *, force: bool = False) -> None:
 
 def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
     """Make ``graph`` the draft and ``version`` the version it is based on."""
-    st.session_state[_key("draft", jid)] = tables.write_draft(graph)
+    change(jid, graph, pending_rows=[], rerun=False)
     st.session_state[_key("base", jid)] = version
-    st.session_state[_key("pending", jid)] = []
     st.session_state.pop(_key("conflict", jid), None)
-    undo.forget(jid)
-    bump(jid)
+    undo.forget(jid)  # a new start: nothing before it to undo
 
 
 def draft(jid: str) -> nx.DiGraph:
@@ -70,8 +76,8 @@ def _problems(text: str, _graph: nx.DiGraph) -> list[Problem]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _frame(text: str, name: str, _graph: nx.DiGraph) -> pd.DataFrame:
-    return FRAMES[name](_graph)
+def _frame(text: str, name: str) -> pd.DataFrame:
+    return FRAMES[name](_read(text))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -83,9 +89,25 @@ FRAMES = {"touchpoints": tables.touchpoints_frame, "stages": tables.stages_frame
 """The tables of the whole draft; a touchpoint's own small tables are quicker built than unpickled."""
 
 
-def frame(jid: str, G: nx.DiGraph, name: str) -> pd.DataFrame:
-    """The table ``name`` (one of :data:`FRAMES`) of the draft ``G`` (:func:`draft` of ``jid``), as its editor shows it."""
-    return _frame(draft_text(jid), name, G)
+class Draft(NamedTuple):
+    """One state of the draft: the journey as JSON text, and the transition rows not complete yet."""
+
+    text: str
+    pending: list[dict]
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The journey (a fresh copy each time)."""
+        return _read(self.text)
+
+
+def current(jid: str) -> Draft:
+    return Draft(draft_text(jid), pending(jid))
+
+
+def frame(draft: Draft, name: str) -> pd.DataFrame:
+    """The table ``name`` (one of :data:`FRAMES`) of ``draft``, as its editor shows it."""
+    return _frame(draft.text, name)
 
 
 def draft_problems(jid: str, G: nx.DiGraph) -> list[Problem]:
@@ -129,46 +151,169 @@ def select(jid: str, key: str) -> None:
     st.session_state[_key("selected", jid)] = key
 
 
-def bump(jid: str) -> None:
-    st.session_state[_key("nonce", jid)] = st.session_state.get(_key("nonce", jid), 0) + 1
-
-
 def widget_key(jid: str, name: str) -> str:
-    """The key of an editing widget: new whenever the draft changed."""
-    return f"editor.w.{name}.{jid}.{st.session_state.get(_key('nonce', jid), 0)}"
+    """The key of an editing widget that is no table (a score, the choice of touchpoint): the same for as long as
+    the journey is open; :func:`sync` shows the draft's value in it."""
+    return f"editor.w.{name}.{jid}"
 
 
-def change(jid: str, graph: nx.DiGraph, *, pending_rows: list[dict] | None = None, recorded: bool = False) -> None:
-    """Make ``graph`` the draft, re-create the editing widgets from it and rerun.
+def sync(key: str, value) -> None:
+    """Show ``value`` in widget ``key`` (call before the widget is drawn), unless it shows it already.
 
-    Every change of the draft comes through here and becomes a step to undo, unless the caller
-    ``recorded`` it already (the map, with the operations it sent) or is undoing or redoing one.
+    The widget hands a change to the draft in its ``on_change`` callback, before the page runs, so a
+    different value here always comes from elsewhere (a table, Discard, a restored version).
     """
-    if not recorded:
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
+
+
+def change(
+    jid: str,
+    graph: nx.DiGraph,
+    *,
+    pending_rows: list[dict] | None = None,
+    by: str | None = None,
+    rerun: bool = True,
+    recorded: bool = False,
+) -> None:
+    """Make ``graph`` the draft, and ``pending_rows`` (where given) its transition rows not complete yet.
+
+    The one way the draft changes: the tables, the detail panel, Save, Discard and a restored version all
+    come here, and nothing changes when ``graph`` is the draft already. ``by`` names the table editor the
+    change was typed in, which keeps its editor (it shows the change already); every other one shows the
+    new draft, created anew where what it shows changed. Then the page reruns, for what it drew before the
+    change; ``rerun=False`` in a widget's callback, which runs before the page, and where the caller reruns.
+
+    Each change becomes a step to undo (:mod:`ui.editor.undo`), unless the caller ``recorded`` it already
+    (the map, with the operations it sent) or is undoing or redoing one.
+    """
+    new = Draft(tables.write_draft(graph), pending(jid) if pending_rows is None else pending_rows)
+    if by is not None:
+        _editors(jid)[by]["result"] = new
+    if _key("draft", jid) in st.session_state and new == current(jid):
+        return
+    if not recorded and _key("draft", jid) in st.session_state:
         undo.record(jid, draft(jid), graph)
-    st.session_state[_key("draft", jid)] = tables.write_draft(graph)
-    if pending_rows is not None:
-        st.session_state[_key("pending", jid)] = pending_rows
-    bump(jid)
-    st.rerun()
+    st.session_state[_key("draft", jid)] = new.text
+    st.session_state[_key("pending", jid)] = new.pending
+    if rerun:
+        st.rerun()
 
 
-def edit_table(jid: str, name: str, frame: pd.DataFrame, apply, **options) -> None:
-    """Show ``frame`` in a table editor; apply an edit to the draft as ``apply(edited)``.
+NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
-    The editor is always fed the frame built from the draft and never its own
-    output: after an edit the draft changes and the editor starts over from it.
+
+def edit_table(
+    jid: str,
+    name: str,
+    view: Callable[[Draft], tuple[pd.DataFrame, dict]],
+    apply: Callable[[nx.DiGraph, pd.DataFrame], nx.DiGraph | tuple[nx.DiGraph, list[dict]]],
+    **options,
+) -> None:
+    """A table editor of the draft, and its edits applied to the draft through :func:`change`.
+
+    ``view(draft)`` is what the table shows of a state of the draft: its frame and column configuration.
+    ``apply(G, edited)`` is journey ``G`` with the table's part replaced by the ``edited`` frame (for the
+    transitions: and the rows not complete yet). ``options`` go to ``st.data_editor``.
+
+    The editor is fed the frame it was created from and never its own output, and its edits (all of them,
+    as the browser sends them) are applied to the draft it was created from. Where the draft changed
+    elsewhere meanwhile and what the table shows did not, the editor stays and the table's part of the
+    draft is put into the changed draft; otherwise the editor is created anew from the draft, and says so
+    if it held an edit not taken yet.
     """
+    now = current(jid)
+    record = _editor(jid, name, now, view)
+    frame, column_config = view(record["shown"])
+    key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
-    key = widget_key(jid, name)
-    edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(options.get("column_config", {}))})
-    edits = st.session_state.get(key)
-    if not (isinstance(edits, dict) and any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))):
-        return  # not edited: the editor shows the draft as it is
-    if refuse_cells(key, options.get("column_config", {}), rows=len(frame)):
+    edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(column_config)})
+    edits = sent_edits(key)
+    if record.get("retype"):
+        st.warning(t("editor.retype"), icon=":material/keyboard:")
+    if refuse_cells(key, column_config, rows=len(frame)):
         return  # the draft keeps its value; the table shows the user's cell and why it is not taken
-    if tables.frames_differ(frame, edited):
-        apply(edited)
+    if edits == record["taken"] and now == record["result"]:
+        return  # the draft holds everything typed here
+    origin = record["origin"]
+    unedited = (origin.graph, origin.pending)
+    graph, rows = _applied(apply, origin, edited) if tables.frames_differ(frame, edited) else unedited
+    if record["merged"]:  # the draft changed elsewhere meanwhile: the table's part into the changed draft
+        graph, rows = _applied(apply, now, view(Draft(tables.write_draft(graph), rows))[0])
+    record.update(taken=edits, retype=False)
+    change(jid, graph, pending_rows=rows, by=name)
+
+
+def holds_untaken(jid: str, name: str) -> bool:
+    """True when table editor ``name``, shown in the last run, holds edits the draft does not hold yet: the
+    user left it (for another section or touchpoint) right after typing, and the edit came with this run."""
+    record = _editors(jid).get(name)
+    return record is not None and untaken(record["key"], record["taken"])
+
+
+def untaken(key: str, taken: dict | None) -> bool:
+    """True when table editor ``key``, shown in the last run, holds edits beyond those ``taken``."""
+    return key in st.session_state and sent_edits(key) not in (taken, NO_EDITS)
+
+
+@contextmanager
+def out_of_sight() -> Iterator[None]:
+    """Draw what is inside and take it off the page again: a table the user just left takes its last edits."""
+    slot = st.empty()
+    with slot.container():
+        yield
+    slot.empty()
+
+
+def renew(jid: str, name: str) -> dict:
+    """Create the table editor ``name`` anew (a new key) from the draft as it is; its bookkeeping."""
+    nonce = st.session_state[_key("nonce", jid)] = st.session_state.get(_key("nonce", jid), 0) + 1
+    now = current(jid)
+    record = {"key": f"editor.w.{name}.{jid}.{nonce}", "shown": now, "origin": now, "result": now}
+    record |= {"taken": NO_EDITS, "merged": False}
+    _editors(jid)[name] = record
+    return record
+
+
+def _editors(jid: str) -> dict[str, dict]:
+    """Per table editor: its key; the draft it shows (``shown``) and the one its edits apply to (``origin``),
+    which differ after an unedited table stayed through a change elsewhere; the draft as it left it
+    (``result``); the edits the draft holds (``taken``); whether its part goes into a draft changed elsewhere
+    (``merged``)."""
+    return st.session_state.setdefault(_key("editors", jid), {})
+
+
+def _editor(jid: str, name: str, now: Draft, view) -> dict:
+    """The bookkeeping of table editor ``name`` for the draft ``now``: kept, moved onto it, or anew."""
+    record = _editors(jid).get(name)
+    if record is None or record["key"] not in st.session_state:  # new, or not shown in the last run
+        return renew(jid, name)
+    if now == record["result"]:
+        return record  # nothing but this table changed the draft
+    shows, showed = view(now), view(record["result"])
+    if not (shows[0].equals(showed[0]) and shows[1] == showed[1]):  # what it shows changed elsewhere
+        untaken = sent_edits(record["key"]) != record["taken"]
+        record = renew(jid, name)
+        record["retype"] = untaken
+        return record
+    if sent_edits(record["key"]) == NO_EDITS:
+        record.update(origin=now, result=now, taken=NO_EDITS, merged=False)
+    else:
+        record.update(result=now, taken=None, merged=True)
+    return record
+
+
+def sent_edits(key: str) -> dict:
+    """The edits of table editor ``key`` as the browser sent them: every edit since it was created (a copy)."""
+    state = st.session_state.get(key)
+    state = state if isinstance(state, dict) else {}
+    return {name: copy.deepcopy(state.get(name)) or empty for name, empty in NO_EDITS.items()}
+
+
+def _applied(apply, draft: Draft, edited: pd.DataFrame) -> tuple[nx.DiGraph, list[dict]]:
+    """``draft`` with table's part replaced by ``edited``: the journey and the transition rows not complete yet."""
+    result = apply(draft.graph, edited)
+    return result if isinstance(result, tuple) else (result, draft.pending)
 
 
 def unbounded(column_config: dict) -> dict:

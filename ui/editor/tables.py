@@ -54,76 +54,68 @@ def _column(field: Field):
 
 def touchpoints(jid: str, G: nx.DiGraph) -> None:
     """The touchpoint table: one row per touchpoint; add, rename, move and delete here."""
-    stages, personas = stage_names(G, lang()), persona_names(G)
-    channels = list(dict.fromkeys([*CHANNELS, *(d["channel"] for _, d in G.nodes(data=True) if d["channel"])]))
-    last_stage = next(reversed([d["stage"] for _, d in G.nodes(data=True)]), None) or next(iter(stages), None)
-    state.edit_table(
-        jid, "touchpoints", state.frame(jid, G, "touchpoints"),
-        lambda edited: state.change(jid, tables.apply_touchpoints(G, edited)),
-        num_rows="dynamic",
-        column_config={"key": None} | field_columns(
+
+    def view(draft: state.Draft):
+        G = draft.graph
+        stages, personas = stage_names(G, lang()), persona_names(G)
+        channels = list(dict.fromkeys([*CHANNELS, *(d["channel"] for _, d in G.nodes(data=True) if d["channel"])]))
+        last_stage = next(reversed([d["stage"] for _, d in G.nodes(data=True)]), None) or next(iter(stages), None)
+        return state.frame(draft, "touchpoints"), {"key": None} | field_columns(
             TOUCHPOINT_FIELDS,
             stage=col.SelectboxColumn(t("editor.col.stage"), options=list(stages), format_func=state.labels(stages),
                                       required=True, default=last_stage),
             channel=col.SelectboxColumn(t("editor.col.channel"), options=channels, format_func=channel_label),
             personas=col.MultiselectColumn(t("editor.col.personas"), options=list(personas),
                                            format_func=state.labels(personas), default=list(personas)),
-        ),
-    )  # fmt: skip
+        )  # fmt: skip
+
+    state.edit_table(jid, "touchpoints", view, tables.apply_touchpoints, num_rows="dynamic")
 
 
 def transitions(jid: str, G: nx.DiGraph) -> None:
     """The transition table: where customers go from each touchpoint, and how many of them."""
-    names = {k: d["name"] or k for k, d in G.nodes(data=True)}
-    ends = {"options": list(names), "format_func": state.labels(names), "required": True, "width": "medium"}
 
-    def apply(edited):
-        graph, pending = tables.apply_transitions(G, edited)
-        state.change(jid, graph, pending_rows=pending)
-
-    state.edit_table(
-        jid, "transitions", tables.transitions_frame(G, state.pending(jid)), apply,
-        num_rows="dynamic",
-        column_config={
+    def view(draft: state.Draft):
+        G = draft.graph
+        names = {k: d["name"] or k for k, d in G.nodes(data=True)}
+        ends = {"options": list(names), "format_func": state.labels(names), "required": True, "width": "medium"}
+        return tables.transitions_frame(G, draft.pending), {
             "from": col.SelectboxColumn(t("editor.col.from"), **ends),
             "to": col.SelectboxColumn(t("editor.col.to"), **ends),
-        } | field_columns(TRANSITION_FIELDS, label=col.TextColumn(t("editor.col.label"), width="large")),
-    )  # fmt: skip
+        } | field_columns(TRANSITION_FIELDS, label=col.TextColumn(t("editor.col.label"), width="large"))
+
+    state.edit_table(jid, "transitions", view, tables.apply_transitions, num_rows="dynamic")
 
 
 def stages(jid: str, G: nx.DiGraph) -> None:
     """The stage table: rename, add, delete, and reorder by changing a stage's position."""
     st.caption(t("editor.stages_hint"))
 
-    def apply(edited):
-        try:
-            graph = tables.apply_stages(G, edited)
-        except tables.StageInUse as exc:
-            names = stage_names(G, lang())
-            flash(t("editor.stage_in_use", stages=", ".join(md(names[s]) for s in exc.stages)), ":material/block:")
-            state.bump(jid)
-            st.rerun()
-        state.change(jid, graph)
-
-    state.edit_table(
-        jid, "stages", state.frame(jid, G, "stages"), apply,
-        num_rows="dynamic",
-        column_config={
+    def view(draft: state.Draft):
+        return state.frame(draft, "stages"), {
             "id": None,
             "name": col.TextColumn(t("editor.col.stage_name"), required=True, width="large"),
             "position": col.NumberColumn(t("editor.col.position"), min_value=0, step=1, format="%g", width="small"),
-        },
-    )  # fmt: skip
+        }
+
+    def apply(G: nx.DiGraph, edited) -> nx.DiGraph:
+        try:
+            return tables.apply_stages(G, edited)
+        except tables.StageInUse as exc:  # the table starts over from the draft, which keeps the stage
+            names = stage_names(G, lang())
+            flash(t("editor.stage_in_use", stages=", ".join(md(names[s]) for s in exc.stages)), ":material/block:")
+            state.renew(jid, "stages")
+            st.rerun()
+
+    state.edit_table(jid, "stages", view, apply, num_rows="dynamic")
 
 
 def personas(jid: str, G: nx.DiGraph) -> None:
     """The persona table: who travels this journey and what they are worth to the company."""
     st.caption(t("editor.personas_hint"))
-    state.edit_table(
-        jid, "personas", state.frame(jid, G, "personas"),
-        lambda edited: state.change(jid, tables.apply_personas(G, edited)),
-        num_rows="dynamic",
-        column_config={
+
+    def view(draft: state.Draft):
+        return state.frame(draft, "personas"), {
             "id": None,
             "name": col.TextColumn(t("editor.col.persona_name"), required=True, width="medium"),
             "segment": col.TextColumn(t("editor.col.segment")),
@@ -131,5 +123,6 @@ def personas(jid: str, G: nx.DiGraph) -> None:
             "quote": col.TextColumn(t("editor.col.quote"), width="large"),
             "value": col.NumberColumn(t("editor.col.value"), min_value=0.0, format="localized",
                                       help=t("editor.help.value")),
-        },
-    )  # fmt: skip
+        }  # fmt: skip
+
+    state.edit_table(jid, "personas", view, tables.apply_personas, num_rows="dynamic")

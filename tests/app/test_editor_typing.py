@@ -1,0 +1,140 @@
+"""The editor keeps what is typed into its tables: a table keeps its editor while only it changes the draft."""
+
+from __future__ import annotations
+
+import pytest
+
+import store
+from tests.app.test_editor import draft, edit, editor_key, open_editor, picker, texts
+
+
+def score(at, label: str):
+    """The detail panel's score ``label`` (Expectation, Experience)."""
+    [found] = [n for n in at.number_input if n.label == label]
+    return found
+
+
+@pytest.fixture
+def demo(db) -> str:
+    """The id of the stored broadband demo journey."""
+    store.seed_demo_journeys(session=db)
+    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    db.rollback()
+    return journey_id
+
+
+def test_a_table_keeps_its_editor_while_only_it_edits_and_starts_anew_after_a_change_elsewhere(app, demo):
+    """Edits in the touchpoint table keep its key, each building on the last; a change of what it shows made
+    elsewhere (an experience score in the detail panel) creates it anew, showing that change."""
+    at = open_editor(app, demo)
+    key = editor_key(at, "touchpoints")
+    edit(at, "touchpoints", edited={0: {"owner": "Growth team"}})
+    edit(at, "touchpoints", edited={1: {"owner": "Web team"}})
+    assert editor_key(at, "touchpoints") == key
+    assert [draft(at, demo).nodes[k]["owner"] for k in ("comparison-portal", "tariff-page")] == [
+        "Growth team",
+        "Web team",
+    ]
+    score(at, "Experience").set_value(5).run()
+    assert editor_key(at, "touchpoints") != key
+    table = at.data_editor(key=editor_key(at, "touchpoints")).value
+    assert (table.loc[0, "experience"], table.loc[0, "owner"]) == (5, "Growth team")
+    assert draft(at, demo).nodes["comparison-portal"]["experience"] == 5
+
+
+def test_typing_into_two_tables_at_once_keeps_both(app, demo):
+    """A need and a touchpoint's owner typed before the page ran again both reach the draft; the touchpoint
+    table, which shows no needs, keeps its editor, and the need goes on growing next to its edits."""
+    at = open_editor(app, demo)
+    edit(at, "touchpoints", edited={0: {"owner": "Growth team"}})
+    key = editor_key(at, "touchpoints")
+    at.session_state[editor_key(at, "needs.comparison-portal")] = {
+        "edited_rows": {0: {"motivation": "No surprises"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    edit(at, "touchpoints", edited={2: {"owner": "Shop team"}})
+    edit(at, "touchpoints", edited={1: {"owner": "Web team"}})
+    G = draft(at, demo)
+    assert [G.nodes[k]["owner"] for k in ("comparison-portal", "tariff-page", "shop-advice")] == [
+        "Growth team",
+        "Web team",
+        "Shop team",
+    ]
+    assert G.nodes["comparison-portal"]["needs"][0]["motivation"] == "No surprises"
+    assert editor_key(at, "touchpoints") == key
+    assert "changed touchpoints Tariff comparison portal" in texts(at)  # the unsaved changes, listed
+
+
+def test_an_edit_lost_to_a_change_elsewhere_is_said(app, demo):
+    """Where a change elsewhere alters what a table shows while it holds an edit not taken yet, the table starts
+    anew from the draft and asks for that edit again: nothing is lost without a word."""
+    at = open_editor(app, demo)
+    key = editor_key(at, "touchpoints")
+    at.session_state[key] = {"edited_rows": {0: {"owner": "Growth team"}}, "added_rows": [], "deleted_rows": []}
+    score(at, "Experience").set_value(5).run()
+    assert editor_key(at, "touchpoints") != key
+    assert draft(at, demo).nodes["comparison-portal"]["experience"] == 5
+    assert any("your last edit here was not taken" in w.value for w in at.warning)
+
+
+def test_save_clicked_right_after_an_edit_saves_the_edit(app, db, demo):
+    """An edit and the click on Save in the same run (a user who types and saves at once): the edit is saved."""
+    at = edit(open_editor(app, demo), "touchpoints", edited={0: {"owner": "Growth team"}})
+    at.session_state[editor_key(at, "touchpoints")] = {
+        "edited_rows": {0: {"owner": "Growth team"}, 8: {"owner": "Service desk"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="editor.save").click().run()
+    assert not at.exception
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 2 and graph.nodes["hotline"]["owner"] == "Service desk"
+    assert not any("Unsaved" in m.value for m in at.markdown)
+
+
+def test_two_scores_typed_at_once_both_land_and_show_in_the_table(app, demo):
+    """Expectation and experience typed before the page ran again both reach the draft, and the touchpoint
+    table shows them in the same run; after Discard the detail panel shows the saved scores again."""
+    at = open_editor(app, demo)
+    picker(at).set_value("hotline").run()
+    score(at, "Expectation").set_value(1)
+    score(at, "Experience").set_value(2)
+    at.run()
+    hotline = draft(at, demo).nodes["hotline"]
+    assert (hotline["expectation"], hotline["experience"]) == (1, 2)
+    table = at.data_editor(key=editor_key(at, "touchpoints")).value
+    assert (table.loc[8, "expectation"], table.loc[8, "experience"]) == (1, 2)
+    at.button(key="editor.discard").click().run()
+    at.button(key="editor.discard.yes").click().run()
+    hotline = draft(at, demo).nodes["hotline"]
+    shown = (score(at, "Expectation").value, score(at, "Experience").value)
+    assert shown == (hotline["expectation"], hotline["experience"]) != (1, 2)
+
+
+def test_an_edit_typed_right_before_another_section_is_chosen_lands(app, demo):
+    """An owner typed and at once another section chosen came with the run that no longer shows the touchpoint
+    table: it reaches the draft all the same."""
+    at = open_editor(app, demo)
+    at.session_state[editor_key(at, "touchpoints")] = {
+        "edited_rows": {0: {"owner": "Growth team"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.segmented_control(key="editor.section").set_value("transitions").run()
+    assert draft(at, demo).nodes["comparison-portal"]["owner"] == "Growth team"
+    assert editor_key(at, "transitions") and not [e for e in at.data_editor if "touchpoints" in (e.key or "")]
+
+
+def test_an_edit_typed_right_before_another_touchpoint_is_chosen_lands(app, demo):
+    """A motivation typed and at once another touchpoint chosen came with the run that shows the other one's
+    details: it reaches the draft all the same."""
+    at = open_editor(app, demo)
+    at.session_state[editor_key(at, "needs.comparison-portal")] = {
+        "edited_rows": {0: {"motivation": "No surprises"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    picker(at).set_value("hotline").run()
+    assert draft(at, demo).nodes["comparison-portal"]["needs"][0]["motivation"] == "No surprises"
+    assert editor_key(at, "needs.hotline") and picker(at).value == "hotline"
