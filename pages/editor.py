@@ -49,6 +49,7 @@ def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> str | No
 
 def edit(jid: str) -> None:
     """The page for one journey: title and status, problems, map, details, and the chosen section."""
+    canvas.take_edits(jid)
     show_flash()
     G = state.draft(jid)
     st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)

@@ -23,12 +23,12 @@ if "graph" not in st.session_state:
     st.session_state.graph = stored(os.environ["JOURNEYS_DB_URL"], os.environ["BENCH_JOURNEY"])
     st.session_state.applied = {}
 applied = st.session_state.applied
-result = COMPONENT(
-    key="map", data={"model": map_model(st.session_state.graph), "selected": None, "acked": applied},
-    default={"queue": [], "selection": None}, on_queue_change=lambda: None, on_selection_change=lambda: None,
-)  # fmt: skip
-for entry in result.get("queue") or []:
+sent = st.session_state.get("map")  # the map's edits, applied before it is drawn: one run per edit
+for entry in (sent.get("queue") if hasattr(sent, "get") else None) or []:
     if entry["seq"] > applied.get(entry["client"], 0):
         applied[entry["client"]] = entry["seq"]
         st.session_state.graph = operations.apply(st.session_state.graph, entry["ops"])
-        st.rerun()
+COMPONENT(
+    key="map", data={"model": map_model(st.session_state.graph), "selected": None, "acked": applied},
+    default={"queue": [], "selection": None}, on_queue_change=lambda: None, on_selection_change=lambda: None,
+)  # fmt: skip

@@ -60,7 +60,16 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     return selected
 
 
-def receive(jid: str, G: nx.DiGraph, queue) -> None:
+def take_edits(jid: str) -> None:
+    """Apply what was done on the map since the last run before the page draws anything, so that the page shows
+    the new draft in this run instead of drawing the old one and running again."""
+    sent = st.session_state.get(f"editor.canvas.{jid}")
+    queue = sent.get("queue") if hasattr(sent, "get") else None
+    if queue:
+        receive(jid, state.draft(jid), queue, rerun=False)
+
+
+def receive(jid: str, G: nx.DiGraph, queue, *, rerun: bool = True) -> None:
     """Apply the edits in ``queue`` (from the map) that are not applied yet, each once and in order.
 
     An edit that does not fit the draft (a touchpoint someone deleted meanwhile, a share
@@ -89,7 +98,7 @@ def receive(jid: str, G: nx.DiGraph, queue) -> None:
     for reason in refused:
         flash(t("canvas.refused", reason=md(reason)), ":material/block:")
     if graph is not G or refused:
-        state.change(jid, graph, recorded=True)
+        state.change(jid, graph, recorded=True, rerun=rerun)
 
 
 def undo_buttons(jid: str, G: nx.DiGraph) -> None:
