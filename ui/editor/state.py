@@ -77,7 +77,14 @@ def _problems(text: str, _graph: nx.DiGraph) -> list[Problem]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _frame(text: str, name: str) -> pd.DataFrame:
-    return FRAMES[name](_read(text))
+    return FRAMES[name](_shown(text))
+
+
+# The draft read once for what only reads it (what the tables show), without a copy per table and run: one
+# graph for all sessions, so nothing may change it. What changes a draft gets a copy (:func:`_read`).
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _shown(text: str) -> nx.DiGraph:
+    return tables.read_draft(text)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -97,8 +104,8 @@ class Draft(NamedTuple):
 
     @property
     def graph(self) -> nx.DiGraph:
-        """The journey (a fresh copy each time)."""
-        return _read(self.text)
+        """The journey, to read only: it is shared, never to be changed (a copy: ``read_draft(text)``)."""
+        return _shown(self.text)
 
 
 def current(jid: str) -> Draft:
@@ -225,6 +232,12 @@ def edit_table(
     now = current(jid)
     record = _editor(jid, name, now, view)
     frame, column_config = view(record["shown"])
+    if record.setdefault("columns", repr(column_config)) != repr(column_config):
+        # other words (another language): Streamlit makes it another editor, without the edits it showed
+        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
+        _editors(jid)[name] = record
+        frame, column_config = view(record["shown"])
+        record["columns"] = repr(column_config)
     key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(column_config)})
@@ -279,7 +292,7 @@ def _editors(jid: str) -> dict[str, dict]:
     """Per table editor: its key; the draft it shows (``shown``) and the one its edits apply to (``origin``),
     which differ after an unedited table stayed through a change elsewhere; the draft as it left it
     (``result``); the edits the draft holds (``taken``); whether its part goes into a draft changed elsewhere
-    (``merged``)."""
+    (``merged``); its column configuration (``columns``, as text)."""
     return st.session_state.setdefault(_key("editors", jid), {})
 
 
@@ -292,9 +305,8 @@ def _editor(jid: str, name: str, now: Draft, view) -> dict:
         return record  # nothing but this table changed the draft
     shows, showed = view(now), view(record["result"])
     if not (shows[0].equals(showed[0]) and shows[1] == showed[1]):  # what it shows changed elsewhere
-        untaken = sent_edits(record["key"]) != record["taken"]
-        record = renew(jid, name)
-        record["retype"] = untaken
+        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
+        _editors(jid)[name] = record
         return record
     if sent_edits(record["key"]) == NO_EDITS:
         record.update(origin=now, result=now, taken=NO_EDITS, merged=False)
@@ -312,7 +324,7 @@ def sent_edits(key: str) -> dict:
 
 def _applied(apply, draft: Draft, edited: pd.DataFrame) -> tuple[nx.DiGraph, list[dict]]:
     """``draft`` with table's part replaced by ``edited``: the journey and the transition rows not complete yet."""
-    result = apply(draft.graph, edited)
+    result = apply(_read(draft.text), edited)
     return result if isinstance(result, tuple) else (result, draft.pending)
 
 
