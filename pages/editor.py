@@ -82,7 +82,13 @@ def edit(jid: str) -> None:
         default="touchpoints", required=True, key="editor.section", label_visibility="collapsed",
         persist_state="session",
     )  # fmt: skip
-    SECTIONS[section or "touchpoints"](jid, G)
+    section = section or "touchpoints"
+    left = st.session_state.get(f"editor.section.shown.{jid}")
+    if left != section and state.holds_untaken(jid, left):  # typed into and left at once: its last edit
+        with state.out_of_sight():
+            SECTIONS[left](jid, G)
+    st.session_state[f"editor.section.shown.{jid}"] = section
+    SECTIONS[section](jid, G)
     save_when_asked(jid, notes)
 
 

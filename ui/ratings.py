@@ -16,7 +16,7 @@ from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
 from ui.deps import labels, lang, require_author, session, t
-from ui.editor.state import refuse_cells, unbounded
+from ui.editor.state import NO_EDITS, out_of_sight, refuse_cells, sent_edits, unbounded, untaken
 from ui.text import md
 from ui.widgets import numbers
 
@@ -136,24 +136,11 @@ def score_editor(
     where = {k: "" for k in names} if where is None else where
     mine = {r[by]: r for r in ratings if r["rater"] == rater}
     unsaved = {k: v for k, v in _unsaved(key, rater).items() if k in where}  # a subject deleted meanwhile: gone
-    table = _table(key, part, {k: v for k, v in unsaved.items() if k in names})
-    before = my_frame(names, mine)
-    score = st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d")
-    config = {
-        "name": t(words["column"]),
-        "comment": t("scoring.comment"),
-        **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
-    }
-    after = st.data_editor(
-        my_frame(names, mine | table["shown"]), key=table["key"], placeholder="–", hide_index=True, width="stretch",
-        disabled=["name"], column_config=unbounded(config),
-    )  # fmt: skip
-    # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
-    refused = refuse_cells(table["key"], config, rows=len(before))
-    if not refused:
-        table["result"] = changed_scores(before, after)
-        unsaved = {k: v for k, v in unsaved.items() if k not in names} | table["result"]
-        st.session_state.setdefault(f"{key}.unsaved", {})[rater] = unsaved
+    for other, table in list(st.session_state.get(f"{key}.tables", {}).items()):
+        if other != part and untaken(table["key"], table["taken"]):  # typed into and left at once: its last edit
+            with out_of_sight():
+                unsaved, _ = _score_table(key, other, table["names"], mine, unsaved, rater, words)
+    unsaved, refused = _score_table(key, part, names, mine, unsaved, rater, words)
     if unsaved and words["unsaved"]:  # how many, and where: some may be in tables not shown now
         parts = ", ".join(md(p) for p in dict.fromkeys(where[k] for k in where if k in unsaved))
         st.caption(t(words["unsaved"], count=len(unsaved), parts=parts), width="stretch")
@@ -179,22 +166,47 @@ def score_editor(
             st.rerun()
 
 
+def _score_table(key: str, part: str, names: dict, mine: dict, unsaved: dict, rater: str, words: dict):
+    """The table ``part`` of the subjects ``names``: this rater's saved scores (``mine``) with the ones not saved
+    yet, edited. Returns the unsaved scores of all tables with this one's edits in, and whether a cell is
+    refused (then nothing of this table's edit is taken)."""
+    table = _table(key, part, names, {k: v for k, v in unsaved.items() if k in names})
+    before = my_frame(names, mine)
+    score = st.column_config.NumberColumn(min_value=1, max_value=5, step=1, format="%d")
+    config = {
+        "name": t(words["column"]),
+        "comment": t("scoring.comment"),
+        **{lens: {**score, "label": t(f"lens.{lens}"), "help": t(f"scoring.help.{lens}")} for lens in LENSES},
+    }
+    after = st.data_editor(
+        my_frame(names, mine | table["shown"]), key=table["key"], placeholder="–", hide_index=True, width="stretch",
+        disabled=["name"], column_config=unbounded(config),
+    )  # fmt: skip
+    # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
+    if refuse_cells(table["key"], config, rows=len(before)):
+        return unsaved, True
+    table.update(result=changed_scores(before, after), taken=sent_edits(table["key"]))
+    unsaved = {k: v for k, v in unsaved.items() if k not in names} | table["result"]
+    st.session_state.setdefault(f"{key}.unsaved", {})[rater] = unsaved
+    return unsaved, False
+
+
 def _unsaved(key: str, rater: str) -> dict:
     """The scores ``rater`` typed into the tables ``key`` and did not save yet: subject → scores and comment."""
     return st.session_state.get(f"{key}.unsaved", {}).get(rater, {})
 
 
-def _table(key: str, part: str, unsaved: dict) -> dict:
-    """The table ``part`` of the tables ``key``: its widget key, the unsaved scores it was created with
-    (``shown``) and the ones it left (``result``). Created anew (a new key) where it was not shown in the last
-    run or its unsaved scores changed elsewhere (Save)."""
+def _table(key: str, part: str, names: dict, unsaved: dict) -> dict:
+    """The table ``part`` of the tables ``key``: its widget key, its subjects (``names``), the unsaved scores it
+    was created with (``shown``), the ones it left (``result``) and the edits they hold (``taken``). Created
+    anew (a new key) where it was not shown in the last run or its unsaved scores changed elsewhere (Save)."""
     tables = st.session_state.setdefault(f"{key}.tables", {})
     table = tables.get(part)
     if table is None or table["key"] not in st.session_state or table["result"] != unsaved:
         n = st.session_state[f"{key}.nonce"] = st.session_state.get(f"{key}.nonce", 0) + 1
-        table = tables[part] = {"key": f"{key}.{part}.{n}" if part else f"{key}.{n}", "shown": unsaved}
-        table["result"] = unsaved
-    return table
+        table = {"key": f"{key}.{part}.{n}" if part else f"{key}.{n}", "names": names, "shown": unsaved}
+        tables[part] = table | {"result": unsaved, "taken": NO_EDITS}
+    return tables[part]
 
 
 def _number(value) -> float:

@@ -110,3 +110,31 @@ def test_two_scores_typed_at_once_both_land_and_show_in_the_table(app, demo):
     hotline = draft(at, demo).nodes["hotline"]
     shown = (score(at, "Expectation").value, score(at, "Experience").value)
     assert shown == (hotline["expectation"], hotline["experience"]) != (1, 2)
+
+
+def test_an_edit_typed_right_before_another_section_is_chosen_lands(app, demo):
+    """An owner typed and at once another section chosen came with the run that no longer shows the touchpoint
+    table: it reaches the draft all the same."""
+    at = open_editor(app, demo)
+    at.session_state[editor_key(at, "touchpoints")] = {
+        "edited_rows": {0: {"owner": "Growth team"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.segmented_control(key="editor.section").set_value("transitions").run()
+    assert draft(at, demo).nodes["comparison-portal"]["owner"] == "Growth team"
+    assert editor_key(at, "transitions") and not [e for e in at.data_editor if "touchpoints" in (e.key or "")]
+
+
+def test_an_edit_typed_right_before_another_touchpoint_is_chosen_lands(app, demo):
+    """A motivation typed and at once another touchpoint chosen came with the run that shows the other one's
+    details: it reaches the draft all the same."""
+    at = open_editor(app, demo)
+    at.session_state[editor_key(at, "needs.comparison-portal")] = {
+        "edited_rows": {0: {"motivation": "No surprises"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    picker(at).set_value("hotline").run()
+    assert draft(at, demo).nodes["comparison-portal"]["needs"][0]["motivation"] == "No surprises"
+    assert editor_key(at, "needs.hotline") and picker(at).value == "hotline"

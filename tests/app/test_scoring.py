@@ -139,3 +139,17 @@ def test_unsaved_scores_stay_through_a_stage_switch_and_are_saved_together(app, 
     saved = {r["touchpoint"]: (r["desirable"], r["viable"]) for r in analysis.list_ratings(session=db, journey_id=jid)}
     assert saved == {"hotline": (2, None), second: (None, 4)}
     assert save_button(app).disabled and "Not saved yet" not in "".join(c.value for c in app.caption)
+
+
+def test_a_score_typed_right_before_another_stage_is_chosen_is_kept(app, db):
+    """A score typed and at once another stage chosen came with the run that shows the other stage: it is kept
+    with the unsaved scores, and saved."""
+    jid = demo_id(db)
+    open_scoring(app, jid, "support")
+    app.session_state[table_key(app, jid)] = {"edited_rows": {0: {"feasible": 3}}, "added_rows": [], "deleted_rows": []}
+    app.segmented_control(key=f"scoring.stage.{jid}").set_value("onboarding").run()
+    assert save_button(app).label == "Save my scores (1 changed)"
+    save_button(app).click().run()
+    assert [(r["touchpoint"], r["feasible"]) for r in analysis.list_ratings(session=db, journey_id=jid)] == [
+        ("hotline", 3)
+    ]

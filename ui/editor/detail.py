@@ -11,6 +11,12 @@ from ui.deps import labels, t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column
 
+HEADINGS = {  # a touchpoint's tables: the heading of each, and its help
+    "emotions": ("editor.emotions", "editor.help.emotions"),
+    "needs": ("editor.needs", "editor.help.needs"),
+    "pains": ("editor.pains", "editor.help.pains"),
+}
+
 
 def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
@@ -32,6 +38,7 @@ def _set_score(jid: str, key: str, field: str, widget: str) -> None:
 
 def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     """Show and edit everything about touchpoint ``key``; a choice of touchpoint above it."""
+    _take_left_behind(jid, G, key)
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
@@ -47,24 +54,45 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
             _score(jid, G, key, "expectation", t("editor.col.expectation"))
         with experience:
             _score(jid, G, key, "experience", t("editor.col.experience"))
-        st.markdown(f"**{t('editor.emotions')}**", help=t("editor.help.emotions"))
-        state.edit_table(
-            jid, f"emotions.{key}",
-            lambda draft: (tables.emotions_frame(draft.graph, key), {
-                "persona": None, "name": col.TextColumn(t("editor.col.persona"), disabled=True),
-                "emotion": score_column(t("editor.col.emotion"), *EMOTION_RANGE, format="%+d", width=80),
-            }),
-            lambda G, edited: tables.apply_emotions(G, key, edited),
-        )  # fmt: skip
-    needs, pains = right.container(), right.container()
-    with needs:
-        st.markdown(f"**{t('editor.needs')}**", help=t("editor.help.needs"))
-        state.edit_table(jid, f"needs.{key}", lambda draft: _needs(draft.graph, key),
-                         lambda G, edited: tables.apply_needs(G, key, edited), num_rows="dynamic")  # fmt: skip
-    with pains:
-        st.markdown(f"**{t('editor.pains')}**", help=t("editor.help.pains"))
-        state.edit_table(jid, f"pains.{key}", lambda draft: _pains(draft.graph, key),
-                         lambda G, edited: tables.apply_pains(G, key, edited), num_rows="dynamic")  # fmt: skip
+    for kind, table in _tables(key).items():
+        heading, help = HEADINGS[kind]
+        with left if kind == "emotions" else right.container():
+            st.markdown(f"**{t(heading)}**", help=t(help))
+            state.edit_table(jid, f"{kind}.{key}", **table)
+
+
+def _take_left_behind(jid: str, G: nx.DiGraph, key: str) -> None:
+    """The tables of the touchpoint shown before, where the user chose another right after typing in one:
+    drawn out of sight once, they hand their last edits to the draft."""
+    shown = f"editor.panel.{jid}"
+    left = st.session_state.get(shown)
+    if left != key and left in G:
+        for kind, table in _tables(left).items():
+            if state.holds_untaken(jid, f"{kind}.{left}"):
+                with state.out_of_sight():
+                    state.edit_table(jid, f"{kind}.{left}", **table)
+    st.session_state[shown] = key
+
+
+def _tables(key: str) -> dict:
+    """The tables of touchpoint ``key`` as :func:`ui.editor.state.edit_table` takes them: what each shows of a
+    state of the draft, and how its edited frame goes into the journey."""
+    return {
+        "emotions": {
+            "view": lambda draft: _emotions(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_emotions(G, key, edited),
+        },
+        "needs": {
+            "view": lambda draft: _needs(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_needs(G, key, edited),
+            "num_rows": "dynamic",
+        },
+        "pains": {
+            "view": lambda draft: _pains(draft.graph, key),
+            "apply": lambda G, edited: tables.apply_pains(G, key, edited),
+            "num_rows": "dynamic",
+        },
+    }
 
 
 def _persona_column(G: nx.DiGraph):
@@ -73,6 +101,14 @@ def _persona_column(G: nx.DiGraph):
         t("editor.col.persona"), options=list(personas), format_func=state.labels(personas),
         help=t("editor.help.persona"),
     )  # fmt: skip
+
+
+def _emotions(G: nx.DiGraph, key: str):
+    """The emotions at touchpoint ``key`` of ``G`` as their table shows them: the frame and its columns."""
+    return tables.emotions_frame(G, key), {
+        "persona": None, "name": col.TextColumn(t("editor.col.persona"), disabled=True),
+        "emotion": score_column(t("editor.col.emotion"), *EMOTION_RANGE, format="%+d", width=80),
+    }  # fmt: skip
 
 
 def _needs(G: nx.DiGraph, key: str):

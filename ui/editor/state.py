@@ -15,7 +15,8 @@ follows the last one. The editor is created anew from the draft when something e
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import networkx as nx
@@ -214,7 +215,7 @@ def edit_table(
     key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(column_config)})
-    edits = _edits(key)
+    edits = sent_edits(key)
     if record.get("retype"):
         st.warning(t("editor.retype"), icon=":material/keyboard:")
     if refuse_cells(key, column_config, rows=len(frame)):
@@ -228,6 +229,27 @@ def edit_table(
         graph, rows = _applied(apply, now, view(Draft(tables.write_draft(graph), rows))[0])
     record.update(taken=edits, retype=False)
     change(jid, graph, pending_rows=rows, by=name)
+
+
+def holds_untaken(jid: str, name: str) -> bool:
+    """True when table editor ``name``, shown in the last run, holds edits the draft does not hold yet: the
+    user left it (for another section or touchpoint) right after typing, and the edit came with this run."""
+    record = _editors(jid).get(name)
+    return record is not None and untaken(record["key"], record["taken"])
+
+
+def untaken(key: str, taken: dict | None) -> bool:
+    """True when table editor ``key``, shown in the last run, holds edits beyond those ``taken``."""
+    return key in st.session_state and sent_edits(key) not in (taken, NO_EDITS)
+
+
+@contextmanager
+def out_of_sight() -> Iterator[None]:
+    """Draw what is inside and take it off the page again: a table the user just left takes its last edits."""
+    slot = st.empty()
+    with slot.container():
+        yield
+    slot.empty()
 
 
 def renew(jid: str, name: str) -> dict:
@@ -257,19 +279,19 @@ def _editor(jid: str, name: str, now: Draft, view) -> dict:
         return record  # nothing but this table changed the draft
     shows, showed = view(now), view(record["result"])
     if not (shows[0].equals(showed[0]) and shows[1] == showed[1]):  # what it shows changed elsewhere
-        untaken = _edits(record["key"]) != record["taken"]
+        untaken = sent_edits(record["key"]) != record["taken"]
         record = renew(jid, name)
         record["retype"] = untaken
         return record
-    if _edits(record["key"]) == NO_EDITS:
+    if sent_edits(record["key"]) == NO_EDITS:
         record.update(origin=now, result=now, taken=NO_EDITS, merged=False)
     else:
         record.update(result=now, taken=None, merged=True)
     return record
 
 
-def _edits(key: str) -> dict:
-    """The edits of table editor ``key`` as the browser sent them: every edit since it was created."""
+def sent_edits(key: str) -> dict:
+    """The edits of table editor ``key`` as the browser sent them: every edit since it was created (a copy)."""
     state = st.session_state.get(key)
     state = state if isinstance(state, dict) else {}
     return {name: copy.deepcopy(state.get(name)) or empty for name, empty in NO_EDITS.items()}
