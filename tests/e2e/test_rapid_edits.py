@@ -1,0 +1,202 @@
+"""Typing fast into the tables: twenty edits, one every 0.3 s without waiting for the page, are all saved."""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import Session
+
+import store
+from journeys.model.graph import add_touchpoint, add_transition, new_journey
+from store import analysis
+from tests.e2e.conftest import start_app, stop_app, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+ROW = 35  # the height of a table row (and of the header) in pixels
+EDITS = 20
+PAUSE = 300  # milliseconds from one edit to the next: a quick typist, quicker than the page reruns
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app on a database of its own, and an engine on that database to make journeys and read back saves."""
+    data = tmp_path_factory.mktemp("rapid-db")
+    engine = store.make_engine(f"sqlite:///{data}/e2e.db")
+    store.migrate(engine)
+    url, server = start_app(data)
+    yield url, engine
+    stop_app(server)
+    engine.dispose()
+
+
+def make_journey(engine, *, touchpoints=2, stages=1, personas=1, needs=0) -> str:
+    """Store a journey of ``touchpoints`` in a chain over ``stages``, with ``personas``, and ``needs`` at the
+    first touchpoint; return its id."""
+    G = new_journey(
+        "Rapid edits",
+        stages=[{"id": f"s{i}", "name": f"Stage {i}"} for i in range(stages)],
+        personas=[{"id": f"p{i}", "name": f"Persona {i}"} for i in range(personas)],
+    )
+    for i in range(touchpoints):
+        add_touchpoint(
+            G, f"t{i}", name=f"Touchpoint {i}", stage=f"s{i * stages // touchpoints}", entry=i == 0,
+            exit=i == touchpoints - 1, needs=[{"text": f"Need {n}"} for n in range(needs if i == 0 else 0)],
+        )  # fmt: skip
+    for i in range(touchpoints - 1):
+        add_transition(G, f"t{i}", f"t{i + 1}")
+    with Session(engine) as session:
+        return store.create_journey(session=session, graph=G, author="test")
+
+
+def saved(engine, journey_id: str) -> tuple[nx.DiGraph, int]:
+    with Session(engine) as session:
+        return store.load_journey(session=session, journey_id=journey_id)
+
+
+def open_page(page: Page, url: str, path: str, journey_id: str) -> None:
+    """Open ``path`` on the journey with a name in the sidebar, as a user who is about to save."""
+    page.goto(f"{url}/{path}?journey={journey_id}")
+    page.get_by_label("Your name").fill("Rapid Typist")
+    page.get_by_label("Your name").press("Enter")
+
+
+def table(page: Page, containing: str) -> Locator:
+    """The table (a canvas grid) whose cells include ``containing``; its hidden cell text is searchable."""
+    return page.get_by_test_id("stDataFrame").filter(has_text=containing)
+
+
+def type_cell(page: Page, grid: Locator, row: int, column: int, text: str) -> None:
+    """Select data row ``row`` (0-based) in the first column, move ``column`` cells right, open the cell, type
+    ``text`` and press Tab, as quickly as a user would: nothing here waits for the page to run. (Tab, not
+    Enter, leaves the selection beside the cell: a click on the selected cell would open it.)
+
+    A table replaced while the user types takes the typing with it: then the cell's editor closes under the
+    user's hands and the edit is gone, which the test's last check finds.
+    """
+    grid.click(position={"x": 120, "y": ROW * (row + 1) + ROW // 2})
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal").locator("textarea.gdg-input, input").last
+    try:
+        expect(editor).to_be_visible(timeout=5_000)
+        editor.fill(text, timeout=5_000)
+        editor.press("Tab", timeout=5_000)
+    except (AssertionError, PlaywrightError):
+        pass
+
+
+def rapid(page: Page, grid: Locator, column: int, values: list[str], *, first_row: int = 0) -> None:
+    """Type ``values`` into ``column`` of consecutive rows, one every :data:`PAUSE` milliseconds."""
+    for row, value in enumerate(values, start=first_row):
+        type_cell(page, grid, row, column, value)
+        page.wait_for_timeout(PAUSE)
+
+
+def save(page: Page) -> None:
+    """Once the page ran, save, and see it saved."""
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile("^Save as")).click()
+    expect(page.get_by_text("Saved · version 2")).to_be_visible(timeout=60_000)
+
+
+def section(page: Page, name: str) -> None:
+    page.get_by_role("radio", name=name, exact=True).click()
+
+
+def test_rapid_edits_of_touchpoint_owners_are_all_saved(page: Page, served):
+    """Twenty owners typed into twenty rows of the touchpoint table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=EDITS, stages=2)
+    open_page(page, url, "editor", journey_id)
+    grid = table(page, "Touchpoint 19")
+    values = [f"Team {i}" for i in range(EDITS)]
+    rapid(page, grid, 3, values)  # touchpoint, stage, channel, owner
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [G.nodes[f"t{i}"]["owner"] for i in range(EDITS)] == values
+
+
+def test_rapid_edits_of_transition_labels_are_all_saved(page: Page, served):
+    """Twenty labels typed into the transition table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=EDITS + 1, stages=2)
+    open_page(page, url, "editor", journey_id)
+    section(page, "Transitions")
+    grid = table(page, "t19")  # the table's cells hold the touchpoints' keys
+    values = [f"goes on {i}" for i in range(EDITS)]
+    rapid(page, grid, 2, values)  # from, to, label
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [G.edges[f"t{i}", f"t{i + 1}"]["label"] for i in range(EDITS)] == values
+
+
+def test_rapid_edits_of_stage_names_are_all_saved(page: Page, served):
+    """Twenty stages renamed one after the other are all renamed in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=2, stages=EDITS)
+    open_page(page, url, "editor", journey_id)
+    section(page, "Stages")
+    grid = table(page, "Stage 19")
+    values = [f"Phase {i}" for i in range(EDITS)]
+    rapid(page, grid, 0, values)
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [s["name"] for s in G.graph["stages"]] == values
+
+
+def test_rapid_edits_of_persona_quotes_are_all_saved(page: Page, served):
+    """Twenty quotes typed into the persona table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=2, personas=EDITS)
+    open_page(page, url, "editor", journey_id)
+    section(page, "Personas")
+    grid = table(page, "Persona 19").filter(has_text="Quote")  # the detail panel's emotions list them too
+    values = [f"I said {i}" for i in range(EDITS)]
+    rapid(page, grid, 3, values)  # name, segment, goals, quote
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [p["quote"] for p in G.graph["personas"]] == values
+
+
+def test_rapid_edits_of_a_touchpoints_needs_are_all_saved(page: Page, served):
+    """Twenty motivations typed into the detail panel's needs table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=2, needs=EDITS)
+    open_page(page, url, "editor", journey_id)
+    grid = table(page, "Need 19")
+    values = [f"Because {i}" for i in range(EDITS)]
+    rapid(page, grid, 1, values)  # need, motivation
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [n["motivation"] for n in G.nodes["t0"]["needs"]] == values
+
+
+def test_rapid_edits_of_scores_in_two_stages_are_all_saved(page: Page, served):
+    """Twenty scores typed into two stages' tables, switching stage in between, are all saved with one click."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=10, stages=2)
+    open_page(page, url, "scoring", journey_id)
+    typed = {}
+    for stage, first in (("Stage 0", 0), ("Stage 1", 5)):
+        page.get_by_role("radio", name=stage, exact=True).click()
+        grid = table(page, f"Touchpoint {first + 4}").filter(has_text="Comment")  # not the consensus below
+        for row in range(5):
+            for column, lens in ((1, "desirable"), (2, "viable")):  # touchpoint, desirable, viable
+                score = 1 + (row + column) % 5
+                type_cell(page, grid, row, column, str(score))
+                typed[f"t{first + row}", lens] = score
+                page.wait_for_timeout(PAUSE)
+    assert len(typed) == EDITS
+    wait_for_app(page)
+    expect(page.get_by_role("button", name=re.compile("Save my scores"))).to_contain_text("(10 changed)")
+    page.get_by_role("button", name=re.compile("Save my scores")).click()
+    expect(page.get_by_text("Scored by you: 10 of 10")).to_be_visible(timeout=60_000)
+    with Session(engine) as session:
+        ratings = analysis.list_ratings(session=session, journey_id=journey_id)
+    assert {(r["touchpoint"], lens): r[lens] for r in ratings for lens in ("desirable", "viable")} == typed
