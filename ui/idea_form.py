@@ -23,6 +23,9 @@ def state(jid: str, name: str) -> str:
     return f"ideas.{name}.{jid}"
 
 
+KEPT = "session"  # a form field keeps its value while the user visits another page (persist_state)
+
+
 def field(jid: str, name: str) -> str:
     """The widget key of a form field; a new nonce gives a fresh form."""
     return f"ideas.f.{jid}.{st.session_state.get(state(jid, 'nonce'), 0)}.{name}"
@@ -101,20 +104,26 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
     with st.container(border=True):
         title = ideas.get(target, {}).get("title", "")
         st.subheader(t("ideas.new") if target == "new" else t("ideas.edit", title=md(title)), anchor=False)
-        st.text_input(t("ideas.field.title"), key=field(jid, "title"), max_chars=MAX_TITLE, disabled=not editable)
+        st.text_input(
+            t("ideas.field.title"), key=field(jid, "title"), max_chars=MAX_TITLE, disabled=not editable,
+            persist_state=KEPT,
+        )  # fmt: skip
         left, middle, right = st.columns([2, 1, 2])
-        left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable)
+        left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable, persist_state=KEPT)
         middle.selectbox(
             t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get, key=field(jid, "status"),
-            disabled=not editable,
+            disabled=not editable, persist_state=KEPT,
         )  # fmt: skip
         right.segmented_control(
             t("ideas.effort"), list(range(EFFORT_RANGE[0], EFFORT_RANGE[1] + 1)), key=field(jid, "effort"),
-            help=t("ideas.effort_help"), disabled=not editable,
+            help=t("ideas.effort_help"), disabled=not editable, persist_state=KEPT,
         )  # fmt: skip
-        st.text_area(t("ideas.field.description"), key=field(jid, "description"), height=90, disabled=not editable)
+        st.text_area(
+            t("ideas.field.description"), key=field(jid, "description"), height=90, disabled=not editable,
+            persist_state=KEPT,
+        )  # fmt: skip
         chosen = st.multiselect(
-            t("ideas.touchpoints"), order, key=field(jid, "touchpoints"), disabled=not editable,
+            t("ideas.touchpoints"), order, key=field(jid, "touchpoints"), disabled=not editable, persist_state=KEPT,
             format_func={
                 k: t("ideas.touchpoint_option", name=G.nodes[k]["name"], weakness=weakness.get(k, 0.0)) for k in order
             }.get,
@@ -125,7 +134,7 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
         ]
         st.multiselect(
             t("ideas.pains"), list(options), key=field(jid, "pains"), help=t("ideas.pains_help"), disabled=not editable,
-            format_func=lambda o: f"{G.nodes[options[o][0]]['name']}: {options[o][1]['text']}",
+            persist_state=KEPT, format_func=lambda o: f"{G.nodes[options[o][0]]['name']}: {options[o][1]['text']}",
         )  # fmt: skip
         if editable:
             actions(jid, G, target, ideas.get(target))

@@ -220,3 +220,17 @@ def test_an_idea_without_a_title_is_refused_and_nothing_is_stored(app, db, broad
     assert any("an idea needs a title" in e.value for e in at.error)
     assert widget(at, "text_input", "Owner").value == "Customer service"
     assert ideas.list_ideas(session=db, journey_id=broadband) == []
+
+
+def test_an_open_idea_keeps_what_was_typed_while_the_user_looks_at_another_page(app, broadband):
+    """Half an idea typed, a look at the Review, back to Ideas: the form is still open with what was typed."""
+    at = open_ideas(app, broadband, touchpoint="hotline")
+    widget(at, "text_input", "Title").input("Call-back slot").run()
+    widget(at, "text_area", "Description").input("Callers get a text when an agent is free.").run()
+    widget(at, "segmented_control", "Effort").set_value(2).run()
+    at.switch_page("pages/review.py").run()
+    at.switch_page("pages/ideas.py").run()
+    assert widget(at, "text_input", "Title").value == "Call-back slot"
+    assert widget(at, "text_area", "Description").value == "Callers get a text when an agent is free."
+    assert widget(at, "segmented_control", "Effort").value == 2
+    assert widget(at, "multiselect", "Touchpoints it addresses").value == ["hotline"]
