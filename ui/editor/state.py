@@ -75,7 +75,14 @@ def _problems(text: str, _graph: nx.DiGraph) -> list[Problem]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _frame(text: str, name: str) -> pd.DataFrame:
-    return FRAMES[name](_read(text))
+    return FRAMES[name](_shown(text))
+
+
+# The draft read once for what only reads it (what the tables show), without a copy per table and run: one
+# graph for all sessions, so nothing may change it. What changes a draft gets a copy (:func:`_read`).
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _shown(text: str) -> nx.DiGraph:
+    return tables.read_draft(text)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -95,8 +102,8 @@ class Draft(NamedTuple):
 
     @property
     def graph(self) -> nx.DiGraph:
-        """The journey (a fresh copy each time)."""
-        return _read(self.text)
+        """The journey, to read only: it is shared, never to be changed (a copy: ``read_draft(text)``)."""
+        return _shown(self.text)
 
 
 def current(jid: str) -> Draft:
@@ -299,7 +306,7 @@ def sent_edits(key: str) -> dict:
 
 def _applied(apply, draft: Draft, edited: pd.DataFrame) -> tuple[nx.DiGraph, list[dict]]:
     """``draft`` with table's part replaced by ``edited``: the journey and the transition rows not complete yet."""
-    result = apply(draft.graph, edited)
+    result = apply(_read(draft.text), edited)
     return result if isinstance(result, tuple) else (result, draft.pending)
 
 
