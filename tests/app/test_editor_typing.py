@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import store
@@ -138,3 +140,16 @@ def test_an_edit_typed_right_before_another_touchpoint_is_chosen_lands(app, demo
     picker(at).set_value("hotline").run()
     assert draft(at, demo).nodes["comparison-portal"]["needs"][0]["motivation"] == "No surprises"
     assert editor_key(at, "needs.hotline") and picker(at).value == "hotline"
+
+
+def test_a_table_shows_its_edits_after_a_change_of_language(app, demo):
+    """German chosen after an edit: the touchpoint table, in German now, shows the edit, and the draft keeps it."""
+    at = edit(open_editor(app, demo), "touchpoints", edited={0: {"owner": "Growth team"}})
+    key = editor_key(at, "touchpoints")
+    at.session_state["lang"] = "de"
+    at.run()
+    table = at.data_editor(key=editor_key(at, "touchpoints"))
+    assert table.value.loc[0, "owner"] == "Growth team"
+    assert json.loads(table.proto.columns)["owner"]["label"] == "Verantwortlich"
+    assert table.key != key  # a table in other words is another editor for Streamlit: made anew from the draft
+    assert draft(at, demo).nodes["comparison-portal"]["owner"] == "Growth team"

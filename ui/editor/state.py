@@ -219,6 +219,12 @@ def edit_table(
     now = current(jid)
     record = _editor(jid, name, now, view)
     frame, column_config = view(record["shown"])
+    if record.setdefault("columns", repr(column_config)) != repr(column_config):
+        # other words (another language): Streamlit makes it another editor, without the edits it showed
+        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
+        _editors(jid)[name] = record
+        frame, column_config = view(record["shown"])
+        record["columns"] = repr(column_config)
     key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(column_config)})
@@ -273,7 +279,7 @@ def _editors(jid: str) -> dict[str, dict]:
     """Per table editor: its key; the draft it shows (``shown``) and the one its edits apply to (``origin``),
     which differ after an unedited table stayed through a change elsewhere; the draft as it left it
     (``result``); the edits the draft holds (``taken``); whether its part goes into a draft changed elsewhere
-    (``merged``)."""
+    (``merged``); its column configuration (``columns``, as text)."""
     return st.session_state.setdefault(_key("editors", jid), {})
 
 
@@ -286,9 +292,8 @@ def _editor(jid: str, name: str, now: Draft, view) -> dict:
         return record  # nothing but this table changed the draft
     shows, showed = view(now), view(record["result"])
     if not (shows[0].equals(showed[0]) and shows[1] == showed[1]):  # what it shows changed elsewhere
-        untaken = sent_edits(record["key"]) != record["taken"]
-        record = renew(jid, name)
-        record["retype"] = untaken
+        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
+        _editors(jid)[name] = record
         return record
     if sent_edits(record["key"]) == NO_EDITS:
         record.update(origin=now, result=now, taken=NO_EDITS, merged=False)
