@@ -13,6 +13,7 @@ from ui.deps import session, t
 from ui.journey import journey_picker, load
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
+from ui.widgets import show_flash
 
 
 def stage_of(G, names: dict) -> dict[str, str]:
@@ -27,6 +28,7 @@ def main() -> None:
     if not jid:
         return
     G, _ = load(jid)
+    show_flash()
     st.title(t("scoring.title"))
     st.caption(t("scoring.intro", journey=md(G.graph["name"])))
     if not G:

@@ -18,7 +18,7 @@ from ui.access import allowed
 from ui.deps import labels, lang, require_author, session, t
 from ui.editor.state import NO_EDITS, out_of_sight, refuse_cells, sent_edits, unbounded, untaken
 from ui.text import md
-from ui.widgets import numbers
+from ui.widgets import flash, numbers
 
 __all__ = [
     "DISCIPLINE",
@@ -162,7 +162,7 @@ def score_editor(
         else:
             st.session_state[f"{key}.unsaved"][rater] = {}
             st.session_state.pop(f"{key}.tables", None)  # every table anew, from the saved scores
-            st.toast(t(words["saved"], count=len(unsaved)), icon=":material/check:")
+            flash(t(words["saved"], count=len(unsaved)), ":material/check:")  # a toast does not outlive the rerun
             st.rerun()
 
 
