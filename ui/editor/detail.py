@@ -11,6 +11,12 @@ from ui.deps import labels, t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column
 
+HEADINGS = {  # a touchpoint's tables: the heading of each, and its help
+    "emotions": ("editor.emotions", "editor.help.emotions"),
+    "needs": ("editor.needs", "editor.help.needs"),
+    "pains": ("editor.pains", "editor.help.pains"),
+}
+
 
 def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
@@ -49,8 +55,9 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
         with experience:
             _score(jid, G, key, "experience", t("editor.col.experience"))
     for kind, table in _tables(key).items():
+        heading, help = HEADINGS[kind]
         with left if kind == "emotions" else right.container():
-            st.markdown(f"**{t(f'editor.{kind}')}**", help=t(f"editor.help.{kind}"))
+            st.markdown(f"**{t(heading)}**", help=t(help))
             state.edit_table(jid, f"{kind}.{key}", **table)
 
 
