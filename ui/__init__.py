@@ -2,6 +2,7 @@
 
 ``frame``     sign-in, roles and navigation; every page script starts with :func:`ui.frame.page`
 ``deps``      the engine, short sessions, session-state keys, language and author
+``browser``   what this browser remembers between visits (the user's name, its id)
 ``access``    who is signed in, their role, and what it may do
 ``text``      the one escape function for user text in anything Streamlit renders as Markdown
 ``journey``   which journey a page is about (deep link or picker), read through a cache
@@ -33,6 +34,7 @@ import scipy.sparse.linalg
 from ui import (
     access,
     analysis,
+    browser,
     deps,
     frame,
     idea_form,
@@ -49,6 +51,7 @@ from ui.editor import detail, history, save, state, tables
 __all__ = [
     "access",
     "analysis",
+    "browser",
     "deps",
     "detail",
     "frame",

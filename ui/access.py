@@ -25,6 +25,7 @@ from datetime import date
 import streamlit as st
 
 from store import backup
+from ui import browser
 from ui.deps import AUTHOR, author_box, session, t
 
 ROLES = ("viewer", "editor", "admin")  # each may do what the one before may, and more
@@ -184,6 +185,8 @@ def sidebar() -> None:
                 mime="application/zip", icon=":material/backup:", help=t("access.backup_help"),
                 on_click="ignore", key="access.backup",
             )  # fmt: skip
+    if not configured():  # the browser keeps the typed name; last, as it draws nothing
+        browser.remember(author=st.session_state.get(AUTHOR) or "")
 
 
 def archive() -> bytes:
