@@ -1,7 +1,8 @@
 """Editor: the working copy of one journey, its map, its tables and its history.
 
 Every widget edits the draft in session state; the map and everything else show
-the draft. Nothing is written until Save.
+the draft. Nothing is saved until Save; until then the draft is kept for its
+person, to be offered again after a reload (ui/editor/kept.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import store
 from journeys.charts.journey_map import journey_map
 from ui import frame
 from ui.deps import labels, lang, t
-from ui.editor import state
+from ui.editor import kept, state
 from ui.editor.detail import panel
 from ui.editor.history import history
 from ui.editor.save import conflict_panel, problems, show_problems, status
@@ -64,7 +65,9 @@ def edit(jid: str) -> None:
     """The page for one journey: title and status, problems, map, details, and the chosen section."""
     show_flash()
     G = state.draft(jid)
+    kept.keep(jid, G)
     st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
+    kept.offer(jid)
     found = problems(jid, G)
     status(jid, G, found)
     conflict_panel(jid, G)

@@ -10,7 +10,7 @@
 ``analysis``  what Review, Portfolio, Ideas and Surveys compute, cached
 ``ratings``   one rater's desirable / viable / feasible scores (Scoring and Ideas)
 ``library``   the Journeys page's table, views and writes
-``editor``    the Editor's draft, tables, detail panel, saving and history
+``editor``    the Editor's draft (kept per person until saved), tables, detail panel, saving and history
 ``idea_form`` the Ideas page's form: a new or changed idea, saved or deleted
 ``surveys``   the Surveys page's import (read, map, check a file) and its result tables
 
@@ -46,7 +46,7 @@ from ui import (
     text,
     widgets,
 )
-from ui.editor import detail, history, save, state, tables
+from ui.editor import detail, history, kept, save, state, tables
 
 __all__ = [
     "access",
@@ -58,6 +58,7 @@ __all__ = [
     "history",
     "idea_form",
     "journey",
+    "kept",
     "library",
     "library_views",
     "ratings",

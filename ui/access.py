@@ -87,6 +87,12 @@ def email() -> str:
     return str(st.user.get("email") or "").strip().lower()
 
 
+def person() -> str:
+    """Whom what the workbench keeps for a user belongs to (an unsaved draft): the signed-in user's e-mail
+    address, or on an open workbench the id of this browser (:mod:`ui.browser`)."""
+    return email() if configured() else browser.browser_id()
+
+
 def display_name() -> str:
     """The signed-in user as they appear in the history: their name, else their e-mail."""
     return str(st.user.get("name") or st.user.get("email") or "").strip()

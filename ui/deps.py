@@ -89,6 +89,14 @@ def when(moment: datetime) -> str:
     return i18n.datetime(local_time(moment), lang())
 
 
+def clock(moment: datetime) -> str:
+    """A stored time as :func:`when` writes it, or only the time of day when that is today (in the browser's zone)."""
+    local = local_time(moment)
+    if local.date() == datetime.now(local.tzinfo).date():
+        return i18n.time_of_day(local, lang())
+    return i18n.datetime(local, lang())
+
+
 def day(value: date) -> str:
     """A date as the user's language writes it."""
     return i18n.date(value, lang())
