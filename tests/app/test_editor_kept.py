@@ -162,3 +162,17 @@ def test_with_sign_in_the_draft_belongs_to_the_signed_in_user(db, demo):
     edit(at, "touchpoints", edited={0: {"name": "Bob's portal"}})
     assert '"Bob\'s portal"' in kept(db, demo, EDITOR["email"]).text
     assert kept(db, demo) is None
+
+
+def test_the_offer_speaks_the_users_language(db, demo):
+    """In German the offer, its time and its buttons are German."""
+    leave_an_edit(db, demo)
+    at = tab()
+    at.query_params["lang"] = "de"
+    at = open_editor(at, demo)
+    label = continue_button(at).label
+    assert re.fullmatch(
+        r"Ihre ungespeicherten Änderungen von \d{1,2}:\d{2} fortsetzen \(ausgehend von Version 1\)", label
+    )
+    assert any("sind noch da" in i.value for i in at.info)
+    assert at.button(key="editor.kept.discard").label == "Verwerfen"
