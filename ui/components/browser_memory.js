@@ -2,16 +2,19 @@
 // (ui/browser.py mounts it; it draws nothing).
 //
 //   data.read   the names of the values the app asks for
-//   data.known  what the app knows of them already
+//   data.known  what the page uses now
 //   data.write  values to store (text)
 //
-// It stores what it is given, reads what it is asked for, and reports the values with
-// setStateValue only when they differ from what the app knows: each report is a rerun.
-// "browser" is a random id of this browser, made on its first visit. Values are kept
-// and reported as text, never put into the page.
+// It stores what it is given, reads what it is asked for, and copies every value into a
+// cookie, with which the server learns it at the first run of the next session (a reload,
+// a new tab) without a rerun. A browser without an id takes the one the page uses. Only
+// when the storage holds something the page does not know does it report, with
+// setStateValue: each report is a rerun. Values are kept as text, never put into the page.
 
 const PREFIX = "journey-workbench.";
 const ID = /^[0-9a-f]{32}$/;
+const YEAR = 365 * 24 * 60 * 60;
+let reported = null; // the last report: never the same twice (a page that cannot take it must not loop)
 
 function storage() {
   try {
@@ -25,31 +28,37 @@ function storage() {
 
 function put(store, name, value) {
   try {
-    store?.setItem(PREFIX + name, value);
+    store.setItem(PREFIX + name, value);
   } catch {
-    // storage full or blocked: the value lasts as long as the session
+    // storage full: the value lasts as long as the session
   }
 }
 
-function newId() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+function carry(name, value) {
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `${PREFIX}${name}=${encodeURIComponent(value)}; Max-Age=${YEAR}; Path=/; SameSite=Lax${secure}`;
 }
 
 export default function ({ data, setStateValue }) {
   const store = storage();
+  if (store === null) return; // nothing is remembered here: the page goes on with its own values
   const known = data?.known ?? {};
   for (const [name, value] of Object.entries(data?.write ?? {})) {
     if (typeof value === "string") put(store, name, value);
   }
   const held = {};
-  for (const name of data?.read ?? []) held[name] = store?.getItem(PREFIX + name) ?? null;
-  if ("browser" in held && !ID.test(held.browser ?? "")) {
-    held.browser = ID.test(known.browser ?? "") ? known.browser : newId();
+  for (const name of data?.read ?? []) held[name] = store.getItem(PREFIX + name);
+  if ("browser" in held && !ID.test(held.browser ?? "") && ID.test(known.browser ?? "")) {
+    held.browser = known.browser; // a browser's first visit: the id the page uses becomes the browser's
     put(store, "browser", held.browser);
   }
-  if (Object.keys(held).some((name) => held[name] !== (known[name] ?? null))) {
+  for (const [name, value] of Object.entries(held)) {
+    if (value !== null) carry(name, value);
+  }
+  const news = Object.keys(held).some((name) => (held[name] ?? "") !== (known[name] ?? ""));
+  const report = JSON.stringify(held);
+  if (news && report !== reported) {
+    reported = report;
     setStateValue("held", held);
   }
 }
