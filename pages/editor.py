@@ -1,7 +1,8 @@
 """Editor: the working copy of one journey, its map, its tables and its history.
 
 Every widget edits the draft in session state; the map and everything else show
-the draft. Nothing is written until Save.
+the draft. Nothing is saved until Save; until then the draft is kept for its
+person, to be offered again after a reload (ui/editor/kept.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 import store
 from ui import frame
 from ui.deps import labels, t
-from ui.editor import canvas, state
+from ui.editor import canvas, kept, state
 from ui.editor.detail import panel
 from ui.editor.history import history
 from ui.editor.save import conflict_panel, problems, save_when_asked, show_problems, status
@@ -52,7 +53,9 @@ def edit(jid: str) -> None:
     canvas.take_edits(jid)
     show_flash()
     G = state.draft(jid)
+    kept.keep(jid, G)
     st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
+    kept.offer(jid)
     found = problems(jid, G)
     notes = status(jid, G, found)
     conflict_panel(jid, G)

@@ -8,7 +8,7 @@ Times are timezone-aware, in UTC.
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, func
 from sqlmodel import Field, Relationship, SQLModel
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Idea",
     "IdeaTarget",
     "Journey",
+    "KeptDraft",
     "Measurement",
     "Need",
     "PainPoint",
@@ -69,6 +70,7 @@ class Journey(SQLModel, table=True):
     revisions: list["Revision"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     ideas: list["Idea"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     surveys: list["Survey"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    kept_drafts: list["KeptDraft"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
 
 
 class Stage(SQLModel, table=True):
@@ -343,3 +345,22 @@ class Measurement(SQLModel, table=True):
 
     survey: "Survey" = Relationship(back_populates="measurements")
     touchpoint: "Touchpoint" = Relationship(back_populates="measurements")
+
+
+class KeptDraft(SQLModel, table=True):
+    """A person's unsaved working copy of a journey in the Editor, kept so that a reload or another tab goes on with it.
+
+    One per person and journey: the draft as the Editor holds it (JSON text), the version it
+    is based on, and when it was last written, by the database's clock. ``person`` is the
+    signed-in user's e-mail address, or the id of a browser on an open workbench. Backups
+    leave kept drafts out; deleting the journey deletes them.
+    """
+
+    __tablename__ = "kept_draft"
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", primary_key=True, max_length=64)
+    person: str = Field(primary_key=True, max_length=320)
+    text: str = Field(sa_type=Text)
+    base_version: int
+    updated_at: datetime = Field(sa_column_kwargs={"server_default": func.now()})
+
+    journey: "Journey" = Relationship(back_populates="kept_drafts")

@@ -1,4 +1,4 @@
-"""Packaging keeps the data files the code reads (the demo workshop, the JSON Schema)."""
+"""Packaging keeps the data files the code reads (the demo workshop, the JSON Schema, a component's script)."""
 
 import tomllib
 from fnmatch import fnmatch
@@ -24,3 +24,11 @@ def test_package_data_covers_every_data_file():
     ]
     assert not uncovered, "data files a built package would drop: " + ", ".join(uncovered)
     assert any(fnmatch("journeys", p) for p in setuptools["packages"]["find"]["include"])
+
+
+def test_package_data_covers_the_scripts_of_the_components():
+    """The scripts of ui/components (read by the modules of ui, not a package of their own) go into a built package."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    scripts = [path.relative_to(ROOT / "ui").as_posix() for path in (ROOT / "ui" / "components").glob("*.js")]
+    assert "browser_memory.js" in {Path(s).name for s in scripts}
+    assert all(any(fnmatch(script, p) for p in setuptools["package-data"].get("ui", [])) for script in scripts)

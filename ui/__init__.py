@@ -2,6 +2,7 @@
 
 ``frame``     sign-in, roles and navigation; every page script starts with :func:`ui.frame.page`
 ``deps``      the engine, short sessions, session-state keys, language and author
+``browser``   what this browser remembers between visits (the user's name, its id)
 ``access``    who is signed in, their role, and what it may do
 ``text``      the one escape function for user text in anything Streamlit renders as Markdown
 ``journey``   which journey a page is about (deep link or picker), read through a cache
@@ -9,7 +10,7 @@
 ``analysis``  what Review, Portfolio, Ideas and Surveys compute, cached
 ``ratings``   one rater's desirable / viable / feasible scores (Scoring and Ideas)
 ``library``   the Journeys page's table, views and writes
-``editor``    the Editor's draft, tables, detail panel, saving and history
+``editor``    the Editor's draft (kept per person until saved), tables, detail panel, saving and history
 ``idea_form`` the Ideas page's form: a new or changed idea, saved or deleted
 ``surveys``   the Surveys page's import (read, map, check a file) and its result tables
 
@@ -33,6 +34,7 @@ import scipy.sparse.linalg
 from ui import (
     access,
     analysis,
+    browser,
     deps,
     frame,
     idea_form,
@@ -44,11 +46,12 @@ from ui import (
     text,
     widgets,
 )
-from ui.editor import canvas, detail, history, save, state, tables, undo
+from ui.editor import canvas, detail, history, kept, save, state, tables, undo
 
 __all__ = [
     "access",
     "analysis",
+    "browser",
     "canvas",
     "deps",
     "detail",
@@ -56,6 +59,7 @@ __all__ = [
     "history",
     "idea_form",
     "journey",
+    "kept",
     "library",
     "library_views",
     "ratings",

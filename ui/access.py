@@ -25,6 +25,7 @@ from datetime import date
 import streamlit as st
 
 from store import backup
+from ui import browser
 from ui.deps import AUTHOR, author_box, session, t
 
 ROLES = ("viewer", "editor", "admin")  # each may do what the one before may, and more
@@ -84,6 +85,12 @@ def verified() -> bool:
 
 def email() -> str:
     return str(st.user.get("email") or "").strip().lower()
+
+
+def person() -> str:
+    """Whom what the workbench keeps for a user belongs to (an unsaved draft): the signed-in user's e-mail
+    address, or on an open workbench the id of this browser (:mod:`ui.browser`)."""
+    return email() if configured() else browser.browser_id()
 
 
 def display_name() -> str:
@@ -184,6 +191,8 @@ def sidebar() -> None:
                 mime="application/zip", icon=":material/backup:", help=t("access.backup_help"),
                 on_click="ignore", key="access.backup",
             )  # fmt: skip
+    if not configured():  # the browser keeps the typed name; last, as it draws nothing
+        browser.remember(author=st.session_state.get(AUTHOR) or "")
 
 
 def archive() -> bytes:

@@ -15,11 +15,13 @@ from sqlmodel import Session
 import store
 from journeys import i18n
 from journeys.model.text import MAX_SHORT, bad_character
+from ui import browser
 
 # Session-state keys, one place for all of them.
 LANG = "lang"  # bound to ?lang=
 AUTHOR = "author"
 JOURNEY = "journey"  # bound to ?journey= by open_journey()
+REMEMBERED = "author.remembered"  # the name the browser kept was taken over (ui/browser.py)
 
 
 @st.cache_resource
@@ -87,6 +89,14 @@ def when(moment: datetime) -> str:
     return i18n.datetime(local_time(moment), lang())
 
 
+def clock(moment: datetime) -> str:
+    """A stored time as :func:`when` writes it, or only the time of day when that is today (in the browser's zone)."""
+    local = local_time(moment)
+    if local.date() == datetime.now(local.tzinfo).date():
+        return i18n.time_of_day(local, lang())
+    return i18n.datetime(local, lang())
+
+
 def day(value: date) -> str:
     """A date as the user's language writes it."""
     return i18n.date(value, lang())
@@ -109,7 +119,12 @@ def language_switch() -> None:
 
 
 def author_box() -> str:
-    """The author name, asked once per browser session and kept across pages."""
+    """The author name, asked once per browser and kept across pages, reloads and tabs (in the browser's storage)."""
+    held = browser.remembered()  # what the browser kept (ui.access.sidebar mounts what keeps the name)
+    if held and not st.session_state.get(REMEMBERED):  # the browser has told what it holds: once per session
+        st.session_state[REMEMBERED] = True
+        if held.get("author") and not author():
+            st.session_state[AUTHOR] = held["author"]
     st.sidebar.text_input(t("app.author"), key=AUTHOR, placeholder=t("app.author_placeholder"), persist_state="session")
     return author()
 

@@ -262,6 +262,18 @@ def datetime(value: dt.datetime, lang: str = DEFAULT, format: str = "medium") ->
     )
 
 
+def time_of_day(value: dt.datetime, lang: str = DEFAULT) -> str:
+    """Return the time of a moment as ``lang`` writes it (hours and minutes), in the moment's own time zone.
+
+    Examples
+    --------
+    >>> moment = dt.datetime(2026, 11, 23, 14, 5)
+    >>> time_of_day(moment, "de"), time_of_day(moment, "en").replace("\u202f", " ")
+    ('14:05', '2:05 PM')
+    """
+    return format_time(value, "short", tzinfo=value.tzinfo, locale=_locale(lang))
+
+
 # CLDR date pattern letters → moment.js tokens (what st.column_config.DatetimeColumn reads)
 _MOMENT = {
     "y": "YYYY", "yy": "YY", "yyyy": "YYYY", "M": "M", "MM": "MM", "MMM": "MMM", "MMMM": "MMMM", "L": "M", "LL": "MM",
