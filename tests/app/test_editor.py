@@ -80,8 +80,8 @@ def map_spec(at: AppTest, index: int = 0) -> dict:
 
 def map_model(at: AppTest) -> dict:
     """What the Editor's map editor draws (journeys.charts.canvas.map_model of the draft)."""
-    found = at.get("bidi_component")
-    assert len(found) == 1, "no map editor on the page"
+    found = [c for c in at.get("bidi_component") if str(c.key).startswith("editor.canvas.")]
+    assert len(found) == 1, "one map editor on the page"
     return json.loads(found[0].proto.json)["model"]
 
 

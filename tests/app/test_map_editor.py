@@ -24,7 +24,7 @@ def demo(db) -> str:
 
 def model(at: AppTest) -> dict:
     """What the map editor draws (the data the page sends to it)."""
-    found = at.get("bidi_component")
+    found = [c for c in at.get("bidi_component") if str(c.key).startswith("editor.canvas.")]
     assert len(found) == 1, "one map editor on the page"
     return json.loads(found[0].proto.json)
 
