@@ -1,8 +1,10 @@
-"""Building a journey on the map alone, in a real browser: add, connect, branch, loop, back stage, undo, save."""
+"""Building a journey on the map alone, in a real browser: add, connect, branch, loop, back stage, undo, reload and
+continue, save."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -168,6 +170,14 @@ def test_map_editing_builds_a_branching_journey_with_a_loop_and_a_back_stage(pag
     settled(page)
     page.mouse.move(0, 0)
     canvas(page).screenshot(path=str(screenshots / "map-editor.png"))
+
+    # a reload (or a crashed browser) loses nothing: the draft is offered, continued, and saved
+    page.reload()
+    expect(page.get_by_role("heading", name="Mobile contract")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name=re.compile(r"Continue your unsaved changes from .+ \(based on version 1\)")).click()
+    expect(touchpoint(page, "Measure the line remotely")).to_have_count(1)
+    expect(page.locator("g.transition")).to_have_count(6)
+    wait_for_app(page)
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_text("Saved · version 2")).to_be_visible()
 
