@@ -14,6 +14,7 @@ typed in it, and a random id kept for the session.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from importlib.resources import files
@@ -28,6 +29,7 @@ BROWSER = "browser"  # session key: this browser's id
 COOKIE = "journey-workbench."  # the cookies that carry the values to the server, named after them
 NAMES = ("author", "browser")  # what the browser is asked to remember
 LONGEST = 1000  # longer values in the storage are not the workbench's: ignored
+ID = re.compile(r"[0-9a-f]{32}")  # a browser's id, as the component makes it (and uuid4().hex)
 
 _memory = st.components.v2.component(
     "journey_workbench.browser_memory",
@@ -48,8 +50,11 @@ def remembered() -> dict[str, str | None]:
         if COOKIE + "browser" not in cookies:
             return {}
         held = {name: unquote(cookies[COOKIE + name]) for name in NAMES if COOKIE + name in cookies}
-    values = {name: held.get(name) for name in NAMES}
-    return {name: value if isinstance(value, str) and len(value) <= LONGEST else None for name, value in values.items()}
+    values = {name: value if isinstance(value := held.get(name), str) and len(value) <= LONGEST else None
+              for name in NAMES}  # fmt: skip
+    if not ID.fullmatch(values["browser"] or ""):  # not an id the component made (a cookie can say anything)
+        values["browser"] = None
+    return values
 
 
 def remember(**values: str) -> None:

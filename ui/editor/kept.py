@@ -35,8 +35,9 @@ def _key(name: str, jid: str) -> str:
 def keep(jid: str, G: nx.DiGraph) -> None:
     """Keep the draft ``G`` (:func:`ui.editor.state.draft` of ``jid``) for the person, and find a draft kept before.
 
-    Called once a run, before the page is drawn. Writes only when the draft's text changed
-    since the last write; drops the kept draft once the draft holds nothing unsaved.
+    Called once a run, before the page is drawn. Writes only when the draft's text (or the
+    version it is based on) changed since the last write; drops the kept draft once the draft
+    holds nothing unsaved.
     """
     who = person()
     if st.session_state.get(_key("person", jid)) != who:
