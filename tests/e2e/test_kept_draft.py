@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 import store
 from journeys.demo import broadband_demo
-from tests.e2e.conftest import start_app, stop_app, wait_for_app
+from tests.e2e.conftest import settled, start_app, stop_app, wait_for_app
 from tests.e2e.test_editor import edit_cell, table
 
 pytestmark = pytest.mark.e2e
@@ -50,9 +50,12 @@ def test_an_unsaved_edit_is_offered_after_a_reload(page: Page, kept_app):
     page.goto(f"{url}/editor?journey={journey_id}")
     expect(page.get_by_role("heading", name=BROADBAND)).to_be_visible()
     name_yourself(page, "Erika Kept")
+    expect(table(page, PORTAL)).to_be_visible()
+    settled(page)
     edit_cell(page, table(page, PORTAL), 0, 120, "Portal that was not saved")
     expect(page.get_by_text("Unsaved changes")).to_be_visible()
     expect(table(page, "Portal that was not saved")).to_be_visible()
+    wait_for_app(page)  # the page has taken the edit (the grid shows a typed cell at once, before the server has it)
 
     page.reload()
     expect(page.get_by_role("heading", name=BROADBAND)).to_be_visible()
@@ -62,8 +65,10 @@ def test_an_unsaved_edit_is_offered_after_a_reload(page: Page, kept_app):
     expect(resume).to_be_visible()
     expect(page.get_by_text("Saved · version 1")).to_be_visible()  # nothing taken over before the user chooses
     expect(table(page, PORTAL)).to_be_visible()
+    settled(page)
     resume.click()
     expect(resume).to_have_count(0)
+    wait_for_app(page)
     expect(page.locator(".stMarkdownBadge").filter(has_text="Unsaved changes")).to_be_visible()
     expect(table(page, "Portal that was not saved")).to_be_visible()
 
@@ -75,6 +80,7 @@ def test_your_name_survives_a_reload_and_a_new_tab(page: Page, kept_app):
     expect(page.get_by_role("heading", name=BROADBAND)).to_be_visible()
     name_yourself(page, "Ümit Kept")
     expect(page.get_by_role("button", name="Save as Ümit Kept")).to_be_visible()  # the app has taken the name
+    page.wait_for_function("() => document.cookie.includes('journey-workbench.author=')")  # and the browser keeps it
     page.reload()
     expect(page.get_by_label("Your name")).to_have_value("Ümit Kept")
     expect(page.get_by_role("button", name="Save as Ümit Kept")).to_be_visible()
