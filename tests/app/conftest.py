@@ -37,6 +37,15 @@ def db(db_url):
 
 
 @pytest.fixture
+def demo(db) -> str:
+    """The id of the stored broadband demo journey (the demo journeys seeded into the app's database)."""
+    store.seed_demo_journeys(session=db)
+    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
+    db.rollback()  # end the read, so that later reads see what the app writes
+    return journey_id
+
+
+@pytest.fixture
 def app(db_url):
     """The app as a user opens it, with an author name already given."""
     at = AppTest.from_file(str(APP), default_timeout=30)

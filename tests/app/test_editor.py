@@ -16,15 +16,6 @@ from tests.app.conftest import APP
 from ui.text import md
 
 
-@pytest.fixture
-def demo(db) -> str:
-    """The id of the stored broadband demo journey."""
-    store.seed_demo_journeys(session=db)
-    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
-    db.rollback()  # end the read, so that later reads see what the app writes
-    return journey_id
-
-
 def open_editor(at: AppTest, journey_id: str) -> AppTest:
     """Open ``journey_id`` in the editor as a deep link does."""
     at.run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
@@ -17,14 +16,6 @@ from ui.browser import BROWSER
 BROWSER_ID = "0123456789abcdef0123456789abcdef"
 PORTAL = "comparison-portal"  # the first touchpoint of the broadband demo
 CONTINUE = re.compile(r"Continue your unsaved changes from .+ \(based on version (\d+)\)")
-
-
-@pytest.fixture
-def demo(db) -> str:
-    store.seed_demo_journeys(session=db)
-    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
-    db.rollback()
-    return journey_id
 
 
 def tab(browser: str = BROWSER_ID) -> AppTest:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import store
 from tests.app.test_editor import draft, edit, editor_key, open_editor, picker, texts
 
@@ -14,15 +12,6 @@ def score(at, label: str):
     """The detail panel's score ``label`` (Expectation, Experience)."""
     [found] = [n for n in at.number_input if n.label == label]
     return found
-
-
-@pytest.fixture
-def demo(db) -> str:
-    """The id of the stored broadband demo journey."""
-    store.seed_demo_journeys(session=db)
-    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
-    db.rollback()
-    return journey_id
 
 
 def test_a_table_keeps_its_editor_while_only_it_edits_and_starts_anew_after_a_change_elsewhere(app, demo):

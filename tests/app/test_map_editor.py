@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-import store
 from tests.app.test_editor import badges, draft, edit, open_editor
 
 CLIENT = "tab-1"
-
-
-@pytest.fixture
-def demo(db) -> str:
-    store.seed_demo_journeys(session=db)
-    journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
-    db.rollback()
-    return journey_id
 
 
 def model(at: AppTest) -> dict:

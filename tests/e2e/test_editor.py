@@ -107,8 +107,9 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.screenshot(path=str(screenshots / "editor-details.png"))
 
 
-OVERLAPS = """chart => {
-    const boxes = [...chart.querySelectorAll('g.annotation')].map(g => [g.textContent, g.getBoundingClientRect()])
+OVERLAPS = """(map, names) => {
+    // the texts ``names`` selects on a map (as [text, box]), and which of them lie over each other
+    const boxes = [...map.querySelectorAll(names)].map(t => [t.textContent, t.getBoundingClientRect()])
         .filter(([text, box]) => text.trim() && box.width > 0 && !/^\\d+\\s?%$/.test(text.trim()));
     const over = [];
     for (const [i, [a, p]] of boxes.entries())
@@ -129,7 +130,7 @@ def test_on_a_narrow_screen_the_maps_scroll_instead_of_laying_names_over_each_ot
     canvas = page.locator(".journey-canvas svg")
     expect(canvas.locator("text.stage-name").filter(has_text="Aufmerksamkeit")).to_have_count(1)
     settled(page)
-    count, overlapping = canvas.evaluate(CANVAS_OVERLAPS)
+    count, overlapping = canvas.evaluate(OVERLAPS, "text.name, text.stage-name")
     assert count >= 20  # stage names and touchpoints' names
     assert overlapping == []
     assert canvas.evaluate("svg => svg.getBoundingClientRect().width") > 1000
@@ -138,18 +139,7 @@ def test_on_a_narrow_screen_the_maps_scroll_instead_of_laying_names_over_each_ot
     chart = page.get_by_test_id("stPlotlyChart").first
     expect(chart.locator("g.annotation").filter(has_text="Aufmerksamkeit")).to_have_count(1)
     settled(page)
-    count, overlapping = chart.evaluate(OVERLAPS)
+    count, overlapping = chart.evaluate(OVERLAPS, "g.annotation")
     assert count > 20
     assert overlapping == []
     assert chart.evaluate("chart => chart.getBoundingClientRect().width") > 1000
-
-
-CANVAS_OVERLAPS = """svg => {
-    const boxes = [...svg.querySelectorAll('text.name, text.stage-name')].map(t => [t.textContent, t.getBoundingClientRect()]);
-    const over = [];
-    for (const [i, [a, p]] of boxes.entries())
-        for (const [b, q] of boxes.slice(i + 1))
-            if (p.left < q.right - 2 && q.left < p.right - 2 && p.top < q.bottom - 2 && q.top < p.bottom - 2)
-                over.push(a + ' / ' + b);
-    return [boxes.length, over];
-}"""

@@ -47,8 +47,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: None, on_selection_change=lambda: None,
-    )  # fmt: skip
-    receive(jid, G, result.get("queue"))
+    )  # fmt: skip  # its edits were applied before the page drew anything (take_edits)
     picked = result.get("selection")
     seen = f"editor.canvas.pick.{jid}"
     if isinstance(picked, dict) and picked.get("pick") != st.session_state.get(seen):
