@@ -14,7 +14,7 @@ from journeys.demo import broadband_demo
 from journeys.io import interchange
 from journeys.model.graph import journey_equal
 from store import analysis
-from tests.app.test_editor import demo, draft, editor_key, open_editor, show  # noqa: F401 – demo is a fixture
+from tests.app.test_editor import draft, editor_key, open_editor, show
 from tests.app.test_library import errors, listed
 from tests.app.test_library import show as show_view
 from tests.app.test_scoring import demo_id, open_scoring, save_button, table_key
@@ -60,7 +60,7 @@ BAD_EMOTIONS = [3, -3, 1.5, "sad", True, float("-inf")]
 
 
 @pytest.mark.parametrize(("section", "table", "edit", "words"), EDITOR_CASES, ids=[c[1] for c in EDITOR_CASES])
-def test_editor_refuses_a_bad_score_next_to_its_table(app, db, demo, section, table, edit, words):  # noqa: F811
+def test_editor_refuses_a_bad_score_next_to_its_table(app, db, demo, section, table, edit, words):
     """Each bad value is refused under its table with row, column and range; the draft and the database keep theirs."""
     bad_values = {"transitions": BAD_SHARES, "emotions.comparison-portal": BAD_EMOTIONS}.get(table, BAD_SCORES)
     at = show(open_editor(app, demo), section)
@@ -77,7 +77,7 @@ def test_editor_refuses_a_bad_score_next_to_its_table(app, db, demo, section, ta
     assert store.current_version(session=db, journey_id=demo) == 1
 
 
-def test_a_good_value_after_a_refused_one_is_taken(app, db, demo):  # noqa: F811
+def test_a_good_value_after_a_refused_one_is_taken(app, db, demo):
     """Once the cell holds a score from 1 to 5, the edit goes into the draft and the message is gone."""
     at = open_editor(app, demo)
     key = editor_key(at, "touchpoints")
