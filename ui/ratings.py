@@ -185,9 +185,13 @@ def _score_table(key: str, part: str, names: dict, mine: dict, unsaved: dict, ra
     # text or 2.5 would reach us as an empty score or 2: refuse the edit instead, next to the table
     if refuse_cells(table["key"], config, rows=len(before)):
         return unsaved, True
-    table.update(result=changed_scores(before, after), taken=sent_edits(table["key"]))
-    unsaved = {k: v for k, v in unsaved.items() if k not in names} | table["result"]
-    st.session_state.setdefault(f"{key}.unsaved", {})[rater] = unsaved
+    kept = st.session_state.setdefault(f"{key}.unsaved", {})
+    taken, result = sent_edits(table["key"]), changed_scores(before, after)
+    unsaved = {k: v for k, v in unsaved.items() if k not in names} | result
+    # the table's note of what it holds and the unsaved scores change together: Streamlit may stop a run at
+    # any read or write of session state, and a stop between the two would lose the edit
+    table.update(result=result, taken=taken)
+    kept[rater] = unsaved
     return unsaved, False
 
 

@@ -59,7 +59,7 @@ def new_touchpoint(**cells) -> dict:
 
 
 def draft(at: AppTest, journey_id: str):
-    return read_draft(at.session_state[f"editor.draft.{journey_id}"])
+    return read_draft(at.session_state[f"editor.{journey_id}"].text)
 
 
 def map_spec(at: AppTest, index: int = 0) -> dict:
@@ -159,7 +159,7 @@ def test_added_touchpoint_and_transition_are_saved_with_the_author(app, db, demo
     latest = store.list_revisions(session=db, journey_id=demo)[0]
     assert latest.author == "Test User" and "added touchpoint Chat with support" in render(latest.changes, "en")
     assert any("Saved · version 2" in b for b in badges(at))
-    assert at.session_state[f"editor.base.{demo}"] == 2
+    assert at.session_state[f"editor.{demo}"].base == 2
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ def test_history_lists_revisions_and_restores_one(app, db, demo):
     assert not at.exception
     graph, version = store.load_journey(session=db, journey_id=demo)
     assert version == 3 and "recommend" in graph
-    assert at.session_state[f"editor.base.{demo}"] == 3
+    assert at.session_state[f"editor.{demo}"].base == 3
     assert "recommend" in draft(at, demo)
 
 

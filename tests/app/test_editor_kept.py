@@ -109,7 +109,7 @@ def test_continuing_after_others_saved_keeps_the_base_and_the_save_meets_the_con
     at = open_editor(tab(), demo)
     assert any("saved as version 2 since" in i.value for i in at.info)
     continue_button(at).click().run()
-    assert at.session_state[f"editor.base.{demo}"] == 1
+    assert at.session_state[f"editor.{demo}"].base == 1
     at.button(key="editor.save").click().run()
     assert any("someone else saved this journey after you opened version 1" in e.value for e in at.error)
     assert store.current_version(session=db, journey_id=demo) == 2  # nothing of the draft written over it

@@ -31,11 +31,6 @@ COMPONENT = st.components.v2.component(
 )
 
 
-def _applied(jid: str) -> dict[str, int]:
-    """The number of the last edit applied, per browser tab (the map's random id)."""
-    return st.session_state.setdefault(f"editor.canvas.applied.{jid}", {})
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) -> dict:
     return map_model(_graph, lang=language, persona=persona)
@@ -43,18 +38,18 @@ def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) ->
 
 def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | None) -> str | None:
     """Draw the map editor of the draft ``G``; apply what was done on it; return the touchpoint to show."""
-    data = {"model": _model(state.draft_text(jid), persona, lang(), G), "selected": selected, "acked": _applied(jid)}
+    ws = state.workspace(jid)
+    data = {"model": _model(ws.text, persona, lang(), G), "selected": selected, "acked": ws.applied}
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: None, on_selection_change=lambda: None,
     )  # fmt: skip  # its edits were applied before the page drew anything (take_edits)
     picked = result.get("selection")
-    seen = f"editor.canvas.pick.{jid}"
-    if isinstance(picked, dict) and picked.get("pick") != st.session_state.get(seen):
-        st.session_state[seen] = picked.get("pick")
+    if isinstance(picked, dict) and picked.get("pick") != ws.pick:
         keys = [k for k in picked.get("keys") or [] if isinstance(k, str) and k in G]
+        ws.pick = picked.get("pick")
         if keys:
-            state.select(jid, keys[-1])
+            ws.selected = keys[-1]
             return keys[-1]
     return selected
 
@@ -73,49 +68,55 @@ def receive(jid: str, G: nx.DiGraph, queue, *, rerun: bool = True) -> None:
 
     An edit that does not fit the draft (a touchpoint someone deleted meanwhile, a share
     beyond 100 %) is not applied and the reason is shown; the edits after it still are.
+    The edits, the steps to undo them and the note of which are applied change together
+    (:func:`ui.editor.state.commit`): a run stopped before that loses none and applies none twice.
     """
-    applied = _applied(jid)
+    ws, language = state.workspace(jid), lang()
     graph, refused = G, []
-    for entry in queue if isinstance(queue, list) else []:
+    for entry in queue if isinstance(queue, list) else []:  # from here on only ``ws`` changes
         if not isinstance(entry, dict):
             continue
         client, seq = entry.get("client"), entry.get("seq")
-        if not isinstance(client, str) or not isinstance(seq, int) or seq <= applied.get(client, 0):
+        if not isinstance(client, str) or not isinstance(seq, int) or seq <= ws.applied.get(client, 0):
             continue
-        applied[client] = seq  # before anything that could stop this run: an edit is never applied twice
+        ws.applied[client] = seq
         command = entry.get("command")
         if command in ("undo", "redo"):
-            graph = (undo.undo if command == "undo" else undo.redo)(jid, graph) or graph
+            graph = (undo.undo if command == "undo" else undo.redo)(ws, graph) or graph
             continue
         try:
             after = operations.apply(graph, entry.get("ops"))
         except operations.OperationError as problem:
-            refused.append(problem.text(lang()))
+            refused.append(problem.text(language))
             continue
-        undo.record(jid, graph, after, entry.get("ops"))
+        if (made := undo.step(graph, after, entry.get("ops"))) is not None:
+            undo.push(ws, made)
         graph = after
+    changed = state.commit(ws, graph, recorded=True)
     for reason in refused:
         flash(t("canvas.refused", reason=md(reason)), ":material/block:")
-    if graph is not G or refused:
-        state.change(jid, graph, recorded=True, rerun=rerun)
+    if changed and rerun:
+        st.rerun()
 
 
 def undo_buttons(jid: str, G: nx.DiGraph) -> None:
     """Undo and Redo, with what they would change in their help, and the page's shortcuts for them."""
-    back, again = undo.next_step(jid, "undo"), undo.next_step(jid, "redo")
+    ws, language = state.workspace(jid), lang()
+    back, again = undo.next_step(ws, "undo", language), undo.next_step(ws, "redo", language)
     with st.container(horizontal=True, gap="small"):
         if st.button(
             t("canvas.undo"), icon=":material/undo:", disabled=back is None, key="editor.undo", shortcut="Ctrl+Z",
             help=t("canvas.undo_help", what=md(back)) if back else None,
         ):  # fmt: skip
-            _take(jid, undo.undo(jid, G))
+            _take(ws, undo.undo(ws, G))
         if st.button(
             t("canvas.redo"), icon=":material/redo:", disabled=again is None, key="editor.redo",
             shortcut="Ctrl+Shift+Z", help=t("canvas.redo_help", what=md(again)) if again else None,
         ):  # fmt: skip
-            _take(jid, undo.redo(jid, G))
+            _take(ws, undo.redo(ws, G))
 
 
-def _take(jid: str, graph: nx.DiGraph | None) -> None:
-    if graph is not None:
-        state.change(jid, graph, recorded=True)
+def _take(ws: state.Workspace, graph: nx.DiGraph | None) -> None:
+    """The draft undone or redone to ``graph``, with the steps moved already (None: nothing to do)."""
+    if graph is not None and state.commit(ws, graph, recorded=True):
+        st.rerun()

@@ -113,12 +113,13 @@ def _continue(jid: str) -> None:
     """Make the kept draft the draft, on the version it is based on: a save after others saved meets the conflict."""
     with session() as s:
         found = drafts.kept_draft(session=s, journey_id=jid, person=person())
-    st.session_state.pop(_key("offer", jid), None)
     if found is None:  # saved or discarded in another tab meanwhile
+        st.session_state.pop(_key("offer", jid), None)
         flash(t("editor.kept.gone"), icon=":material/info:")
         st.rerun()
     base = min(found.base_version, version_of(jid))
     state.rebase(jid, tables.read_draft(found.text), base)
+    st.session_state.pop(_key("offer", jid), None)  # after the draft: a run stopped in between offers it again
     st.session_state[_key("written", jid)] = _written(jid)
     flash(t("editor.kept.continued"))
     st.rerun()

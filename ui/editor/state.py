@@ -1,8 +1,8 @@
 """The editor's working copy of a journey (its draft), kept in session state.
 
-Per journey, session state holds only plain values: the draft as JSON text, the version it is based on,
-transition rows not complete yet, a conflict if the last save met one, the selected touchpoint, and for
-each table editor the states of the draft it came from.
+Per journey, session state holds one :class:`Workspace` of plain values: the draft as JSON text, the
+version it is based on, transition rows not complete yet, a conflict if the last save met one, the selected
+touchpoint, the steps to undo and redo, and for each table editor the states of the draft it came from.
 
 Every change of the draft goes through :func:`change`. A table editor (:func:`edit_table`) keeps its key
 and is fed the same frame for as long as nothing but the table itself changes what it shows: the browser
@@ -10,6 +10,12 @@ sends every edit made in it since it was created, and each run applies them all 
 from. An edit typed while the page reruns therefore reaches the draft like any other, however quickly it
 follows the last one. The editor is created anew from the draft when something else changed what it shows
 (another table, the detail panel, Discard, a restored version).
+
+Streamlit stops a run at any read or write of session state, and at any element it draws, when the browser
+has sent something newer, and starts the next run from the top. So a change is made whole between two such
+points: everything it needs is read first, then only the workspace object changes (plain Python, no
+Streamlit in between). Had the draft and the note that an edit is in it been written one after the other,
+a stop between the two would lose the edit.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import networkx as nx
@@ -32,24 +39,57 @@ from ui.journey import cached_graph, load
 from ui.text import md
 
 
-def _key(name: str, jid: str) -> str:
-    return f"editor.{name}.{jid}"
+@dataclass
+class Workspace:
+    """What the Editor keeps of one open journey in one browser tab: one object in session state, changed
+    whole between two points where Streamlit may stop the run (see the module's text)."""
+
+    text: str = ""
+    """The draft as JSON text (:func:`journeys.model.tables.write_draft`); empty until it is opened."""
+    pending: list[dict] = field(default_factory=list)
+    """Transition rows not complete yet."""
+    base: int = 0
+    """The version the draft is based on."""
+    conflict: dict | None = None
+    """What the last save met, when someone else saved first."""
+    selected: str | None = None
+    """The touchpoint the detail panel shows."""
+    editors: dict[str, dict] = field(default_factory=dict)
+    """Per table editor, its bookkeeping (:func:`_editors`)."""
+    nonce: int = 0
+    """The number of the last table editor created: a new one gets a new key."""
+    undo: list[dict] = field(default_factory=list)
+    """Steps to undo, the last one last (:mod:`ui.editor.undo`)."""
+    redo: list[dict] = field(default_factory=list)
+    """Steps undone, to make again."""
+    applied: dict[str, int] = field(default_factory=dict)
+    """The number of the last map edit applied, per browser tab (the map's random id)."""
+    pick: int | None = None
+    """The number of the last choice of touchpoint on the map taken."""
+
+    @property
+    def draft(self) -> Draft | None:
+        return Draft(self.text, self.pending) if self.text else None
+
+
+def workspace(jid: str) -> Workspace:
+    """The workspace of journey ``jid`` in this session (a new, empty one the first time)."""
+    return st.session_state.setdefault(f"editor.{jid}", Workspace())
 
 
 def start(jid: str, *, force: bool = False) -> None:
     """Open a draft of the journey's latest version, unless one is open (or ``force``)."""
-    if not force and _key("draft", jid) in st.session_state:
+    if not force and workspace(jid).text:
         return
     graph, version = load(jid)
     rebase(jid, graph, version)
 
 
 def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
-    """Make ``graph`` the draft and ``version`` the version it is based on."""
-    change(jid, graph, pending_rows=[], rerun=False)
-    st.session_state[_key("base", jid)] = version
-    st.session_state.pop(_key("conflict", jid), None)
-    undo.forget(jid)  # a new start: nothing before it to undo
+    """Make ``graph`` the draft and ``version`` the version it is based on, with nothing to undo before it."""
+    ws, text = workspace(jid), tables.write_draft(graph)
+    ws.text, ws.pending, ws.base, ws.conflict = text, [], version, None
+    undo.forget(ws)
 
 
 def draft(jid: str) -> nx.DiGraph:
@@ -59,7 +99,7 @@ def draft(jid: str) -> nx.DiGraph:
 
 def draft_text(jid: str) -> str:
     """The draft as the JSON text it is kept as: what caches of things drawn from the draft are keyed by."""
-    return st.session_state[_key("draft", jid)]
+    return workspace(jid).text
 
 
 # What the editor shows of a draft, cached by the draft's text: a rerun without an edit reads and
@@ -109,7 +149,8 @@ class Draft(NamedTuple):
 
 
 def current(jid: str) -> Draft:
-    return Draft(draft_text(jid), pending(jid))
+    ws = workspace(jid)
+    return Draft(ws.text, ws.pending)
 
 
 def frame(draft: Draft, name: str) -> pd.DataFrame:
@@ -123,7 +164,7 @@ def draft_problems(jid: str, G: nx.DiGraph) -> list[Problem]:
 
 
 def base_version(jid: str) -> int:
-    return st.session_state[_key("base", jid)]
+    return workspace(jid).base
 
 
 def base(jid: str) -> nx.DiGraph:
@@ -137,25 +178,25 @@ def dirty(jid: str, graph: nx.DiGraph) -> bool:
 
 
 def pending(jid: str) -> list[dict]:
-    return st.session_state.get(_key("pending", jid), [])
+    return workspace(jid).pending
 
 
 def conflict(jid: str) -> dict | None:
-    return st.session_state.get(_key("conflict", jid))
+    return workspace(jid).conflict
 
 
 def set_conflict(jid: str, info: dict | None) -> None:
-    st.session_state[_key("conflict", jid)] = info
+    workspace(jid).conflict = info
 
 
 def selected(jid: str, graph: nx.DiGraph) -> str | None:
     """The touchpoint the detail panel shows: the one last chosen, else the first."""
-    key = st.session_state.get(_key("selected", jid))
+    key = workspace(jid).selected
     return key if key in graph else next(iter(graph), None)
 
 
 def select(jid: str, key: str) -> None:
-    st.session_state[_key("selected", jid)] = key
+    workspace(jid).selected = key
 
 
 def widget_key(jid: str, name: str) -> str:
@@ -180,31 +221,48 @@ def change(
     *,
     pending_rows: list[dict] | None = None,
     by: str | None = None,
+    taken: dict | None = None,
     rerun: bool = True,
     recorded: bool = False,
 ) -> None:
     """Make ``graph`` the draft, and ``pending_rows`` (where given) its transition rows not complete yet.
 
-    The one way the draft changes: the tables, the detail panel, Save, Discard and a restored version all
-    come here, and nothing changes when ``graph`` is the draft already. ``by`` names the table editor the
-    change was typed in, which keeps its editor (it shows the change already); every other one shows the
-    new draft, created anew where what it shows changed. Then the page reruns, for what it drew before the
-    change; ``rerun=False`` in a widget's callback, which runs before the page, and where the caller reruns.
+    The one way the draft changes: the tables, the detail panel, the map, Save, Discard and a restored version
+    all come here, and nothing changes when ``graph`` is the draft already. ``by`` names the table editor the
+    change was typed in and ``taken`` the edits of it the draft now holds; that editor stays (it shows the
+    change already), every other one shows the new draft, created anew where what it shows changed. Then the
+    page reruns, for what it drew before the change; ``rerun=False`` in a widget's callback, which runs before
+    the page, and where the caller reruns.
 
     Each change becomes a step to undo (:mod:`ui.editor.undo`), unless the caller ``recorded`` it already
     (the map, with the operations it sent) or is undoing or redoing one.
     """
-    new = Draft(tables.write_draft(graph), pending(jid) if pending_rows is None else pending_rows)
-    if by is not None:
-        _editors(jid)[by]["result"] = new
-    if _key("draft", jid) in st.session_state and new == current(jid):
-        return
-    if not recorded and _key("draft", jid) in st.session_state:
-        undo.record(jid, draft(jid), graph)
-    st.session_state[_key("draft", jid)] = new.text
-    st.session_state[_key("pending", jid)] = new.pending
-    if rerun:
+    if commit(workspace(jid), graph, pending_rows=pending_rows, by=by, taken=taken, recorded=recorded) and rerun:
         st.rerun()
+
+
+def commit(
+    ws: Workspace,
+    graph: nx.DiGraph,
+    *,
+    pending_rows: list[dict] | None = None,
+    by: str | None = None,
+    taken: dict | None = None,
+    recorded: bool = False,
+) -> bool:
+    """:func:`change` on the workspace ``ws`` at hand, whole: True when the draft changed. Nothing here reads or
+    writes session state or draws, so Streamlit cannot stop it halfway."""
+    new = Draft(tables.write_draft(graph), ws.pending if pending_rows is None else pending_rows)
+    old = ws.draft
+    step = undo.step(_read(old.text), graph) if old is not None and new != old and not recorded else None
+    if by is not None:  # from here on only ``ws`` changes
+        ws.editors[by].update(result=new, taken=taken, retype=False)
+    if new == old:
+        return False
+    if step is not None:
+        undo.push(ws, step)
+    ws.text, ws.pending = new
+    return True
 
 
 NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
@@ -234,8 +292,7 @@ def edit_table(
     frame, column_config = view(record["shown"])
     if record.setdefault("columns", repr(column_config)) != repr(column_config):
         # other words (another language): Streamlit makes it another editor, without the edits it showed
-        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
-        _editors(jid)[name] = record
+        record = renew(jid, name, retype=untaken(record["key"], record["taken"]))
         frame, column_config = view(record["shown"])
         record["columns"] = repr(column_config)
     key = record["key"]
@@ -253,8 +310,7 @@ def edit_table(
     graph, rows = _applied(apply, origin, edited) if tables.frames_differ(frame, edited) else unedited
     if record["merged"]:  # the draft changed elsewhere meanwhile: the table's part into the changed draft
         graph, rows = _applied(apply, now, view(Draft(tables.write_draft(graph), rows))[0])
-    record.update(taken=edits, retype=False)
-    change(jid, graph, pending_rows=rows, by=name)
+    change(jid, graph, pending_rows=rows, by=name, taken=edits)
 
 
 def holds_untaken(jid: str, name: str) -> bool:
@@ -278,13 +334,15 @@ def out_of_sight() -> Iterator[None]:
     slot.empty()
 
 
-def renew(jid: str, name: str) -> dict:
-    """Create the table editor ``name`` anew (a new key) from the draft as it is; its bookkeeping."""
-    nonce = st.session_state[_key("nonce", jid)] = st.session_state.get(_key("nonce", jid), 0) + 1
-    now = current(jid)
-    record = {"key": f"editor.w.{name}.{jid}.{nonce}", "shown": now, "origin": now, "result": now}
-    record |= {"taken": NO_EDITS, "merged": False}
-    _editors(jid)[name] = record
+def renew(jid: str, name: str, *, retype: bool = False) -> dict:
+    """Create the table editor ``name`` anew (a new key) from the draft as it is; its bookkeeping. ``retype``:
+    the one it replaces held an edit not taken, which the user is asked to type again."""
+    ws = workspace(jid)
+    ws.nonce += 1
+    now = Draft(ws.text, ws.pending)
+    record = {"key": f"editor.w.{name}.{jid}.{ws.nonce}", "shown": now, "origin": now, "result": now}
+    record |= {"taken": NO_EDITS, "merged": False, "retype": retype}
+    ws.editors[name] = record
     return record
 
 
@@ -293,7 +351,7 @@ def _editors(jid: str) -> dict[str, dict]:
     which differ after an unedited table stayed through a change elsewhere; the draft as it left it
     (``result``); the edits the draft holds (``taken``); whether its part goes into a draft changed elsewhere
     (``merged``); its column configuration (``columns``, as text)."""
-    return st.session_state.setdefault(_key("editors", jid), {})
+    return workspace(jid).editors
 
 
 def _editor(jid: str, name: str, now: Draft, view) -> dict:
@@ -305,9 +363,7 @@ def _editor(jid: str, name: str, now: Draft, view) -> dict:
         return record  # nothing but this table changed the draft
     shows, showed = view(now), view(record["result"])
     if not (shows[0].equals(showed[0]) and shows[1] == showed[1]):  # what it shows changed elsewhere
-        record = renew(jid, name) | {"retype": untaken(record["key"], record["taken"])}
-        _editors(jid)[name] = record
-        return record
+        return renew(jid, name, retype=untaken(record["key"], record["taken"]))
     if sent_edits(record["key"]) == NO_EDITS:
         record.update(origin=now, result=now, taken=NO_EDITS, merged=False)
     else:

@@ -4,38 +4,43 @@ Each change of the draft — on the map, in a table, in the detail panel — is 
 step: the operations that made it and the operations that take it back
 (:func:`journeys.model.operations.step`). Undo applies a step's inverse to the draft, redo
 its operations again; a new change clears what could be redone. The steps are plain JSON
-values in session state, per journey, at most :data:`LIMIT` of them.
+values in the journey's workspace (:class:`ui.editor.state.Workspace`), at most :data:`LIMIT`
+of them. Nothing here reads or writes session state: the caller changes the steps and the draft
+together, whole.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import networkx as nx
-import streamlit as st
 
 from journeys.i18n import LANGUAGES
 from journeys.model import operations
-from ui.deps import lang
 
 LIMIT = 200
 
 
-def _key(name: str, jid: str) -> str:
-    return f"editor.{name}.{jid}"
+class Steps(Protocol):
+    """Where the steps are kept: a journey's workspace."""
+
+    undo: list[dict]
+    redo: list[dict]
 
 
-def _stack(name: str, jid: str) -> list[dict]:
-    return st.session_state.setdefault(_key(name, jid), [])
-
-
-def record(jid: str, before: nx.DiGraph, after: nx.DiGraph, ops: list[dict] | None = None) -> None:
-    """Remember the change ``before`` → ``after`` (made of ``ops``, when known) as one step to undo."""
+def step(before: nx.DiGraph, after: nx.DiGraph, ops: list[dict] | None = None) -> dict | None:
+    """The change ``before`` → ``after`` (made of ``ops``, when known) as one step to undo; None for no change."""
     forward = ops if ops is not None else operations.diff(before, after)
     if not forward:
-        return
-    steps = _stack("undo", jid)
-    steps.append({"ops": forward, "inverse": operations.diff(after, before), "what": _words(forward, before)})
-    del steps[:-LIMIT]
-    _stack("redo", jid).clear()
+        return None
+    return {"ops": forward, "inverse": operations.diff(after, before), "what": _words(forward, before)}
+
+
+def push(steps: Steps, made: dict) -> None:
+    """Remember the step ``made``: the last to undo, and nothing to redo any more."""
+    steps.undo.append(made)
+    del steps.undo[:-LIMIT]
+    steps.redo.clear()
 
 
 def _words(ops: list[dict], before: nx.DiGraph) -> dict[str, str]:
@@ -47,38 +52,35 @@ def _words(ops: list[dict], before: nx.DiGraph) -> dict[str, str]:
     return words
 
 
-def forget(jid: str) -> None:
+def forget(steps: Steps) -> None:
     """Start over without steps: after a save, a discard or a new draft."""
-    st.session_state.pop(_key("undo", jid), None)
-    st.session_state.pop(_key("redo", jid), None)
+    steps.undo.clear()
+    steps.redo.clear()
 
 
-def undo(jid: str, G: nx.DiGraph) -> nx.DiGraph | None:
+def undo(steps: Steps, G: nx.DiGraph) -> nx.DiGraph | None:
     """The draft ``G`` with the last step taken back, or None when there is nothing to undo."""
-    return _move(jid, G, "undo", "redo", "inverse")
+    return _move(steps.undo, steps.redo, G, "inverse", steps)
 
 
-def redo(jid: str, G: nx.DiGraph) -> nx.DiGraph | None:
+def redo(steps: Steps, G: nx.DiGraph) -> nx.DiGraph | None:
     """The draft ``G`` with the last undone step made again, or None when there is nothing to redo."""
-    return _move(jid, G, "redo", "undo", "ops")
+    return _move(steps.redo, steps.undo, G, "ops", steps)
 
 
-def _move(jid: str, G: nx.DiGraph, source: str, target: str, apply: str) -> nx.DiGraph | None:
-    steps = _stack(source, jid)
-    if not steps:
+def _move(source: list[dict], target: list[dict], G: nx.DiGraph, apply: str, steps: Steps) -> nx.DiGraph | None:
+    if not source:
         return None
-    step = steps[-1]
     try:
-        graph = operations.apply(G, step[apply], trusted=True)
+        graph = operations.apply(G, source[-1][apply], trusted=True)
     except operations.OperationError:  # the draft was replaced meanwhile: these steps no longer fit it
-        forget(jid)
+        forget(steps)
         return None
-    steps.pop()
-    _stack(target, jid).append(step)
+    target.append(source.pop())
     return graph
 
 
-def next_step(jid: str, kind: str) -> str | None:
-    """What undo (``kind="undo"``) or redo would change, in words, or None when there is nothing."""
-    steps = st.session_state.get(_key(kind, jid)) or []
-    return steps[-1]["what"].get(lang()) if steps else None
+def next_step(steps: Steps, kind: str, language: str) -> str | None:
+    """What undo (``kind="undo"``) or redo would change, in ``language``, or None when there is nothing."""
+    found = getattr(steps, kind)
+    return found[-1]["what"].get(language) if found else None
