@@ -144,6 +144,31 @@ def _records(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict]:
     ]
 
 
+def edited_frame(frame: pd.DataFrame, edits: dict) -> pd.DataFrame:
+    """``frame`` with the edits a table editor reports, as plain values (object columns, a fresh index).
+
+    ``edits`` is the state Streamlit documents for ``st.data_editor``: ``edited_rows`` maps a row's position to
+    the cells typed into it, ``deleted_rows`` lists positions, ``added_rows`` lists new rows as their cells
+    (a cell not given is empty). As Streamlit does: cells first, then deletions, then additions. What the
+    ``apply_*`` functions read of it is the same as of the frame the editor returns.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ["a", "b", "c"], "score": pd.array([1, None, 3], dtype="Int64")})
+    >>> edits = {"edited_rows": {1: {"score": 4}}, "deleted_rows": [0], "added_rows": [{"name": "d"}]}
+    >>> edited_frame(frame, edits).to_dict("records")
+    [{'name': 'b', 'score': 4}, {'name': 'c', 'score': 3}, {'name': 'd', 'score': None}]
+    """
+    rows = frame.astype(object).to_dict("records")
+    for position, cells in (edits.get("edited_rows") or {}).items():
+        if 0 <= int(position) < len(rows):
+            rows[int(position)].update((c, v) for c, v in cells.items() if c in frame.columns)
+    deleted = {int(position) for position in edits.get("deleted_rows") or []}
+    rows = [row for position, row in enumerate(rows) if position not in deleted]
+    rows += [{c: added.get(c) for c in frame.columns} for added in edits.get("added_rows") or []]
+    return pd.DataFrame(rows, columns=frame.columns, index=pd.RangeIndex(len(rows)), dtype=object)
+
+
 def frames_differ(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     """Return True when two frames hold different rows (missing values count as equal).
 

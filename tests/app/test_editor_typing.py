@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
+import pytest
+
 import store
-from tests.app.test_editor import draft, edit, editor_key, open_editor, picker, texts
+from journeys.model import tables
+from journeys.model.graph import journey_equal
+from tests.app.test_editor import draft, edit, editor_key, open_editor, picker, show, texts
 
 
 def score(at, label: str):
@@ -142,3 +147,65 @@ def test_a_table_shows_its_edits_after_a_change_of_language(app, demo):
     assert json.loads(table.proto.columns)["owner"]["label"] == "Verantwortlich"
     assert table.key != key  # a table in other words is another editor for Streamlit: made anew from the draft
     assert draft(at, demo).nodes["comparison-portal"]["owner"] == "Growth team"
+
+
+FIRST = "comparison-portal"  # the touchpoint the detail panel shows first
+SENT = {  # per table: what the browser reports of a quick burst of typing in it, and how its part is rebuilt
+    "touchpoints": (
+        {"edited_rows": {0: {"owner": "Growth team", "channel": "app", "personas": ["petra"], "moment_of_truth": True,
+                             "experience": 2, "description": "Compares on price"}},
+         "added_rows": [{"name": "Live chat", "stage": "support", "backstage": False, "moment_of_truth": False,
+                         "entry": False, "exit": False, "drop_out": False}],
+         "deleted_rows": [12]},
+        lambda G: tables.touchpoints_frame(G), tables.apply_touchpoints,
+    ),
+    "transitions": (
+        {"edited_rows": {0: {"label": "compares", "share": 0.6}, 1: {"share": 0.4}},
+         "added_rows": [{"from": "hotline", "to": "cancel", "share": 0.1}], "deleted_rows": [15]},
+        lambda G: tables.transitions_frame(G), tables.apply_transitions,
+    ),
+    "stages": (
+        {"edited_rows": {0: {"name": "Finding out"}, 6: {"position": 0.5}},
+         "added_rows": [{"name": "Aftercare", "position": 9}], "deleted_rows": []},
+        lambda G: tables.stages_frame(G), tables.apply_stages,
+    ),
+    "personas": (
+        {"edited_rows": {0: {"quote": "Just make it work", "value": 1250.5}},
+         "added_rows": [{"name": "Newcomer", "segment": "students"}], "deleted_rows": [1]},
+        lambda G: tables.personas_frame(G), tables.apply_personas,
+    ),
+    f"needs.{FIRST}": (
+        {"edited_rows": {0: {"motivation": "Because money is short"}},
+         "added_rows": [{"text": "Know the speed", "kind": "functional", "persona": "jonas"}], "deleted_rows": []},
+        lambda G: tables.needs_frame(G, FIRST), lambda G, f: tables.apply_needs(G, FIRST, f),
+    ),
+    f"pains.{FIRST}": (
+        {"edited_rows": {}, "added_rows": [{"text": "Too many tariffs", "severity": 4, "evidence": "interview"}],
+         "deleted_rows": []},
+        lambda G: tables.pains_frame(G, FIRST), lambda G, f: tables.apply_pains(G, FIRST, f),
+    ),
+    f"emotions.{FIRST}": (
+        {"edited_rows": {0: {"emotion": -2}, 1: {"emotion": 1}}, "added_rows": [], "deleted_rows": []},
+        lambda G: tables.emotions_frame(G, FIRST), lambda G, f: tables.apply_emotions(G, FIRST, f),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(SENT))
+def test_an_edit_taken_as_it_arrives_makes_the_same_journey_as_the_table_drawn(app, demo, name):
+    """In the browser a table's edits go into the draft as they arrive, before the page runs, from what the browser
+    reports (:func:`journeys.model.tables.edited_frame`); under AppTest, from the frame the table returns when
+    drawn. Both make the same journey, for every kind of cell, added and deleted rows, in every table."""
+    sent, frame, apply = SENT[name]
+    at = open_editor(app, demo)
+    if name in ("stages", "personas", "transitions"):
+        at = show(at, name)
+    before = draft(at, demo)
+    at.session_state[editor_key(at, name)] = copy.deepcopy(sent)
+    at.run()
+    assert not at.exception
+    drawn = draft(at, demo)
+    taken = apply(before, tables.edited_frame(frame(before), copy.deepcopy(sent)))
+    taken = taken[0] if isinstance(taken, tuple) else taken
+    assert not journey_equal(drawn, before), "the edit changed nothing: the case shows nothing"
+    assert journey_equal(drawn, taken)

@@ -37,6 +37,7 @@ from ui.deps import t
 from ui.editor import undo
 from ui.journey import cached_graph, load
 from ui.text import md
+from ui.widgets import flash
 
 
 @dataclass
@@ -297,20 +298,62 @@ def edit_table(
         record["columns"] = repr(column_config)
     key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
-    edited = st.data_editor(frame, key=key, **{**options, "column_config": unbounded(column_config)})
+    edited = st.data_editor(
+        frame, key=key, on_change=take_sent, args=(jid, name, view, apply),
+        **{**options, "column_config": unbounded(column_config)},
+    )  # fmt: skip
     edits = sent_edits(key)
     if record.get("retype"):
         st.warning(t("editor.retype"), icon=":material/keyboard:")
     if refuse_cells(key, column_config, rows=len(frame)):
         return  # the draft keeps its value; the table shows the user's cell and why it is not taken
     if edits == record["taken"] and now == record["result"]:
-        return  # the draft holds everything typed here
+        return  # the draft holds everything typed here (taken when the run began, :func:`take_sent`)
     origin = record["origin"]
     unedited = (origin.graph, origin.pending)
-    graph, rows = _applied(apply, origin, edited) if tables.frames_differ(frame, edited) else unedited
-    if record["merged"]:  # the draft changed elsewhere meanwhile: the table's part into the changed draft
-        graph, rows = _applied(apply, now, view(Draft(tables.write_draft(graph), rows))[0])
+    try:
+        graph, rows = _applied(apply, origin, edited) if tables.frames_differ(frame, edited) else unedited
+        if record["merged"]:  # the draft changed elsewhere meanwhile: the table's part into the changed draft
+            graph, rows = _applied(apply, now, view(Draft(tables.write_draft(graph), rows))[0])
+    except Refused as refusal:  # the table starts over from the draft, which keeps what it had
+        flash(refusal.message, ":material/block:")
+        renew(jid, name)
+        st.rerun()
     change(jid, graph, pending_rows=rows, by=name, taken=edits)
+
+
+class Refused(ValueError):
+    """Raised by a table's ``apply`` for an edit the journey cannot take; ``message`` says why, to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def take_sent(jid: str, name: str, view, apply) -> None:
+    """The edits of table editor ``name`` into the draft as soon as they arrive: its ``on_change``, which runs
+    before the page does. The page then draws the new draft at once (no second run for what it drew before
+    the table), and an edit made right before the user leaves the page is in the draft already.
+
+    Taken here only in the plain case: the draft is as the table left it, no cell is refused. Otherwise the
+    table drawn in the run takes them (:func:`edit_table`), and says what it must.
+    """
+    ws = workspace(jid)
+    record = ws.editors.get(name)
+    if record is None or record["merged"] or ws.draft != record["result"] or record["key"] not in st.session_state:
+        return
+    edits, raw = sent_edits(record["key"]), st.session_state[record["key"]]
+    if edits == record["taken"]:
+        return
+    frame, column_config = view(record["shown"])
+    if tables.refused_cells(raw, column_config, rows=len(frame)):
+        return
+    origin = record["origin"]
+    try:
+        graph, rows = _applied(apply, origin, tables.edited_frame(frame, edits))
+    except Refused:
+        return
+    commit(ws, graph, pending_rows=rows, by=name, taken=edits)
 
 
 def holds_untaken(jid: str, name: str) -> bool:

@@ -13,7 +13,6 @@ from journeys.model.graph import CHANNELS
 from ui.deps import lang, t
 from ui.editor import state
 from ui.text import md
-from ui.widgets import flash
 
 col = st.column_config
 
@@ -103,9 +102,7 @@ def stages(jid: str, G: nx.DiGraph) -> None:
             return tables.apply_stages(G, edited)
         except tables.StageInUse as exc:  # the table starts over from the draft, which keeps the stage
             names = stage_names(G, lang())
-            flash(t("editor.stage_in_use", stages=", ".join(md(names[s]) for s in exc.stages)), ":material/block:")
-            state.renew(jid, "stages")
-            st.rerun()
+            raise state.Refused(t("editor.stage_in_use", stages=", ".join(md(names[s]) for s in exc.stages))) from exc
 
     state.edit_table(jid, "stages", view, apply, num_rows="dynamic")
 
