@@ -92,7 +92,7 @@ def receive(jid: str, G: nx.DiGraph, queue, *, rerun: bool = True) -> None:
         if (made := undo.step(graph, after, entry.get("ops"))) is not None:
             undo.push(ws, made)
         graph = after
-    changed = state.commit(ws, graph, recorded=True)
+    changed = graph is not G and state.commit(ws, graph, recorded=True)  # a queue all applied before: no work
     for reason in refused:
         flash(t("canvas.refused", reason=md(reason)), ":material/block:")
     if changed and rerun:
