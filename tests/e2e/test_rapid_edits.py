@@ -76,9 +76,10 @@ def type_cell(page: Page, grid: Locator, row: int, column: int, text: str) -> No
     ``text`` and press Tab, as quickly as a user would: nothing here waits for the page to run. (Tab, not
     Enter, leaves the selection beside the cell: a click on the selected cell would open it.)
 
-    Where the cell's editor does not open (a click that a table just drawn did not take), the user sees no
-    editor and clicks again, once. Once the editor is open, what is typed must land: a table replaced while
-    the user types takes the typing with it, the cell's editor closes under the user's hands and the edit is
+    Where the cell's editor does not open (a click or an arrow key that a table just drawn did not take: then
+    no editor shows, or the read-only view of the name cell the click selected), the user sees it and goes to
+    the cell again, once. Once the cell's editor is open, what is typed must land: a table replaced while the
+    user types takes the typing with it, the cell's editor closes under the user's hands and the edit is
     gone, which the test's last check finds.
     """
     editor = page.locator("#portal").locator("textarea.gdg-input, input").last
@@ -88,7 +89,7 @@ def type_cell(page: Page, grid: Locator, row: int, column: int, text: str) -> No
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
         try:
-            expect(editor).to_be_visible(timeout=2_500 if attempt == 0 else 5_000)
+            expect(editor).to_be_editable(timeout=2_500 if attempt == 0 else 5_000)
             break
         except AssertionError:
             page.keyboard.press("Escape")
