@@ -46,6 +46,27 @@ def test_the_map_shows_every_touchpoint_and_transition_of_the_draft(app, demo):
     assert drawn["stages"][0]["name"] == "Awareness"
 
 
+def pick(at: AppTest, jid: str, key: str, number: int) -> AppTest:
+    """A click on touchpoint ``key`` on the map (the map's ``number``-th choice), as the browser reports it."""
+    at.session_state[f"editor.canvas.{jid}"] = {"queue": [], "selection": {"keys": [key], "pick": number}}
+    return at.run()
+
+
+def test_a_touchpoint_chosen_on_the_map_opens_and_the_map_gets_the_same_data_again(app, demo):
+    """A click on the map opens the touchpoint in the detail panel; the map, which shows it chosen already, gets
+    the very data it had (so Streamlit sends it a short reference, not the whole map, again). A touchpoint chosen
+    in the detail panel is handed to the map."""
+    at = open_editor(app, demo)
+    first = model(at)
+    one, other = list(draft(at, demo))[2:4]
+    for number, key in enumerate((one, other, one), start=1):
+        at = pick(at, demo, key, number)
+        assert at.selectbox(key=f"editor.w.pick.{key}.{demo}").value == key
+        assert model(at) == first
+    at.selectbox(key=f"editor.w.pick.{one}.{demo}").set_value(other).run()
+    assert model(at)["selected"] == other
+
+
 def test_an_edit_from_the_map_lands_once_and_in_order(app, demo):
     at = open_editor(app, demo)
     add = {"op": "add", "name": "Chat with support", "stage": "support", "backstage": False, "before": None}

@@ -39,7 +39,11 @@ def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) ->
 def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | None) -> str | None:
     """Draw the map editor of the draft ``G``; apply what was done on it; return the touchpoint to show."""
     ws = state.workspace(jid)
-    data = {"model": _model(ws.text, persona, lang(), G), "selected": selected, "acked": ws.applied}
+    # the touchpoint shown seeds the map's selection (a first draw, a choice in the detail panel); one chosen on
+    # the map the map shows already, so the map gets the same data as before, which Streamlit does not send again
+    if selected != ws.picked:
+        ws.seed = selected
+    data = {"model": _model(ws.text, persona, lang(), G), "selected": ws.seed, "acked": ws.applied}
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: None, on_selection_change=lambda: None,
@@ -49,7 +53,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
         keys = [k for k in picked.get("keys") or [] if isinstance(k, str) and k in G]
         ws.pick = picked.get("pick")
         if keys:
-            ws.selected = keys[-1]
+            ws.selected = ws.picked = keys[-1]
             return keys[-1]
     return selected
 

@@ -67,6 +67,10 @@ class Workspace:
     """The number of the last map edit applied, per browser tab (the map's random id)."""
     pick: int | None = None
     """The number of the last choice of touchpoint on the map taken."""
+    picked: str | None = None
+    """The touchpoint last chosen on the map: the map shows it chosen already."""
+    seed: str | None = None
+    """The touchpoint the map was told is shown: it starts its selection with it (a first draw, a reload)."""
 
     @property
     def draft(self) -> Draft | None:
