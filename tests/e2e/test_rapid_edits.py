@@ -76,28 +76,49 @@ def type_cell(page: Page, grid: Locator, row: int, column: int, text: str) -> No
     ``text`` and press Tab, as quickly as a user would: nothing here waits for the page to run. (Tab, not
     Enter, leaves the selection beside the cell: a click on the selected cell would open it.)
 
-    Where the cell's editor does not open (a click or an arrow key that a table just drawn did not take: then
-    no editor shows, or the read-only view of the name cell the click selected), the user sees it and goes to
-    the cell again, once. Once the cell's editor is open, what is typed must land: a table replaced while the
-    user types takes the typing with it, the cell's editor closes under the user's hands and the edit is
-    gone, which the test's last check finds.
+    A user looks where the selection is before they type. Where a click or an arrow key was not taken (a table
+    drawn a moment before, a page busy with its run), the selection is not on the cell they meant and they go
+    there again; where the read-only view of the name cell opened instead of the cell's editor, they close it
+    first. Once the cell's editor is open, what is typed must land: a table replaced while the user types
+    takes the typing with it, the cell's editor closes under the user's hands and the edit is gone, which the
+    test's last check finds.
     """
     editor = page.locator("#portal").locator("textarea.gdg-input, input").last
-    for attempt in range(2):
-        grid.click(position={"x": 120, "y": ROW * (row + 1) + ROW // 2})
-        for _ in range(column):
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
+    chosen = grid.locator("td[aria-selected='true']")  # the grid's hidden cells say which one is selected
+    first = None  # the number of the column the click selects (the first one shown)
+    for attempt in range(3):
+        if attempt:
+            page.keyboard.press("Escape")
+        before = _cell(chosen)
+        if first is None or before != (first, row):  # a click on the selected cell would open it
+            grid.click(position={"x": 120, "y": ROW * (row + 1) + ROW // 2})
         try:
-            expect(editor).to_be_editable(timeout=2_500 if attempt == 0 else 5_000)
+            expect(chosen).to_have_id(re.compile(rf"glide-cell-\d+-{row}$"), timeout=2_500)
+            if first is None and before and before[1] == row:  # the click moves the selection within the row
+                expect(chosen).not_to_have_id(f"glide-cell-{before[0]}-{row}", timeout=2_500)
+            first = _cell(chosen)[0] if first is None else first
+            for _ in range(column):
+                page.keyboard.press("ArrowRight")
+            expect(chosen).to_have_id(f"glide-cell-{first + column}-{row}", timeout=2_500)
+            page.keyboard.press("Enter")
+            expect(editor).to_be_editable(timeout=2_500)
             break
         except AssertionError:
-            page.keyboard.press("Escape")
+            continue
     try:
         editor.fill(text, timeout=5_000)
         editor.press("Tab", timeout=5_000)
     except (AssertionError, PlaywrightError):
         pass
+
+
+def _cell(chosen: Locator) -> tuple[int, int] | None:
+    """The (column, row) of the selected cell, None while none is."""
+    try:
+        found = re.fullmatch(r"glide-cell-(\d+)-(\d+)", chosen.get_attribute("id", timeout=500) or "")
+    except PlaywrightError:
+        return None
+    return (int(found[1]), int(found[2])) if found else None
 
 
 def rapid(page: Page, grid: Locator, column: int, values: list[str], *, first_row: int = 0) -> None:
