@@ -147,6 +147,14 @@ def main() -> None:
     why = t(f"lens.{shown['why']}") if shown["why"] else None
     b.metric(t("review.worst_touchpoint"), md(shown["worst"]), why, delta_color="off")
     c.metric(t("review.unscored"), shown["unscored"])
+    views(jid, version, about)
+
+
+@st.fragment
+def views(jid: str, version: int, about: tuple) -> None:
+    """The chosen view of the journey (``about`` as :func:`ui.analysis.summary` takes it): a switch of view runs
+    and sends only this part of the page again."""
+    persona = about[-1]
     view = (
         st.segmented_control(
             t("review.view"), VIEWS, format_func=labels("review.view", VIEWS).get, default="heatmap", key="review.view"
