@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import apptest, data, domain, report, server
+from bench import apptest, browser, data, domain, report, server
 
 
 def wanted(only: str | None):
@@ -48,6 +48,9 @@ def main() -> None:
         dbs = data.build(
             folder, core=any(map(want, report.NEEDS_CORE)), portfolio=any(map(want, report.NEEDS_PORTFOLIO))
         )
+        felt = (20,) if args.quick else data.SIZES  # a quick run leaves out what takes longest
+        rows += browser.browser_rows(dbs, felt, {20: q(5), 200: q(5), 2_000: q(3)}, want=want)
+        rows += server.server_rows(dbs, folder, q(3), want=want)
         rows += domain.load_rows(dbs, data.SIZES, {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
         rows += domain.save_rows(dbs, (200, 2_000), {200: q(10), 2_000: q(7)}, want=want)
         rows += domain.analysis_rows((200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)}, want=want)
@@ -55,8 +58,6 @@ def main() -> None:
         rows += apptest.page_rows(dbs, folder, reps, growth=True, want=want, recompile=args.recompile)
         rows += domain.png_rows(q(5), want=want)
         rows += domain.json_rows((200, 2_000), {200: q(7), 2_000: q(3)}, want=want)
-        rows += server.map_rows(dbs, (20, 200), q(5), want=want)
-        rows += server.server_rows(dbs, folder, q(3), want=want)
     seconds = time.perf_counter() - began
     report.print_table(rows)
     print(f"\n{seconds / 60:.1f} minutes")

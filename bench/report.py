@@ -12,7 +12,17 @@ from pathlib import Path
 
 from bench.timing import Row
 
-__all__ = ["MAP_EDIT", "ROWS", "NEEDS_CORE", "NEEDS_PORTFOLIO", "machine", "print_table", "write_markdown"]
+__all__ = [
+    "BROWSER",
+    "BROWSER_BYTES",
+    "INTERACTIONS",
+    "ROWS",
+    "NEEDS_CORE",
+    "NEEDS_PORTFOLIO",
+    "machine",
+    "print_table",
+    "write_markdown",
+]
 
 # The rows' names, in the order of the table (``--only`` matches against these).
 LOAD = "load a journey from the store, {n:,} touchpoints"
@@ -23,10 +33,26 @@ REVIEW = "Review page rerun (AppTest), {n:,} touchpoints"
 PORTFOLIO = "Portfolio page rerun (AppTest), 200 journeys × 50"
 PNG = "PNG export warm (journey map, {n} touchpoints)"
 JSON = "JSON export + import, {n:,} touchpoints"
-MAP_EDIT = "add a touchpoint on the map in Chromium, {n:,} touchpoints"
-START = "app start until the first page is served"
+BROWSER = "browser: {what}, {n:,} touchpoints"
+BROWSER_BYTES = "browser: {what}, bytes sent, {n:,} touchpoints"
+INTERACTIONS = (
+    "select a touchpoint on the map",
+    "edit a table cell",
+    "add a touchpoint on the map",
+    "switch the Review view",
+    "Editor → Review in the sidebar",
+    "save",
+)
+START = "browser: app start until the first page is served"
 MEMORY = "server memory (RSS) with the portfolio page served"
 ROWS = (
+    *(
+        row.format(what=what, n=n)
+        for what in INTERACTIONS
+        for n in (20, 200, 2_000)
+        for row in (BROWSER, BROWSER_BYTES)
+    ),
+    START,
     *(LOAD.format(n=n) for n in (20, 200, 2_000)),
     *(SAVE.format(n=n) for n in (200, 2_000)),
     *(ANALYSIS.format(n=n) for n in (200, 2_000, 20_000)),
@@ -35,14 +61,10 @@ ROWS = (
     PORTFOLIO,
     PNG.format(n=200),
     *(JSON.format(n=n) for n in (200, 2_000)),
-    *(MAP_EDIT.format(n=n) for n in (20, 200)),
-    START,
     MEMORY,
 )
 NEEDS_CORE = tuple(  # rows that read the core database (one journey per size)
-    what
-    for what in ROWS
-    if what.startswith(("load ", "save ", "Editor ", "Review ", "add a touchpoint")) or what == START
+    what for what in ROWS if what.startswith(("load ", "save ", "Editor ", "Review ", "browser: "))
 )
 NEEDS_PORTFOLIO = (PORTFOLIO, MEMORY)  # rows that read the portfolio database (200 journeys × 50)
 
@@ -87,7 +109,9 @@ def machine() -> dict[str, str]:
 
 
 def _fmt(value: float, unit: str) -> str:
-    return f"{value:,.0f} MB" if unit == "MB" else (f"{value:,.1f} ms" if value < 1000 else f"{value / 1000:,.2f} s")
+    if unit in ("MB", "KB"):
+        return f"{value:,.0f} {unit}" if value >= 10 else f"{value:,.1f} {unit}"
+    return f"{value:,.1f} ms" if value < 1000 else f"{value / 1000:,.2f} s"
 
 
 def _cells(row: Row) -> list[str]:
@@ -134,9 +158,25 @@ def growth(rows: list[Row]) -> list[list[str]]:
     return lines
 
 
+def _table(rows: list[Row]) -> list[str]:
+    return [
+        "| " + " | ".join(HEAD) + " |",
+        "|" + "---|" * len(HEAD),
+        *("| " + " | ".join(_cells(r)) + " |" for r in rows),
+    ]
+
+
 def write_markdown(rows: list[Row], about: dict[str, str], seconds: float) -> Path:
-    table = ["| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    table += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
+    felt = [r for r in rows if r.what.startswith("browser:")]
+    table = [
+        "**What a person waits for in the browser** (headless Chromium, the app served by `streamlit run`)",
+        "",
+        *_table(felt),
+        "",
+        "**On the server** (a report: the parts of the waits above, timed in-process and under AppTest)",
+        "",
+        *_table([r for r in rows if r not in felt]),
+    ]
     grown = ["| what | ours 200 → 2,000 | floor 200 → 2,000 |", "|---|---|---|"]
     grown += ["| " + " | ".join(line) + " |" for line in growth(rows)]
     notes = [f"- **{r.what}**: {r.note}" for r in rows if r.note]

@@ -19,14 +19,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.report import MAP_EDIT, MEMORY, START
+from bench.report import MEMORY, START
 from bench.timing import Row, everything
 
-__all__ = ["map_rows", "server_rows"]
+__all__ = ["server_rows"]
 
 ROOT = Path(__file__).parent.parent
 ONE_LINE = Path(__file__).parent / "floors" / "oneline.py"
-MAP_FLOOR = Path(__file__).parent / "floors" / "map_floor.py"
 CHROMIUM = "/usr/bin/chromium"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -131,86 +130,4 @@ def server_rows(dbs, folder: Path, reps: int, *, want=everything) -> list[Row]:
             )
         )
         print(f"  memory: {portfolio[2]:.0f} MB vs {one_line[2]:.0f} MB", flush=True)
-    return rows
-
-
-FREE_SPOT = """(map, n) => {
-    const root = map.getRootNode();
-    const svg = map.getBoundingClientRect();
-    for (let k = 0, y = svg.top + 60; y < Math.min(svg.bottom, innerHeight) - 10; y += 23)
-        for (let x = svg.left + 40; x < Math.min(svg.right, innerWidth) - 10; x += 29) {
-            const free = [[0, 0], [-20, 0], [20, 0], [0, -20], [0, 20]].every(([dx, dy]) => {
-                const hit = root.elementFromPoint(x + dx, y + dy);
-                return hit && hit.matches('rect.column');
-            });
-            if (free && k++ === n) return [x, y];
-        }
-    return null;
-}"""
-
-
-def _map_edits(browser, script: Path, db_url: str, path: str, reps: int, env: dict) -> list[float]:
-    """Start ``script``, open ``path``; add ``reps`` touchpoints on the map, one at a time: from the click on a free
-    place until the new touchpoint is drawn by the page and the script is idle (seconds each)."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env={**os.environ, "JOURNEYS_DB_URL": db_url, **env}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.perf_counter() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.perf_counter() > deadline:
-                    raise RuntimeError(f"{script.name} did not start within 120 s") from None
-                time.sleep(0.05)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(f"{url}/{path}")
-        canvas = page.locator(".journey-canvas svg")
-        canvas.locator("g.touchpoint").first.wait_for(timeout=120_000)
-        page.wait_for_selector(READY, timeout=120_000)
-        times = []
-        for i in range(reps + 1):
-            spot = canvas.evaluate(FREE_SPOT, i)
-            name = f"Bench step {i}"
-            start = time.perf_counter()
-            page.mouse.click(*spot)
-            page.keyboard.type(name)
-            page.keyboard.press("Enter")
-            canvas.locator(f"g.touchpoint[aria-label*='{name}']").wait_for(timeout=120_000)
-            page.wait_for_selector(READY, timeout=120_000)
-            if i:  # the first edit warms caches
-                times.append(time.perf_counter() - start)
-        page.close()
-        return times
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def map_rows(dbs, sizes, reps: int, *, want=everything) -> list[Row]:
-    """Adding a touchpoint on the Editor's map in Chromium vs the same component alone on a page."""
-    rows = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        for n in sizes:
-            what = MAP_EDIT.format(n=n)
-            if not want(what):
-                continue
-            jid = dbs.ids[n]
-            ours = _map_edits(browser, ROOT / "app.py", dbs.url("core"), f"editor?journey={jid}", reps, {})
-            floor = _map_edits(browser, MAP_FLOOR, dbs.url("core"), "", reps, {"BENCH_JOURNEY": jid})
-            print(f"  map edit {n}: {statistics.median(ours):.2f} s vs {statistics.median(floor):.2f} s", flush=True)
-            rows.append(
-                Row(what, statistics.median(ours) * 1000, statistics.median(floor) * 1000, None, reps,
-                    note="click a free place, type a name, Enter: until the page shows it and the script is idle")
-            )  # fmt: skip
-        browser.close()
     return rows

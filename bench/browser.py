@@ -1,0 +1,307 @@
+"""What a person waits for in the browser: the real app served by ``streamlit run``, driven in headless Chromium.
+
+Each interaction is timed from the user's action (a click, a key) until the server has finished the script
+run it set off (Streamlit's ``script_finished`` message on the WebSocket, read with Streamlit's own protobuf
+classes), the result is on the page, and the browser has painted two frames after it. A run that ends early
+for another run (``st.rerun``) does not count as the end; a run the browser asks for right after it (a
+widget sending its value on mount) is waited for as well. The bytes are those the server sent over the
+WebSocket for the interaction.
+
+The floor is :file:`bench/floors/browser_floor.py`: a bare Streamlit app with the same widgets showing the
+same data, doing the same interaction, served and driven the same way, in the same browser and run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.report import BROWSER, BROWSER_BYTES
+from bench.timing import Row, everything
+
+__all__ = ["browser_rows"]
+
+ROOT = Path(__file__).parent.parent
+FLOOR = Path(__file__).parent / "floors" / "browser_floor.py"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]  # fmt: skip
+DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+IDLE = "() => document.querySelector(\"[data-testid='stApp']\")?.dataset.testScriptState === 'notRunning'"
+FREE_SPOT = """(map, n) => {
+    const root = map.getRootNode();
+    const svg = map.getBoundingClientRect();
+    for (let k = 0, y = svg.top + 60; y < Math.min(svg.bottom, innerHeight) - 10; y += 23)
+        for (let x = svg.left + 40; x < Math.min(svg.right, innerWidth) - 10; x += 29) {
+            const free = [[0, 0], [-20, 0], [20, 0], [0, -20], [0, 20]].every(([dx, dy]) => {
+                const hit = root.elementFromPoint(x + dx, y + dy);
+                return hit && hit.matches('rect.column');
+            });
+            if (free && k++ === n) return [x, y];
+        }
+    return null;
+}"""
+
+
+class Wire:
+    """What the server sends a page over the WebSocket: bytes in all, and every script run's end."""
+
+    def __init__(self, page: Page):
+        self.received = 0
+        self.finished: list[int] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        self.received += len(data)
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(data)
+        except Exception:  # not a message of Streamlit's: counted, not read
+            return
+        if message.WhichOneof("type") == "script_finished":
+            self.finished.append(message.script_finished)
+
+
+@dataclass
+class Served:
+    """A script served by ``streamlit run`` and a page of Chromium on it."""
+
+    page: Page
+    wire: Wire
+    url: str
+    owner: str = "Marketing"  # what the touchpoint table shows as the first touchpoint's owner
+
+    def waited(self, action: Callable[[], object], shown: Callable[[], object]) -> tuple[float, int]:
+        """Do ``action``; wait until its script runs are done, ``shown()`` returns (it waits until the result is
+        on the page) and the page painted. Return (seconds, bytes received)."""
+        runs, sent = len(self.wire.finished), self.wire.received
+        start = time.perf_counter()
+        action()
+        self._settle(runs, start)
+        shown()
+        self.page.evaluate(PAINTED)
+        while not self.page.evaluate(IDLE):  # the page asked for another run after this one
+            self._settle(len(self.wire.finished) - 1, start)
+            self.page.evaluate(PAINTED)
+        return time.perf_counter() - start, self.wire.received - sent
+
+    def _settle(self, runs: int, start: float) -> None:
+        while not any(status in DONE for status in self.wire.finished[runs:]):
+            if time.perf_counter() - start > 180:
+                raise RuntimeError("the script did not finish within 180 s")
+            self.page.wait_for_timeout(2)  # lets Playwright deliver the WebSocket's frames
+
+
+@contextmanager
+def served(browser, script: Path, db_url: str) -> Iterator[Callable[[str], Served]]:
+    """Serve ``script`` on a free port; yield a function opening a path of it in a fresh page (of one browser
+    context: what a page keeps in the browser's storage, such as the user's name, the next one finds)."""
+    server = None
+    pages = []
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    try:
+        url, server = _start(script, db_url)
+
+        def open_page(path: str) -> Served:
+            page = context.new_page()
+            pages.append(page)
+            wire = Wire(page)
+            page.goto(f"{url}/{path}")
+            page.wait_for_function(IDLE, timeout=180_000)
+            return Served(page, wire, url)
+
+        yield open_page
+    finally:
+        context.close()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def _start(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true", f"--server.port={port}",
+         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+        cwd=ROOT, env={**os.environ, "JOURNEYS_DB_URL": db_url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.perf_counter() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return url, server
+        except OSError:
+            if time.perf_counter() > deadline:
+                server.kill()
+                raise RuntimeError(f"{script.name} did not start within 120 s") from None
+            time.sleep(0.05)
+
+
+# The interactions. Each takes the served page, the journey's size, the repetition and whether the page is
+# ours, does the interaction once (untimed set-up first, where it needs one) and returns (seconds, bytes).
+
+
+def select_on_map(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    k = 2 + (i * 7) % (min(n, 20) - 1)  # near the start (in view on the map), never the one shown first
+    marker = s.page.locator(f"g.touchpoint[data-key='tp-{k}'] .marker")
+    marker.scroll_into_view_if_needed()
+    box = marker.bounding_box()
+    picker = s.page.get_by_role("combobox", name="Touchpoint")  # the detail panel's choice of touchpoint
+    return s.waited(
+        lambda: s.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
+        lambda: expect(picker).to_have_value(f"Touchpoint {k}", timeout=180_000),
+    )
+
+
+def edit_cell(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    grid = s.page.get_by_test_id("stDataFrame").last  # the touchpoint table, below the detail panel
+    grid.scroll_into_view_if_needed()
+    editor = s.page.locator("#portal").locator("textarea.gdg-input, input").last
+    for _ in range(3):  # the first row's owner cell; a click a table just drawn did not take is made again
+        s.page.keyboard.press("Escape")
+        grid.click(position={"x": 60, "y": 35 + 17})  # the first row's first column: ours its name, the floor's key
+        for _ in range(3 if ours else 4):  # to the owner (the floor shows the key first)
+            s.page.keyboard.press("ArrowRight")
+        s.page.keyboard.press("Enter")
+        try:
+            expect(editor).to_have_value(s.owner, timeout=5_000)
+            break
+        except AssertionError:
+            continue
+    s.owner = f"Owner {i}"
+    editor.fill(s.owner)
+    return s.waited(
+        lambda: editor.press("Tab"), lambda: grid.get_by_text(s.owner, exact=True).first.wait_for(state="attached")
+    )
+
+
+def add_on_map(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    canvas = s.page.locator(".journey-canvas svg")
+    canvas.scroll_into_view_if_needed()
+    spot = canvas.evaluate(FREE_SPOT, i)
+    name = f"Bench step {i}"
+
+    def add():
+        s.page.mouse.click(*spot)
+        s.page.keyboard.type(name)
+        s.page.keyboard.press("Enter")
+
+    return s.waited(add, lambda: canvas.locator(f"g.touchpoint[aria-label*='{name}']").wait_for())
+
+
+def switch_view(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    view = ("Importance–performance" if ours else "matrix") if i % 2 == 0 else ("Heatmap" if ours else "heatmap")
+    chart = s.page.locator(".js-plotly-plot").first
+    return s.waited(s.page.get_by_role("radio", name=view, exact=True).click, lambda: chart.wait_for())
+
+
+def to_review(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    nav = s.page.get_by_test_id("stSidebarNav")
+    chart = s.page.locator(".js-plotly-plot").first
+    took = s.waited(nav.get_by_role("link", name="Review").click, lambda: chart.wait_for())
+    canvas = s.page.locator(".journey-canvas svg")
+    s.waited(nav.get_by_role("link", name="Editor").click, lambda: canvas.wait_for())  # back, untimed
+    return took
+
+
+def save(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
+    edit_cell(s, n, 100 + i, ours)  # a change to save
+    button = s.page.get_by_role("button", name=re.compile("^Save")).first
+    said = s.page.get_by_text(f"Saved · version {i + 2}").first
+    return s.waited(button.click, lambda: said.wait_for())
+
+
+@dataclass
+class Interaction:
+    what: str  # the row's name, with {n}
+    path: str  # the page, with {jid}
+    run: Callable[[Served, int, int, bool], tuple[float, int]]
+
+
+INTERACTIONS = (
+    Interaction("select a touchpoint on the map", "editor?journey={jid}", select_on_map),
+    Interaction("edit a table cell", "editor?journey={jid}", edit_cell),
+    Interaction("add a touchpoint on the map", "editor?journey={jid}", add_on_map),
+    Interaction("switch the Review view", "review?journey={jid}", switch_view),
+    Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review),
+    Interaction("save", "editor?journey={jid}", save),
+)  # fmt: skip
+
+
+def browser_rows(dbs, sizes, reps: dict, *, want=everything) -> list[Row]:
+    """Every interaction at every size, ours against the floor, alternately, in one browser."""
+    todo = [(x, n) for x in INTERACTIONS for n in sizes if want(BROWSER.format(what=x.what, n=n))]
+    if not todo:
+        return []
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        with (
+            served(browser, ROOT / "app.py", dbs.url("core")) as ours,
+            served(browser, FLOOR, dbs.url("core")) as floor,
+        ):
+            _sign_in(ours)
+            for x, n in todo:
+                rows += _measure(x, n, reps[n], ours, floor, dbs.ids[n])
+        browser.close()
+    return rows
+
+
+def _sign_in(open_page) -> None:
+    """The app asks for a name before a save; the bench gives it once, in the browser's storage."""
+    page = open_page("").page
+    page.get_by_label("Your name").fill("Bench")
+    page.get_by_label("Your name").press("Enter")
+    page.wait_for_function(IDLE)
+
+
+def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str) -> list[Row]:
+    path = x.path.format(jid=jid)
+    samples = {"ours": [], "floor": []}
+    sides = (("ours", ours, True), ("floor", floor, False))
+    pages = {name: opener(path) for name, opener, _ in sides}
+    for i in range(reps + 1):  # the first round warms caches on both sides
+        for name, _, is_ours in sides:
+            try:
+                took = x.run(pages[name], n, i, is_ours)
+            except Exception as error:
+                picture = Path(tempfile.gettempdir()) / f"bench-{name}-{n}.png"
+                pages[name].page.screenshot(path=picture, full_page=True)
+                raise RuntimeError(f"{x.what}, {n} touchpoints, {name}: {error}; the page: {picture}") from error
+            if i:
+                samples[name].append(took)
+    for name, _, _ in sides:
+        pages[name].page.close()
+    ours_s = statistics.median(t for t, _ in samples["ours"])
+    floor_s = statistics.median(t for t, _ in samples["floor"])
+    ours_b = statistics.median(b for _, b in samples["ours"])
+    floor_b = statistics.median(b for _, b in samples["floor"])
+    target = 1.5 if n <= 200 else 2
+    print(
+        f"  {x.what}, {n}: {ours_s:.2f} s vs {floor_s:.2f} s; {ours_b / 1024:.0f} vs {floor_b / 1024:.0f} KB",
+        flush=True,
+    )
+    return [
+        Row(BROWSER.format(what=x.what, n=n), ours_s * 1000, floor_s * 1000, target, reps),
+        Row(BROWSER_BYTES.format(what=x.what, n=n), ours_b / 1024, floor_b / 1024, 1.5, reps, unit="KB"),
+    ]
