@@ -34,9 +34,9 @@ def served(tmp_path_factory):
     engine.dispose()
 
 
-def make_journey(engine, *, touchpoints=2, stages=1, personas=1, needs=0) -> str:
-    """Store a journey of ``touchpoints`` in a chain over ``stages``, with ``personas``, and ``needs`` at the
-    first touchpoint; return its id."""
+def make_journey(engine, *, touchpoints=2, stages=1, personas=1, needs=0, pains=0) -> str:
+    """Store a journey of ``touchpoints`` in a chain over ``stages``, with ``personas``, and ``needs`` and
+    ``pains`` at the first touchpoint; return its id."""
     G = new_journey(
         "Rapid edits",
         stages=[{"id": f"s{i}", "name": f"Stage {i}"} for i in range(stages)],
@@ -46,6 +46,7 @@ def make_journey(engine, *, touchpoints=2, stages=1, personas=1, needs=0) -> str
         add_touchpoint(
             G, f"t{i}", name=f"Touchpoint {i}", stage=f"s{i * stages // touchpoints}", entry=i == 0,
             exit=i == touchpoints - 1, needs=[{"text": f"Need {n}"} for n in range(needs if i == 0 else 0)],
+            pains=[{"text": f"Pain {n}", "severity": 3} for n in range(pains if i == 0 else 0)],
         )  # fmt: skip
     for i in range(touchpoints - 1):
         add_transition(G, f"t{i}", f"t{i + 1}")
@@ -205,6 +206,32 @@ def test_rapid_edits_of_a_touchpoints_needs_are_all_saved(page: Page, served):
     save(page)
     G, _ = saved(engine, journey_id)
     assert [n["motivation"] for n in G.nodes["t0"]["needs"]] == values
+
+
+def test_rapid_edits_of_a_touchpoints_pain_points_are_all_saved(page: Page, served):
+    """Twenty severities typed into the detail panel's pain point table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=2, pains=EDITS)
+    open_page(page, url, "editor", journey_id)
+    grid = table(page, "Pain 19")
+    values = [1 + i % 5 for i in range(EDITS)]
+    rapid(page, grid, 1, [str(v) for v in values])  # pain point, severity
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [p["severity"] for p in G.nodes["t0"]["pains"]] == values
+
+
+def test_rapid_edits_of_emotions_at_a_touchpoint_are_all_saved(page: Page, served):
+    """Twenty personas' emotions typed into the detail panel's emotion table are all in the saved journey."""
+    url, engine = served
+    journey_id = make_journey(engine, touchpoints=2, personas=EDITS)
+    open_page(page, url, "editor", journey_id)
+    grid = table(page, "Persona 19").filter(has_text="Emotion")  # not the touchpoint table's persona column
+    values = [i % 5 - 2 for i in range(EDITS)]
+    rapid(page, grid, 1, [str(v) for v in values])  # persona, emotion
+    save(page)
+    G, _ = saved(engine, journey_id)
+    assert [G.nodes["t0"]["emotions"].get(f"p{i}") for i in range(EDITS)] == values
 
 
 def test_rapid_edits_of_scores_in_two_stages_are_all_saved(page: Page, served):
