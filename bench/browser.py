@@ -113,14 +113,12 @@ def served(browser, script: Path, db_url: str) -> Iterator[Callable[[str], Serve
     """Serve ``script`` on a free port; yield a function opening a path of it in a fresh page (of one browser
     context: what a page keeps in the browser's storage, such as the user's name, the next one finds)."""
     server = None
-    pages = []
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     try:
         url, server = _start(script, db_url)
 
         def open_page(path: str) -> Served:
             page = context.new_page()
-            pages.append(page)
             wire = Wire(page)
             page.goto(f"{url}/{path}")
             page.wait_for_function(IDLE, timeout=180_000)
