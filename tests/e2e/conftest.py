@@ -83,6 +83,24 @@ def settled(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
 
 
+def box_of(locator) -> dict:
+    """The element's box on screen, read again until it has one: the journey map draws itself anew after every
+    script run, so an element found a moment before a redraw is gone when its box is asked for."""
+    for _ in range(100):
+        locator.wait_for(state="attached")  # not "visible": a horizontal line has no height
+        box = locator.bounding_box()
+        if box is not None:
+            return box
+        locator.page.wait_for_timeout(50)
+    raise AssertionError(f"{locator} never stayed on the page long enough to be measured")
+
+
+def centre(locator) -> tuple[float, float]:
+    """The middle of an element on screen, to click or drag at."""
+    box = box_of(locator)
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
 def click_until(page, button, result, text: str, *, tries: int = 2, timeout: int = 15_000) -> None:
     """Click ``button`` until ``result`` shows ``text``: on a busy machine a click that lands
     during the rerun an upload started can come too early and be lost."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import settled
+from tests.e2e.conftest import centre, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -93,8 +93,7 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
     expect(page.get_by_role("heading", name="Broadband: router set-up and the hotline")).to_be_visible()
     marker = page.locator("g.touchpoint[aria-label*='Call the hotline'] .marker")
-    box = marker.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(*centre(marker))
     picker = page.get_by_role("combobox", name="Touchpoint")
     expect(picker).to_have_value("Call the hotline")
     expect(table(page, "Agent says the line is fine and ends the call")).to_be_visible()

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 import store
 from journeys.model.graph import new_journey
-from tests.e2e.conftest import settled, start_app, stop_app, wait_for_app
+from tests.e2e.conftest import box_of, centre, settled, start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -72,16 +72,11 @@ def touchpoint(page: Page, name: str) -> Locator:
     return page.locator(f"g.touchpoint[aria-label*={json.dumps(name)}]")
 
 
-def centre(locator: Locator) -> tuple[float, float]:
-    box = locator.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
 def spot(page: Page, stage: str, *, back: bool = False, across: float = 0.5) -> tuple[float, float]:
     """A free place in a stage's column: above the line of visibility (front stage) or below it."""
-    column = page.locator(f"rect.column[data-stage='{stage}']").bounding_box()
-    line = page.locator("line.visibility").bounding_box()["y"]
-    top = page.locator("rect.column").first.bounding_box()["y"]
+    column = box_of(page.locator(f"rect.column[data-stage='{stage}']"))
+    line = box_of(page.locator("line.visibility"))["y"]
+    top = box_of(page.locator("rect.column").first)["y"]
     y = line + 45 if back else top + (line - top) * 0.25
     return column["x"] + column["width"] * across, y
 
