@@ -22,7 +22,9 @@ def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
     shown = G.nodes[key][field] if G.nodes[key][field] in range(low, high + 1) else None  # an invalid one: blank
     widget = state.widget_key(jid, f"{field}.{key}")
-    state.sync(widget, shown)
+    # given to the widget in every run, not only when it changed: a browser that mounts the widget anew without
+    # the value (seen after a run cut short) would otherwise start it empty and hand that empty score to the draft
+    st.session_state[widget] = shown
     st.number_input(
         label, min_value=low, max_value=high, step=1, value=None, placeholder="–", key=widget,
         help=t("editor.help.scores"), on_change=_set_score, args=(jid, key, field, widget),

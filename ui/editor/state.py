@@ -206,18 +206,8 @@ def select(jid: str, key: str) -> None:
 
 def widget_key(jid: str, name: str) -> str:
     """The key of an editing widget that is no table (a score, the choice of touchpoint): the same for as long as
-    the journey is open; :func:`sync` shows the draft's value in it."""
+    the journey is open."""
     return f"editor.w.{name}.{jid}"
-
-
-def sync(key: str, value) -> None:
-    """Show ``value`` in widget ``key`` (call before the widget is drawn), unless it shows it already.
-
-    The widget hands a change to the draft in its ``on_change`` callback, before the page runs, so a
-    different value here always comes from elsewhere (a table, Discard, a restored version).
-    """
-    if key not in st.session_state or st.session_state[key] != value:
-        st.session_state[key] = value
 
 
 def change(
