@@ -133,13 +133,19 @@ def author() -> str:
     return (st.session_state.get(AUTHOR) or "").strip()
 
 
+def valid_author() -> bool:
+    """Whether an author name is given that the store takes (no control characters, not longer than a short text)."""
+    name = author()
+    return bool(name) and len(name) <= MAX_SHORT and not bad_character(name)
+
+
 def require_author() -> str | None:
     """Return the author, or ask for it where the user is and return None.
 
     A name the store would not take (control characters, longer than a short text) is refused where the user is.
     """
     name = author()
-    if name and len(name) <= MAX_SHORT and not bad_character(name):
+    if valid_author():
         return name
     if name:
         st.warning(t("app.author_invalid", max=MAX_SHORT), icon=":material/badge:")

@@ -14,8 +14,8 @@ from journeys.model.graph import slugify
 from journeys.model.validation import Problem
 from store.rows import describe_diff
 from store.summaries import render
-from ui.access import allowed
-from ui.deps import author, lang, require_author, session, t, when
+from ui.access import allowed, can
+from ui.deps import author, lang, require_author, session, t, valid_author, when
 from ui.editor import state
 from ui.journey import cached_graph
 from ui.text import md
@@ -46,16 +46,14 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]):
             st.badge(t("editor.saved_version", version=state.base_version(jid)), icon=":material/check:", color="green")
             st.space("stretch")
         label = t("editor.save_as", name=md(author())) if author() else t("editor.save")
-        save_clicked = st.button(
+        st.button(
             label, type="primary", icon=":material/save:", disabled=not dirty or bool(blocked),
-            key="editor.save", help=blocked if dirty else None, shortcut="Ctrl+S",
+            key="editor.save", help=blocked if dirty else None, shortcut="Ctrl+S", on_click=save_now, args=(jid,),
         )  # fmt: skip
         discard_clicked = st.button(
             t("editor.discard"), icon=":material/undo:", disabled=not dirty, key="editor.discard"
         )
     notes = st.container()
-    if save_clicked:
-        st.session_state[SAVING] = jid
     if discard_clicked:
         ask("editor.discard", jid)
     if confirm("editor.discard", jid, t("editor.discard_confirm", changes=changes), yes=t("editor.discard_yes")):
@@ -67,9 +65,34 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]):
     return notes
 
 
+def save_now(jid: str) -> None:
+    """Save's ``on_click``, before the page runs: the tables' edits sent with the click into the draft, then the
+    draft saved, so that the page draws the saved journey in the same run.
+
+    Where that cannot be done quietly (a table's edit the page must take or refuse, a problem, no author, a
+    conflict), the page saves at the end of its run instead (:func:`save_when_asked`) and says what it must.
+    """
+    state.take_all_sent(jid)
+    G = state.draft(jid)
+    if state.holds_any_untaken(jid) or problems(jid, G) or not can("edit") or not valid_author():
+        st.session_state[SAVING] = jid
+        return
+    try:
+        with session() as s:
+            version = store.save_journey(
+                session=s, graph=G, expected_version=state.base_version(jid), author=author(), base=state.base(jid)
+            )
+    except store.ConflictError as exc:
+        remember_conflict(jid, exc)
+        return
+    state.rebase(jid, cached_graph(jid, version), version)
+    flash(t("editor.saved", version=version))
+
+
 def save_when_asked(jid: str, notes) -> None:
-    """Save the draft where Save was clicked, at the end of the page's run: an edit typed into a table just
-    before the click reaches the draft in the same run (the table is further down), and is saved too."""
+    """Save the draft where Save was clicked and :func:`save_now` left it to the page, at the end of the page's
+    run: an edit typed into a table just before the click reaches the draft in the same run (the table is further
+    down), and is saved too."""
     if st.session_state.get(SAVING) != jid:
         return
     del st.session_state[SAVING]

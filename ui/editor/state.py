@@ -290,6 +290,7 @@ def edit_table(
         record = renew(jid, name, retype=untaken(record["key"], record["taken"]))
         frame, column_config = view(record["shown"])
         record["columns"] = repr(column_config)
+    record["take"] = (view, apply)  # for Save's callback (:func:`take_all_sent`)
     key = record["key"]
     options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
     edited = st.data_editor(
@@ -348,6 +349,19 @@ def take_sent(jid: str, name: str, view, apply) -> None:
     except Refused:
         return
     commit(ws, graph, pending_rows=rows, by=name, taken=edits)
+
+
+def take_all_sent(jid: str) -> None:
+    """:func:`take_sent` for every table editor shown in the last run: in a callback that must see the draft
+    with all the edits sent along with it (Save), whichever of the callbacks Streamlit runs first."""
+    for name, record in list(workspace(jid).editors.items()):
+        if "take" in record:
+            take_sent(jid, name, *record["take"])
+
+
+def holds_any_untaken(jid: str) -> bool:
+    """True when any table editor shown in the last run holds edits the draft does not hold yet."""
+    return any(holds_untaken(jid, name) for name in list(workspace(jid).editors))
 
 
 def holds_untaken(jid: str, name: str) -> bool:
