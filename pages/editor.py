@@ -26,6 +26,8 @@ from ui.journey import forget, journey_picker
 from ui.text import md
 from ui.widgets import show_flash
 
+DRAWN = "editor.drawn"  # the draft as the page was last drawn with it (its text)
+
 SECTIONS = {
     "touchpoints": touchpoints,
     "transitions": transitions,
@@ -35,17 +37,37 @@ SECTIONS = {
 }
 
 
-def journey_map_panel(jid: str, G: nx.DiGraph, selected: str | None) -> str | None:
-    """The map of the draft, to build the journey on; returns the touchpoint the detail panel shows."""
+def map_header(jid: str, G: nx.DiGraph) -> None:
+    """Above the map: the persona whose emotions colour it, and Undo and Redo."""
     personas = persona_names(G)
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        persona = st.segmented_control(
+        st.segmented_control(
             t("editor.color_by"), options=list(personas), format_func=lambda p: md(personas[p]),
-            key=f"editor.persona.{jid}", help=t("editor.help.color_by"),
+            key=persona_key(jid), help=t("editor.help.color_by"),
         )  # fmt: skip
         st.space("stretch")
         canvas.undo_buttons(jid, G)
-    return canvas.map_editor(jid, G, selected, persona if persona in personas else None)
+
+
+def persona_key(jid: str) -> str:
+    return f"editor.persona.{jid}"
+
+
+@st.fragment
+def touchpoint_view(jid: str) -> None:
+    """The map of the draft and the detail panel of the touchpoint chosen: choosing another one (on the map, in the
+    panel) reruns only this part. A change of the draft made here reruns the whole page, for all it shows of the
+    draft (title, status, tables)."""
+    canvas.take_edits(jid)
+    if state.draft_text(jid) != st.session_state.get(DRAWN):  # changed since the page was drawn
+        st.rerun(scope="app")
+    G = state.draft(jid)
+    persona = st.session_state.get(persona_key(jid))
+    persona = persona if persona in persona_names(G) else None
+    selected = canvas.map_editor(jid, G, state.selected(jid, G), persona)
+    if selected is not None:
+        with st.container(border=True):
+            panel(jid, G, selected)
 
 
 def edit(jid: str) -> None:
@@ -60,13 +82,11 @@ def edit(jid: str) -> None:
     notes = status(jid, G, found)
     conflict_panel(jid, G)
     show_problems(G, found)
-    selected = state.selected(jid, G)
     if not G:  # a blank journey: say how to begin
         st.info(t("editor.start_here"), icon=":material/add_circle:")
-    selected = journey_map_panel(jid, G, selected)
-    if selected is not None:
-        with st.container(border=True):
-            panel(jid, G, selected)
+    map_header(jid, G)
+    st.session_state[DRAWN] = state.draft_text(jid)
+    touchpoint_view(jid)
     section = st.segmented_control(
         t("editor.section"), options=list(SECTIONS), format_func=labels("editor.section", SECTIONS).get,
         default="touchpoints", required=True, key="editor.section", label_visibility="collapsed",

@@ -44,13 +44,11 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
-        chosen = st.selectbox(
+        picker = state.widget_key(jid, f"pick.{key}")
+        st.selectbox(
             t("editor.touchpoint"), options=list(names), index=list(names).index(key), format_func=state.labels(names),
-            key=state.widget_key(jid, f"pick.{key}"), help=t("editor.help.pick"),
+            key=picker, help=t("editor.help.pick"), on_change=lambda: state.select(jid, st.session_state[picker]),
         )  # fmt: skip
-        if chosen != key:
-            state.select(jid, chosen)
-            st.rerun()
         expectation, experience = st.columns(2)
         with expectation:
             _score(jid, G, key, "expectation", t("editor.col.expectation"))
