@@ -36,6 +36,7 @@ from bench.timing import Row, everything
 __all__ = ["browser_rows"]
 
 ROOT = Path(__file__).parent.parent
+APP = ROOT / "app.py"
 FLOOR = Path(__file__).parent / "floors" / "browser_floor.py"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -139,7 +140,9 @@ def _start(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env={**os.environ, "JOURNEYS_DB_URL": db_url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT if script == APP else script.parent,  # the floor with Streamlit's defaults, not the app's settings
+        env={**os.environ, "JOURNEYS_DB_URL": db_url, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.perf_counter() + 120
@@ -255,7 +258,7 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything) -> list[Row]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         with (
-            served(browser, ROOT / "app.py", dbs.url("core")) as ours,
+            served(browser, APP, dbs.url("core")) as ours,
             served(browser, FLOOR, dbs.url("core")) as floor,
         ):
             _sign_in(ours)
