@@ -106,6 +106,27 @@ def test_clicking_the_map_opens_a_touchpoint_and_screenshots(page: Page, app_url
     page.screenshot(path=str(screenshots / "editor-details.png"))
 
 
+def test_a_touchpoint_chosen_in_the_panel_is_the_one_chosen_on_the_map(page: Page, app_url: str):
+    """The detail panel's choice of touchpoint moves the map's selection too, also back to one chosen before."""
+    page.goto(f"{app_url}/editor")
+    page.get_by_label("Journey", exact=True).click()
+    page.get_by_role("option", name="Broadband: router set-up and the hotline").click()
+    expect(page.get_by_role("heading", name="Broadband: router set-up and the hotline")).to_be_visible()
+    chosen = page.locator(".journey-canvas g.touchpoint.selected")
+    picker = page.get_by_role("combobox", name="Touchpoint")
+    for name in ("Router delivered", "Call the hotline", "Router delivered"):
+        settled(page)
+        page.mouse.click(*centre(page.locator("g.touchpoint[aria-label*='Daily use at home'] .marker")))
+        expect(picker).to_have_value("Daily use at home")
+        expect(chosen).to_have_attribute("aria-label", re.compile("Daily use at home"))
+        settled(page)
+        picker.click()
+        page.get_by_role("option", name=name, exact=True).click()
+        expect(picker).to_have_value(name)
+        expect(chosen).to_have_count(1)
+        expect(chosen).to_have_attribute("aria-label", re.compile(name))
+
+
 OVERLAPS = """(map, names) => {
     // the texts ``names`` selects on a map (as [text, box]), and which of them lie over each other
     const boxes = [...map.querySelectorAll(names)].map(t => [t.textContent, t.getBoundingClientRect()])

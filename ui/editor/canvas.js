@@ -1,10 +1,11 @@
 // The map editor: the journey map drawn as SVG, on which a workshop builds the journey.
 //
-// Python (ui/editor/canvas.py) sends `data`: the map model (journeys/charts/canvas.py), the keys
-// selected, and for every browser tab the number of its last edit already applied (`acked`). Every
-// edit made here is an operation (journeys/model/operations.py); it is shown at once and queued:
-// the whole queue of edits not yet applied goes to Python as the state value `queue`, so an edit
-// made while Python is still busy with the previous one is never lost. Python applies each edit once.
+// Python (ui/editor/canvas.py) sends `data`: the map model (journeys/charts/canvas.py), the touchpoint
+// chosen elsewhere (`selected`, with a number `seeded` that is new for each such choice), and for every
+// browser tab the number of its last edit already applied (`acked`). Every edit made here is an
+// operation (journeys/model/operations.py); it is shown at once and queued: the whole queue of edits
+// not yet applied goes to Python as the state value `queue`, so an edit made while Python is still
+// busy with the previous one is never lost. Python applies each edit once.
 //
 // Everything a person typed reaches the page as text (textContent, input.value), never as markup.
 
@@ -100,6 +101,11 @@ class MapEditor {
     if (this.queue.length) return; // a newer map is on its way: keep what is shown, with the edits made since
     const keys = new Set(data.model.touchpoints.map((n) => n.key));
     this.selection = new Set([...this.selection].filter((k) => keys.has(k)));
+    if (data.seeded !== this.seeded) {
+      // a touchpoint chosen elsewhere (the detail panel) since this map was drawn: shown chosen here too
+      if (this.seeded !== undefined && keys.has(data.selected)) this.selection = new Set([data.selected]);
+      this.seeded = data.seeded;
+    }
     if (!this.selection.size && data.selected && keys.has(data.selected)) this.selection.add(data.selected);
     this.render();
   }

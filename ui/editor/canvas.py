@@ -39,11 +39,13 @@ def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) ->
 def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | None) -> str | None:
     """Draw the map editor of the draft ``G``; apply what was done on it; return the touchpoint to show."""
     ws = state.workspace(jid)
-    # the touchpoint shown seeds the map's selection (a first draw, a choice in the detail panel); one chosen on
-    # the map the map shows already, so the map gets the same data as before, which Streamlit does not send again
-    if selected != ws.picked:
+    # the touchpoint shown seeds the map's selection on a first draw; a choice in the detail panel is sent with a
+    # new number (``seeds``), which makes the map show it chosen. One chosen on the map the map shows already, so
+    # the map gets the same data as before, which Streamlit does not send again.
+    if ws.seed not in G:
         ws.seed = selected
-    data = {"model": _model(ws.text, persona, lang(), G), "selected": ws.seed, "acked": ws.applied}
+    data = {"model": _model(ws.text, persona, lang(), G), "selected": ws.seed, "seeded": ws.seeds,
+            "acked": ws.applied}  # fmt: skip
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: None, on_selection_change=lambda: None,
@@ -53,7 +55,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
         keys = [k for k in picked.get("keys") or [] if isinstance(k, str) and k in G]
         ws.pick = picked.get("pick")
         if keys:
-            ws.selected = ws.picked = keys[-1]
+            ws.selected = keys[-1]
             return keys[-1]
     return selected
 

@@ -67,10 +67,11 @@ class Workspace:
     """The number of the last map edit applied, per browser tab (the map's random id)."""
     pick: int | None = None
     """The number of the last choice of touchpoint on the map taken."""
-    picked: str | None = None
-    """The touchpoint last chosen on the map: the map shows it chosen already."""
     seed: str | None = None
     """The touchpoint the map was told is shown: it starts its selection with it (a first draw, a reload)."""
+    seeds: int = 0
+    """How many times a touchpoint was chosen elsewhere than on the map (the detail panel's choice): each time
+    the map shows that one chosen, whatever it had chosen itself."""
 
     @property
     def draft(self) -> Draft | None:
@@ -201,7 +202,10 @@ def selected(jid: str, graph: nx.DiGraph) -> str | None:
 
 
 def select(jid: str, key: str) -> None:
-    workspace(jid).selected = key
+    """Show touchpoint ``key`` in the detail panel, and chosen on the map."""
+    ws = workspace(jid)
+    ws.selected = ws.seed = key
+    ws.seeds += 1
 
 
 def widget_key(jid: str, name: str) -> str:
