@@ -19,6 +19,7 @@ __all__ = [
     "ROWS",
     "NEEDS_CORE",
     "NEEDS_PORTFOLIO",
+    "SLOW",
     "machine",
     "print_table",
     "write_markdown",
@@ -67,6 +68,10 @@ NEEDS_CORE = tuple(  # rows that read the core database (one journey per size)
     what for what in ROWS if what.startswith(("load ", "save ", "Editor ", "Review ", "browser: "))
 )
 NEEDS_PORTFOLIO = (PORTFOLIO, MEMORY)  # rows that read the portfolio database (200 journeys × 50)
+SLOW = (  # rows a quick run leaves out: each starts a server or a browser anew, or works on the largest data
+    START, MEMORY, PORTFOLIO, PNG.format(n=200), ANALYSIS.format(n=20_000), EDITOR.format(n=2_000),
+    REVIEW.format(n=2_000),
+)  # fmt: skip
 
 DOC = Path(__file__).parent.parent / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:start (written by python -m bench) -->", "<!-- bench:end -->"
