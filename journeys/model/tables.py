@@ -200,7 +200,8 @@ def read_draft(text: str) -> nx.DiGraph:
     """Return the journey in a draft's JSON text, valid or not."""
     doc = json.loads(text)
     nodes = [{k: v for k, v in n.items() if k in TOUCHPOINT_DEFAULTS or k == "id"} for n in doc["nodes"]]
-    return normalize(nx.node_link_graph({**doc, "nodes": nodes}, directed=True, multigraph=False, edges="edges"))
+    graph = nx.node_link_graph({**doc, "nodes": nodes}, directed=True, multigraph=False, edges="edges")
+    return normalize(graph, copy_values=False)  # what it holds was read from the text just now
 
 
 def write_draft(G: nx.DiGraph) -> str:

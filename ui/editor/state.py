@@ -135,7 +135,7 @@ def _shown(text: str) -> nx.DiGraph:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _differs(jid: str, version: int, text: str, _graph: nx.DiGraph) -> bool:
-    return not journey_equal(_graph, normalize(cached_graph(jid, version)))
+    return not journey_equal(_graph, normalize(cached_graph(jid, version), copy_values=False))  # a copy already
 
 
 FRAMES = {"touchpoints": tables.touchpoints_frame, "stages": tables.stages_frame, "personas": tables.personas_frame}
@@ -175,7 +175,7 @@ def base_version(jid: str) -> int:
 
 def base(jid: str) -> nx.DiGraph:
     """The journey as it was at the draft's base version."""
-    return normalize(cached_graph(jid, base_version(jid)))
+    return normalize(cached_graph(jid, base_version(jid)), copy_values=False)  # cached_graph hands out a copy
 
 
 def dirty(jid: str, graph: nx.DiGraph) -> bool:
