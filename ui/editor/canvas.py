@@ -48,8 +48,8 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
             "acked": ws.applied}  # fmt: skip
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
-        on_queue_change=lambda: None, on_selection_change=lambda: None,
-    )  # fmt: skip  # its edits were applied before the page drew anything (take_edits)
+        on_queue_change=lambda: take_edits(jid, rerun=True), on_selection_change=lambda: None,
+    )  # fmt: skip  # its edits are applied before the page draws anything (take_edits)
     picked = result.get("selection")
     if isinstance(picked, dict) and picked.get("pick") != ws.pick:
         keys = [k for k in picked.get("keys") or [] if isinstance(k, str) and k in G]
@@ -60,13 +60,17 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     return selected
 
 
-def take_edits(jid: str) -> None:
+def take_edits(jid: str, *, rerun: bool = False) -> None:
     """Apply what was done on the map since the last run before the page draws anything, so that the page shows
-    the new draft in this run instead of drawing the old one and running again."""
+    the new draft in this run instead of drawing the old one and running again.
+
+    ``rerun``: in the map's callback, where a change of the draft makes the run the whole page's instead of only
+    the map's part (the status line and the tables show the draft too), without a run of that part first.
+    """
     sent = st.session_state.get(f"editor.canvas.{jid}")
     queue = sent.get("queue") if hasattr(sent, "get") else None
     if queue:
-        receive(jid, state.draft(jid), queue, rerun=False)
+        receive(jid, state.draft(jid), queue, rerun=rerun)
 
 
 def receive(jid: str, G: nx.DiGraph, queue, *, rerun: bool = True) -> None:

@@ -32,10 +32,11 @@ def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
 
 
 def _set_score(jid: str, key: str, field: str, widget: str) -> None:
-    """The score typed into ``widget`` into the draft, before the page runs (so that all of it shows it)."""
+    """The score typed into ``widget`` into the draft, before the page runs: the whole page's run, not only the
+    detail panel's, so that all of it shows the change."""
     G = state.draft(jid)
     if key in G:
-        state.change(jid, tables.update_touchpoint(G, key, **{field: st.session_state[widget]}), rerun=False)
+        state.change(jid, tables.update_touchpoint(G, key, **{field: st.session_state[widget]}))
 
 
 def panel(jid: str, G: nx.DiGraph, key: str) -> None:
@@ -44,10 +45,11 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
-        picker = state.widget_key(jid, f"pick.{key}")
+        picker = state.widget_key(jid, "pick")  # one widget for every touchpoint: told the one shown in every run
+        st.session_state[picker] = key
         st.selectbox(
-            t("editor.touchpoint"), options=list(names), index=list(names).index(key), format_func=state.labels(names),
-            key=picker, help=t("editor.help.pick"), on_change=lambda: state.select(jid, st.session_state[picker]),
+            t("editor.touchpoint"), options=list(names), format_func=state.labels(names), key=picker,
+            help=t("editor.help.pick"), on_change=lambda: state.select(jid, st.session_state[picker]),
         )  # fmt: skip
         expectation, experience = st.columns(2)
         with expectation:
