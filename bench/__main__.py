@@ -54,7 +54,9 @@ def main() -> None:
             folder, core=any(map(want, report.NEEDS_CORE)), portfolio=any(map(want, report.NEEDS_PORTFOLIO))
         )
         felt = (20,) if args.quick else data.SIZES  # a quick run leaves out what takes longest
-        rows += browser.browser_rows(dbs, felt, {20: q(5), 200: q(5), 2_000: q(3)}, want=want)
+        rows += browser.browser_rows(
+            dbs, felt, {20: q(5), 200: q(5), 2_000: q(3)}, want=want, warm=0 if args.quick else 1
+        )
         rows += server.server_rows(dbs, folder, q(3), want=want)
         rows += domain.load_rows(dbs, data.SIZES, {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
         rows += domain.save_rows(dbs, (200, 2_000), {200: q(10), 2_000: q(7)}, want=want)

@@ -249,7 +249,7 @@ INTERACTIONS = (
 )  # fmt: skip
 
 
-def browser_rows(dbs, sizes, reps: dict, *, want=everything) -> list[Row]:
+def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> list[Row]:
     """Every interaction at every size, ours against the floor, alternately, in one browser."""
     todo = [(x, n) for x in INTERACTIONS for n in sizes if want(BROWSER.format(what=x.what, n=n))]
     if not todo:
@@ -263,7 +263,7 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything) -> list[Row]:
         ):
             _sign_in(ours)
             for x, n in todo:
-                rows += _measure(x, n, reps[n], ours, floor, dbs.ids[n])
+                rows += _measure(x, n, reps[n], ours, floor, dbs.ids[n], warm)
         browser.close()
     return rows
 
@@ -276,12 +276,12 @@ def _sign_in(open_page) -> None:
     page.wait_for_function(IDLE)
 
 
-def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str) -> list[Row]:
+def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str, warm: int) -> list[Row]:
     path = x.path.format(jid=jid)
     samples = {"ours": [], "floor": []}
     sides = (("ours", ours, True), ("floor", floor, False))
     pages = {name: opener(path) for name, opener, _ in sides}
-    for i in range(reps + 1):  # the first round warms caches on both sides
+    for i in range(warm + reps):  # the first rounds warm caches on both sides (a quick run has none)
         for name, _, is_ours in sides:
             try:
                 took = x.run(pages[name], n, i, is_ours)
@@ -289,7 +289,7 @@ def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str) -> list[R
                 picture = Path(tempfile.gettempdir()) / f"bench-{name}-{n}.png"
                 pages[name].page.screenshot(path=picture, full_page=True)
                 raise RuntimeError(f"{x.what}, {n} touchpoints, {name}: {error}; the page: {picture}") from error
-            if i:
+            if i >= warm:
                 samples[name].append(took)
     for name, _, _ in sides:
         pages[name].page.close()
