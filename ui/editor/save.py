@@ -77,16 +77,7 @@ def save_now(jid: str) -> None:
     if state.holds_any_untaken(jid) or problems(jid, G) or not can("edit") or not valid_author():
         st.session_state[SAVING] = jid
         return
-    try:
-        with session() as s:
-            version = store.save_journey(
-                session=s, graph=G, expected_version=state.base_version(jid), author=author(), base=state.base(jid)
-            )
-    except store.ConflictError as exc:
-        remember_conflict(jid, exc)
-        return
-    state.rebase(jid, cached_graph(jid, version), version)
-    flash(t("editor.saved", version=version))
+    write(jid, G, author())
 
 
 def save_when_asked(jid: str, notes) -> None:
@@ -110,6 +101,12 @@ def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
     if found:
         st.error(t("editor.save_blocked", count=len(found)), icon=":material/block:")
         return
+    write(jid, G, who)
+    st.rerun()
+
+
+def write(jid: str, G: nx.DiGraph, who: str) -> None:
+    """Save the draft ``G`` as ``who``: the saved version becomes the draft's base, or the conflict is kept."""
     try:
         with session() as s:
             version = store.save_journey(
@@ -117,10 +114,9 @@ def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
             )
     except store.ConflictError as exc:
         remember_conflict(jid, exc)
-        st.rerun()
+        return
     state.rebase(jid, cached_graph(jid, version), version)
     flash(t("editor.saved", version=version))
-    st.rerun()
 
 
 def remember_conflict(jid: str, exc: store.ConflictError) -> None:
