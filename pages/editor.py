@@ -73,17 +73,18 @@ def touchpoint_view(jid: str) -> None:
 def edit(jid: str) -> None:
     """The page for one journey: title and status, problems, map, details, and the chosen section."""
     canvas.take_edits(jid)
-    show_flash()
     G = state.draft(jid)
     kept.keep(jid, G)
-    st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
-    kept.offer(jid)
-    found = problems(jid, G)
-    notes = status(jid, G, found)
-    conflict_panel(jid, G)
-    show_problems(G, found)
-    if not G:  # a blank journey: say how to begin
-        st.info(t("editor.start_here"), icon=":material/add_circle:")
+    with st.container():  # what comes and goes above the map, in one place: the map stays where it is on the page
+        show_flash()
+        st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
+        kept.offer(jid)
+        found = problems(jid, G)
+        notes = status(jid, G, found)
+        conflict_panel(jid, G)
+        show_problems(G, found)
+        if not G:  # a blank journey: say how to begin
+            st.info(t("editor.start_here"), icon=":material/add_circle:")
     map_header(jid, G)
     st.session_state[DRAWN] = state.draft_text(jid)
     touchpoint_view(jid)

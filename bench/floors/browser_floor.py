@@ -54,7 +54,7 @@ def editor() -> None:
     G = st.session_state.graph
     st.title(G.graph["name"])
     result = COMPONENT(
-        key="map", data={"model": map_model(G), "selected": None, "acked": applied},
+        key="map", data={"model": map_model(G), "selected": None, "acked": applied, "journey": "floor"},
         default={"queue": [], "selection": None}, on_queue_change=lambda: None, on_selection_change=lambda: None,
     )  # fmt: skip
     picked = [k for k in (result.get("selection") or {}).get("keys") or [] if k in G]

@@ -115,10 +115,10 @@ def saved(url: str, jid: str):
     return graph, version
 
 
-def open_editor(page: Page, url: str, jid: str) -> None:
+def open_editor(page: Page, url: str, jid: str, name: str = "Mobile contract") -> None:
     page.set_viewport_size({"width": 1600, "height": 1100})
     page.goto(f"{url}/editor?journey={jid}")
-    expect(page.get_by_role("heading", name="Mobile contract")).to_be_visible(timeout=60_000)  # a cold start
+    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=60_000)  # a cold start
     expect(canvas(page)).to_be_visible()
     page.get_by_label("Your name").fill("Workshop")
     page.get_by_label("Your name").press("Enter")
@@ -257,6 +257,43 @@ FREE_SPOT = """(map, n) => {
 }"""
 
 
+def free_spot(page: Page, n: int) -> tuple[float, float]:
+    """The n-th free place on the map, asked again while the map is being drawn (it has none then)."""
+    for _ in range(200):
+        if (found := canvas(page).first.evaluate(FREE_SPOT, n)) is not None:
+            return found
+        page.wait_for_timeout(50)
+    raise AssertionError("the map shows no free place")
+
+
+def test_the_map_stays_the_same_element_while_a_blank_journey_fills(page: Page, blank):
+    """The map is not mounted anew when what stands above it changes (the hint for a blank journey goes, the
+    unsaved line comes): a map mounted anew starts without the edits still on their way, which are then lost."""
+    url, _, db = blank
+    engine = store.make_engine(db)
+    with Session(engine) as session:
+        jid = store.create_journey(
+            session=session, graph=new_journey("Prepaid top-up", stages=STAGES, personas=PERSONAS), author="Test"
+        )
+    engine.dispose()
+    open_editor(page, url, jid, "Prepaid top-up")
+    expect(page.get_by_text("No touchpoints yet.", exact=False)).to_be_visible()
+    settled(page)
+    canvas(page).evaluate("svg => { svg.dataset.first = 'yes' }")
+    names = ["See an advert", "Compare tariffs", "Top up in the app", "Get the receipt"]
+    for i, name in enumerate(names):  # at a typing pace, without waiting for the app
+        page.mouse.click(*free_spot(page, i))
+        expect(page.locator("input.journey-canvas-input")).to_be_focused()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+    for name in names:
+        expect(touchpoint(page, name)).to_have_count(1)
+    settled(page)
+    expect(canvas(page)).to_have_count(1)
+    expect(canvas(page)).to_have_attribute("data-first", "yes")  # the map drawn first, never mounted anew
+
+
 def test_rapid_edits_on_the_map_all_land(page: Page, blank):
     """Twenty touchpoints added 0.3 s apart, without waiting for the app in between: all twenty are saved."""
     url, jid, db = blank
@@ -264,8 +301,7 @@ def test_rapid_edits_on_the_map_all_land(page: Page, blank):
     before = page.locator("g.touchpoint").count()
     names = [f"Quick step {i:02d}" for i in range(20)]
     for i, name in enumerate(names):
-        x, y = canvas(page).evaluate(FREE_SPOT, i)
-        page.mouse.click(x, y)
+        page.mouse.click(*free_spot(page, i))
         page.keyboard.type(name)
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)

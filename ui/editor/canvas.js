@@ -5,7 +5,9 @@
 // browser tab the number of its last edit already applied (`acked`). Every edit made here is an
 // operation (journeys/model/operations.py); it is shown at once and queued: the whole queue of edits
 // not yet applied goes to Python as the state value `queue`, so an edit made while Python is still
-// busy with the previous one is never lost. Python applies each edit once.
+// busy with the previous one is never lost. Python applies each edit once. The queue belongs to the
+// journey, not to one drawing of its map: should Streamlit mount the map anew, the new map sends on
+// what the old one had queued.
 //
 // Everything a person typed reaches the page as text (textContent, input.value), never as markup.
 
@@ -17,6 +19,9 @@ const RIGHT = 24;
 const LINE = 14; // the height of a line of a touchpoint's name
 const CURVE = 180; // the band of a persona's emotion curve below the map
 let RADIUS = 16;
+// Per journey on this page: this tab's name for Python (`client`), its last edit's number and the edits not
+// yet applied, shared by every map of the journey that Streamlit mounts.
+const queues = new Map();
 
 const instances = new WeakMap();
 
@@ -55,6 +60,14 @@ function star(r) {
   return points.join(" ");
 }
 
+function journeyQueue(journey) {
+  if (!queues.has(journey)) {
+    const client = (crypto.randomUUID && crypto.randomUUID()) || String(Math.random()).slice(2);
+    queues.set(journey, { client, seq: 0, queue: [] });
+  }
+  return queues.get(journey);
+}
+
 function percent(text) {
   const value = Number(String(text).replace("%", "").replace(",", ".").trim());
   if (String(text).trim() === "") return null;
@@ -65,9 +78,9 @@ function percent(text) {
 class MapEditor {
   constructor(parent) {
     this.parent = parent;
-    this.client = (crypto.randomUUID && crypto.randomUUID()) || String(Math.random()).slice(2);
-    this.seq = 0;
-    this.queue = []; // edits sent, not yet applied by Python
+    this.edits = null; // the journey's queue (see `queues`), taken in `receive`
+    this.sent = 0; // the number of the last edit this map has sent to Python
+    this.drawn = false;
     this.selection = new Set();
     this.picks = 0;
     this.data = null;
@@ -96,9 +109,12 @@ class MapEditor {
   receive(data) {
     this.data = data;
     this.words = data.model.words;
-    const acked = (data.acked || {})[this.client] || 0;
-    this.queue = this.queue.filter((entry) => entry.seq > acked);
-    if (this.queue.length) return; // a newer map is on its way: keep what is shown, with the edits made since
+    this.edits = journeyQueue(data.journey);
+    const edits = this.edits;
+    const acked = (data.acked || {})[edits.client] || 0;
+    edits.queue = edits.queue.filter((entry) => entry.seq > acked);
+    if (edits.queue.length && this.sent < edits.seq) this.post(); // queued by a map of it mounted before this one
+    if (edits.queue.length && this.drawn) return; // a newer map is on its way: keep what is shown, and the edits
     const keys = new Set(data.model.touchpoints.map((n) => n.key));
     this.selection = new Set([...this.selection].filter((k) => keys.has(k)));
     if (data.seeded !== this.seeded) {
@@ -113,9 +129,15 @@ class MapEditor {
   // ---------------------------------------------------------------- to Python
 
   send(entry) {
-    this.seq += 1;
-    this.queue.push({ client: this.client, seq: this.seq, ...entry });
-    this.setStateValue("queue", this.queue.slice());
+    const edits = this.edits;
+    edits.seq += 1;
+    edits.queue.push({ client: edits.client, seq: edits.seq, ...entry });
+    this.post();
+  }
+
+  post() {
+    this.sent = this.edits.seq;
+    this.setStateValue("queue", this.edits.queue.slice());
   }
 
   edit(...ops) {
@@ -189,6 +211,7 @@ class MapEditor {
   // ---------------------------------------------------------------- drawing
 
   render() {
+    this.drawn = true;
     const { model } = this.data;
     const words = this.words;
     this.measure();
@@ -550,7 +573,7 @@ class MapEditor {
   // ---------------------------------------------------------------- keyboard
 
   key(event) {
-    if (this.input) return;
+    if (this.input || !this.edits) return;
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
     if (mod && (key === "z" || key === "y")) {

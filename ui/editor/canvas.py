@@ -45,7 +45,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     if ws.seed not in G:
         ws.seed = selected
     data = {"model": _model(ws.text, persona, lang(), G), "selected": ws.seed, "seeded": ws.seeds,
-            "acked": ws.applied}  # fmt: skip
+            "acked": ws.applied, "journey": jid}  # fmt: skip
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: take_edits(jid, rerun=True), on_selection_change=lambda: None,
