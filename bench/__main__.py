@@ -1,6 +1,6 @@
 """Run the whole benchmark: ``python -m bench`` (``--quick`` for a smoke run of under a minute: one repetition,
-the browser rows at 20 touchpoints, none of the slowest rows; ``--only SUBSTRING`` for the rows whose name
-contains it)."""
+the browser rows at 20 touchpoints, the others at up to 200, none of the slowest rows; ``--only SUBSTRING`` for
+the rows whose name contains it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import apptest, browser, data, domain, report, server
+from bench import apptest, browser, data, domain, report, server, timing
 
 
 def wanted(only: str | None):
@@ -45,6 +45,11 @@ def main() -> None:
     if not any(want(what) for what in report.ROWS):
         parser.error(f"no row's name contains {args.only!r}; see --list")
     q = (lambda n: max(1, n // 3)) if args.quick else (lambda n: n)
+    timing.QUICK = args.quick
+
+    def sizes(*ns: int) -> tuple[int, ...]:  # a quick run leaves out the largest journeys
+        return tuple(n for n in ns if not args.quick or n <= 200)
+
     began = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory(prefix="journey-bench-") as tmp:
@@ -58,13 +63,13 @@ def main() -> None:
             dbs, felt, {20: q(5), 200: q(5), 2_000: q(3)}, want=want, warm=0 if args.quick else 1
         )
         rows += server.server_rows(dbs, folder, q(3), want=want)
-        rows += domain.load_rows(dbs, data.SIZES, {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
-        rows += domain.save_rows(dbs, (200, 2_000), {200: q(10), 2_000: q(7)}, want=want)
-        rows += domain.analysis_rows((200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)}, want=want)
+        rows += domain.load_rows(dbs, sizes(*data.SIZES), {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
+        rows += domain.save_rows(dbs, sizes(200, 2_000), {200: q(10), 2_000: q(7)}, want=want)
+        rows += domain.analysis_rows(sizes(200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)}, want=want)
         reps = {"page": q(7), "page_2000": q(2)}
         rows += apptest.page_rows(dbs, folder, reps, growth=True, want=want, recompile=args.recompile)
         rows += domain.png_rows(q(5), want=want)
-        rows += domain.json_rows((200, 2_000), {200: q(7), 2_000: q(3)}, want=want)
+        rows += domain.json_rows(sizes(200, 2_000), {200: q(7), 2_000: q(3)}, want=want)
     seconds = time.perf_counter() - began
     report.print_table(rows)
     print(f"\n{seconds / 60:.1f} minutes")

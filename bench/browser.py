@@ -110,30 +110,42 @@ class Served:
 
 
 @contextmanager
-def served(browser, script: Path, db_url: str) -> Iterator[Callable[[str], Served]]:
-    """Serve ``script`` on a free port; yield a function opening a path of it in a fresh page (of one browser
-    context: what a page keeps in the browser's storage, such as the user's name, the next one finds)."""
-    server = None
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+def served(browser, scripts: tuple[Path, ...], db_url: str) -> Iterator[tuple[Callable[[str], Served], ...]]:
+    """Serve each of ``scripts`` on a free port, all starting at once; yield for each a function opening a path of
+    it in a fresh page (of one browser context per script: what a page keeps in the browser's storage, such as the
+    user's name, the next one finds). The page is loading when it is returned: :func:`ready` waits for it."""
+    servers = []
+    contexts = [browser.new_context(viewport={"width": 1600, "height": 1000}) for _ in scripts]
     try:
-        url, server = _start(script, db_url)
+        servers = [_launch(script, db_url) for script in scripts]
+        urls = [_wait_until_up(script, *launched) for script, launched in zip(scripts, servers, strict=True)]
 
-        def open_page(path: str) -> Served:
-            page = context.new_page()
-            wire = Wire(page)
-            page.goto(f"{url}/{path}")
-            page.wait_for_function(IDLE, timeout=180_000)
-            return Served(page, wire, url)
+        def opener(context, url: str) -> Callable[[str], Served]:
+            def open_page(path: str) -> Served:
+                page = context.new_page()
+                wire = Wire(page)
+                page.goto(f"{url}/{path}", wait_until="commit")
+                return Served(page, wire, url)
 
-        yield open_page
+            return open_page
+
+        yield tuple(opener(context, url) for context, url in zip(contexts, urls, strict=True))
     finally:
-        context.close()
-        if server is not None:
+        for context in contexts:
+            context.close()
+        for _, server in servers:  # all asked to stop, then waited for
             server.terminate()
+        for _, server in servers:
             server.wait(timeout=20)
 
 
-def _start(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
+def ready(*pages: Served) -> None:
+    """Wait until each of ``pages`` (loading at once) has been served and its script is idle."""
+    for served_page in pages:
+        served_page.page.wait_for_function(IDLE, timeout=180_000)
+
+
+def _launch(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -144,13 +156,16 @@ def _start(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
         env={**os.environ, "JOURNEYS_DB_URL": db_url, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", server
+
+
+def _wait_until_up(script: Path, url: str, server: subprocess.Popen) -> str:
     deadline = time.perf_counter() + 120
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    return url, server
+                    return url
         except OSError:
             if time.perf_counter() > deadline:
                 server.kill()
@@ -257,10 +272,7 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        with (
-            served(browser, APP, dbs.url("core")) as ours,
-            served(browser, FLOOR, dbs.url("core")) as floor,
-        ):
+        with served(browser, (APP, FLOOR), dbs.url("core")) as (ours, floor):
             _sign_in(ours)
             for x, n in todo:
                 rows += _measure(x, n, reps[n], ours, floor, dbs.ids[n], warm)
@@ -270,7 +282,9 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
 
 def _sign_in(open_page) -> None:
     """The app asks for a name before a save; the bench gives it once, in the browser's storage."""
-    page = open_page("").page
+    served_page = open_page("")
+    ready(served_page)
+    page = served_page.page
     page.get_by_label("Your name").fill("Bench")
     page.get_by_label("Your name").press("Enter")
     page.wait_for_function(IDLE)
@@ -280,7 +294,8 @@ def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str, warm: int
     path = x.path.format(jid=jid)
     samples = {"ours": [], "floor": []}
     sides = (("ours", ours, True), ("floor", floor, False))
-    pages = {name: opener(path) for name, opener, _ in sides}
+    pages = {name: opener(path) for name, opener, _ in sides}  # both load at once
+    ready(*pages.values())
     for i in range(warm + reps):  # the first rounds warm caches on both sides (a quick run has none)
         for name, _, is_ours in sides:
             try:
