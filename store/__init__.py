@@ -23,6 +23,7 @@ from store.repository import (
     save_journey,
 )
 from store.seed import seed_demo_journeys
+from store.startup import prepare_database
 
 __all__ = [
     "ConflictError",
@@ -42,6 +43,7 @@ __all__ = [
     "load_revision",
     "make_engine",
     "migrate",
+    "prepare_database",
     "purge_journey",
     "rename_journey",
     "restore_journey",
