@@ -15,7 +15,7 @@ from journeys import i18n
 from journeys.analysis import survey
 from journeys.io import survey_file
 from journeys.model.graph import touchpoints_in_order
-from store import JourneyNotFound
+from store import JourneyNotFound, JourneyStamp
 from store import surveys as stored
 from ui.access import allowed, can
 from ui.deps import day, lang, number, percent, require_author, session, t
@@ -95,7 +95,7 @@ def mapping_editor(
     }
 
 
-def import_view(G, jid: str, version: int) -> None:
+def import_view(G, jid: str, stamp: JourneyStamp) -> None:
     """Upload, preview, map, check and import one survey; nothing is stored while rows are bad and not skipped."""
     upload = st.file_uploader(
         t("surveys.file"), type=["csv", "txt", "tsv"], key=f"surveys.file.{st.session_state.get(UPLOADS, 0)}",
@@ -105,7 +105,7 @@ def import_view(G, jid: str, version: int) -> None:
         return
     data = upload.getvalue()
     try:
-        answers = parsed(data, jid, version, G)
+        answers = parsed(data, jid, stamp.version, G)
     except survey_file.SurveyInvalid as exc:
         st.error(f"{t('surveys.unreadable', file=md(upload.name))}\n\n{md(exc.text(lang()))}", icon=":material/error:")
         return
@@ -113,7 +113,7 @@ def import_view(G, jid: str, version: int) -> None:
     st.caption(t("surveys.preview", n=len(answers.values), kind=kind))
     st.dataframe(answers.values.head(5).rename_axis(t("surveys.row")), width="stretch")
     suffix = digest(data)
-    suggested, samples, latest = prepared(suffix, jid, version, answers, G)
+    suggested, samples, latest = prepared(suffix, jid, stamp.version, answers, G)
     mapping = mapping_editor(answers, G, f"surveys.mapping.{suffix}", suggested, samples)
     left, right = st.columns([3, 1])
     name = left.text_input(
@@ -125,7 +125,7 @@ def import_view(G, jid: str, version: int) -> None:
         key=f"surveys.date.{suffix}",
         format=i18n.date_input_format(lang()),
     )
-    invalid, problems = checked(suffix, jid, version, tuple((c, *m) for c, m in mapping.items()), answers, G)
+    invalid, problems = checked(suffix, jid, stamp.version, tuple((c, *m) for c, m in mapping.items()), answers, G)
     bad = sorted({p.line for p in problems})
     for problem in invalid:
         st.warning(md(problem.text(lang())), icon=":material/rule:")

@@ -87,8 +87,8 @@ def start(jid: str, *, force: bool = False) -> None:
     """Open a draft of the journey's latest version, unless one is open (or ``force``)."""
     if not force and workspace(jid).text:
         return
-    graph, version = load(jid)
-    rebase(jid, graph, version)
+    graph, stamp = load(jid)
+    rebase(jid, graph, stamp.version)
 
 
 def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
