@@ -163,7 +163,7 @@ def views(jid: str, stamp: JourneyStamp, about: tuple) -> None:
         or "heatmap"
     )
     # the graph and the table only where a view needs them: a figure already drawn needs neither
-    G = lambda: cached_graph(jid, stamp.version)  # noqa: E731
+    G = lambda: cached_graph(jid, stamp.version, stamp.lifetime)  # noqa: E731
     table, language = (lambda: analysed(*about)[1]), lang()
     if view == "heatmap":
         chart("review.heatmap", (*about, language), lambda: weakness_heatmap(G(), table(), lang=language),
@@ -174,7 +174,7 @@ def views(jid: str, stamp: JourneyStamp, about: tuple) -> None:
         chart("review.matrix", (*about, language), lambda: importance_performance(G(), table(), lang=language),
               key="review.matrix")  # fmt: skip
     elif view == "emotions":
-        chart("review.emotions", (jid, stamp.version, language, persona),
+        chart("review.emotions", (jid, stamp.version, stamp.lifetime, language, persona),
               lambda: emotion_curve(G(), lang=language, persona=persona), key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
         diagnostics(G(), analysed(*about)[2], table())

@@ -2,9 +2,9 @@
 
 The journey a user opened stays open across the pages (it is kept in session state and
 in the URL); a page without one asks for one with the same picker everywhere. Graphs
-are read through a cache keyed by ``(journey id, version)``, and what a page computes from
-a journey is cached by its stamp (:class:`store.JourneyStamp`): read from the database alone,
-so that every process sees every other's writes on its next rerun.
+are read through a cache keyed by the journey's id, version and lifetime, and what a page
+computes from a journey is cached by its stamp (:class:`store.JourneyStamp`): read from the
+database alone, so that every process sees every other's writes on its next rerun.
 """
 
 from __future__ import annotations
@@ -30,12 +30,17 @@ def open_journey(journey_id: str, page: str = "pages/editor.py") -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_graph(journey_id: str, version: int) -> nx.DiGraph:
-    """The journey at ``version``; a copy per call, cached by (id, version)."""
+def cached_graph(journey_id: str, version: int, lifetime: str) -> nx.DiGraph:
+    """The journey at ``version`` in its ``lifetime``; a copy per call, cached by all three.
+
+    The id and version alone may name another journey: one imported under the id of a journey
+    deleted for good starts at version 1 again. Raises ``store.JourneyNotFound`` when the journey
+    of ``lifetime`` is gone.
+    """
     with session() as s:
-        graph, loaded = store.load_journey(session=s, journey_id=journey_id)
+        graph, loaded = store.load_journey(session=s, journey_id=journey_id, lifetime=lifetime)
         if loaded != version:  # someone saved in between: take the exact revision asked for
-            graph = store.load_revision(session=s, journey_id=journey_id, version=version)
+            graph = store.load_revision(session=s, journey_id=journey_id, version=version, lifetime=lifetime)
     return graph
 
 
@@ -50,7 +55,7 @@ def load(journey_id: str) -> tuple[nx.DiGraph, store.JourneyStamp]:
     stamp = journey_stamp(journey_id)
     if stamp is None:
         raise store.JourneyNotFound(f"no journey with id {journey_id!r}")
-    return cached_graph(journey_id, stamp.version), stamp
+    return cached_graph(journey_id, stamp.version, stamp.lifetime), stamp
 
 
 def _is_live(journey_id: str) -> bool:
