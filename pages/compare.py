@@ -33,8 +33,9 @@ VIEWS = ("touchpoints", "stages", "emotions", "changes")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def comparison(before: tuple[str, int], after: tuple[str, int], weights: tuple, scores: tuple[dict, dict]):
-    """The comparison of two journeys at their versions; ratings change without a new version, so they are a key too."""
+def comparison(before: tuple[str, int, str], after: tuple[str, int, str], weights: tuple, scores: tuple[dict, dict]):
+    """The comparison of two journeys (id, version, lifetime); ratings change without a new version, so they are a
+    key too."""
     return compare(
         cached_graph(*before),
         cached_graph(*after),
@@ -117,7 +118,10 @@ def main() -> None:
         weights = weights_panel("compare.weights")
     weighted = right.toggle(t("scoring.weighted"), key="compare.weighted", help=t("scoring.weighted_help"))
     with session() as s:
-        keys = [(j, store.current_version(session=s, journey_id=j)) for j in (before_id, after_id)]
+        stamps = [store.journey_stamp(session=s, journey_id=j) for j in (before_id, after_id)]
+        if None in stamps:  # moved to the trash meanwhile
+            raise store.JourneyNotFound(f"no journey with id {before_id!r} or {after_id!r}")
+        keys = [(j, stamp.version, stamp.lifetime) for j, stamp in zip((before_id, after_id), stamps, strict=True)]
         scores = [
             consensus(analysis.list_ratings(session=s, journey_id=j), weighted=weighted) for j in (before_id, after_id)
         ]

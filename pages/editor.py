@@ -22,7 +22,7 @@ from ui.editor.detail import panel
 from ui.editor.history import history
 from ui.editor.save import conflict_panel, problems, save_when_asked, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
-from ui.journey import forget, journey_picker
+from ui.journey import forget, stamped_journey
 from ui.text import md
 from ui.widgets import show_flash
 
@@ -105,11 +105,12 @@ def edit(jid: str) -> None:
 
 def main() -> None:
     frame.page("edit")
-    jid = journey_picker("editor.title")
-    if not jid:
+    picked = stamped_journey("editor.title")
+    if not picked:
         return
+    jid, stamp = picked
     try:
-        state.start(jid)
+        state.start(jid, lifetime=stamp.lifetime)
         edit(jid)
     except store.JourneyNotFound:  # moved to the trash meanwhile
         forget()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from journeys.analysis.ideas import STATUSES, ranked_ideas
 from journeys.charts.ideas import value_effort_matrix
-from store import analysis
+from store import JourneyStamp, analysis
 from store import ideas as store_ideas
 from ui import frame
 from ui.access import allowed, can
@@ -28,9 +28,9 @@ VIEWS = ("matrix", "rate")
 WEIGHTED = "ideas.weighted"
 
 
-def weaknesses(jid: str, version: int) -> dict[str, float]:
+def weaknesses(jid: str, stamp: JourneyStamp) -> dict[str, float]:
     """Weakness per touchpoint, as on the Review page (default weights)."""
-    table = default_weakness(jid, version)
+    table = default_weakness(jid, stamp)
     return table["weakness"].to_dict() if not table.empty else {}
 
 
@@ -86,7 +86,7 @@ def main() -> None:
     jid = journey_picker("ideas.title")
     if not jid:
         return
-    G, version = load(jid)
+    G, stamp = load(jid)
     show_flash()
     st.title(t("ideas.title"))
     st.caption(t("ideas.intro", journey=md(G.graph["name"])))
@@ -97,7 +97,7 @@ def main() -> None:
     with session() as s:
         ideas = {i["id"]: i for i in store_ideas.list_ideas(session=s, journey_id=jid)}
         ratings = analysis.list_ratings(session=s, journey_id=jid, subject="idea")
-    weakness = weaknesses(jid, version)
+    weakness = weaknesses(jid, stamp)
     left, middle, right = st.columns([5, 3, 1], vertical_alignment="bottom")
     shown = left.pills(
         t("ideas.status"), STATUSES, selection_mode="multi", default=list(STATUSES),

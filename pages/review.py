@@ -13,6 +13,7 @@ from journeys.analysis.diagnostics import Diagnostics, endings
 from journeys.analysis.scoring import rollup
 from journeys.charts.review import emotion_curve, importance_performance, rollup_bars, weakness_heatmap
 from journeys.i18n import label
+from store import JourneyStamp
 from ui import frame
 from ui.access import can
 from ui.analysis import analysed, by_persona, summary
@@ -116,18 +117,18 @@ def main() -> None:
     picked = stamped_journey("review.title")
     if not picked:
         return
-    jid, (version, rated) = picked  # the ratings themselves are read only when their stamp is new
+    jid, stamp = picked  # the journey and its ratings are read only when its stamp is new
     st.title(t("review.title"))
     caption = st.empty()  # the journey's name, once the summary is known
     weights = astuple(weights_panel("review.weights"))
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     weighted = left.toggle(t("scoring.weighted"), key="review.weighted", help=t("scoring.weighted_help"))
-    personas = summary(jid, version, rated, weights, weighted)["personas"]
+    personas = summary(jid, stamp, weights, weighted)["personas"]
     persona = right.selectbox(
         t("portfolio.persona"), list(personas), index=None, format_func=lambda p: md(personas[p]),
         placeholder=t("review.all_personas"), key=f"review.persona.{jid}", help=t("review.persona_help"),
     )  # fmt: skip
-    about = (jid, version, rated, weights, weighted, persona)
+    about = (jid, stamp, weights, weighted, persona)
     shown = summary(*about)
     caption.caption(t("review.intro", journey=md(shown["journey"])))
     customer_flow(shown)
@@ -147,11 +148,11 @@ def main() -> None:
     why = t(f"lens.{shown['why']}") if shown["why"] else None
     b.metric(t("review.worst_touchpoint"), md(shown["worst"]), why, delta_color="off")
     c.metric(t("review.unscored"), shown["unscored"])
-    views(jid, version, about)
+    views(jid, stamp, about)
 
 
 @st.fragment
-def views(jid: str, version: int, about: tuple) -> None:
+def views(jid: str, stamp: JourneyStamp, about: tuple) -> None:
     """The chosen view of the journey (``about`` as :func:`ui.analysis.summary` takes it): a switch of view runs
     and sends only this part of the page again."""
     persona = about[-1]
@@ -162,7 +163,8 @@ def views(jid: str, version: int, about: tuple) -> None:
         or "heatmap"
     )
     # the graph and the table only where a view needs them: a figure already drawn needs neither
-    G, table, language = (lambda: cached_graph(jid, version)), (lambda: analysed(*about)[1]), lang()
+    G = lambda: cached_graph(jid, stamp.version, stamp.lifetime)  # noqa: E731
+    table, language = (lambda: analysed(*about)[1]), lang()
     if view == "heatmap":
         chart("review.heatmap", (*about, language), lambda: weakness_heatmap(G(), table(), lang=language),
               key="review.heatmap")  # fmt: skip
@@ -172,7 +174,7 @@ def views(jid: str, version: int, about: tuple) -> None:
         chart("review.matrix", (*about, language), lambda: importance_performance(G(), table(), lang=language),
               key="review.matrix")  # fmt: skip
     elif view == "emotions":
-        chart("review.emotions", (jid, version, language, persona),
+        chart("review.emotions", (jid, stamp.version, stamp.lifetime, language, persona),
               lambda: emotion_curve(G(), lang=language, persona=persona), key="review.emotions")  # fmt: skip
     elif view == "diagnostics":
         diagnostics(G(), analysed(*about)[2], table())

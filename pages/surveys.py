@@ -12,6 +12,7 @@ import streamlit as st
 
 from journeys.analysis import survey
 from journeys.charts.surveys import TREND_VALUES, assumptions_vs_evidence, evidence_frame, trend
+from store import JourneyStamp
 from store import surveys as stored
 from ui import frame
 from ui.access import can
@@ -27,7 +28,7 @@ RESULTS = ("matrix", "trend", "drivers", "latest")
 VIEWS = ("results", "import")
 
 
-def results_view(G, jid: str, version: int) -> None:
+def results_view(G, jid: str, stamp: JourneyStamp) -> None:
     with session() as s:
         surveys = stored.list_surveys(session=s, journey_id=jid)
         measurements = stored.list_measurements(session=s, journey_id=jid)
@@ -40,7 +41,7 @@ def results_view(G, jid: str, version: int) -> None:
         st.info(t("surveys.none"), icon=":material/info:")
         return
     surveys_table(surveys)
-    evidence = evidence_frame(G, default_weakness(jid, version), measurements)
+    evidence = evidence_frame(G, default_weakness(jid, stamp), measurements)
     view = st.segmented_control(
         t("surveys.result_view"),
         RESULTS,
@@ -75,7 +76,7 @@ def main() -> None:
     jid = journey_picker("surveys.title")
     if not jid:
         return
-    G, version = load(jid)
+    G, stamp = load(jid)
     st.title(t("surveys.title"))
     st.caption(t("surveys.intro", journey=md(G.graph["name"])))
     views = list(VIEWS) if can("edit") else ["results"]
@@ -86,9 +87,9 @@ def main() -> None:
             t("surveys.show"), views, format_func=labels("surveys.view", views).get, required=True, key=VIEW
         )
     if st.session_state[VIEW] == "import":
-        import_view(G, jid, version)
+        import_view(G, jid, stamp)
     else:
-        results_view(G, jid, version)
+        results_view(G, jid, stamp)
 
 
 main()

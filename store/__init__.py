@@ -5,6 +5,7 @@ from store.repository import (
     ConflictError,
     JourneyInfo,
     JourneyNotFound,
+    JourneyStamp,
     RevisionInfo,
     create_journey,
     current_version,
@@ -12,6 +13,7 @@ from store.repository import (
     duplicate_journey,
     import_journey,
     journey_is_live,
+    journey_stamp,
     list_journeys,
     list_revisions,
     load_journey,
@@ -23,11 +25,13 @@ from store.repository import (
     save_journey,
 )
 from store.seed import seed_demo_journeys
+from store.startup import prepare_database
 
 __all__ = [
     "ConflictError",
     "JourneyInfo",
     "JourneyNotFound",
+    "JourneyStamp",
     "RevisionInfo",
     "create_journey",
     "current_version",
@@ -36,12 +40,14 @@ __all__ = [
     "duplicate_journey",
     "import_journey",
     "journey_is_live",
+    "journey_stamp",
     "list_journeys",
     "list_revisions",
     "load_journey",
     "load_revision",
     "make_engine",
     "migrate",
+    "prepare_database",
     "purge_journey",
     "rename_journey",
     "restore_journey",

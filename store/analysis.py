@@ -11,11 +11,11 @@ are recomputed (:func:`refresh_metrics`) when it was saved or re-rated since.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import bindparam, case, delete, exists, func, insert, literal, select, true, update
+from sqlalchemy import case, delete, exists, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -24,7 +24,7 @@ from journeys.analysis.scoring import LENSES, Weights, components, consensus
 from journeys.i18n import t
 from journeys.model.text import MAX_LONG, bad_character, brief, escaped, first_bad
 from store.models import Idea, Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
-from store.repository import JourneyNotFound, load_journey, retry_when_busy, write_transaction
+from store.repository import JourneyNotFound, count_change, load_journey, retry_when_busy, write_transaction
 
 __all__ = [
     "RatingInvalid",
@@ -40,8 +40,6 @@ __all__ = [
     "weakest_across",
     "filter_options",
     "portfolio_stamp",
-    "JourneyStamp",
-    "journey_stamp",
 ]
 
 GROUPINGS = ("journey", "stage", "channel", "owner")
@@ -145,6 +143,8 @@ def save_ratings(
     for attempt in range(2):  # a second try covers the same rater saving twice at once
         try:
             with write_transaction(session):
+                stale = {"metrics_version": 0} if subject == "touchpoint" else {}  # its figures depend on them
+                count_change(session, journey_id, **stale)
                 ids = dict(
                     session.execute(
                         select(key_column, table.id).where(
@@ -172,8 +172,6 @@ def save_ratings(
                         new_rows.append({rating_column.key: ids[key], "rater": rater, **values})
                 if new_rows:
                     session.execute(insert(Rating), new_rows)
-                if subject == "touchpoint":  # the journey's figures depend on its touchpoints' scores
-                    session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
             return len(checked)
         except IntegrityError:
             if attempt:
@@ -215,10 +213,9 @@ def delete_rating(*, session: Session, journey_id: str, key, rater: str, subject
     """Remove one rater's scores of the touchpoint ``key`` (or, with ``subject="idea"``, of the idea ``key``)."""
     table, key_column, rating_column = _subject(subject)
     with write_transaction(session):
+        count_change(session, journey_id, **({"metrics_version": 0} if subject == "touchpoint" else {}))
         target = select(table.id).where(table.journey_id == journey_id, key_column == key)
         session.execute(delete(Rating).where(rating_column.in_(target.scalar_subquery()), Rating.rater == rater))
-        if subject == "touchpoint":
-            session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=0))
 
 
 @retry_when_busy
@@ -226,11 +223,13 @@ def refresh_metrics(*, session: Session, journey_id: str) -> None:
     """Recompute the stored figures of one journey from its graph and ratings.
 
     Where customers are trapped in a closed loop (no finite flow), every touchpoint
-    counts with a flow of 1 until the loop gets a way out. The journey is read before
-    the write transaction; when someone saves it in between, it is read again (and when
-    that keeps happening, its figures stay stale for the next reader to recompute).
+    counts with a flow of 1 until the loop gets a way out. The journey and its ratings
+    are read before the write transaction; when someone saves or rates it in between
+    (its change count moved on), they are read again (and when that keeps happening, its
+    figures stay stale for the next reader to recompute).
     """
     for _ in range(REFRESH_TRIES):
+        changes = _change_count(session, journey_id)  # before reading: a write after it is noticed below
         graph, version = load_journey(session=session, journey_id=journey_id)
         scores = consensus(list_ratings(session=session, journey_id=journey_id))
         try:
@@ -241,13 +240,19 @@ def refresh_metrics(*, session: Session, journey_id: str) -> None:
             # one refresh of a journey at a time: on PostgreSQL two readers refreshing at once would
             # otherwise both delete the old figures and both insert new ones (duplicate key)
             current = session.execute(
-                select(Journey.version).where(Journey.id == journey_id).with_for_update()
-            ).scalar_one_or_none()
-            if current != version:  # saved (or deleted for good) since it was read: its touchpoints may differ
+                select(Journey.version, Journey.change_count).where(Journey.id == journey_id).with_for_update()
+            ).first()
+            if current is None or tuple(current) != (version, changes):  # saved, rated or deleted since it was read
                 continue
             _write_metrics(session, journey_id, graph, scores, visits)
             session.execute(update(Journey).where(Journey.id == journey_id).values(metrics_version=version))
             return
+
+
+def _change_count(session: Session, journey_id: str) -> int | None:
+    count = session.execute(select(Journey.change_count).where(Journey.id == journey_id)).scalar_one_or_none()
+    session.rollback()
+    return count
 
 
 def _write_metrics(session: Session, journey_id: str, graph, scores: dict, visits: dict) -> None:
@@ -413,65 +418,20 @@ def filter_options(*, session: Session) -> dict[str, list[str]]:
     return {k: sorted(v for v in values if v) for k, values in options.items()}
 
 
-def _portfolio_stamp_query():
-    journeys = select(func.count(), func.sum(Journey.version), func.max(Journey.updated_at))
-    journeys = journeys.where(Journey.deleted_at.is_(None)).subquery()
-    ratings = select(func.count(), func.max(Rating.updated_at), func.sum(Rating.id)).subquery()
-    return select(journeys, ratings).select_from(journeys.join(ratings, true()))
-
-
-_PORTFOLIO_STAMP = _portfolio_stamp_query()  # built once: it runs on every rerun of the Portfolio page
+_PORTFOLIO_STAMP = (
+    select(Journey.id, Journey.lifetime, Journey.change_count).where(Journey.deleted_at.is_(None)).order_by(Journey.id)
+)  # built once: it runs on every rerun of the Portfolio page
 
 
 def portfolio_stamp(*, session: Session) -> str:
-    """What the portfolio figures depend on, in one small query: changes whenever a journey or a rating does.
+    """What the portfolio figures depend on, read from the database alone: changes whenever a journey or a rating does.
 
-    Live journeys (how many, their versions, the last change) and ratings (how many, the
-    last change, the sum of their ids): a save, rename, import, trash or restore of a
-    journey and every new, changed or deleted rating changes it, so caches keyed by it are
-    never stale.
+    Each live journey with its lifetime and change count (:class:`store.repository.JourneyStamp`):
+    a save, rename, import, trash or restore of a journey and every new, changed or deleted
+    rating changes it, whichever process wrote it and whatever its clock says, so caches keyed
+    by it are never stale. One small row per journey, summed up in one short string.
     """
-    stamp = session.connection().execute(_PORTFOLIO_STAMP).one()
+    rows = session.connection().execute(_PORTFOLIO_STAMP).all()
     session.rollback()
-    return "|".join(map(str, stamp))  # one string: the cheapest cache key to hash on every rerun
-
-
-class JourneyStamp(NamedTuple):
-    """What the review of one journey depends on: its version and a stamp of its touchpoints' ratings."""
-
-    version: int
-    ratings: str  # how many, the last change, the sum of their ids: "3|2026-05-01 10:00:00|42"
-
-
-def _journey_stamp_query():
-    journey_id = bindparam("journey_id")
-    rated = (
-        select(func.count(Rating.id), func.max(Rating.updated_at), func.sum(Rating.id))
-        .join(Touchpoint, Touchpoint.id == Rating.touchpoint_id)
-        .where(Touchpoint.journey_id == journey_id)
-        .subquery()
-    )
-    return (
-        select(Journey.version, rated)
-        .select_from(Journey)
-        .join(rated, true())
-        .where(Journey.id == journey_id, Journey.deleted_at.is_(None))
-    )
-
-
-_JOURNEY_STAMP = _journey_stamp_query()  # built once: it runs on every rerun of the Review page
-
-
-def journey_stamp(*, session: Session, journey_id: str) -> JourneyStamp | None:
-    """Return the journey's version and its ratings' stamp in one query, or None if it is not live.
-
-    The ratings' stamp changes with every new, changed or deleted rating of the journey's
-    touchpoints, the version with every save: figures cached by both are never stale, and
-    the ratings themselves need to be read (:func:`list_ratings`) only when they changed.
-    """
-    found = session.connection().execute(_JOURNEY_STAMP, {"journey_id": journey_id}).first()
-    session.rollback()
-    if found is None:
-        return None
-    version, *ratings = found
-    return JourneyStamp(version, "|".join(map(str, ratings)))
+    digest = hashlib.blake2b(repr([tuple(row) for row in rows]).encode(), digest_size=16).hexdigest()
+    return f"{len(rows)}|{digest}"  # one short string: the cheapest cache key to hash on every rerun

@@ -14,7 +14,9 @@ of the database; a restore writes everything in one transaction into an empty
 database (or, with ``replace=True``, in place of everything there), or nothing.
 Before it writes, :func:`store.archive.read_backup` checks every record of the
 archive as an import would, within limits of size and nesting.
-Derived figures (``touchpointmetric``) are not kept: they are recomputed on demand.
+Derived figures (``touchpointmetric``) are not kept: they are recomputed on demand; nor are
+a journey's lifetime and change count (``store.repository.JourneyStamp``): a restored journey
+gets a lifetime of its own.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from store.archive import (
     read_backup,
 )
 from store.db import head_revision
-from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint
+from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint, new_lifetime
 from store.repository import retry_when_busy, write_transaction
 from store.rows import read_graph, write_diff
 
@@ -236,6 +238,9 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
                     **{f: fields[f] for f in JOURNEY_FIELDS},
                     **{f: _parse_time(fields[f]) for f in JOURNEY_TIMES},
                     metrics_version=0,
+                    # stored anew, whatever it held before: a lifetime of its own (never in the archive), so that
+                    # nothing cached of the journey that had its id is taken for it, in any process
+                    lifetime=new_lifetime(),
                 )
             )
             write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)

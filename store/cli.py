@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         _fail(f"the database cannot be used: {str(exc).splitlines()[0]}")
         return EXIT_FAILED
     try:
-        store.migrate(engine)
+        store.prepare_database(engine, demo=False)  # migrated as the app migrates; the demo is the app's
         commands = {
             "export": export,
             "import": import_files,

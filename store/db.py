@@ -7,24 +7,40 @@ its data in a SQLite file under ``./data/`` that is created on first use.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table, text
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["DEFAULT_URL", "HEAD", "database_url", "head_revision", "make_engine", "migrate", "schema_revision"]
+__all__ = [
+    "DEFAULT_URL",
+    "HEAD",
+    "database_url",
+    "exclusive",
+    "head_revision",
+    "make_engine",
+    "migrate",
+    "schema_revision",
+    "upgrade",
+]
 
 DEFAULT_URL = "sqlite:///data/journeys.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions, known without alembic (tests/store/test_db.py holds it to
 # alembic's head). With it a start on a current database skips alembic, which costs half a second to import.
-HEAD = "0006"
+HEAD = "0007"
 # Writers queue on SQLite's lock for this long before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The number of the PostgreSQL advisory lock that makes one process at a time change the schema ("JOURNEYS" in
+# ASCII); an advisory lock belongs to one database, so databases on the same server do not wait for each other.
+EXCLUSIVE_LOCK = 0x4A4F55524E455953
+_ALEMBIC_VERSION = table("alembic_version", column("version_num"))  # alembic's own table, one row
 
 
 def database_url() -> str:
@@ -73,30 +89,61 @@ def _config() -> Config:
     return config
 
 
+@contextmanager
+def exclusive(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that one process at a time holds: committed at the end, rolled back on error.
+
+    For what a start does once per database (migrating, seeding): any number of processes may start at
+    once, and each gets the transaction after the one before has ended, so it sees what that one did.
+    PostgreSQL: a transaction-level advisory lock (:data:`EXCLUSIVE_LOCK`), released when the transaction
+    ends however it ends. SQLite: the database's write lock, taken up front (``BEGIN IMMEDIATE``) and waited
+    for as every writer waits (:data:`SQLITE_BUSY_TIMEOUT_MS`).
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EXCLUSIVE_LOCK})
+            yield connection
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` in one transaction (a no-op when current).
 
-    A database already at :data:`HEAD` is recognised with one query, without alembic.
+    A database already at :data:`HEAD` is recognised with one query, without alembic and
+    without a lock. Otherwise the upgrade runs in :func:`exclusive`: of several processes
+    migrating at once one upgrades, and the others find the schema upgraded.
     """
     if revision in ("head", HEAD) and schema_revision(engine) == HEAD:
+        return
+    with exclusive(engine) as connection:
+        upgrade(connection, revision)
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` on ``connection``, in its transaction (a no-op when current).
+
+    The caller holds the transaction alone (:func:`exclusive`) and ends it.
+    """
+    if revision in ("head", HEAD) and schema_revision(connection) == HEAD:
         return
     from alembic import command
 
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
 
 
-def schema_revision(engine: Engine) -> str | None:
+def schema_revision(bind: Engine | Connection) -> str | None:
     """Return the schema revision the database is at, or None for an empty database.
 
     Read from alembic's own table, as alembic reads it (one linear history: one row).
     """
-    with engine.connect() as connection:
+    with nullcontext(bind) if isinstance(bind, Connection) else bind.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return connection.execute(select(_ALEMBIC_VERSION.c.version_num)).scalar()
 
 
 def head_revision() -> str:

@@ -16,7 +16,14 @@ from sqlmodel import Session
 
 from journeys.analysis.ideas import IdeaProblem, check_idea
 from store.models import Idea, IdeaTarget, Journey, Touchpoint, utcnow
-from store.repository import ConflictError, JourneyNotFound, load_journey, retry_when_busy, write_transaction
+from store.repository import (
+    ConflictError,
+    JourneyNotFound,
+    count_change,
+    load_journey,
+    retry_when_busy,
+    write_transaction,
+)
 
 __all__ = ["IdeaConflict", "IdeaInvalid", "IdeaNotFound", "list_ideas", "create_idea", "update_idea", "delete_idea"]
 
@@ -137,6 +144,7 @@ def create_idea(*, session: Session, journey_id: str, idea: dict, author: str) -
     with write_transaction(session):
         if session.get(Journey, journey_id) is None:
             raise IdeaNotFound(f"no journey with id {journey_id!r}")
+        count_change(session, journey_id)
         now = utcnow()
         row = Idea(
             journey_id=journey_id,
@@ -165,6 +173,7 @@ def update_idea(*, session: Session, idea_id: int, idea: dict, expected_version:
         raise IdeaConflict(idea_id, expected_version, None)
     targets = _checked(session, journey_id, idea)
     with write_transaction(session):
+        count_change(session, journey_id)
         claimed = session.execute(
             update(Idea)
             .where(Idea.id == idea_id, Idea.version == expected_version)
@@ -188,4 +197,5 @@ def delete_idea(*, session: Session, idea_id: int, author: str, expected_version
             return  # already gone: what the user wanted
         if expected_version is not None and current.version != expected_version:
             raise IdeaConflict(idea_id, expected_version, current)
+        count_change(session, current.journey_id)
         session.delete(current)

@@ -7,6 +7,7 @@ Times are timezone-aware, in UTC.
 """
 
 from datetime import UTC, date, datetime
+from uuid import uuid4
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, func
 from sqlmodel import Field, Relationship, SQLModel
@@ -27,12 +28,18 @@ __all__ = [
     "Touchpoint",
     "TouchpointPersona",
     "Transition",
+    "new_lifetime",
     "utcnow",
 ]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_lifetime() -> str:
+    """A value of its own for a journey stored anew (see ``Journey.lifetime``)."""
+    return uuid4().hex
 
 
 def _fk(target: str, ondelete: str = "CASCADE", *, nullable: bool = False, primary_key: bool = False):
@@ -62,6 +69,12 @@ class Journey(SQLModel, table=True):
     deleted_by: str = ""
     # the version whose figures are in touchpointmetric; 0 = to be recomputed (see store.analysis)
     metrics_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # What caches of a journey are keyed by, from the database alone (never a clock): a value of its own for each
+    # journey stored under an id (the id of one deleted for good may be given again, by an import or a restore;
+    # journeys from before 0007 have "", and any stored after them under the same id a new value), and how many
+    # times the journey, its ratings, ideas and surveys were written (store.repository.count_change).
+    lifetime: str = Field(default_factory=new_lifetime, max_length=32, sa_column_kwargs={"server_default": ""})
+    change_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     stages: list["Stage"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     personas: list["Persona"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import networkx as nx
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
@@ -36,14 +37,17 @@ __all__ = [
     "ConflictError",
     "JourneyInfo",
     "JourneyNotFound",
+    "JourneyStamp",
     "RevisionInfo",
     "BUSY_RETRIES",
+    "count_change",
     "create_journey",
     "current_version",
     "delete_journey",
     "duplicate_journey",
     "import_journey",
     "journey_is_live",
+    "journey_stamp",
     "list_journeys",
     "list_revisions",
     "load_journey",
@@ -124,6 +128,20 @@ class JourneyInfo:
     updated_by: str
     source_id: str | None
     deleted_at: datetime | None
+
+
+class JourneyStamp(NamedTuple):
+    """What everything shown of a journey depends on, read from the database alone (no clock): a cache key.
+
+    ``version`` changes with every save; ``lifetime`` is the journey's own (a journey stored under
+    the id of one deleted for good has another); ``changes`` counts every write to the journey,
+    its ratings, ideas and surveys (:func:`count_change`). The graph at a version is named by the
+    id, ``version`` and ``lifetime``; what also shows its ratings by the whole stamp.
+    """
+
+    version: int
+    lifetime: str
+    changes: int
 
 
 def _busy(exc: DBAPIError) -> bool:
@@ -301,9 +319,13 @@ def import_journey(*, session: Session, data: str | bytes, author: str) -> str:
     return create_journey(session=session, graph=interchange.loads(data), author=author)
 
 
-def load_journey(*, session: Session, journey_id: str) -> tuple[nx.DiGraph, int]:
-    """Return the journey as a graph and the version it is at."""
-    found = read_journey(session, journey_id)
+def load_journey(*, session: Session, journey_id: str, lifetime: str | None = None) -> tuple[nx.DiGraph, int]:
+    """Return the journey as a graph and the version it is at.
+
+    With ``lifetime`` (of its :class:`JourneyStamp`), a journey stored under the same id after
+    that one was deleted for good is not it: :class:`JourneyNotFound`.
+    """
+    found = read_journey(session, journey_id, lifetime=lifetime)
     session.rollback()  # end the read transaction: sessions stay short
     if found is None:
         raise JourneyNotFound(f"no journey with id {journey_id!r}")
@@ -315,6 +337,30 @@ def journey_is_live(*, session: Session, journey_id: str) -> bool:
     found = session.execute(select(Journey.id).where(Journey.id == journey_id, Journey.deleted_at.is_(None))).first()
     session.rollback()
     return found is not None
+
+
+_JOURNEY_STAMP = select(Journey.version, Journey.lifetime, Journey.change_count).where(
+    Journey.id == bindparam("journey_id"), Journey.deleted_at.is_(None)
+)  # built once: pages read it on every rerun
+
+
+def journey_stamp(*, session: Session, journey_id: str) -> JourneyStamp | None:
+    """Return what the journey's views depend on (one small query), or None if it is not live (trash, unknown)."""
+    found = session.connection().execute(_JOURNEY_STAMP, {"journey_id": journey_id}).first()
+    session.rollback()
+    return None if found is None else JourneyStamp(*found)
+
+
+def count_change(session: Session, journey_id: str, **values) -> None:
+    """Count a write to the journey, its ratings, ideas or surveys, in the caller's write transaction, and set
+    ``values`` on the journey's row with it.
+
+    Done first in the transaction: a save locks the journey's row first too, so that the
+    two wait for each other rather than deadlock on PostgreSQL.
+    """
+    session.execute(
+        update(Journey).where(Journey.id == journey_id).values(change_count=Journey.change_count + 1, **values)
+    )
 
 
 def current_version(*, session: Session, journey_id: str) -> int:
@@ -329,23 +375,29 @@ def current_version(*, session: Session, journey_id: str) -> int:
 _CLAIM = (
     update(Journey)
     .where(Journey.id == bindparam("j_id"), Journey.version == bindparam("expected"), Journey.deleted_at.is_(None))
-    .values(version=Journey.version + 1)
+    .values(version=Journey.version + 1, change_count=Journey.change_count + 1)
 )
+_CLAIM_IN_LIFETIME = _CLAIM.where(Journey.lifetime == bindparam("j_lifetime"))
 
 
-def _bump(session: Session, journey_id: str, expected_version: int, author: str, graph: nx.DiGraph):
+def _bump(
+    session: Session, journey_id: str, expected_version: int, author: str, graph: nx.DiGraph, lifetime: str | None
+):
     """Claim the next version for ``graph`` (its name, description and state with it); return it and its time.
 
-    Raises :class:`ConflictError` when the version is no longer ours to claim.
+    Raises :class:`ConflictError` when the version is no longer ours to claim, and
+    :class:`JourneyNotFound` when the journey is gone (or, with ``lifetime``, is another one).
     """
     now = utcnow()
     fields = {f: graph.graph.get(f, GRAPH_DEFAULTS[f]) for f in ("name", "description", "state")}
-    claimed = session.connection().execute(
-        _CLAIM, {"j_id": journey_id, "expected": expected_version, "updated_at": now, "updated_by": author, **fields}
-    )
+    values = {"j_id": journey_id, "expected": expected_version, "updated_at": now, "updated_by": author, **fields}
+    if lifetime is None:
+        claimed = session.connection().execute(_CLAIM, values)
+    else:
+        claimed = session.connection().execute(_CLAIM_IN_LIFETIME, values | {"j_lifetime": lifetime})
     if claimed.rowcount != 1:
         current = session.get(Journey, journey_id)
-        if current is None:
+        if current is None or (lifetime is not None and current.lifetime != lifetime):
             raise JourneyNotFound(f"no journey with id {journey_id!r}")
         newer = _revisions(session, journey_id, after=expected_version)
         raise ConflictError(journey_id, expected_version, current.version, newer)
@@ -362,6 +414,7 @@ def save_journey(
     base: nx.DiGraph | None = None,
     summary: str | None = None,
     records: list[dict] | None = None,
+    lifetime: str | None = None,
 ) -> int:
     """Save ``graph`` over version ``expected_version`` and return the new version.
 
@@ -371,8 +424,10 @@ def save_journey(
     (``base`` itself is trusted to be the valid journey the store gave).
     The revision tells what changed as records (:mod:`store.summaries`): ``records`` when
     given, else those of the difference; a ``summary`` text is kept in their place.
-    Raises :class:`ConflictError` (someone saved meanwhile) or
-    :class:`journeys.model.validation.JourneyInvalid`; in both cases nothing is written.
+    With ``lifetime`` (of the :class:`JourneyStamp` the edit began with), a journey stored
+    under the same id after that one was deleted for good is not written over.
+    Raises :class:`ConflictError` (someone saved meanwhile), :class:`JourneyNotFound` or
+    :class:`journeys.model.validation.JourneyInvalid`; in each case nothing is written.
     """
     changes = None
     if base is None:
@@ -389,7 +444,7 @@ def save_journey(
         if base is None:
             found = read_journey(session, journey_id)
             stored = found[0] if found else None  # without a journey, claiming the version raises
-        version, now = _bump(session, journey_id, expected_version, author, graph)
+        version, now = _bump(session, journey_id, expected_version, author, graph, lifetime)
         changes = changes or changes_between(stored, graph)
         write_changes(session, journey_id, stored, graph, changes)
         told = (None, summary) if summary else (records or describe(changes, stored, graph), "")
@@ -442,6 +497,7 @@ def _copy_ratings(*, session: Session, source_id: str, target_id: str) -> None:
         .where(old.journey_id == source_id)
     )
     with write_transaction(session):
+        count_change(session, target_id)
         session.execute(insert(Rating).from_select(["touchpoint_id", *columns], rows))
 
 
@@ -450,6 +506,7 @@ def _set_deleted(session: Session, journey_id: str, author: str, deleted: bool) 
         journey = _journey(session, journey_id, deleted=True)
         journey.deleted_at = utcnow() if deleted else None
         journey.deleted_by = author if deleted else ""
+        journey.change_count = Journey.change_count + 1
         session.add(journey)
 
 
@@ -495,16 +552,19 @@ def list_revisions(*, session: Session, journey_id: str) -> list[RevisionInfo]:
     return revisions
 
 
-def _snapshots(session: Session, journey_id: str, version: int) -> list[str]:
+def _snapshots(session: Session, journey_id: str, version: int, lifetime: str | None) -> list[str]:
     """The stored revisions from ``version`` back to the one that holds the whole journey, newest first."""
     found, newest = [], version
     while newest > 0:
-        rows = session.execute(
+        query = (
             select(Revision.version, Revision.snapshot)
             .where(Revision.journey_id == journey_id, Revision.version <= newest)
             .where(Revision.version > newest - SNAPSHOT_EVERY)
             .order_by(Revision.version.desc())
-        ).all()
+        )
+        if lifetime is not None:  # in the same statement: a journey stored anew under the id meanwhile finds nothing
+            query = query.join(Journey, Journey.id == Revision.journey_id).where(Journey.lifetime == lifetime)
+        rows = session.execute(query).all()
         for number, snapshot in rows:
             if number != newest:  # a version missing from the history
                 raise JourneyNotFound(f"journey {journey_id!r} has no version {newest}")
@@ -517,10 +577,11 @@ def _snapshots(session: Session, journey_id: str, version: int) -> list[str]:
     raise JourneyNotFound(f"journey {journey_id!r} has no version {newest}")
 
 
-def load_revision(*, session: Session, journey_id: str, version: int) -> nx.DiGraph:
-    """Return the journey as it was saved at ``version``."""
+def load_revision(*, session: Session, journey_id: str, version: int, lifetime: str | None = None) -> nx.DiGraph:
+    """Return the journey as it was saved at ``version`` (with ``lifetime``: only in that lifetime, see
+    :func:`load_journey`)."""
     try:
-        snapshots = _snapshots(session, journey_id, version)
+        snapshots = _snapshots(session, journey_id, version, lifetime)
     finally:
         session.rollback()
     doc = json.loads(snapshots[-1])
@@ -529,9 +590,14 @@ def load_revision(*, session: Session, journey_id: str, version: int) -> nx.DiGr
     return interchange.from_document(doc)
 
 
-def restore_revision(*, session: Session, journey_id: str, version: int, expected_version: int, author: str) -> int:
-    """Make an earlier version the current one (as a new revision); return the new version."""
-    graph = load_revision(session=session, journey_id=journey_id, version=version)
+def restore_revision(
+    *, session: Session, journey_id: str, version: int, expected_version: int, author: str, lifetime: str | None = None
+) -> int:
+    """Make an earlier version the current one (as a new revision); return the new version.
+
+    With ``lifetime``, only a version of that lifetime of the journey (see :func:`save_journey`).
+    """
+    graph = load_revision(session=session, journey_id=journey_id, version=version, lifetime=lifetime)
     graph.graph["id"] = journey_id
     return save_journey(
         session=session,
@@ -539,4 +605,5 @@ def restore_revision(*, session: Session, journey_id: str, version: int, expecte
         expected_version=expected_version,
         author=author,
         records=[{"op": "restored", "version": version}],
+        lifetime=lifetime,
     )

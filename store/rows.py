@@ -69,9 +69,9 @@ def _part(number: int):
     return literal_column(str(number)).label("part")
 
 
-_READ_JOURNEY = select(Journey.name, Journey.description, Journey.state, Journey.version, Journey.deleted_at).where(
-    Journey.id == _JOURNEY_ID
-)
+_READ_JOURNEY = select(
+    Journey.name, Journey.description, Journey.state, Journey.version, Journey.deleted_at, Journey.lifetime
+).where(Journey.id == _JOURNEY_ID)
 # Few statements, each tagging its rows with the table they come from: a statement costs more
 # than its rows for a small journey. Stages and personas together, in their order:
 _READ_LISTS = union_all(
@@ -105,13 +105,18 @@ _READ_TRANSITIONS = (
 )
 
 
-def read_journey(session: Session, journey_id: str, *, deleted: bool = False) -> tuple[nx.DiGraph, int] | None:
+def read_journey(
+    session: Session, journey_id: str, *, deleted: bool = False, lifetime: str | None = None
+) -> tuple[nx.DiGraph, int] | None:
     """Return the journey stored under ``journey_id`` as a graph, and its version; None if there is none.
 
-    A journey in the trash counts only with ``deleted``.
+    A journey in the trash counts only with ``deleted``; with ``lifetime``, only the journey of
+    that lifetime counts (not one stored under the same id after it was deleted for good).
     """
     found = session.execute(_READ_JOURNEY, {"journey_id": journey_id}).first()
     if found is None or (found.deleted_at is not None and not deleted):
+        return None
+    if lifetime is not None and found.lifetime != lifetime:
         return None
     return _read(session, journey_id, found.name, found.description, found.state), found.version
 

@@ -18,7 +18,7 @@ from journeys.analysis.survey import SCALES, Aggregate, SurveySummary
 from journeys.io.survey_file import MAX_NAME, SurveyInvalid
 from journeys.model.text import bad_character, brief, escaped, first_bad, fits_float
 from store.models import Journey, Measurement, Survey, Touchpoint, utcnow
-from store.repository import JourneyNotFound, retry_when_busy, write_transaction
+from store.repository import JourneyNotFound, count_change, retry_when_busy, write_transaction
 
 __all__ = [
     "SurveyRefused",
@@ -115,6 +115,7 @@ def save_survey(*, session: Session, journey_id: str, summary: SurveySummary, au
         journey = session.get(Journey, journey_id)
         if journey is None or journey.deleted_at is not None:
             raise JourneyNotFound(f"no journey with id {journey_id!r}")
+        count_change(session, journey_id)
         ids = dict(
             session.execute(
                 select(Touchpoint.key, Touchpoint.id).where(
@@ -237,4 +238,7 @@ def list_measurements(*, session: Session, journey_id: str) -> pd.DataFrame:
 def delete_survey(*, session: Session, survey_id: int) -> None:
     """Remove one survey with its measurements (the others, and so the trend, stay)."""
     with write_transaction(session):
+        journey_id = session.execute(select(Survey.journey_id).where(Survey.id == survey_id)).scalar_one_or_none()
+        if journey_id is not None:
+            count_change(session, journey_id)
         session.execute(delete(Survey).where(Survey.id == survey_id))

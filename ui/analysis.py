@@ -3,11 +3,11 @@
 Defined here rather than in the page scripts: a page script runs again on every
 rerun, and with it every ``@st.cache_data`` decorator in it (Streamlit then reads
 the function's source again to name its cache). Results are keyed by what they
-depend on: the journey's id and version plus its ratings' stamp
-(:func:`store.analysis.journey_stamp`), weights and weighting (Review), the portfolio's
-stamp (:func:`ui.journey.portfolio_stamp`) plus grouping, weights and filters
-(Portfolio). The ratings themselves are read only when their stamp is new.
-Everything is kept with ``st.cache_data``, which hands out a copy on every call.
+depend on: the journey's id and stamp (:class:`store.JourneyStamp`: its version, lifetime
+and change count, which every write of the journey or its ratings moves on), weights and
+weighting (Review), the portfolio's stamp (:func:`ui.journey.portfolio_stamp`) plus
+grouping, weights and filters (Portfolio). The ratings themselves are read only when the
+stamp is new. Everything is kept with ``st.cache_data``, which hands out a copy on every call.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import astuple
 import pandas as pd
 import streamlit as st
 
+import store
 from journeys import i18n
 from journeys.analysis.diagnostics import Diagnostics, diagnose
 from journeys.analysis.flow import FlowError, flow
@@ -24,7 +25,7 @@ from journeys.analysis.scoring import Weights, consensus, persona_rollup, person
 from journeys.charts.captions import group_label
 from store import analysis
 from ui.deps import session
-from ui.journey import cached_graph, journey_stamp
+from ui.journey import cached_graph
 
 __all__ = [
     "analysed",
@@ -40,9 +41,9 @@ __all__ = [
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def analysed(
-    jid: str, version: int, rated: str, weights: tuple, weighted: bool, persona: str | None = None
+    jid: str, stamp: store.JourneyStamp, weights: tuple, weighted: bool, persona: str | None = None
 ) -> tuple[dict, pd.DataFrame, Diagnostics]:
-    """The customer flow, weakness table and diagnostics of the journey at ``version``, cached per ratings' stamp
+    """The customer flow, weakness table and diagnostics of the journey as ``stamp`` says it is, cached per stamp
     and weights (the three read the journey once: the flow hands its numbering on).
 
     The flow is summed up in plain values: trapped touchpoints (names) when customers can
@@ -52,15 +53,15 @@ def analysed(
     the whole journey's.
     """
     if persona is not None:
-        found, table, diagnostics = analysed(jid, version, rated, weights, weighted)
+        found, table, diagnostics = analysed(jid, stamp, weights, weighted)
         with session() as s:
             ratings = analysis.list_ratings(session=s, journey_id=jid)
-        view = persona_view(cached_graph(jid, version), persona)
+        view = persona_view(cached_graph(jid, stamp.version, stamp.lifetime), persona)
         visits = table["flow"].to_dict() if "flow" in table else {}
         shown = weakness_table(view, consensus(ratings, weighted=weighted), weights=Weights(*weights),
                                visits={n: visits.get(n, 0.0) for n in view})  # fmt: skip
         return found, shown, diagnostics
-    G = cached_graph(jid, version)
+    G = cached_graph(jid, stamp.version, stamp.lifetime)
     name = lambda n: G.nodes[n]["name"]  # noqa: E731
     try:
         result = flow(G)
@@ -68,7 +69,7 @@ def analysed(
     except FlowError as exc:
         result = None
         visits, found = dict.fromkeys(G, 1.0), {"trapped": [name(n) for n in exc.trapped]}
-    with session() as s:  # ``rated`` is their stamp: the ratings are read only when it is new
+    with session() as s:  # the ratings are read only when the stamp is new
         ratings = analysis.list_ratings(session=s, journey_id=jid)
     scores = consensus(ratings, weighted=weighted)
     table = weakness_table(G, scores, weights=Weights(*weights), visits=visits, flow=result)
@@ -76,28 +77,26 @@ def analysed(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def by_persona(jid: str, version: int, rated: str, weights: tuple, weighted: bool, _persona=None) -> pd.DataFrame:
+def by_persona(jid: str, stamp: store.JourneyStamp, weights: tuple, weighted: bool, _persona=None) -> pd.DataFrame:
     """The roll-up by persona (:func:`journeys.analysis.scoring.persona_rollup`): each persona with their own
     emotions, the same ratings, weights and customer flow as :func:`analysed`."""
-    G = cached_graph(jid, version)
+    G = cached_graph(jid, stamp.version, stamp.lifetime)
     with session() as s:
         ratings = analysis.list_ratings(session=s, journey_id=jid)
-    visits = analysed(jid, version, rated, weights, weighted)[1]["flow"].to_dict()
+    visits = analysed(jid, stamp, weights, weighted)[1]["flow"].to_dict()
     return persona_rollup(G, consensus(ratings, weighted=weighted), weights=Weights(*weights), visits=visits)
 
 
-def default_weakness(jid: str, version: int) -> pd.DataFrame:
-    """The weakness table with the default weights and the journey's current ratings, as Review first shows it."""
-    stamp = journey_stamp(jid)
-    rated = stamp.ratings if stamp else "gone"  # a journey in the trash: its ratings as they are
-    return analysed(jid, version, rated, astuple(Weights()), False)[1]
+def default_weakness(jid: str, stamp: store.JourneyStamp) -> pd.DataFrame:
+    """The weakness table with the default weights and the journey's ratings, as Review first shows it."""
+    return analysed(jid, stamp, astuple(Weights()), False)[1]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def summary(jid: str, version: int, rated: str, weights: tuple, weighted: bool, persona: str | None = None) -> dict:
+def summary(jid: str, stamp: store.JourneyStamp, weights: tuple, weighted: bool, persona: str | None = None) -> dict:
     """What the page shows above the views, as plain values: a rerun needs neither the graph nor the table."""
-    found, table, _ = analysed(jid, version, rated, weights, weighted, persona)
-    G = cached_graph(jid, version)
+    found, table, _ = analysed(jid, stamp, weights, weighted, persona)
+    G = cached_graph(jid, stamp.version, stamp.lifetime)
     found = {**found, "journey": G.graph["name"], "personas": {p["id"]: p["name"] for p in G.graph["personas"]}}
     if table.empty:
         return {**found, "empty": True}

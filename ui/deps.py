@@ -26,11 +26,10 @@ REMEMBERED = "author.remembered"  # the name the browser kept was taken over (ui
 
 @st.cache_resource
 def engine():
-    """The app's engine: migrated on first use, with the demo journeys on an empty database."""
+    """The app's engine: migrated on first use, with the demo journeys on an empty database (once, however many
+    app processes start at the same time)."""
     engine = store.make_engine()
-    store.migrate(engine)
-    with Session(engine) as session:
-        store.seed_demo_journeys(session=session)
+    store.prepare_database(engine)
     return engine
 
 

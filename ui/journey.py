@@ -2,7 +2,9 @@
 
 The journey a user opened stays open across the pages (it is kept in session state and
 in the URL); a page without one asks for one with the same picker everywhere. Graphs
-are read through a cache keyed by ``(journey id, version)``.
+are read through a cache keyed by the journey's id, version and lifetime, and what a page
+computes from a journey is cached by its stamp (:class:`store.JourneyStamp`): read from the
+database alone, so that every process sees every other's writes on its next rerun.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ def open_journey(journey_id: str, page: str = "pages/editor.py") -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_graph(journey_id: str, version: int) -> nx.DiGraph:
-    """The journey at ``version``; a copy per call, cached by (id, version)."""
+def cached_graph(journey_id: str, version: int, lifetime: str) -> nx.DiGraph:
+    """The journey at ``version`` in its ``lifetime``; a copy per call, cached by all three.
+
+    The id and version alone may name another journey: one imported under the id of a journey
+    deleted for good starts at version 1 again. Raises ``store.JourneyNotFound`` when the journey
+    of ``lifetime`` is gone.
+    """
     with session() as s:
-        graph, loaded = store.load_journey(session=s, journey_id=journey_id)
+        graph, loaded = store.load_journey(session=s, journey_id=journey_id, lifetime=lifetime)
         if loaded != version:  # someone saved in between: take the exact revision asked for
-            graph = store.load_revision(session=s, journey_id=journey_id, version=version)
+            graph = store.load_revision(session=s, journey_id=journey_id, version=version, lifetime=lifetime)
     return graph
 
 
@@ -43,10 +50,12 @@ def version_of(journey_id: str) -> int:
         return store.current_version(session=s, journey_id=journey_id)
 
 
-def load(journey_id: str) -> tuple[nx.DiGraph, int]:
-    """The journey's current version, read through the cache."""
-    version = version_of(journey_id)
-    return cached_graph(journey_id, version), version
+def load(journey_id: str) -> tuple[nx.DiGraph, store.JourneyStamp]:
+    """The live journey's current version, read through the cache, and its stamp (raises ``store.JourneyNotFound``)."""
+    stamp = journey_stamp(journey_id)
+    if stamp is None:
+        raise store.JourneyNotFound(f"no journey with id {journey_id!r}")
+    return cached_graph(journey_id, stamp.version, stamp.lifetime), stamp
 
 
 def _is_live(journey_id: str) -> bool:
@@ -54,10 +63,10 @@ def _is_live(journey_id: str) -> bool:
         return store.journey_is_live(session=s, journey_id=journey_id)
 
 
-def journey_stamp(journey_id: str) -> analysis.JourneyStamp | None:
-    """The journey's version and its ratings' stamp (one query), or None if it is not live."""
+def journey_stamp(journey_id: str) -> store.JourneyStamp | None:
+    """What the journey's views depend on (one query), or None if it is not live."""
     with session() as s:
-        return analysis.journey_stamp(session=s, journey_id=journey_id)
+        return store.journey_stamp(session=s, journey_id=journey_id)
 
 
 def journey_picker(title_key: str) -> str | None:
@@ -70,8 +79,8 @@ def journey_picker(title_key: str) -> str | None:
     return None
 
 
-def stamped_journey(title_key: str) -> tuple[str, analysis.JourneyStamp] | None:
-    """Like :func:`journey_picker`, with the journey's version and ratings' stamp read in the same query."""
+def stamped_journey(title_key: str) -> tuple[str, store.JourneyStamp] | None:
+    """Like :func:`journey_picker`, with the journey's stamp read in the same query."""
     jid = selected_journey_id()
     if jid and (stamp := journey_stamp(jid)):
         _link(jid)

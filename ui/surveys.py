@@ -15,7 +15,7 @@ from journeys import i18n
 from journeys.analysis import survey
 from journeys.io import survey_file
 from journeys.model.graph import touchpoints_in_order
-from store import JourneyNotFound
+from store import JourneyNotFound, JourneyStamp
 from store import surveys as stored
 from ui.access import allowed, can
 from ui.deps import day, lang, number, percent, require_author, session, t
@@ -33,15 +33,17 @@ def digest(data: bytes) -> str:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def parsed(data: bytes, journey_id: str, version: int, _G) -> survey_file.Responses:
-    """The file's answers by response; a long file's touchpoints spelled as in the journey (id, version)."""
+def parsed(data: bytes, journey_id: str, version: int, lifetime: str, _G) -> survey_file.Responses:
+    """The file's answers by response; a long file's touchpoints spelled as in the journey (id, version, lifetime)."""
     return survey_file.responses(survey_file.read_csv(data), _G)
 
 
 # What a file costs beyond parsing is done once per file (its content hash), journey version and mapping, not on
 # every rerun: a table of 500 columns takes a second to map. Kept as they are (cache_resource), never changed.
 @st.cache_resource(max_entries=4, show_spinner=False)
-def prepared(file: str, journey_id: str, version: int, _answers, _G) -> tuple[dict, list[str], date | None]:
+def prepared(
+    file: str, journey_id: str, version: int, lifetime: str, _answers, _G
+) -> tuple[dict, list[str], date | None]:
     """The suggested mapping, each column's sample answers and the file's latest date."""
     values = _answers.values
     samples = [", ".join(dict.fromkeys(v for v in values[c] if v))[:60] for c in values.columns]
@@ -49,7 +51,7 @@ def prepared(file: str, journey_id: str, version: int, _answers, _G) -> tuple[di
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def checked(file: str, journey_id: str, version: int, mapping: tuple, _answers, _G) -> tuple[list, list]:
+def checked(file: str, journey_id: str, version: int, lifetime: str, mapping: tuple, _answers, _G) -> tuple[list, list]:
     """What is wrong with a mapping (``((column, target, scale), …)``) and the rows it makes bad."""
     targets = {column: survey_file.Target(target, scale) for column, target, scale in mapping}
     return survey_file.check_mapping(targets, _G), survey_file.check(_answers, targets)
@@ -95,7 +97,7 @@ def mapping_editor(
     }
 
 
-def import_view(G, jid: str, version: int) -> None:
+def import_view(G, jid: str, stamp: JourneyStamp) -> None:
     """Upload, preview, map, check and import one survey; nothing is stored while rows are bad and not skipped."""
     upload = st.file_uploader(
         t("surveys.file"), type=["csv", "txt", "tsv"], key=f"surveys.file.{st.session_state.get(UPLOADS, 0)}",
@@ -105,7 +107,7 @@ def import_view(G, jid: str, version: int) -> None:
         return
     data = upload.getvalue()
     try:
-        answers = parsed(data, jid, version, G)
+        answers = parsed(data, jid, stamp.version, stamp.lifetime, G)
     except survey_file.SurveyInvalid as exc:
         st.error(f"{t('surveys.unreadable', file=md(upload.name))}\n\n{md(exc.text(lang()))}", icon=":material/error:")
         return
@@ -113,7 +115,7 @@ def import_view(G, jid: str, version: int) -> None:
     st.caption(t("surveys.preview", n=len(answers.values), kind=kind))
     st.dataframe(answers.values.head(5).rename_axis(t("surveys.row")), width="stretch")
     suffix = digest(data)
-    suggested, samples, latest = prepared(suffix, jid, version, answers, G)
+    suggested, samples, latest = prepared(suffix, jid, stamp.version, stamp.lifetime, answers, G)
     mapping = mapping_editor(answers, G, f"surveys.mapping.{suffix}", suggested, samples)
     left, right = st.columns([3, 1])
     name = left.text_input(
@@ -125,7 +127,9 @@ def import_view(G, jid: str, version: int) -> None:
         key=f"surveys.date.{suffix}",
         format=i18n.date_input_format(lang()),
     )
-    invalid, problems = checked(suffix, jid, version, tuple((c, *m) for c, m in mapping.items()), answers, G)
+    invalid, problems = checked(
+        suffix, jid, stamp.version, stamp.lifetime, tuple((c, *m) for c, m in mapping.items()), answers, G
+    )
     bad = sorted({p.line for p in problems})
     for problem in invalid:
         st.warning(md(problem.text(lang())), icon=":material/rule:")

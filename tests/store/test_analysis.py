@@ -138,7 +138,7 @@ def test_journey_stamp_moves_with_every_save_and_rating_of_that_journey(session)
     """The stamp the Review page caches by changes on a save and on a new, changed or deleted rating, and only then."""
     jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
     other = store.create_journey(session=session, graph=ebike_demo(), author="a")
-    stamp = lambda: analysis.journey_stamp(session=session, journey_id=jid)  # noqa: E731
+    stamp = lambda: store.journey_stamp(session=session, journey_id=jid)  # noqa: E731
     seen = [stamp()]
     assert seen[0].version == store.current_version(session=session, journey_id=jid)
     rate(session, jid, "Ana", "it", hotline={"desirable": 1})
@@ -163,8 +163,8 @@ def test_journey_stamp_is_none_for_a_journey_in_the_trash_or_unknown(session):
     """Only a live journey has a stamp: the Review page asks for another journey otherwise."""
     jid = store.create_journey(session=session, graph=broadband_demo(), author="a")
     store.delete_journey(session=session, journey_id=jid, author="a")
-    assert analysis.journey_stamp(session=session, journey_id=jid) is None
-    assert analysis.journey_stamp(session=session, journey_id="no-such-journey") is None
+    assert store.journey_stamp(session=session, journey_id=jid) is None
+    assert store.journey_stamp(session=session, journey_id="no-such-journey") is None
 
 
 def test_portfolio_stamp_moves_with_journeys_and_ratings(session):
@@ -182,6 +182,8 @@ def test_portfolio_stamp_moves_with_journeys_and_ratings(session):
     store.save_journey(session=session, graph=G, expected_version=version, author="b")
     seen.append(stamp())
     store.delete_journey(session=session, journey_id=jid, author="b")
+    assert stamp() == seen[0]  # nothing live: the portfolio is as empty as at the start
+    store.restore_journey(session=session, journey_id=jid)
     seen.append(stamp())
     assert len(set(seen)) == len(seen)
     assert stamp() == seen[-1]

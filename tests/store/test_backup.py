@@ -77,7 +77,8 @@ def contents(engine) -> dict:
         journeys = session.execute(select(Journey)).scalars().all()
         result = {}
         for j in journeys:
-            row = j.model_dump(exclude={"metrics_version"})
+            # derived figures are recomputed, and a restored journey is stored anew (a lifetime of its own)
+            row = j.model_dump(exclude={"metrics_version", "lifetime", "change_count"})
             revisions = session.execute(
                 select(
                     Revision.version,
@@ -108,6 +109,12 @@ def contents(engine) -> dict:
             measured = surveys.list_measurements(session=session, journey_id=jid).drop(columns="survey_id")
             result[jid]["measurements"] = measured.astype(object).where(measured.notna(), None).to_dict("records")
     return result
+
+
+def lifetimes(engine) -> dict[str, str]:
+    """Each journey's lifetime: restored, a journey is stored anew, and nothing cached of the one before is its."""
+    with Session(engine) as session:
+        return dict(session.execute(select(Journey.id, Journey.lifetime)).all())
 
 
 def assert_same(restored: dict, original: dict) -> None:
@@ -151,6 +158,8 @@ def test_restore_gives_identical_journeys(source, engine, tmp_path):
     with Session(engine) as session:
         assert backup.restore(session=session, path=path) == written
     assert_same(contents(engine), original)
+    before, after = lifetimes(source_engine), lifetimes(engine)
+    assert after.keys() == before.keys() and all(after[jid] not in ("", before[jid]) for jid in before)
 
     # the restored journeys are live: the next save continues their history
     jid = next(j for j, c in original.items() if c["row"]["name"].startswith("Breitband"))

@@ -12,7 +12,6 @@ from ui.access import allowed
 from ui.deps import lang, require_author, session, t, when
 from ui.editor import state
 from ui.editor.save import remember_conflict
-from ui.journey import cached_graph
 from ui.widgets import ask, chart, confirm, flash
 
 
@@ -40,8 +39,8 @@ def history(jid: str, G: nx.DiGraph) -> None:
     current = revisions[0].version
     language = lang()
     chart(
-        "editor.preview", (jid, version, language),
-        lambda: journey_map(cached_graph(jid, version), lang=language), key="editor.preview_map",
+        "editor.preview", (jid, version, state.lifetime(jid), language),
+        lambda: journey_map(state.saved(jid, version), lang=language), key="editor.preview_map",
     )  # fmt: skip
     if version == current:
         st.caption(t("editor.is_current"))
@@ -65,11 +64,12 @@ def restore(jid: str, version: int) -> None:
     try:
         with session() as s:
             new = store.restore_revision(
-                session=s, journey_id=jid, version=version, expected_version=state.base_version(jid), author=who
-            )
+                session=s, journey_id=jid, version=version, expected_version=state.base_version(jid), author=who,
+                lifetime=state.lifetime(jid),
+            )  # fmt: skip
     except store.ConflictError as exc:
         remember_conflict(jid, exc)
         st.rerun()
-    state.rebase(jid, cached_graph(jid, new), new)
+    state.rebase(jid, state.saved(jid, new), new)
     flash(t("editor.restored", version=version, new=new))
     st.rerun()

@@ -17,7 +17,6 @@ from store.summaries import render
 from ui.access import allowed, can
 from ui.deps import author, lang, require_author, session, t, valid_author, when
 from ui.editor import state
-from ui.journey import cached_graph
 from ui.text import md
 from ui.widgets import ask, confirm, conflict_screen, flash
 
@@ -110,12 +109,15 @@ def write(jid: str, G: nx.DiGraph, who: str) -> None:
     try:
         with session() as s:
             version = store.save_journey(
-                session=s, graph=G, expected_version=state.base_version(jid), author=who, base=state.base(jid)
-            )
+                session=s, graph=G, expected_version=state.base_version(jid), author=who, base=state.base(jid),
+                lifetime=state.lifetime(jid),
+            )  # fmt: skip
     except store.ConflictError as exc:
         remember_conflict(jid, exc)
         return
-    state.rebase(jid, cached_graph(jid, version), version)
+    except store.JourneyNotFound:  # deleted for good meanwhile: the page's next run says so (ui.editor.state.start)
+        return
+    state.rebase(jid, state.saved(jid, version), version)
     flash(t("editor.saved", version=version))
 
 

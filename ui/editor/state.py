@@ -1,7 +1,7 @@
 """The editor's working copy of a journey (its draft), kept in session state.
 
 Per journey, session state holds one :class:`Workspace` of plain values: the draft as JSON text, the
-version it is based on, transition rows not complete yet, a conflict if the last save met one, the selected
+version it is based on (and the journey's lifetime, :class:`store.JourneyStamp`), transition rows not complete yet, a conflict if the last save met one, the selected
 touchpoint, the steps to undo and redo, and for each table editor the states of the draft it came from.
 
 Every change of the draft goes through :func:`change`. A table editor (:func:`edit_table`) keeps its key
@@ -51,6 +51,9 @@ class Workspace:
     """Transition rows not complete yet."""
     base: int = 0
     """The version the draft is based on."""
+    lifetime: str = ""
+    """The lifetime of the journey the draft is of: one stored anew under its id (deleted for good and imported
+    again, or restored from a backup) is another journey."""
     conflict: dict | None = None
     """What the last save met, when someone else saved first."""
     selected: str | None = None
@@ -83,18 +86,30 @@ def workspace(jid: str) -> Workspace:
     return st.session_state.setdefault(f"editor.{jid}", Workspace())
 
 
-def start(jid: str, *, force: bool = False) -> None:
-    """Open a draft of the journey's latest version, unless one is open (or ``force``)."""
-    if not force and workspace(jid).text:
+def start(jid: str, *, force: bool = False, lifetime: str | None = None) -> None:
+    """Open a draft of the journey's latest version, unless one is open (or ``force``).
+
+    ``lifetime`` is the journey's now: a draft open of a journey that had the id before (deleted
+    for good meanwhile, another stored under its id) gives way to a draft of this one.
+    """
+    ws = workspace(jid)
+    replaced = bool(ws.text) and lifetime is not None and lifetime != ws.lifetime
+    if ws.text and not force and not replaced:
         return
-    graph, version = load(jid)
-    rebase(jid, graph, version)
+    graph, stamp = load(jid)
+    rebase(jid, graph, stamp.version, stamp.lifetime)
+    if replaced:
+        flash(t("editor.replaced"), icon=":material/info:")
 
 
-def rebase(jid: str, graph: nx.DiGraph, version: int) -> None:
-    """Make ``graph`` the draft and ``version`` the version it is based on, with nothing to undo before it."""
+def rebase(jid: str, graph: nx.DiGraph, version: int, lifetime: str | None = None) -> None:
+    """Make ``graph`` the draft and ``version`` the version it is based on, with nothing to undo before it.
+
+    ``lifetime`` is the journey's (:class:`store.JourneyStamp`); without it, the draft stays of the journey it was.
+    """
     ws, text = workspace(jid), tables.write_draft(graph)
     ws.text, ws.pending, ws.base, ws.conflict = text, [], version, None
+    ws.lifetime = ws.lifetime if lifetime is None else lifetime
     undo.forget(ws)
 
 
@@ -134,8 +149,9 @@ def _shown(text: str) -> nx.DiGraph:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _differs(jid: str, version: int, text: str, _graph: nx.DiGraph) -> bool:
-    return not journey_equal(_graph, normalize(cached_graph(jid, version), copy_values=False))  # a copy already
+def _differs(jid: str, version: int, lifetime: str, text: str, _graph: nx.DiGraph) -> bool:
+    saved = cached_graph(jid, version, lifetime)
+    return not journey_equal(_graph, normalize(saved, copy_values=False))  # a copy already
 
 
 FRAMES = {"touchpoints": tables.touchpoints_frame, "stages": tables.stages_frame, "personas": tables.personas_frame}
@@ -173,14 +189,25 @@ def base_version(jid: str) -> int:
     return workspace(jid).base
 
 
+def lifetime(jid: str) -> str:
+    """The lifetime of the journey the draft is of (see :class:`Workspace`)."""
+    return workspace(jid).lifetime
+
+
+def saved(jid: str, version: int) -> nx.DiGraph:
+    """The journey the draft is of, as it was saved at ``version`` (a copy)."""
+    return cached_graph(jid, version, lifetime(jid))
+
+
 def base(jid: str) -> nx.DiGraph:
     """The journey as it was at the draft's base version."""
-    return normalize(cached_graph(jid, base_version(jid)), copy_values=False)  # cached_graph hands out a copy
+    return normalize(saved(jid, base_version(jid)), copy_values=False)  # cached_graph hands out a copy
 
 
 def dirty(jid: str, graph: nx.DiGraph) -> bool:
     """True when the draft ``graph`` (:func:`draft` of ``jid``) differs from its base or has rows still to complete."""
-    return bool(pending(jid)) or _differs(jid, base_version(jid), draft_text(jid), graph)
+    ws = workspace(jid)
+    return bool(ws.pending) or _differs(jid, ws.base, ws.lifetime, ws.text, graph)
 
 
 def pending(jid: str) -> list[dict]:
