@@ -140,8 +140,11 @@ def served(browser, scripts: tuple[Path, ...], db_url: str) -> Iterator[tuple[Ca
 
 
 def ready(*pages: Served) -> None:
-    """Wait until each of ``pages`` (loading at once) has been served and its script is idle."""
+    """Wait until each of ``pages`` (loading at once) has been served: its first script run has finished (a page
+    just loaded says it is idle before that run has begun) and its script is idle."""
+    start = time.perf_counter()
     for served_page in pages:
+        served_page._settle(0, start)
         served_page.page.wait_for_function(IDLE, timeout=180_000)
 
 
