@@ -1,5 +1,7 @@
 """AppTest fixtures: the real app on a fresh SQLite database per test."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -10,20 +12,30 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 import store
+from journeys.demo import broadband_demo, ebike_demo
+from store import analysis
+from tests.journeys.test_scoring import HOTLINE_RATINGS
 
 APP = Path(__file__).parent.parent.parent / "app.py"
 
 
-@pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    """The app's database for this test: an empty SQLite file, set through JOURNEYS_DB_URL."""
-    url = f"sqlite:///{tmp_path}/app.db"
+@contextmanager
+def app_database(url: str, monkeypatch) -> Iterator[str]:
+    """The app's database while in the block: ``url``, set through JOURNEYS_DB_URL, with no engine or data of
+    another test's cached in this process before or after."""
     monkeypatch.setenv("JOURNEYS_DB_URL", url)
     st.cache_resource.clear()  # the engine is cached per process: drop the previous test's
     st.cache_data.clear()
     yield url
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    """The app's database for this test: an empty SQLite file."""
+    with app_database(f"sqlite:///{tmp_path}/app.db", monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture
@@ -62,3 +74,16 @@ def shown(table) -> pd.DataFrame:
     display = convert_arrow_bytes_to_pandas_df(styler.display_values)
     display.index = table.value.index
     return display
+
+
+@pytest.fixture
+def broadband(db) -> str:
+    """The broadband demo and the e-bike demo, the hotline scored by three raters (test_scoring's HOTLINE_RATINGS)."""
+    jid = store.create_journey(session=db, graph=broadband_demo(), author="t")  # without the demo's scores
+    store.create_journey(session=db, graph=ebike_demo(), author="t")
+    for r in HOTLINE_RATINGS:
+        analysis.save_ratings(
+            session=db, journey_id=jid, rater=r["rater"], discipline=r["discipline"],
+            scores={"hotline": {lens: r[lens] for lens in ("desirable", "viable", "feasible")}},
+        )  # fmt: skip
+    return jid

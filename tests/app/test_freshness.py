@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import store
 from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import interchange
 from store import analysis
-from tests.app.conftest import APP
+from tests.app.conftest import APP, app_database
 from tests.app.test_editor import open_editor
 from tests.app.test_review import open_page
-from tests.journeys.test_scoring import HOTLINE_RATINGS
 from ui.text import md
 
 SKEW = timedelta(minutes=10)
@@ -28,27 +26,10 @@ SHARED_ID = "shared-id"
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path, monkeypatch):
-    """The app's database (JOURNEYS_DB_URL), once an SQLite file and once a PostgreSQL database."""
+    """The app's database, once an SQLite file and once a PostgreSQL database."""
     url = f"sqlite:///{tmp_path}/app.db" if request.param == "sqlite" else request.getfixturevalue("pg_database_url")
-    monkeypatch.setenv("JOURNEYS_DB_URL", url)
-    st.cache_resource.clear()  # the engine is cached per process: drop the previous test's
-    st.cache_data.clear()
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def rated(db) -> str:
-    """The broadband journey with three raters' scores of the hotline."""
-    jid = store.create_journey(session=db, graph=broadband_demo(), author="t")
-    store.create_journey(session=db, graph=ebike_demo(), author="t")
-    for r in HOTLINE_RATINGS:
-        analysis.save_ratings(
-            session=db, journey_id=jid, rater=r["rater"], discipline=r["discipline"],
-            scores={"hotline": {lens: r[lens] for lens in ("desirable", "viable", "feasible")}},
-        )  # fmt: skip
-    return jid
+    with app_database(url, monkeypatch) as url:
+        yield url
 
 
 def rescore_behind(db, jid: str, monkeypatch) -> None:
@@ -66,16 +47,16 @@ def hotline(frame, column: str = "Touchpoint", value: str = "Weakness") -> float
     return frame.loc[frame[column] == "Call the hotline", value].iloc[0]
 
 
-def test_scores_saved_on_a_host_whose_clock_is_behind_show_in_review_and_portfolio(app, db, rated, monkeypatch):
+def test_scores_saved_on_a_host_whose_clock_is_behind_show_in_review_and_portfolio(app, db, broadband, monkeypatch):
     """Scores changed by a process whose clock is ten minutes behind show on the other's next rerun, in Review and
     in the Portfolio: better scores, a less weak hotline."""
-    open_page(app, "pages/review.py", rated, **{"review.view": "weakest"})
+    open_page(app, "pages/review.py", broadband, **{"review.view": "weakest"})
     review_before = hotline(app.dataframe[0].value)
     portfolio = AppTest.from_file(str(APP), default_timeout=30)
     open_page(portfolio, "pages/portfolio.py")
     portfolio_before = hotline(portfolio.dataframe[0].value, "name", "weakness")
 
-    rescore_behind(db, rated, monkeypatch)
+    rescore_behind(db, broadband, monkeypatch)
     app.run()
     portfolio.run()
 

@@ -4,23 +4,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import store
-from journeys.demo import broadband_demo, ebike_demo
+from journeys.demo import broadband_demo
 from store import analysis
 from tests.app.conftest import APP
-from tests.journeys.test_scoring import HOTLINE_RATINGS
 from ui.text import md
-
-
-@pytest.fixture
-def broadband(db) -> str:
-    jid = store.create_journey(session=db, graph=broadband_demo(), author="t")  # without the demo's scores
-    store.create_journey(session=db, graph=ebike_demo(), author="t")
-    for r in HOTLINE_RATINGS:
-        analysis.save_ratings(
-            session=db, journey_id=jid, rater=r["rater"], discipline=r["discipline"],
-            scores={"hotline": {lens: r[lens] for lens in ("desirable", "viable", "feasible")}},
-        )  # fmt: skip
-    return jid
 
 
 def open_page(app, page, jid=None, **state):
