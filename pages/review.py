@@ -18,7 +18,7 @@ from ui import frame
 from ui.access import can
 from ui.analysis import analysed, by_persona, summary
 from ui.deps import labels, lang, number, percent, t
-from ui.journey import cached_graph, stamped_journey
+from ui.journey import stamped_graph, stamped_journey
 from ui.text import md
 from ui.widgets import chart, numbers, plot, weights_panel
 
@@ -163,7 +163,7 @@ def views(jid: str, stamp: JourneyStamp, about: tuple) -> None:
         or "heatmap"
     )
     # the graph and the table only where a view needs them: a figure already drawn needs neither
-    G = lambda: cached_graph(jid, stamp.version, stamp.lifetime)  # noqa: E731
+    G = lambda: stamped_graph(jid, stamp)  # noqa: E731
     table, language = (lambda: analysed(*about)[1]), lang()
     if view == "heatmap":
         chart("review.heatmap", (*about, language), lambda: weakness_heatmap(G(), table(), lang=language),

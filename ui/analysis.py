@@ -25,7 +25,7 @@ from journeys.analysis.scoring import Weights, consensus, persona_rollup, person
 from journeys.charts.captions import group_label
 from store import analysis
 from ui.deps import session
-from ui.journey import cached_graph
+from ui.journey import stamped_graph
 
 __all__ = [
     "analysed",
@@ -56,12 +56,12 @@ def analysed(
         found, table, diagnostics = analysed(jid, stamp, weights, weighted)
         with session() as s:
             ratings = analysis.list_ratings(session=s, journey_id=jid)
-        view = persona_view(cached_graph(jid, stamp.version, stamp.lifetime), persona)
+        view = persona_view(stamped_graph(jid, stamp), persona)
         visits = table["flow"].to_dict() if "flow" in table else {}
         shown = weakness_table(view, consensus(ratings, weighted=weighted), weights=Weights(*weights),
                                visits={n: visits.get(n, 0.0) for n in view})  # fmt: skip
         return found, shown, diagnostics
-    G = cached_graph(jid, stamp.version, stamp.lifetime)
+    G = stamped_graph(jid, stamp)
     name = lambda n: G.nodes[n]["name"]  # noqa: E731
     try:
         result = flow(G)
@@ -80,7 +80,7 @@ def analysed(
 def by_persona(jid: str, stamp: store.JourneyStamp, weights: tuple, weighted: bool, _persona=None) -> pd.DataFrame:
     """The roll-up by persona (:func:`journeys.analysis.scoring.persona_rollup`): each persona with their own
     emotions, the same ratings, weights and customer flow as :func:`analysed`."""
-    G = cached_graph(jid, stamp.version, stamp.lifetime)
+    G = stamped_graph(jid, stamp)
     with session() as s:
         ratings = analysis.list_ratings(session=s, journey_id=jid)
     visits = analysed(jid, stamp, weights, weighted)[1]["flow"].to_dict()
@@ -96,7 +96,7 @@ def default_weakness(jid: str, stamp: store.JourneyStamp) -> pd.DataFrame:
 def summary(jid: str, stamp: store.JourneyStamp, weights: tuple, weighted: bool, persona: str | None = None) -> dict:
     """What the page shows above the views, as plain values: a rerun needs neither the graph nor the table."""
     found, table, _ = analysed(jid, stamp, weights, weighted, persona)
-    G = cached_graph(jid, stamp.version, stamp.lifetime)
+    G = stamped_graph(jid, stamp)
     found = {**found, "journey": G.graph["name"], "personas": {p["id"]: p["name"] for p in G.graph["personas"]}}
     if table.empty:
         return {**found, "empty": True}

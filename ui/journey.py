@@ -44,6 +44,11 @@ def cached_graph(journey_id: str, version: int, lifetime: str) -> nx.DiGraph:
     return graph
 
 
+def stamped_graph(journey_id: str, stamp: store.JourneyStamp) -> nx.DiGraph:
+    """The journey as ``stamp`` names it (its version in its lifetime), through :func:`cached_graph`."""
+    return cached_graph(journey_id, stamp.version, stamp.lifetime)
+
+
 def version_of(journey_id: str) -> int:
     """The journey's current version (raises ``store.JourneyNotFound``)."""
     with session() as s:
@@ -55,7 +60,7 @@ def load(journey_id: str) -> tuple[nx.DiGraph, store.JourneyStamp]:
     stamp = journey_stamp(journey_id)
     if stamp is None:
         raise store.JourneyNotFound(f"no journey with id {journey_id!r}")
-    return cached_graph(journey_id, stamp.version, stamp.lifetime), stamp
+    return stamped_graph(journey_id, stamp), stamp
 
 
 def _is_live(journey_id: str) -> bool:
