@@ -7,6 +7,8 @@ its data in a SQLite file under ``./data/`` that is created on first use.
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -68,9 +70,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     def _configure(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # SQLAlchemy's begin event below issues BEGIN itself
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # first: switching to WAL waits for a lock too
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -79,6 +81,20 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip())
 
     return engine
+
+
+def _wal(cursor) -> None:
+    """Switch the file to WAL. On a new file that several processes open at once, SQLite answers "locked" at once
+    instead of waiting (busy_timeout does not cover it): asked again, for as long as other writers are waited for."""
+    for _ in range(SQLITE_BUSY_TIMEOUT_MS // 50):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.05)
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def _config() -> Config:
