@@ -63,8 +63,11 @@ def schema() -> dict:
     return json.loads(resources.files("journeys.io").joinpath("journey.schema.json").read_text("utf-8"))
 
 
-def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
+def to_document(G: nx.DiGraph, *, exported_by: str = "", copy_values: bool = True) -> dict:
     """Return the JSON-ready document of journey ``G``, every attribute included.
+
+    ``copy_values=False`` shares the touchpoints' values with ``G``: for a document written out at once and
+    then dropped (at 2,000 touchpoints the copy is most of the time this takes).
 
     Examples
     --------
@@ -80,7 +83,7 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
         "directed": True,
         "multigraph": False,
         "graph": graph,
-        "nodes": [{"id": key, **touchpoint_attrs(attrs)} for key, attrs in G.nodes(data=True)],
+        "nodes": [{"id": key, **touchpoint_attrs(attrs, copy_values=copy_values)} for key, attrs in G.nodes(data=True)],
         "edges": [
             {**{k: w for k, w in transition_attrs(attrs).items() if k in TRANSITION_DEFAULTS}, "source": u, "target": v}
             for u, v, attrs in G.edges(data=True)
@@ -94,7 +97,8 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "") -> dict:
 
 def dumps(G: nx.DiGraph, *, exported_by: str = "", indent: int | None = 2) -> str:
     """Return journey ``G`` as JSON text."""
-    return json.dumps(to_document(G, exported_by=exported_by), ensure_ascii=False, indent=indent)
+    document = to_document(G, exported_by=exported_by, copy_values=False)
+    return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
 def _depth(value, limit: int) -> int:

@@ -215,7 +215,7 @@ def write_draft(G: nx.DiGraph) -> str:
     >>> text == write_draft(broadband_demo()), "exported_at" in text
     (True, False)
     """
-    doc = interchange.to_document(G)
+    doc = interchange.to_document(G, copy_values=False)  # written out at once
     del doc["exported_at"]
     return json.dumps(doc, ensure_ascii=False)
 

@@ -133,3 +133,33 @@ def test_undo_from_the_map_keyboard_and_a_save_starts_afresh(app, demo):
     at = button(at, "editor.save").click().run()
     assert not at.exception
     assert button(at, "editor.undo").disabled  # a saved version is where undo starts from
+
+
+def test_every_kind_of_edit_leaves_the_drafts_before_it_as_they_were(app, demo):
+    """The draft is read once for every reader (one graph per draft for all sessions): no edit may change it in
+    place. After edits on the map, in the tables and the detail panel, an undo and a redo, each draft the page
+    showed on the way still reads as its text says."""
+    from journeys.model.tables import write_draft
+    from ui.editor import state
+
+    at = open_editor(app, demo)
+    shown = [at.session_state[f"editor.{demo}"].text]
+
+    def seen(run: AppTest) -> AppTest:
+        assert not run.exception
+        shown.append(run.session_state[f"editor.{demo}"].text)
+        return run
+
+    add = {"op": "add", "name": "Chat with support", "stage": "support", "backstage": False, "before": "hotline"}
+    move = {"op": "move", "keys": ["hotline"], "stage": "use", "backstage": True, "before": None}
+    at = seen(send(at, demo, ops(1, add), ops(2, move)))
+    at = seen(send(at, demo, ops(1, add), ops(2, move), ops(3, {"op": "delete", "keys": ["line-check"]})))
+    at = seen(edit(at, "touchpoints", edited={0: {"owner": "Marketing team", "personas": ["petra"]}}))
+    at = seen(at.selectbox(key=f"editor.w.pick.{demo}").set_value("remote-fix").run())
+    at = seen(edit(at, "pains.remote-fix", added=[{"text": "Nobody calls back", "severity": 4}]))
+    at = seen(edit(at, "needs.remote-fix", edited={0: {"text": "Know when it works again"}}))
+    at = seen(button(at, "editor.undo").click().run())
+    at = seen(button(at, "editor.redo").click().run())
+    assert len(set(shown)) == 6, "every edit made a new draft (undo and redo went back to two of them)"
+    for text in shown:
+        assert write_draft(state._shown(text)) == text

@@ -114,8 +114,9 @@ def rebase(jid: str, graph: nx.DiGraph, version: int, lifetime: str | None = Non
 
 
 def draft(jid: str) -> nx.DiGraph:
-    """The draft as a graph (a fresh copy each call)."""
-    return _read(draft_text(jid))
+    """The draft as a graph, to read only: one graph for all who read this draft (:func:`_shown`), never to be
+    changed in place. What changes it makes a new journey of it (``operations.apply``, the ``tables.apply_*``)."""
+    return _shown(draft_text(jid))
 
 
 def draft_text(jid: str) -> str:
@@ -125,12 +126,6 @@ def draft_text(jid: str) -> str:
 
 # What the editor shows of a draft, cached by the draft's text: a rerun without an edit reads and
 # checks nothing again. ``_graph`` (not part of the key) is that draft already read, for a miss.
-# st.cache_data hands out a copy on every call, so callers may change what they get.
-@st.cache_data(max_entries=16, show_spinner=False)
-def _read(text: str) -> nx.DiGraph:
-    return tables.read_draft(text)
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def _problems(text: str, _graph: nx.DiGraph) -> list[Problem]:
     return validate(_graph)
@@ -141,17 +136,23 @@ def _frame(text: str, name: str) -> pd.DataFrame:
     return FRAMES[name](_shown(text))
 
 
-# The draft read once for what only reads it (what the tables show), without a copy per table and run: one
-# graph for all sessions, so nothing may change it. What changes a draft gets a copy (:func:`_read`).
-@st.cache_resource(max_entries=8, show_spinner=False)
+# The draft read once, without a copy per reader and run: one graph for all sessions, so nothing may change it
+# in place. At 2,000 touchpoints reading the text takes a tenth of a second, and so does a copy.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _shown(text: str) -> nx.DiGraph:
     return tables.read_draft(text)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _differs(jid: str, version: int, lifetime: str, text: str, _graph: nx.DiGraph) -> bool:
-    saved = cached_graph(jid, version, lifetime)
-    return not journey_equal(_graph, normalize(saved, copy_values=False))  # a copy already
+    return not journey_equal(_graph, _stored(jid, version, lifetime))
+
+
+# A saved version, normalized as a draft is, for what only reads it (what changed since, the save's base): like
+# the draft, one graph for all sessions, which nothing may change in place. A version never changes once saved.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _stored(jid: str, version: int, lifetime: str) -> nx.DiGraph:
+    return normalize(cached_graph(jid, version, lifetime), copy_values=False)  # cached_graph hands out a copy
 
 
 FRAMES = {"touchpoints": tables.touchpoints_frame, "stages": tables.stages_frame, "personas": tables.personas_frame}
@@ -200,8 +201,8 @@ def saved(jid: str, version: int) -> nx.DiGraph:
 
 
 def base(jid: str) -> nx.DiGraph:
-    """The journey as it was at the draft's base version."""
-    return normalize(saved(jid, base_version(jid)), copy_values=False)  # cached_graph hands out a copy
+    """The journey as it was at the draft's base version, to read only (as :func:`draft`)."""
+    return _stored(jid, base_version(jid), lifetime(jid))
 
 
 def dirty(jid: str, graph: nx.DiGraph) -> bool:
@@ -280,7 +281,7 @@ def commit(
     writes session state or draws, so Streamlit cannot stop it halfway."""
     new = Draft(tables.write_draft(graph), ws.pending if pending_rows is None else pending_rows)
     old = ws.draft
-    step = undo.step(_read(old.text), graph) if old is not None and new != old and not recorded else None
+    step = undo.step(_shown(old.text), graph) if old is not None and new != old and not recorded else None
     if by is not None:  # from here on only ``ws`` changes
         ws.editors[by].update(result=new, taken=taken, retype=False)
     if new == old:
@@ -462,7 +463,7 @@ def sent_edits(key: str) -> dict:
 
 def _applied(apply, draft: Draft, edited: pd.DataFrame) -> tuple[nx.DiGraph, list[dict]]:
     """``draft`` with table's part replaced by ``edited``: the journey and the transition rows not complete yet."""
-    result = apply(_read(draft.text), edited)
+    result = apply(_shown(draft.text), edited)
     return result if isinstance(result, tuple) else (result, draft.pending)
 
 
