@@ -12,6 +12,7 @@ user's language.
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from numbers import Real
 
@@ -24,7 +25,7 @@ from journeys.charts.labels import ABOVE, BELOW, LEFT, RIGHT, label_sides
 from journeys.charts.layout import line_of_visibility, map_layout, stage_spans
 from journeys.i18n import t
 
-__all__ = ["LANE_PX", "UNIT_PX", "WORDS", "map_model"]
+__all__ = ["LANE_PX", "OFF_MAP", "UNIT_PX", "WORDS", "map_key", "map_model"]
 
 UNIT_PX = 76
 """Pixels per unit of the x axis at least: the map editor is never narrower; a long journey scrolls sideways."""
@@ -40,6 +41,30 @@ WORDS = (
     "backstage", "map", "front_stage", "back_stage", "line_of_visibility", "help", "selected", "transition",
 )  # fmt: skip
 """The editor's words (``canvas.<word>`` in the translation files) that the browser needs."""
+
+
+OFF_MAP = frozenset({"owner", "description", "channel", "personas", "needs", "pains", "expectation"})
+"""The touchpoint fields the map does not show: a change of one of them leaves :func:`map_model` as it was."""
+
+
+def map_key(G: nx.DiGraph) -> str:
+    """Return what :func:`map_model` draws ``G`` from, as text: journeys with the same key have the same map.
+
+    A table edit of a touchpoint's owner, description or needs changes the journey, not its map: keyed by this,
+    the map the browser holds stays, and is neither made nor sent again.
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> from journeys.model.tables import update_touchpoint
+    >>> G = broadband_demo()
+    >>> map_key(update_touchpoint(G, "hotline", owner="Service")) == map_key(G)
+    True
+    >>> map_key(update_touchpoint(G, "hotline", name="Phone")) == map_key(G)
+    False
+    """
+    nodes = [[n, {k: v for k, v in d.items() if k not in OFF_MAP}] for n, d in G.nodes(data=True)]
+    return json.dumps([G.graph, nodes, list(G.edges(data=True))], ensure_ascii=False, default=repr)
 
 
 def _share(value) -> float | None:

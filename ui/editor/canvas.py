@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 import streamlit as st
 
-from journeys.charts.canvas import map_model
+from journeys.charts.canvas import map_key, map_model
 from journeys.model import operations
 from ui.deps import lang, t
 from ui.editor import state, undo
@@ -31,8 +31,15 @@ COMPONENT = st.components.v2.component(
 )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _model(text: str, persona: str | None, language: str, _graph: nx.DiGraph) -> dict:
+# The map of a draft, made once for what it draws (an edit of a touchpoint's owner leaves it as it was) and shared
+# by every session showing it: the same data is not sent to the browser again. Nothing changes it in place.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _drawn_from(text: str, _graph: nx.DiGraph) -> str:
+    return map_key(_graph)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _model(key: str, persona: str | None, language: str, _graph: nx.DiGraph) -> dict:
     return map_model(_graph, lang=language, persona=persona)
 
 
@@ -44,7 +51,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     # the map gets the same data as before, which Streamlit does not send again.
     if ws.seed not in G:
         ws.seed = selected
-    data = {"model": _model(ws.text, persona, lang(), G), "selected": ws.seed, "seeded": ws.seeds,
+    data = {"model": _model(_drawn_from(ws.text, G), persona, lang(), G), "selected": ws.seed, "seeded": ws.seeds,
             "acked": ws.applied, "journey": jid}  # fmt: skip
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
