@@ -1,4 +1,5 @@
-"""Floor of the browser rows: a bare two-page Streamlit app showing what the app shows, with the same widgets.
+"""Floor of the browser rows: a bare Streamlit app showing what the app shows, with the same widgets: the app's
+menu of pages, of which two show something (the others a word).
 
 Editor: the same map editor component drawing the same journey, the detail panel's widgets (the choice of
 touchpoint, two scores, three tables) and the same touchpoint table in ``st.data_editor``. A map edit is
@@ -10,6 +11,7 @@ from the database in ``JOURNEYS_DB_URL``.
 
 import os
 import sqlite3
+from pathlib import Path
 
 import streamlit as st
 from sqlmodel import Session
@@ -19,8 +21,10 @@ from journeys.analysis.flow import flow
 from journeys.analysis.scoring import Weights, consensus, weakness_table
 from journeys.charts.canvas import map_model
 from journeys.charts.review import importance_performance, weakness_heatmap
+from journeys.i18n import t
 from journeys.model import operations, tables
 from ui.editor.canvas import COMPONENT
+from ui.frame import PAGES
 
 URL = os.environ["JOURNEYS_DB_URL"]
 st.set_page_config(layout="wide")  # as the app's pages
@@ -91,11 +95,19 @@ def review() -> None:
     st.plotly_chart(figures(jid)[view], key=view)
 
 
-def home() -> None:  # the default page has no path of its own; the rows open the two pages by theirs
+def home() -> None:  # every other page of the app's menu; the rows open the Editor and Review by their paths
     st.write("Floor")
 
 
+# the app's menu: its sections, pages and icons (what the browser gets on every page switch), two of them real
+SHOWN = {"pages/editor.py": editor, "pages/review.py": review}
 st.navigation(
-    [st.Page(home, title="Home"), st.Page(editor, title="Editor", url_path="editor"),
-     st.Page(review, title="Review", url_path="review")]
+    {
+        t(section, "en"): [
+            st.Page(SHOWN.get(e.script, home), title=t(e.title, "en"), icon=e.icon, url_path=Path(e.script).stem,
+                    default=e.script == "pages/library.py")
+            for e in entries
+        ]
+        for section, entries in PAGES.items()
+    }
 ).run()  # fmt: skip
