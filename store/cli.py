@@ -1,6 +1,6 @@
 """The workbench on the command line: export, import, back up and restore journeys, without the web app.
 
-It uses the same database as the app (``JOURNEYS_DB_URL``, else ``data/journeys.db``)::
+It uses the same database as the app (``JOURNEYS_DB_URL``, else the project's ``data/journeys.db``)::
 
     python -m store.cli list
     python -m store.cli export --all --format png json --out exports/
@@ -29,6 +29,7 @@ from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
 from store import analysis, backup
+from store.db import default_url
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_NO_BROWSER", "build_parser", "main"]
 
@@ -52,7 +53,7 @@ for long journeys and the portfolio only with --all.
 exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found, not imported or not restored;
 {EXIT_USAGE} wrong command line; {EXIT_NO_BROWSER} no browser for images (everything else was written).
 
-The database is the app's: JOURNEYS_DB_URL, else sqlite:///data/journeys.db."""
+The database is the app's: JOURNEYS_DB_URL, else {default_url()}."""
 
 
 def _within(kind, lo, hi):

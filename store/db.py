@@ -1,7 +1,8 @@
 """Engines and schema migrations, the same for SQLite and PostgreSQL.
 
-The database URL comes from ``JOURNEYS_DB_URL``; without it the workbench keeps
-its data in a SQLite file under ``./data/`` that is created on first use.
+The database URL comes from ``JOURNEYS_DB_URL``; without it the workbench keeps its data in
+a SQLite file, created on first use, in the ``data`` folder of the project (the folder that
+holds ``app.py``), wherever the app or the command line is started from.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = [
-    "DEFAULT_URL",
     "HEAD",
     "database_url",
+    "default_url",
     "exclusive",
     "head_revision",
     "make_engine",
@@ -32,7 +33,7 @@ __all__ = [
     "upgrade",
 ]
 
-DEFAULT_URL = "sqlite:///data/journeys.db"
+PROJECT = Path(__file__).resolve().parent.parent  # the folder that holds app.py, store/ and journeys/
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions, known without alembic (tests/store/test_db.py holds it to
 # alembic's head). With it a start on a current database skips alembic, which costs half a second to import.
@@ -46,8 +47,21 @@ _ALEMBIC_VERSION = table("alembic_version", column("version_num"))  # alembic's 
 
 
 def database_url() -> str:
-    """Return ``JOURNEYS_DB_URL`` or the default SQLite file."""
-    return os.environ.get("JOURNEYS_DB_URL") or DEFAULT_URL
+    """Return ``JOURNEYS_DB_URL`` or the default SQLite file (:func:`default_url`)."""
+    return os.environ.get("JOURNEYS_DB_URL") or default_url()
+
+
+def default_url() -> str:
+    """The SQLite file ``data/journeys.db`` of the project, as an absolute path.
+
+    Installed as a package (no ``app.py`` beside ``store/``), the file is the user's:
+    ``$XDG_DATA_HOME/journey-workbench/journeys.db``, by default under ``~/.local/share``.
+    """
+    if (PROJECT / "app.py").is_file():
+        folder = PROJECT / "data"
+    else:
+        folder = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "journey-workbench"
+    return f"sqlite:///{folder / 'journeys.db'}"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
