@@ -28,7 +28,7 @@ from journeys.io import exports
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
-from store import analysis, backup
+from store import analysis, backup, logs
 from store.db import default_url
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_NO_BROWSER", "build_parser", "main"]
@@ -319,6 +319,7 @@ def restore_database(args, engine) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    logs.configure(default_level=None)  # only when JOURNEYS_LOG_LEVEL asks: each command prints its own outcome
     for stream in (sys.stdout, sys.stderr):  # a terminal that is not UTF-8 gets escapes, not a UnicodeEncodeError
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

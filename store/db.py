@@ -7,6 +7,7 @@ holds ``app.py``), wherever the app or the command line is started from.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -32,6 +33,8 @@ __all__ = [
     "schema_revision",
     "upgrade",
 ]
+
+log = logging.getLogger(__name__)
 
 PROJECT = Path(__file__).resolve().parent.parent  # the folder that holds app.py, store/ and journeys/
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -156,13 +159,21 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
 
     The caller holds the transaction alone (:func:`exclusive`) and ends it.
     """
-    if revision in ("head", HEAD) and schema_revision(connection) == HEAD:
+    current = schema_revision(connection)
+    if revision in ("head", HEAD) and current == HEAD:
         return
     from alembic import command
 
+    target = HEAD if revision == "head" else revision
+    log.info("migrating the database schema from %s to %s", current or "an empty database", target)
     config = _config()
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    try:
+        command.upgrade(config, revision)
+    except Exception:
+        log.exception("migrating the database schema from %s to %s failed; nothing changed", current, target)
+        raise
+    log.info("the database schema is at %s", target)
 
 
 def schema_revision(bind: Engine | Connection) -> str | None:

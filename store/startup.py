@@ -8,6 +8,8 @@ database ready. A database that is ready is recognised without the lock and with
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
@@ -16,6 +18,8 @@ from store.models import Journey
 from store.seed import seed_demo_journeys
 
 __all__ = ["prepare_database"]
+
+log = logging.getLogger(__name__)
 
 _ANY_JOURNEY = select(select(Journey.id).exists())  # the trash counts: a team that deleted the demo keeps it deleted
 
@@ -34,7 +38,8 @@ def prepare_database(engine: Engine, *, demo: bool = True) -> None:
         if demo:
             # the seed's writes commit savepoints of this transaction: what they write is seen only once it all is
             with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
-                seed_demo_journeys(session=session)
+                if seeded := seed_demo_journeys(session=session):
+                    log.info("stored %d demo journeys in the empty database", len(seeded))
 
 
 def _ready(engine: Engine, demo: bool) -> bool:

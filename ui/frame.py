@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from store import logs
 from ui import access
 from ui.deps import language_switch, t
 
@@ -57,6 +58,7 @@ def navigation() -> st.Page:
     Also sets up the browser tab and draws the sidebar (language, who is working). A page
     the role may not use is not listed, but stays reachable by link, to say so.
     """
+    logs.configure()  # once per process in effect; JOURNEYS_LOG_LEVEL and JOURNEYS_LOG_FORMAT choose
     st.set_page_config(page_title="Journey Workbench", page_icon=":material/route:", layout="wide")
     if access.role() is None:
         login = st.navigation([st.Page(access.login_page, title=t("access.login_title"), url_path="login")],
