@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ __all__ = [
     "HEAD",
     "database_url",
     "default_url",
+    "failure",
     "exclusive",
     "head_revision",
     "make_engine",
@@ -41,6 +43,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions, known without alembic (tests/store/test_db.py holds it to
 # alembic's head). With it a start on a current database skips alembic, which costs half a second to import.
 HEAD = "0007"
+# How long a connection to PostgreSQL is tried before the database counts as not reachable (seconds), unless the URL
+# says (?connect_timeout=): a server whose host is gone would otherwise hold a page, or a health check, for minutes.
+PG_CONNECT_TIMEOUT_S = 10
 # Writers queue on SQLite's lock for this long before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The number of the PostgreSQL advisory lock that makes one process at a time change the schema ("JOURNEYS" in
@@ -78,9 +83,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):  # a folder that cannot be made: connecting fails, and says so, as for any database
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -98,6 +106,33 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip())
 
     return engine
+
+
+def failure(exc: BaseException) -> str:
+    """What went wrong with the database, in one line for a terminal or a log: the driver's own reason,
+    without the URL, host, user, database name or password that its message may quote.
+
+    Examples
+    --------
+    >>> from sqlalchemy.exc import OperationalError
+    >>> failure(OperationalError("connect", {}, Exception(
+    ...     'connection failed: connection to server at "10.0.0.5", port 5432 failed: FATAL:  password '
+    ...     'authentication failed for user "ada"\\nmore')))
+    'FATAL: password authentication failed for user …'
+    >>> failure(OperationalError("connect", {}, Exception("unable to open database file")))
+    'unable to open database file'
+    >>> failure(ValueError("Could not parse URL from string 'postgresql://ada:s3cret@db/journeys'"))
+    'Could not parse URL from string …'
+    """
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    text = text.splitlines()[0] if text else type(exc).__name__
+    text = text.rsplit(" failed: ", 1)[-1]  # psycopg: "connection to server at "host", port 5432 failed: <reason>"
+    text = _URL.sub("…", _QUOTED.sub("…", text))
+    return " ".join(text.split())
+
+
+_URL = re.compile(r"\b[\w.+-]+://\S*")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 def _wal(cursor) -> None:
