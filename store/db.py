@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -28,6 +30,7 @@ __all__ = [
     "database_url",
     "default_url",
     "failure",
+    "answers",
     "exclusive",
     "head_revision",
     "make_engine",
@@ -106,6 +109,22 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip())
 
     return engine
+
+
+def answers(url: str | None = None) -> bool:
+    """Whether the database at ``url`` (default: :func:`database_url`) can be connected to and answers a query now.
+
+    A connection of its own, closed at once: it tells an unreachable database from an error of one statement.
+    """
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+    return True
 
 
 def failure(exc: BaseException) -> str:
