@@ -25,7 +25,7 @@ from store.repository import (
     save_journey,
 )
 from store.seed import seed_demo_journeys
-from store.startup import prepare_database
+from store.startup import prepare_database, readiness
 
 __all__ = [
     "ConflictError",
@@ -49,6 +49,7 @@ __all__ = [
     "migrate",
     "prepare_database",
     "purge_journey",
+    "readiness",
     "rename_journey",
     "restore_journey",
     "restore_revision",

@@ -12,6 +12,7 @@ are recomputed (:func:`refresh_metrics`) when it was saved or re-rated since.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +26,8 @@ from journeys.i18n import t
 from journeys.model.text import MAX_LONG, bad_character, brief, escaped, first_bad
 from store.models import Idea, Journey, Persona, Rating, Stage, Touchpoint, TouchpointMetric, TouchpointPersona, utcnow
 from store.repository import JourneyNotFound, count_change, load_journey, retry_when_busy, write_transaction
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "RatingInvalid",
@@ -172,6 +175,7 @@ def save_ratings(
                         new_rows.append({rating_column.key: ids[key], "rater": rater, **values})
                 if new_rows:
                     session.execute(insert(Rating), new_rows)
+            log.info("saved %d %s rating(s) of journey %s by %r", len(checked), subject, journey_id, rater)
             return len(checked)
         except IntegrityError:
             if attempt:

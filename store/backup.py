@@ -22,6 +22,7 @@ gets a lifetime of its own.
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -57,6 +58,9 @@ __all__ = ["FORMAT", "VERSION", "BackupError", "BackupSummary", "DatabaseNotEmpt
 
 class DatabaseNotEmpty(BackupError):
     """Raised when restoring into a database that holds journeys, without ``replace=True``."""
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,9 @@ def backup(*, session: Session, path: str | Path | BinaryIO) -> BackupSummary:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         for entry in manifest["journeys"]:
             archive.writestr(entry["file"], json.dumps(documents[entry["id"]], ensure_ascii=False))
-    return _summary(documents.values())
+    done = _summary(documents.values())
+    log.info("backed up %d journey(s) with %d revision(s)", done.journeys, done.revisions)
+    return done
 
 
 def _summary(documents) -> BackupSummary:
@@ -223,6 +229,19 @@ def restore(*, session: Session, path: str | Path | BinaryIO, replace: bool = Fa
     """
     if hasattr(path, "seek"):
         path.seek(0)  # a retry reads the file again
+    try:
+        done = _restore(session, path, replace)
+    except BackupError as exc:
+        log.warning("restore refused (%s); nothing written", exc.code)
+        raise
+    log.info(
+        "restored %d journey(s) with %d revision(s)%s",
+        done.journeys, done.revisions, ", replacing every journey there was" if replace else "",
+    )  # fmt: skip
+    return done
+
+
+def _restore(session: Session, path: str | Path | BinaryIO, replace: bool) -> BackupSummary:
     journeys = read_backup(path)  # every record checked, within limits of size and depth, before anything is written
     with write_transaction(session):
         present = session.execute(select(func.count()).select_from(Journey)).scalar_one()

@@ -1,7 +1,11 @@
-"""The workbench on the command line: export, import, back up and restore journeys, without the web app.
+"""The workbench on the command line: export, import, back up and restore journeys, without the web app;
+migrate the database and check that it is ready.
 
-It uses the same database as the app (``JOURNEYS_DB_URL``, else ``data/journeys.db``)::
+It uses the same database as the app (``JOURNEYS_DB_URL``, else the project's ``data/journeys.db``).
+Installed (``pip install .``) it is the ``journeys`` command; in a checkout ``python -m store.cli``::
 
+    journeys check                  # exit 0 and "ready", or 1 and why not (a container's health check)
+    journeys migrate --no-demo      # the newest schema, without the demo journeys in an empty database
     python -m store.cli list
     python -m store.cli export --all --format png json --out exports/
     python -m store.cli export "Broadband: router set-up and the hotline" --format mermaid csv
@@ -18,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 import networkx as nx
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -28,7 +33,9 @@ from journeys.io import exports
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
-from store import analysis, backup
+from store import analysis, backup, logs
+from store.db import default_url, failure, schema_revision
+from store.models import Journey
 
 __all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_NO_BROWSER", "build_parser", "main"]
 
@@ -49,10 +56,10 @@ figures: map, heatmap, emotions, matrix, stages (one map per stage) and portfoli
 weakness of all journeys in one heatmap). By default all of them, the stage maps only
 for long journeys and the portfolio only with --all.
 
-exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found, not imported or not restored;
-{EXIT_USAGE} wrong command line; {EXIT_NO_BROWSER} no browser for images (everything else was written).
+exit codes: {EXIT_OK} done; {EXIT_FAILED} a journey or file was not found, not imported or not restored,
+or the database is not ready (check) or not reachable; {EXIT_USAGE} wrong command line; {EXIT_NO_BROWSER} no browser for images (everything else was written).
 
-The database is the app's: JOURNEYS_DB_URL, else sqlite:///data/journeys.db."""
+The database is the app's: JOURNEYS_DB_URL, else {default_url()}."""
 
 
 def _within(kind, lo, hi):
@@ -82,12 +89,15 @@ def _name(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``python -m store.cli``."""
     parser = argparse.ArgumentParser(
-        prog="python -m store.cli",
-        description="Export journeys to files, import JSON files, back up and restore the database, without the web app.",
+        prog="journeys" if Path(sys.argv[0]).name == "journeys" else "python -m store.cli",
+        description="Export journeys to files, import JSON files, back up and restore the database, without the web app; "
+        "migrate the database and check that it is ready.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{export,import,list,backup,restore}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{export,import,list,backup,restore,migrate,check}"
+    )
     export = commands.add_parser(
         "export",
         help="write journeys to a folder as images and data files",
@@ -127,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     restored.add_argument("file", type=Path, metavar="FILE", help="an archive written by the backup command")
     restored.add_argument(
         "--replace", action="store_true", help="delete every journey in the database first (not undoable)"
+    )
+    migrated = commands.add_parser(
+        "migrate", help="bring the database to the newest schema; an empty one also gets the demo journeys"
+    )
+    migrated.add_argument("--no-demo", action="store_true", help="leave an empty database without the demo journeys")
+    commands.add_parser(
+        "check",
+        help='print "ready" when the app can serve from the database (it answers, its schema is the newest), '
+        "else the reason, and exit 1 (a container's health check); writes nothing",
     )
     return parser
 
@@ -315,18 +334,52 @@ def restore_database(args, engine) -> int:
     return EXIT_OK
 
 
+def migrate_database(args, engine) -> int:
+    """Migrate the database (and seed an empty one) as the app does at its start, under the same lock."""
+    before, held = schema_revision(engine), _count(engine)
+    store.prepare_database(engine, demo=not args.no_demo)
+    after, holds = schema_revision(engine), _count(engine)
+    done = f"migrated the database from {before or 'an empty one'} to {after}" if before != after else None
+    seeded = f", stored {holds - held} demo journeys" if holds > held else ""
+    _say(f"{done or f'the database schema was already at {after}'}{seeded}; it holds {holds} journey(s)")
+    return EXIT_OK
+
+
+def _count(engine) -> int:
+    """How many journeys the database holds, the trash too (0 before it has a schema)."""
+    if schema_revision(engine) is None:
+        return 0
+    with engine.connect() as connection:  # plain SQL: an older schema lacks columns of today's journey
+        return connection.execute(select(func.count()).select_from(Journey.__table__)).scalar_one()
+
+
+def check_database(args, engine) -> int:
+    """Say whether the app can serve from the database: "ready" and exit 0, else the reason and exit 1."""
+    reason = store.readiness(engine)
+    if reason is not None:
+        print(f"not ready: {escaped(reason)}", file=sys.stderr)
+        return EXIT_FAILED
+    _say("ready")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    logs.configure(default_level=None)  # only when JOURNEYS_LOG_LEVEL asks: each command prints its own outcome
     for stream in (sys.stdout, sys.stderr):  # a terminal that is not UTF-8 gets escapes, not a UnicodeEncodeError
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
         engine = store.make_engine()
-    except SQLAlchemyError as exc:  # a malformed JOURNEYS_DB_URL
-        _fail(f"the database cannot be used: {str(exc).splitlines()[0]}")
+    except (SQLAlchemyError, ValueError) as exc:  # a malformed JOURNEYS_DB_URL: its text may hold a password
+        _fail(f"the database cannot be used: {failure(exc)}")
         return EXIT_FAILED
     try:
+        if args.command == "check":  # looks, writes nothing
+            return check_database(args, engine)
+        if args.command == "migrate":
+            return migrate_database(args, engine)
         store.prepare_database(engine, demo=False)  # migrated as the app migrates; the demo is the app's
         commands = {
             "export": export,
@@ -337,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         return commands[args.command](args, engine)
     except SQLAlchemyError as exc:  # the database is not reachable, or not the workbench's
-        _fail(f"the database cannot be used: {str(exc).splitlines()[0]}")
+        _fail(f"the database cannot be used: {failure(exc)}")
         return EXIT_FAILED
     finally:
         engine.dispose()

@@ -1,29 +1,36 @@
 """Engines and schema migrations, the same for SQLite and PostgreSQL.
 
-The database URL comes from ``JOURNEYS_DB_URL``; without it the workbench keeps
-its data in a SQLite file under ``./data/`` that is created on first use.
+The database URL comes from ``JOURNEYS_DB_URL``; without it the workbench keeps its data in
+a SQLite file, created on first use, in the ``data`` folder of the project (the folder that
+holds ``app.py``), wherever the app or the command line is started from.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = [
-    "DEFAULT_URL",
     "HEAD",
     "database_url",
+    "default_url",
+    "failure",
+    "answers",
     "exclusive",
     "head_revision",
     "make_engine",
@@ -32,11 +39,16 @@ __all__ = [
     "upgrade",
 ]
 
-DEFAULT_URL = "sqlite:///data/journeys.db"
+log = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parent.parent  # the folder that holds app.py, store/ and journeys/
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions, known without alembic (tests/store/test_db.py holds it to
 # alembic's head). With it a start on a current database skips alembic, which costs half a second to import.
 HEAD = "0007"
+# How long a connection to PostgreSQL is tried before the database counts as not reachable (seconds), unless the URL
+# says (?connect_timeout=): a server whose host is gone would otherwise hold a page, or a health check, for minutes.
+PG_CONNECT_TIMEOUT_S = 10
 # Writers queue on SQLite's lock for this long before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The number of the PostgreSQL advisory lock that makes one process at a time change the schema ("JOURNEYS" in
@@ -46,8 +58,21 @@ _ALEMBIC_VERSION = table("alembic_version", column("version_num"))  # alembic's 
 
 
 def database_url() -> str:
-    """Return ``JOURNEYS_DB_URL`` or the default SQLite file."""
-    return os.environ.get("JOURNEYS_DB_URL") or DEFAULT_URL
+    """Return ``JOURNEYS_DB_URL`` or the default SQLite file (:func:`default_url`)."""
+    return os.environ.get("JOURNEYS_DB_URL") or default_url()
+
+
+def default_url() -> str:
+    """The SQLite file ``data/journeys.db`` of the project, as an absolute path.
+
+    Installed as a package (no ``app.py`` beside ``store/``), the file is the user's:
+    ``$XDG_DATA_HOME/journey-workbench/journeys.db``, by default under ``~/.local/share``.
+    """
+    if (PROJECT / "app.py").is_file():
+        folder = PROJECT / "data"
+    else:
+        folder = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "journey-workbench"
+    return f"sqlite:///{folder / 'journeys.db'}"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -61,9 +86,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            kwargs["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):  # a folder that cannot be made: connecting fails, and says so, as for any database
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -81,6 +109,49 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}".strip())
 
     return engine
+
+
+def answers(url: str | None = None) -> bool:
+    """Whether the database at ``url`` (default: :func:`database_url`) can be connected to and answers a query now.
+
+    A connection of its own, closed at once: it tells an unreachable database from an error of one statement.
+    """
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+    return True
+
+
+def failure(exc: BaseException) -> str:
+    """What went wrong with the database, in one line for a terminal or a log: the driver's own reason,
+    without the URL, host, user, database name or password that its message may quote.
+
+    Examples
+    --------
+    >>> from sqlalchemy.exc import OperationalError
+    >>> failure(OperationalError("connect", {}, Exception(
+    ...     'connection failed: connection to server at "10.0.0.5", port 5432 failed: FATAL:  password '
+    ...     'authentication failed for user "ada"\\nmore')))
+    'FATAL: password authentication failed for user …'
+    >>> failure(OperationalError("connect", {}, Exception("unable to open database file")))
+    'unable to open database file'
+    >>> failure(ValueError("Could not parse URL from string 'postgresql://ada:s3cret@db/journeys'"))
+    'Could not parse URL from string …'
+    """
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    text = text.splitlines()[0] if text else type(exc).__name__
+    text = text.rsplit(" failed: ", 1)[-1]  # psycopg: "connection to server at "host", port 5432 failed: <reason>"
+    text = _URL.sub("…", _QUOTED.sub("…", text))
+    return " ".join(text.split())
+
+
+_URL = re.compile(r"\b[\w.+-]+://\S*")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 def _wal(cursor) -> None:
@@ -142,13 +213,21 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
 
     The caller holds the transaction alone (:func:`exclusive`) and ends it.
     """
-    if revision in ("head", HEAD) and schema_revision(connection) == HEAD:
+    current = schema_revision(connection)
+    if revision in ("head", HEAD) and current == HEAD:
         return
     from alembic import command
 
+    target = HEAD if revision == "head" else revision
+    log.info("migrating the database schema from %s to %s", current or "an empty database", target)
     config = _config()
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    try:
+        command.upgrade(config, revision)
+    except Exception:
+        log.exception("migrating the database schema from %s to %s failed; nothing changed", current, target)
+        raise
+    log.info("the database schema is at %s", target)
 
 
 def schema_revision(bind: Engine | Connection) -> str | None:

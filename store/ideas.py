@@ -9,6 +9,7 @@ silently. Ideas are rated by :func:`store.analysis.save_ratings` with ``subject=
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -26,6 +27,8 @@ from store.repository import (
 )
 
 __all__ = ["IdeaConflict", "IdeaInvalid", "IdeaNotFound", "list_ideas", "create_idea", "update_idea", "delete_idea"]
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("title", "description", "owner", "status", "effort")
 
@@ -158,6 +161,7 @@ def create_idea(*, session: Session, journey_id: str, idea: dict, author: str) -
         session.flush()
         idea_id = row.id
         _write_targets(session, journey_id, idea_id, targets)
+    log.info("created idea %d of journey %s by %r", idea_id, journey_id, author)
     return idea_id
 
 
@@ -170,6 +174,7 @@ def update_idea(*, session: Session, idea_id: int, idea: dict, expected_version:
     journey_id = session.execute(select(Idea.journey_id).where(Idea.id == idea_id)).scalar_one_or_none()
     session.rollback()
     if journey_id is None:
+        log.warning("conflict: %r saved idea %d, which was deleted meanwhile; nothing written", author, idea_id)
         raise IdeaConflict(idea_id, expected_version, None)
     targets = _checked(session, journey_id, idea)
     with write_transaction(session):
@@ -180,8 +185,14 @@ def update_idea(*, session: Session, idea_id: int, idea: dict, expected_version:
             .values(**_clean(idea), version=Idea.version + 1, updated_at=utcnow(), updated_by=author)
         )
         if claimed.rowcount != 1:
-            raise IdeaConflict(idea_id, expected_version, session.get(Idea, idea_id))
+            conflict = IdeaConflict(idea_id, expected_version, session.get(Idea, idea_id))
+            log.warning(
+                "conflict: %r saved idea %d over version %d, which %r replaced; nothing written",
+                author, idea_id, expected_version, conflict.updated_by or "someone",
+            )  # fmt: skip
+            raise conflict
         _write_targets(session, journey_id, idea_id, targets)
+    log.info("saved idea %d version %d by %r", idea_id, expected_version + 1, author)
     return expected_version + 1
 
 
@@ -196,6 +207,11 @@ def delete_idea(*, session: Session, idea_id: int, author: str, expected_version
         if current is None:
             return  # already gone: what the user wanted
         if expected_version is not None and current.version != expected_version:
+            log.warning(
+                "conflict: %r deleted idea %d at version %d, which %r replaced; nothing deleted",
+                author, idea_id, expected_version, current.updated_by or "someone",
+            )  # fmt: skip
             raise IdeaConflict(idea_id, expected_version, current)
         count_change(session, current.journey_id)
         session.delete(current)
+    log.info("deleted idea %d by %r", idea_id, author)

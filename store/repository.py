@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 import random
 import sqlite3
 import time
@@ -28,7 +29,7 @@ from sqlmodel import Session
 
 from journeys.io import interchange
 from journeys.model.graph import GRAPH_DEFAULTS, new_id, normalize
-from journeys.model.validation import check
+from journeys.model.validation import JourneyInvalid, check
 from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
 from store.rows import Changes, apply_patch, changes_between, describe, patch, read_journey, write_changes, write_diff
 from store.summaries import records_of, render
@@ -60,6 +61,8 @@ __all__ = [
     "save_journey",
     "write_transaction",
 ]
+
+log = logging.getLogger(__name__)
 
 # A write that finds the database only busy is tried this often in all, waiting
 # BUSY_BACKOFF_S, twice that, four times that ... (with jitter) in between.
@@ -172,8 +175,12 @@ def retry_when_busy(write: Callable) -> Callable:
                 return write(*args, **kwargs)
             except DBAPIError as exc:
                 attempt += 1
-                if attempt == BUSY_RETRIES or not _busy(exc):
+                if not _busy(exc):
                     raise
+                if attempt == BUSY_RETRIES:
+                    log.error("%s: the database stayed busy after %d tries", write.__name__, attempt)
+                    raise
+                log.info("%s: the database was busy, trying again (%d of %d)", write.__name__, attempt, BUSY_RETRIES)
                 kwargs["session"].rollback()
                 time.sleep(BUSY_BACKOFF_S * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
 
@@ -307,6 +314,7 @@ def create_journey(*, session: Session, graph: nx.DiGraph, author: str, source_i
         session.flush()
         write_diff(session, jid, nx.DiGraph(stages=[], personas=[]), graph)
         _add_revision(session, jid, 1, now, author, ([{"op": "created"}], ""), graph)
+    log.info("created journey %s %r (version 1) by %r", jid, graph.graph["name"], author)
     return jid
 
 
@@ -316,7 +324,17 @@ def import_journey(*, session: Session, data: str | bytes, author: str) -> str:
     Raises :class:`journeys.io.interchange.JourneyFormatError` listing every problem;
     then nothing is written.
     """
-    return create_journey(session=session, graph=interchange.loads(data), author=author)
+    try:
+        graph = interchange.loads(data)
+        journey_id = create_journey(session=session, graph=graph, author=author)
+    except (interchange.JourneyFormatError, JourneyInvalid) as exc:
+        kinds = ", ".join(
+            sorted({str(p.code) for p in exc.problems})
+        )  # codes only: the file's text stays out of the log
+        log.warning("import by %r refused: %d problem(s) (%s); nothing written", author, len(exc.problems), kinds)
+        raise
+    log.info("imported journey %s %r by %r", journey_id, graph.graph.get("name"), author)
+    return journey_id
 
 
 def load_journey(*, session: Session, journey_id: str, lifetime: str | None = None) -> tuple[nx.DiGraph, int]:
@@ -400,6 +418,10 @@ def _bump(
         if current is None or (lifetime is not None and current.lifetime != lifetime):
             raise JourneyNotFound(f"no journey with id {journey_id!r}")
         newer = _revisions(session, journey_id, after=expected_version)
+        log.warning(
+            "conflict: %r saved journey %s over version %d, which %s replaced (now version %d); nothing written",
+            author, journey_id, expected_version, ", ".join(repr(r.author) for r in newer) or "someone", current.version,
+        )  # fmt: skip
         raise ConflictError(journey_id, expected_version, current.version, newer)
     return expected_version + 1, now
 
@@ -449,6 +471,7 @@ def save_journey(
         write_changes(session, journey_id, stored, graph, changes)
         told = (None, summary) if summary else (records or describe(changes, stored, graph), "")
         _add_revision(session, journey_id, version, now, author, told, graph, changes)
+    log.info("saved journey %s version %d by %r", journey_id, version, author)
     return version
 
 
@@ -508,6 +531,7 @@ def _set_deleted(session: Session, journey_id: str, author: str, deleted: bool) 
         journey.deleted_by = author if deleted else ""
         journey.change_count = Journey.change_count + 1
         session.add(journey)
+    log.info("journey %s %s by %r", journey_id, "moved to the trash" if deleted else "restored from the trash", author)
 
 
 @retry_when_busy
@@ -530,6 +554,7 @@ def purge_journey(*, session: Session, journey_id: str) -> None:
         if journey.deleted_at is None:
             raise ValueError("only a journey in the trash can be deleted for good")
         session.delete(journey)
+    log.info("journey %s deleted for good", journey_id)
 
 
 def _revisions(session: Session, journey_id: str, *, after: int = 0) -> list[RevisionInfo]:

@@ -8,6 +8,7 @@ touchpoint has a trend. The aggregation itself happens in :mod:`journeys.io.surv
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import date
 
 import pandas as pd
@@ -19,6 +20,8 @@ from journeys.io.survey_file import MAX_NAME, SurveyInvalid
 from journeys.model.text import bad_character, brief, escaped, first_bad, fits_float
 from store.models import Journey, Measurement, Survey, Touchpoint, utcnow
 from store.repository import JourneyNotFound, count_change, retry_when_busy, write_transaction
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SurveyRefused",
@@ -156,6 +159,10 @@ def save_survey(*, session: Session, journey_id: str, summary: SurveySummary, au
                 for key, aggregate in summary.touchpoints.items()
             ],
         )
+    log.info(
+        "imported survey %d %r into journey %s: %d responses, %d touchpoints, by %r",
+        survey_id, summary.name.strip(), journey_id, summary.responses, len(summary.touchpoints), author,
+    )  # fmt: skip
     return survey_id
 
 

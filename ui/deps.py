@@ -1,4 +1,5 @@
-"""The engine, short sessions, session-state keys, the user's language (words, numbers, times) and the author.
+"""The engine, short sessions, session-state keys, the user's language (words, numbers, times) and the author;
+what a page does when the database cannot be reached.
 
 Pages import from ``ui``, never from ``app.py``. Session state holds only plain
 values (ids, names, JSON text), never ORM rows or sessions.
@@ -6,10 +7,14 @@ values (ids, names, JSON text), never ORM rows or sessions.
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 import store
@@ -22,15 +27,47 @@ LANG = "lang"  # bound to ?lang=
 AUTHOR = "author"
 JOURNEY = "journey"  # bound to ?journey= by open_journey()
 REMEMBERED = "author.remembered"  # the name the browser kept was taken over (ui/browser.py)
+DATABASE_DOWN = "database.down"  # a callback met an unreachable database: the run after it says so (ui/frame.py)
+
+log = logging.getLogger(__name__)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def engine():
     """The app's engine: migrated on first use, with the demo journeys on an empty database (once, however many
-    app processes start at the same time)."""
+    app processes start at the same time). Not kept when that fails: the next run tries again."""
     engine = store.make_engine()
-    store.prepare_database(engine)
+    try:
+        store.prepare_database(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a database that cannot be reached now, rather than from one statement that failed:
+    a database error, and a connection of its own fails too. Logged, without the database's URL."""
+    if not isinstance(exc, SQLAlchemyError) or store.db.answers():
+        return False
+    log.warning("the database is not reachable: %s", store.db.failure(exc))
+    return True
+
+
+def guarded(callback: Callable) -> Callable:
+    """A widget callback that meets an unreachable database ends quietly and leaves :data:`DATABASE_DOWN`, so
+    that the page's run after it says so instead of showing an error (Streamlit runs callbacks before the page)."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            if not unreachable(exc):
+                raise
+            st.session_state[DATABASE_DOWN] = True
+
+    return run
 
 
 def session() -> Session:

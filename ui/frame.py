@@ -16,9 +16,12 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+import store
+from store import logs
 from ui import access
-from ui.deps import language_switch, t
+from ui.deps import DATABASE_DOWN, language_switch, t, unreachable
 
 __all__ = ["PAGES", "framed", "navigation", "page"]
 
@@ -49,6 +52,7 @@ PAGES: dict[str, list[Entry]] = {  # section (translation key) → its pages, in
 }
 
 _FRAMED: ContextVar[bool] = ContextVar("framed", default=False)
+RETRY_SECONDS = 3  # while the database cannot be reached, a page asks this often whether it is back
 
 
 def navigation() -> st.Page:
@@ -57,6 +61,7 @@ def navigation() -> st.Page:
     Also sets up the browser tab and draws the sidebar (language, who is working). A page
     the role may not use is not listed, but stays reachable by link, to say so.
     """
+    logs.configure()  # once per process in effect; JOURNEYS_LOG_LEVEL and JOURNEYS_LOG_FORMAT choose
     st.set_page_config(page_title="Journey Workbench", page_icon=":material/route:", layout="wide")
     if access.role() is None:
         login = st.navigation([st.Page(access.login_page, title=t("access.login_title"), url_path="login")],
@@ -79,12 +84,36 @@ def navigation() -> st.Page:
 
 @contextmanager
 def framed() -> Iterator[None]:
-    """Run a page inside the frame: :func:`page` then knows that :func:`navigation` chose it."""
+    """Run a page inside the frame: :func:`page` then knows that :func:`navigation` chose it.
+
+    A page that meets an unreachable database, or follows a callback that met one, says so and
+    runs again by itself once the database answers (:func:`database_down`): no error, no URL.
+    """
     token = _FRAMED.set(True)
     try:
         yield
+    except SQLAlchemyError as exc:
+        if not unreachable(exc):
+            raise
+        st.session_state.pop(DATABASE_DOWN, None)
+        database_down()
+    else:
+        if st.session_state.pop(DATABASE_DOWN, False):
+            database_down()
     finally:
         _FRAMED.reset(token)
+
+
+def database_down() -> None:
+    """Say that the database is not reachable, and run the page again as soon as it answers."""
+    st.warning(t("app.database_down"), icon=":material/cloud_off:")
+    _when_back()
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _when_back() -> None:
+    if store.db.answers():
+        st.rerun()  # the whole page, which reads the database anew
 
 
 def page(action: str = "review") -> None:

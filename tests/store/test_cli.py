@@ -177,11 +177,11 @@ def test_import_reports_broken_files_and_imports_the_rest(call, demo_files, tmp_
 # hostile input ------------------------------------------------------------------------------------------------
 
 
-def one_line_error(err: str) -> str:
+def one_line_error(err: str, prefix: str = "error: ") -> str:
     """The one line the command line writes for a refused input (never a traceback), checked and returned."""
     assert "Traceback" not in err
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert len(lines) == 1 and lines[0].startswith(prefix), err
     assert not any(c in lines[0] for c in "\x00\x1b\x07\x9b\r")
     return lines[0]
 
@@ -309,3 +309,58 @@ def test_the_readmes_examples_work_as_written_on_the_demo(call, db, tmp_path, mo
         code, _, err = call(*args)
         assert code == 0, (args, err)
     assert len(list((tmp_path / "exports").glob("*.json"))) == 3  # the demo's three journeys
+
+
+def test_check_says_ready_only_for_a_migrated_database_and_writes_nothing(call, db, tmp_path):
+    """check: no file yet, then no schema, then an older schema are each one reason and exit 1; migrated: "ready"."""
+    code, out, err = call("check")
+    assert code == cli.EXIT_FAILED and out == "" and "does not exist" in one_line_error(err, prefix="not ready: ")
+    assert not (tmp_path / "cli.db").exists()  # a health check makes no database
+    engine = store.make_engine(db)
+    store.migrate(engine, "0006")
+    engine.dispose()
+    code, _, err = call("check")
+    assert code == cli.EXIT_FAILED and "at 0006" in one_line_error(err, prefix="not ready: ")
+    assert call("migrate", "--no-demo")[0] == cli.EXIT_OK
+    assert call("check") == (cli.EXIT_OK, "ready\n", "")
+
+
+def test_migrate_stores_the_demo_in_an_empty_database_once(call):
+    """migrate makes the schema and the demo journeys; a second run changes nothing; --no-demo leaves it empty."""
+    code, out, _ = call("migrate", "--no-demo")
+    assert (
+        code == cli.EXIT_OK
+        and out == f"migrated the database from an empty one to {store.db.HEAD}; it holds 0 journey(s)\n"
+    )
+    code, out, _ = call("migrate")
+    assert code == cli.EXIT_OK and out.endswith(", stored 3 demo journeys; it holds 3 journey(s)\n")
+    code, out, _ = call("migrate")
+    assert out == f"the database schema was already at {store.db.HEAD}; it holds 3 journey(s)\n"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://ada:s3cret-pw@127.0.0.1:1/journeys",  # nothing listens on port 1
+        "postgresql+psycopg://ada:s3cret-pw@127.0.0.1:1/journeys with a space",
+        "sqlite:////dev/null/s3cret-pw/journeys.db",  # a folder that cannot be made
+    ],
+)
+def test_check_of_an_unreachable_database_names_neither_password_nor_host(url):
+    """Run as a health check runs it: exit 1, one line, no traceback, no password, host or URL in it."""
+    done = run("check", db=url)
+    assert done.returncode == cli.EXIT_FAILED and done.stdout == ""
+    line = one_line_error(done.stderr, prefix="not ready: ")
+    for secret in ("s3cret", "127.0.0.1", "ada", "://", "Traceback"):
+        assert secret not in done.stderr, line
+    done = run("list", db=url)
+    assert done.returncode == cli.EXIT_FAILED and "s3cret" not in done.stderr and "127.0.0.1" not in done.stderr
+
+
+@pytest.mark.postgres
+def test_check_and_migrate_on_postgresql(call, pg_database_url):
+    """On PostgreSQL too: an empty database is not ready; after migrate it is."""
+    code, _, err = call("check", JOURNEYS_DB_URL=pg_database_url)
+    assert code == cli.EXIT_FAILED and "no schema" in one_line_error(err, prefix="not ready: ")
+    assert call("migrate", JOURNEYS_DB_URL=pg_database_url)[0] == cli.EXIT_OK
+    assert call("check", JOURNEYS_DB_URL=pg_database_url) == (cli.EXIT_OK, "ready\n", "")

@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlmodel import Session, SQLModel
 
 import store
@@ -18,14 +18,27 @@ from store import db
 from store.db import head_revision, make_engine, migrate, schema_revision
 
 
-def test_default_database_is_a_sqlite_file_under_data(tmp_path, monkeypatch):
-    """Without configuration the workbench makes ./data/journeys.db on first use."""
-    monkeypatch.chdir(tmp_path)
+def test_default_database_is_the_projects_file_wherever_it_is_started(tmp_path, monkeypatch):
+    """Without configuration the database is data/journeys.db beside app.py, not under the working directory."""
     monkeypatch.delenv("JOURNEYS_DB_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    url = make_url(db.database_url())
+    assert url.get_backend_name() == "sqlite"
+    assert Path(url.database) == Path(__file__).resolve().parent.parent.parent / "data" / "journeys.db"
+    assert Path(url.database).is_absolute()
+
+
+def test_default_database_of_an_installed_package_is_the_users(tmp_path, monkeypatch):
+    """Installed without app.py beside it, the default is the user's data folder; a new file is made there."""
+    monkeypatch.delenv("JOURNEYS_DB_URL", raising=False)
+    monkeypatch.setattr(db, "PROJECT", tmp_path / "site-packages")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.chdir(tmp_path)
     engine = make_engine()
     migrate(engine)
     engine.dispose()
-    assert (tmp_path / "data" / "journeys.db").is_file()
+    assert (tmp_path / "share" / "journey-workbench" / "journeys.db").is_file()
+    assert not (tmp_path / "data").exists()
 
 
 def test_database_url_comes_from_the_environment(monkeypatch):

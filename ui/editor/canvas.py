@@ -17,7 +17,7 @@ import streamlit as st
 
 from journeys.charts.canvas import map_key, map_model
 from journeys.model import operations
-from ui.deps import lang, t
+from ui.deps import guarded, lang, t
 from ui.editor import state, undo
 from ui.text import md
 from ui.widgets import flash
@@ -67,6 +67,7 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     return selected
 
 
+@guarded
 def take_edits(jid: str, *, rerun: bool = False) -> None:
     """Apply what was done on the map since the last run before the page draws anything, so that the page shows
     the new draft in this run instead of drawing the old one and running again.

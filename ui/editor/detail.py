@@ -7,7 +7,7 @@ import streamlit as st
 
 from journeys.model import tables
 from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
-from ui.deps import labels, t
+from ui.deps import guarded, labels, t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column
 
@@ -31,6 +31,7 @@ def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     )  # fmt: skip
 
 
+@guarded
 def _set_score(jid: str, key: str, field: str, widget: str) -> None:
     """The score typed into ``widget`` into the draft, before the page runs: the whole page's run, not only the
     detail panel's, so that all of it shows the change."""

@@ -15,7 +15,7 @@ from journeys.model.validation import Problem
 from store.rows import describe_diff
 from store.summaries import render
 from ui.access import allowed, can
-from ui.deps import author, lang, require_author, session, t, valid_author, when
+from ui.deps import author, guarded, lang, require_author, session, t, valid_author, when
 from ui.editor import state
 from ui.text import md
 from ui.widgets import ask, confirm, conflict_screen, flash
@@ -64,6 +64,7 @@ def status(jid: str, G: nx.DiGraph, found: list[Problem]):
     return notes
 
 
+@guarded
 def save_now(jid: str) -> None:
     """Save's ``on_click``, before the page runs: the tables' edits sent with the click into the draft, then the
     draft saved, so that the page draws the saved journey in the same run.

@@ -33,7 +33,7 @@ import streamlit as st
 from journeys.model import tables
 from journeys.model.graph import journey_equal, normalize
 from journeys.model.validation import Problem, validate
-from ui.deps import t
+from ui.deps import guarded, t
 from ui.editor import undo
 from ui.journey import cached_graph, load
 from ui.text import md
@@ -357,6 +357,7 @@ class Refused(ValueError):
         self.message = message
 
 
+@guarded
 def take_sent(jid: str, name: str, view, apply) -> None:
     """The edits of table editor ``name`` into the draft as soon as they arrive: its ``on_change``, which runs
     before the page does. The page then draws the new draft at once (no second run for what it drew before
