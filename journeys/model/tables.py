@@ -196,12 +196,16 @@ def _plain_rows(frame: pd.DataFrame) -> list[list]:
     return [[_plain(v) for v in row] for row in frame.astype(object).itertuples(index=False)]
 
 
-def read_draft(text: str) -> nx.DiGraph:
-    """Return the journey in a draft's JSON text, valid or not."""
+def read_draft(text: str, *, written: bool = False) -> nx.DiGraph:
+    """Return the journey in a draft's JSON text, valid or not.
+
+    ``written``: the text is one :func:`write_draft` wrote (not one kept from an earlier version of the workbench):
+    every attribute is there as :func:`journeys.model.graph.normalize` keeps it, and is read as it is.
+    """
     doc = json.loads(text)
     nodes = [{k: v for k, v in n.items() if k in TOUCHPOINT_DEFAULTS or k == "id"} for n in doc["nodes"]]
     graph = nx.node_link_graph({**doc, "nodes": nodes}, directed=True, multigraph=False, edges="edges")
-    return normalize(graph, copy_values=False)  # what it holds was read from the text just now
+    return graph if written else normalize(graph, copy_values=False)  # what it holds was read from the text just now
 
 
 def write_draft(G: nx.DiGraph) -> str:

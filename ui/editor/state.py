@@ -140,7 +140,7 @@ def _frame(text: str, name: str) -> pd.DataFrame:
 # in place. At 2,000 touchpoints reading the text takes a tenth of a second, and so does a copy.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _shown(text: str) -> nx.DiGraph:
-    return tables.read_draft(text)
+    return tables.read_draft(text, written=True)  # every draft text is one write_draft wrote
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
