@@ -60,7 +60,7 @@ def test_a_database_out_of_reach_is_said_without_error_or_address_and_the_page_c
 
 def test_a_postgresql_server_that_refuses_names_neither_host_nor_password(monkeypatch):
     """A PostgreSQL URL with a password on a port where nothing listens: the message only, on every page tried."""
-    with app_database("postgresql+psycopg://ada:s3cret-pw@127.0.0.1:1/journeys", monkeypatch):
+    with app_database("postgresql+psycopg://owner_kim:s3cret-pw@127.0.0.1:1/journeys", monkeypatch):
         at = AppTest.from_file(str(APP), default_timeout=30)
         at.run()
         assert says_database_down(at) and not at.exception
@@ -68,7 +68,7 @@ def test_a_postgresql_server_that_refuses_names_neither_host_nor_password(monkey
             at.switch_page(page).run()
             assert says_database_down(at) and not at.exception, page
             shown = every_text(at)
-            for secret in ("s3cret", "127.0.0.1", "ada", "postgresql", "psycopg"):
+            for secret in ("s3cret", "127.0.0.1", "owner_kim", "postgresql", "psycopg"):  # no hex word: ids are hex
                 assert secret not in shown, (page, secret)
 
 
