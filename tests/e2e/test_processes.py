@@ -24,10 +24,10 @@ from sqlmodel import Session
 import store
 from tests.e2e.conftest import _free_port, launch_app, stop_app, wait_until_up
 from tests.e2e.test_cold_start import IDLE, failures, shows
+from tests.test_deploy import CADDYFILE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-ROOT = Path(__file__).parent.parent.parent
 PROCESSES, ROUNDS = 4, 5  # four processes started at once on a new database, five times
 SESSIONS = 50  # sessions opening two freshly started processes at once
 BROWSERS = 16  # through the proxy, each its own cookies: all on one process by chance once in 30,000 runs
@@ -148,9 +148,8 @@ def caddy(upstreams: list[str], folder: Path) -> Iterator[str]:
         "JOURNEYS_SITE": f":{port}",
         "JOURNEYS_REPLICAS": " ".join(upstreams),
     }
-    caddyfile = ROOT / "docs" / "deploy" / "Caddyfile"
     adapted = subprocess.run(
-        [binary, "adapt", "--config", str(caddyfile), "--adapter", "caddyfile"],
+        [binary, "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
         env=environment, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     config = json.loads(adapted.stdout) | {"admin": {"disabled": True}}
