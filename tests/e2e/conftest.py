@@ -20,30 +20,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def launch_app(db_url: str, *options: str, log: Path | None = None) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free port with its database at ``db_url``, without waiting for it; return
+    URL and process. What the server prints goes to ``log`` when given."""
+    port = _free_port()
+    env = {**os.environ, "JOURNEYS_DB_URL": db_url}
+    output = log.open("wb") if log else subprocess.DEVNULL
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none", *options],
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    if log:
+        output.close()  # the server has its own copy
+    return f"http://127.0.0.1:{port}", server
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until the server answers its health check; fail the test (and stop it) when it does not in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    pytest.fail(f"the app did not start within {timeout:.0f} s (exit code {server.poll()})")
+
+
 def start_app(data: Path, *options: str) -> tuple[str, subprocess.Popen]:
     """Start `streamlit run app.py` on a free port with its database in ``data``; return URL and process.
 
     ``options`` go to Streamlit as they are, e.g. ``--secrets.files=/path/secrets.toml``.
     """
-    port = _free_port()
-    env = {**os.environ, "JOURNEYS_DB_URL": f"sqlite:///{data}/e2e.db"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none", *options],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return url, server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    pytest.fail("the app did not start within 60 s")
+    url, server = launch_app(f"sqlite:///{data}/e2e.db", *options)
+    wait_until_up(url, server)
+    return url, server
 
 
 def stop_app(server: subprocess.Popen) -> None:
