@@ -293,6 +293,11 @@ def commit(
 
 
 NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+TALL = 30
+"""Rows a table shows at most: a longer one scrolls in a box of this height. The browser draws only the rows in
+view, so a journey of 200 or 2,000 touchpoints is no slower to edit than one of 30, and the map and detail panel
+stay a short scroll away."""
+ROW_PX = 35  # the height of a row of Streamlit's table editor
 
 
 def edit_table(
@@ -324,7 +329,8 @@ def edit_table(
         record["columns"] = repr(column_config)
     record["take"] = (view, apply)  # for Save's callback (:func:`take_all_sent`)
     key = record["key"]
-    options = {"hide_index": True, "width": "stretch", "height": "content", "placeholder": "–", **options}
+    height = "content" if len(frame) <= TALL else ROW_PX * (TALL + 2)  # a header and the row to add one
+    options = {"hide_index": True, "width": "stretch", "height": height, "placeholder": "–", **options}
     edited = st.data_editor(
         frame, key=key, on_change=take_sent, args=(jid, name, view, apply),
         **{**options, "column_config": unbounded(column_config)},
