@@ -23,13 +23,9 @@ in as many threads, and Python lets a thread that waits for another's half-done 
 on with the half-imported module where two imports wait for each other (``ImportError:
 cannot import name … from partially initialized module``). One import of ``ui`` holds a
 single lock while everything loads, so the other threads wait for it and then find every
-module complete. The domain's own imports inside functions (SciPy's sparse solvers and
-graph routines) load here too, for the same reason.
+module complete. SciPy, which only the analyses use, is left to its first use, where one
+thread at a time imports it (``journeys.analysis.diagnostics``).
 """
-
-import scipy.sparse
-import scipy.sparse.csgraph
-import scipy.sparse.linalg
 
 from ui import (
     access,
@@ -64,7 +60,6 @@ __all__ = [
     "library_views",
     "ratings",
     "save",
-    "scipy",
     "state",
     "surveys",
     "tables",

@@ -13,6 +13,7 @@ The paths are the ones networkx finds (``dijkstra_path``, depth-first search and
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count, pairwise, repeat
@@ -26,6 +27,20 @@ from journeys.analysis.flow import Chain, Flow
 if TYPE_CHECKING:
     import pandas as pd
     from scipy.sparse import csr_array
+
+_SCIPY = threading.Lock()
+
+
+def _load_scipy() -> None:
+    """Import SciPy's sparse arrays and graph routines, one thread at a time.
+
+    Loaded on first use, not with the app: they are a quarter of a second of its start. Sessions that run their first
+    analyses at the same moment after a start find them whole: two threads importing two of SciPy's modules at once
+    can each wait for the other, and Python then hands one of them a module half imported.
+    """
+    with _SCIPY:
+        import scipy.sparse.csgraph  # noqa: F401  (and with it scipy.sparse)
+
 
 __all__ = [
     "Diagnostics",
@@ -85,6 +100,7 @@ class _Journey(Chain):
         self._plain = self._reached = None
 
     def csgraph(self, weights: np.ndarray | None = None) -> csr_array:
+        _load_scipy()
         from scipy.sparse import csr_array
 
         if weights is None:
@@ -95,6 +111,7 @@ class _Journey(Chain):
 
     def reached(self) -> tuple[np.ndarray, np.ndarray]:
         """Breadth-first from the start: the order nodes are reached in and each one's predecessor."""
+        _load_scipy()
         from scipy.sparse.csgraph import breadth_first_order
 
         if self._reached is None:
@@ -232,6 +249,7 @@ def cut_vertices(G: nx.DiGraph) -> list[str]:
 
 def _cut_vertices(J: Chain) -> list[str]:
     """Articulation points of the journey taken undirected: depth-first in scipy, low points in numpy."""
+    _load_scipy()
     from scipy.sparse.csgraph import connected_components, depth_first_order
 
     A = J.matrix(np.ones(len(J.src)))
@@ -281,6 +299,7 @@ def _most_likely_path(J: _Journey) -> tuple[list[str], float]:
     is reached best over one transition only), networkx finds the same path and it is taken.
     Otherwise the tie is broken as networkx breaks it, by :func:`_dijkstra_path`.
     """
+    _load_scipy()
     from scipy.sparse.csgraph import dijkstra
 
     if not J.has_end:
@@ -361,6 +380,7 @@ def worst_path(G: nx.DiGraph, weakness: dict[str, float]) -> tuple[list[str], fl
 def _worst_path(J: _Journey, weakness: dict[str, float]) -> tuple[list[str], float]:
     """Depth-first from the start (scipy takes the order networkx takes), without the edges back up the
     tree; then the heaviest path in networkx's topological order, a tie going to the first found."""
+    _load_scipy()
     from scipy.sparse.csgraph import depth_first_order
 
     order, parent = depth_first_order(J.csgraph(), J.start, directed=True, return_predecessors=True)
@@ -399,6 +419,7 @@ def _heaviest(J: _Journey, src: np.ndarray, dst: np.ndarray, w: list) -> tuple[l
     rank = np.arange(J.size)
     rank[J.start] = -1  # the end is last already
     if not (rank[src] < rank[dst]).all():
+        _load_scipy()
         from scipy.sparse import csr_array
         from scipy.sparse.csgraph import connected_components
 

@@ -213,3 +213,48 @@ def test_diagnose_handed_the_flow_finds_what_it_finds_alone(G, data):
     if G:
         with pytest.raises(ValueError, match="this very graph"):
             diagnose(G.copy(), weakness, flow=result)
+
+
+FIRST_ANALYSES = """
+import sys, threading
+from journeys.analysis import diagnostics
+from journeys.demo import broadband_demo
+
+assert "scipy.sparse" not in sys.modules, "SciPy is loaded on first use"
+G = broadband_demo()
+weakness = dict.fromkeys(G, 1.0)
+calls = [
+    lambda: diagnostics.cut_vertices(G), lambda: diagnostics.unreachable(G), lambda: diagnostics.most_likely_path(G),
+    lambda: diagnostics.worst_path(G, weakness), lambda: diagnostics.bottlenecks(G), lambda: diagnostics.dead_ends(G),
+]
+start, failed = threading.Barrier(12), []
+
+def first_analysis(call):
+    start.wait()
+    try:
+        call()
+    except Exception as error:
+        failed.append(repr(error))
+
+threads = [threading.Thread(target=first_analysis, args=(calls[i % len(calls)],)) for i in range(12)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(failed or "ok")
+"""
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_sessions_that_run_their_first_analyses_at_once_find_scipy_whole(round_):
+    """SciPy is imported on first use: twelve threads of a fresh interpreter running six analyses at the same moment
+    (sessions opening Review right after a start) all get their results, none a half-imported module. (Two threads
+    importing two of SciPy's modules at once fail that way nearly every time.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    done = subprocess.run([sys.executable, "-c", FIRST_ANALYSES], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
