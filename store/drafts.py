@@ -9,11 +9,11 @@ is deleted for good (``ON DELETE CASCADE``), and backups leave kept drafts out.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -46,7 +46,8 @@ def keep_draft(*, session: Session, journey_id: str, person: str, text: str, bas
 
     Raises :class:`store.JourneyNotFound` when there is no such journey (deleted for good meanwhile).
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # the insert with ON CONFLICT of the engine's dialect (SQLite's or PostgreSQL's), loaded with the engine already
+    dialect = importlib.import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}")
     row = {"journey_id": journey_id, "person": _person(person), "text": text, "base_version": base_version}
     upsert = dialect.insert(KeptDraft).values(**row, updated_at=func.now())
     upsert = upsert.on_conflict_do_update(
