@@ -11,19 +11,18 @@ import json
 import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
-from sqlalchemy import create_engine, make_url, text
 from sqlmodel import Session
 
 import store
 from tests.e2e.conftest import _free_port, launch_app, stop_app, wait_until_up
 from tests.e2e.test_cold_start import IDLE, failures, shows
+from tests.store.test_startup import new_database
 from tests.test_deploy import CADDYFILE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -33,23 +32,6 @@ SESSIONS = 50  # sessions opening two freshly started processes at once
 BROWSERS = 16  # through the proxy, each its own cookies: all on one process by chance once in 30,000 runs
 LIBRARY = "Customer journeys"  # the heading of the first page
 START_S = 120  # for a process to answer, with others starting beside it on two cores
-
-
-@contextmanager
-def new_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the test server, dropped afterwards."""
-    name = f"journeys_{uuid.uuid4().hex[:12]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with server.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        server.dispose()
 
 
 @pytest.fixture(scope="module")

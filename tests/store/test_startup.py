@@ -8,6 +8,7 @@ import sys
 import traceback
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -45,9 +46,9 @@ def _sqlite_database(tmp_path, number: int):
 
 
 @contextmanager
-def _postgres_database(server_url: str, number: int):
-    """A new, empty database on the test server, dropped afterwards."""
-    name = f"journeys_start_{number}_{uuid.uuid4().hex[:8]}"
+def new_database(server_url: str, tag: object = "") -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards; its URL."""
+    name = f"journeys_{tag}_{uuid.uuid4().hex[:8]}"
     server = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with server.connect() as connection:
@@ -125,7 +126,7 @@ def test_app_processes_starting_at_once_on_a_new_postgres_database_seed_it_once(
     """Four processes start at the same moment on a new PostgreSQL database, five times: none fails, the demo is
     there once."""
     with ExitStack() as stack:
-        urls = [stack.enter_context(_postgres_database(pg_url, n)) for n in range(ROUNDS)]
+        urls = [stack.enter_context(new_database(pg_url, n)) for n in range(ROUNDS)]
         _check_prepared(urls, _started_at_once(urls))
 
 
