@@ -95,6 +95,8 @@ def fresh_configuration(monkeypatch):
     """:func:`store.logs.configure` as in a new process, and the logging set up as before afterwards."""
     root, saved = logging.getLogger(), {name: logging.getLogger(name).level for name in logs.LOGGERS}
     handlers = list(root.handlers)
+    # a handler an earlier test's app run left on the root would write a second line
+    root.handlers[:] = [handler for handler in handlers if not isinstance(handler, logs._Stderr)]
     monkeypatch.setattr(logs, "_handler", None)
     monkeypatch.setattr(logs, "_settings", None)
     yield
