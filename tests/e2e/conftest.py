@@ -62,8 +62,13 @@ def start_app(data: Path, *options: str) -> tuple[str, subprocess.Popen]:
 
 
 def stop_app(server: subprocess.Popen) -> None:
+    """Stop the server; one that has not stopped 30 s after being asked (a busy machine) is killed."""
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
