@@ -21,8 +21,8 @@ from tests.e2e.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 
-COLD_STARTS = 8  # without sign-in, 10 sessions each
-SIGNED_STARTS = 3  # with sign-in, 12 sessions each
+COLD_STARTS = 3  # without sign-in, 10 sessions each (tests/e2e/test_processes.py starts 22 processes more)
+SIGNED_STARTS = 2  # with sign-in, 12 sessions each
 TITLES = {  # page → what its heading says once a journey is open
     "editor": "Broadband: router set-up and the hotline",
     "scoring": "Scoring",
@@ -88,7 +88,7 @@ def failures(page: Page) -> list[str]:
 
 
 def test_deep_links_as_first_requests_after_a_cold_start(browser: Browser, seeded, tmp_path):
-    """8 fresh starts, each opened by 10 sessions at once through deep links: every page in its frame, no error."""
+    """3 fresh starts, each opened by 10 sessions at once through deep links: every page in its frame, no error."""
     seeded_db, as_is, to_be = seeded
     links = [f"editor?journey={as_is}", f"review?journey={as_is}", f"scoring?journey={as_is}",
              f"ideas?journey={as_is}", f"surveys?journey={as_is}", f"compare?journey={to_be}",
@@ -117,7 +117,7 @@ def test_deep_links_as_first_requests_after_a_cold_start(browser: Browser, seede
 
 
 def test_sign_in_holds_from_the_first_request(browser: Browser, seeded, tmp_path):
-    """With sign-in configured and nobody signed in, 12 deep links at once after each of 3 restarts: login only."""
+    """With sign-in configured and nobody signed in, 12 deep links at once after each of 2 restarts: login only."""
     seeded_db, as_is, to_be = seeded
     secrets = tmp_path / "secrets.toml"
     lines = ["[auth]", *(f'{key} = "{value}"' for key, value in AUTH.items()),
