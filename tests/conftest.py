@@ -17,6 +17,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The files that take longest, run first: with several workers (pytest-xdist, as `make test` runs them) each
+# file stays on one worker, and a long file started last would leave the others idle at the end.
+LONGEST_FIRST = (
+    "tests/e2e/test_processes.py",
+    "tests/e2e/test_cold_start.py",
+    "tests/e2e/test_rapid_edits.py",
+    "tests/app/test_interrupted_runs.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests before the others, the longest files first; within a file the order stays as written."""
+
+    def rank(item) -> tuple[int, int]:
+        path = item.nodeid.split("::")[0]
+        if path in LONGEST_FIRST:
+            return 0, LONGEST_FIRST.index(path)
+        return (1 if item.get_closest_marker("e2e") else 2), 0
+
+    items.sort(key=rank)  # a stable sort: files and tests keep their order within a rank
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
     """URL of the PostgreSQL server for tests; `make test` starts a throwaway one."""
