@@ -145,7 +145,11 @@ def markup_problems(page: Page, where: str, expected: list[str], port: int) -> l
                 found.append(f"{n} × {what}: {where_made}")
     main = page.get_by_test_id("stMain")
     code = " ".join(main.get_by_test_id("stCode").all_inner_texts())
-    text = (main.inner_text() + "\n" + page.get_by_test_id("stSidebar").inner_text()).replace("\u2060", "")
+    for _ in range(40):  # the journey map draws itself a moment after the run, later on a busy machine
+        text = (main.inner_text() + "\n" + page.get_by_test_id("stSidebar").inner_text()).replace("\u2060", "")
+        if all(name in text for name in expected):
+            break
+        page.wait_for_timeout(500)
     if "😄" in text:
         found.append("an emoji from a name")
     if bad := [m for m in ESCAPED.findall(text) if m not in code]:
