@@ -17,24 +17,20 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The files that take longest, run first: with several workers (pytest-xdist, as `make test` runs them) each
-# file stays on one worker, and a long file started last would leave the others idle at the end.
-LONGEST_FIRST = (
-    "tests/e2e/test_processes.py",
-    "tests/e2e/test_cold_start.py",
-    "tests/e2e/test_rapid_edits.py",
-    "tests/app/test_interrupted_runs.py",
-)
+# The two longest files first, then the tests without a browser, then the other browser tests. With several
+# workers (pytest-xdist, as `make test` runs them) a file stays on one worker: the longest ones started last would
+# leave the other workers idle at the end, and browser tests side by side on every core slow each other down.
+LONGEST_FIRST = ("tests/e2e/test_processes.py", "tests/e2e/test_cold_start.py")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests before the others, the longest files first; within a file the order stays as written."""
+    """Reorder whole files as above; within a file the order stays as written."""
 
     def rank(item) -> tuple[int, int]:
         path = item.nodeid.split("::")[0]
         if path in LONGEST_FIRST:
             return 0, LONGEST_FIRST.index(path)
-        return (1 if item.get_closest_marker("e2e") else 2), 0
+        return (2 if item.get_closest_marker("e2e") else 1), 0
 
     items.sort(key=rank)  # a stable sort: files and tests keep their order within a rank
 

@@ -7,7 +7,7 @@ typed into a touchpoint's needs at a quick typist's pace, on a busy machine, and
 
 Here each kind of edit is made once per point of its run where Streamlit may stop it, stopped there by a rerun
 request as the browser makes one, and after the run that follows the edit must be in the draft (or in the
-unsaved scores) exactly once. Every point up to the one where the edit lands is tried, and every tenth after.
+unsaved scores) exactly once. Every point up to the one where the edit lands is tried, and every twentieth after.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.app.test_editor import draft, edit, editor_key, open_editor
 from tests.app.test_map_editor import CLIENT, button, ops, send
 from tests.app.test_scoring import demo_id, open_scoring, table_key
 
-AFTER = 10
+AFTER = 20
 """Past the point where the edit lands, every AFTER-th point is tried."""
 
 
