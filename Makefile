@@ -1,12 +1,16 @@
 # Front door: `make run` starts the app, `make test` runs every check CI runs.
 # Pass pytest options with `make test PYTEST_ARGS="-k editor"`.
-.PHONY: run test lint bench screenshots
+.PHONY: run test stress lint bench screenshots
 
 run:
 	bash .ci/start
 
 test:
 	bash .ci/test $(PYTEST_ARGS)
+
+# The same suite with the stress tests at the full size README's Reliability figures name.
+stress:
+	JOURNEYS_TEST_STRESS=full bash .ci/test $(PYTEST_ARGS)
 
 lint:
 	bash .ci/setup

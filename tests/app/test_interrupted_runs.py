@@ -24,8 +24,9 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from tests.app.test_editor import draft, edit, editor_key, open_editor
 from tests.app.test_map_editor import CLIENT, button, ops, send
 from tests.app.test_scoring import demo_id, open_scoring, table_key
+from tests.stress import size
 
-AFTER = 20
+AFTER = size(40, 10)  # past the landing, every 40th point (make stress: every 10th)
 """Past the point where the edit lands, every AFTER-th point is tried."""
 
 

@@ -18,11 +18,12 @@ from sqlmodel import Session
 import store
 from tests.app.test_access import AUTH
 from tests.e2e.conftest import start_app, stop_app
+from tests.stress import size
 
 pytestmark = pytest.mark.e2e
 
-COLD_STARTS = 3  # without sign-in, 10 sessions each (tests/e2e/test_processes.py starts 22 processes more)
-SIGNED_STARTS = 2  # with sign-in, 12 sessions each
+COLD_STARTS = size(2, 8)  # without sign-in, 10 sessions each (tests/e2e/test_processes.py starts processes more)
+SIGNED_STARTS = size(1, 3)  # with sign-in, 12 sessions each
 TITLES = {  # page → what its heading says once a journey is open
     "editor": "Broadband: router set-up and the hotline",
     "scoring": "Scoring",

@@ -23,12 +23,13 @@ import store
 from tests.e2e.conftest import _free_port, launch_app, stop_app, wait_until_up
 from tests.e2e.test_cold_start import IDLE, failures, shows
 from tests.store.test_startup import new_database
+from tests.stress import size
 from tests.test_deploy import CADDYFILE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
-PROCESSES, ROUNDS = 4, 5  # four processes started at once on a new database, five times
-SESSIONS = 50  # sessions opening two freshly started processes at once
+PROCESSES, ROUNDS = 4, size(1, 5)  # four processes started at once on a new database (make stress: 5 times)
+SESSIONS = size(20, 50)  # sessions opening two freshly started processes at once
 BROWSERS = 16  # through the proxy, each its own cookies: all on one process by chance once in 30,000 runs
 LIBRARY = "Customer journeys"  # the heading of the first page
 START_S = 120  # for a process to answer, with others starting beside it on two cores
@@ -151,12 +152,10 @@ def caddy(upstreams: list[str], folder: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("route", ["direct", "proxy"])
-def test_fifty_sessions_open_two_freshly_started_processes_at_once(
-    browser: Browser, pg_url, demo_names, tmp_path, route
-):
-    """Sessions open two app processes, just started on a new database, at the same moment: 25 tabs of a browser on
-    each, or 16 browsers through Caddy with the repository's Caddyfile. 0 errors, the library on every page, the
-    demo stored once; through Caddy, each browser kept to one process and both in use."""
+def test_sessions_at_once_open_two_freshly_started_processes(browser: Browser, pg_url, demo_names, tmp_path, route):
+    """Sessions open two app processes, just started on a new database, at the same moment: SESSIONS / 2 tabs of a
+    browser on each, or 16 browsers through Caddy with the repository's Caddyfile. 0 errors, the library on every
+    page, the demo stored once; through Caddy, each browser kept to one process and both in use."""
     with new_database(pg_url) as url, processes(url, 2, tmp_path / "logs") as urls, ExitStack() as stack:
         if route == "proxy":
             entry = stack.enter_context(caddy([u.removeprefix("http://") for u in urls], tmp_path / "caddy"))

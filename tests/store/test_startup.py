@@ -20,9 +20,10 @@ import store
 from journeys.model.templates import TEMPLATES
 from store import seed
 from store.db import HEAD, exclusive, schema_revision
+from tests.stress import size
 
 PROCESSES = 4  # app processes started at the same moment
-ROUNDS = 5  # each on a database of its own, new
+ROUNDS = size(2, 5)  # each on a database of its own, new (make stress: 5)
 WAIT_S = 300  # for everything: four processes importing the app on a busy two-core machine
 
 
