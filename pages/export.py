@@ -24,6 +24,7 @@ MIME = {
     "csv": "text/csv",
     "graphml": "application/xml",
     "mermaid": "text/plain",
+    "flowchart": "text/plain",
 }
 
 
@@ -98,9 +99,9 @@ def image_buttons(G, table, stem: str, options: dict, browser: bool) -> None:
 
 
 def data_buttons(G, scores: dict, stem: str) -> None:
-    """JSON, CSV, GraphML and Mermaid; the Mermaid text is also shown to copy."""
+    """JSON, CSV, GraphML and Mermaid (a journey diagram and a flowchart); the Mermaid texts are also shown to copy."""
     lg, by = lang(), author()
-    for column, fmt in zip(st.columns(4), exports.DATA_FORMATS, strict=True):
+    for column, fmt in zip(st.columns(len(exports.DATA_FORMATS)), exports.DATA_FORMATS, strict=True):
         column.download_button(
             t(f"export.{fmt}"),
             data=lambda fmt=fmt: exports.data_text(G, fmt, scores, lang=lg, exported_by=by),
@@ -114,6 +115,8 @@ def data_buttons(G, scores: dict, stem: str) -> None:
         )
     with st.expander(t("export.mermaid_show"), icon=":material/content_copy:"):
         st.code(exports.to_mermaid(G, scores, lang=lg), language=None)
+    with st.expander(t("export.flowchart_show"), icon=":material/content_copy:"):
+        st.code(exports.to_flowchart(G, lang=lg), language=None)
 
 
 def pack_button(G, scores: dict, table, stem: str, options: dict, browser: bool) -> None:

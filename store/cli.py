@@ -50,7 +50,8 @@ FIGURES = (*images.FIGURES, "stages", "portfolio")
 
 EPILOG = f"""\
 formats: png, svg (images, need Chrome or Chromium), json (lossless), csv (touchpoints
-with all scores), graphml (networkx, Gephi, yEd), mermaid (a Mermaid journey diagram).
+with all scores), graphml (networkx, Gephi, yEd), mermaid (a Mermaid journey diagram),
+flowchart (a Mermaid flowchart with the branches, shares and loops).
 
 figures: map, heatmap, emotions, matrix, stages (one map per stage) and portfolio (the
 weakness of all journeys in one heatmap). By default all of them, the stage maps only

@@ -25,6 +25,7 @@ import pandas as pd
 from journeys.analysis.flow import FlowError, flow
 from journeys.analysis.scoring import LENSES, Weights, weakness_table
 from journeys.charts.captions import stage_names
+from journeys.charts.layout import loop_edges, map_layout
 from journeys.i18n import t
 from journeys.io.interchange import dumps
 from journeys.model.fields import TOUCHPOINT_FIELDS
@@ -51,13 +52,14 @@ __all__ = [
     "mermaid_score",
     "mermaid_text",
     "to_mermaid",
+    "to_flowchart",
     "file_stem",
     "data_text",
     "data_files",
     "zip_files",
 ]
 
-DATA_FORMATS = {"json": ".json", "csv": ".csv", "graphml": ".graphml", "mermaid": ".mmd"}
+DATA_FORMATS = {"json": ".json", "csv": ".csv", "graphml": ".graphml", "mermaid": ".mmd", "flowchart": "-flowchart.mmd"}
 """The data formats and their file extensions."""
 
 # the touchpoint's own fields (journeys.model.fields) that are one column each; its lists have columns of their own
@@ -316,6 +318,80 @@ def to_mermaid(G: nx.DiGraph, scores: dict | None = None, *, lang: str = "en") -
     return "\n".join(lines) + "\n"
 
 
+_LABEL = '"#<>&`'  # characters a quoted Mermaid flowchart label reads as syntax or markup
+
+
+def _label(value) -> str:
+    return mermaid_text(value, special=_LABEL)
+
+
+def to_flowchart(G: nx.DiGraph, *, lang: str = "en") -> str:
+    """Return a Mermaid ``flowchart``: stages as subgraphs, touchpoints as boxes, transitions as arrows with their
+    shares, transitions leading back (loops) dashed; entries are rounded, drop-outs slanted, moments of truth
+    starred and framed thickly, back-stage touchpoints dotted. Unlike the journey diagram it keeps the branches.
+
+    Examples
+    --------
+    >>> from journeys.model.graph import add_touchpoint, add_transition, new_journey
+    >>> G = new_journey('Say "hi" <b>', stages=[{"id": "a", "name": "Ask"}, {"id": "b", "name": "Buy"}])
+    >>> _ = add_touchpoint(G, "ad", name="See the ad", stage="a", entry=True)
+    >>> _ = add_touchpoint(G, "shop", name="Shop #1", stage="b", exit=True, moment_of_truth=True)
+    >>> add_transition(G, "ad", "shop", share=0.25)
+    >>> add_transition(G, "shop", "ad")
+    >>> print(to_flowchart(G))
+    ---
+    title: "Say \\"hi\\" <b> (as-is)"
+    ---
+    flowchart LR
+        subgraph s0["Ask"]
+            t0(["See the ad"])
+        end
+        subgraph s1["Buy"]
+            t1[/"★ Shop #35;1"/]
+        end
+        t0 -->|"25 %"| t1
+        t1 -.-> t0
+        classDef truth stroke-width:4px
+        classDef backstage stroke-dasharray:4 3
+        class t1 truth
+    <BLANKLINE>
+    """
+    names = stage_names(G, lang)
+    order = touchpoints_in_order(G)
+    ids = {key: f"t{i}" for i, key in enumerate(order)}
+    state = t(f"state.{G.graph.get('state', 'as-is')}", lang)
+    title = " ".join(f"{G.graph.get('name') or ''} ({state})".split())  # one line of YAML, quoted as JSON quotes
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---", "flowchart LR"]
+    by_stage: dict[str | None, list[str]] = {}
+    for key in order:
+        stage = G.nodes[key].get("stage")
+        by_stage.setdefault(stage if stage in names else None, []).append(key)
+    sections = [*names.items(), *([(None, t("export.no_stage", lang))] if None in by_stage else [])]
+    for number, (sid, name) in enumerate(sections):
+        if not by_stage.get(sid):
+            continue
+        lines.append(f'    subgraph s{number}["{_label(name) or "-"}"]')
+        for key in by_stage[sid]:
+            data = G.nodes[key]
+            text = _label(("★ " if data.get("moment_of_truth") else "") + str(data.get("name") or key))
+            shape = '(["{}"])' if data.get("entry") else '[/"{}"/]' if data.get("exit") else '["{}"]'
+            lines.append(f"        {ids[key]}{shape.format(text)}")
+        lines.append("    end")
+    loops = set(loop_edges(G, map_layout(G))) if G else set()
+    for u, v, data in G.edges(data=True):
+        arrow = "-.->" if (u, v) in loops else "-->"
+        share = data.get("share")
+        label = f'|"{round(share * 100)} %"|' if isinstance(share, int | float) and not isinstance(share, bool) else ""
+        lines.append(f"    {ids[u]} {arrow}{label} {ids[v]}")
+    truths = [ids[k] for k in order if G.nodes[k].get("moment_of_truth")]
+    back = [ids[k] for k in order if G.nodes[k].get("backstage") is True]
+    lines += ["    classDef truth stroke-width:4px", "    classDef backstage stroke-dasharray:4 3"]
+    lines += [
+        f"    class {','.join(group)} {name}" for name, group in (("truth", truths), ("backstage", back)) if group
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def file_stem(G: nx.DiGraph) -> str:
     """Return the start of every file name exported from ``G``: its name as a slug.
 
@@ -352,6 +428,8 @@ def data_text(G: nx.DiGraph, fmt: str, scores: dict | None = None, *, lang: str 
         return to_graphml(G)
     if fmt == "mermaid":
         return to_mermaid(G, scores, lang=lang)
+    if fmt == "flowchart":
+        return to_flowchart(G, lang=lang)
     raise ValueError(f"no data format {fmt!r}; choose one of {', '.join(DATA_FORMATS)}")
 
 

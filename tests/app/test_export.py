@@ -9,7 +9,7 @@ from journeys.charts import images
 
 needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 IMAGE_KEYS = [f"export.{fmt}.{kind}" for kind in (*images.FIGURES, "portfolio") for fmt in ("png", "svg")]
-DATA_KEYS = ["export.json", "export.csv", "export.graphml", "export.mermaid"]
+DATA_KEYS = ["export.json", "export.csv", "export.graphml", "export.mermaid", "export.flowchart"]
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_every_figure_and_format_has_a_download(app, broadband):
     assert app.title[0].value == "Export"
     found = buttons(app)
     assert list(found) == [*IMAGE_KEYS, "export.stages", *DATA_KEYS, "export.pack"]
-    assert [found[k].label for k in DATA_KEYS] == ["JSON", "CSV", "GraphML", "Mermaid"]
+    assert [found[k].label for k in DATA_KEYS] == ["JSON", "CSV", "GraphML", "Mermaid", "Mermaid flowchart"]
     assert found["export.pack"].label == "Whole journey pack (ZIP)"
     assert not any(button.proto.disabled for button in found.values())
     assert found["export.png.map"].proto.ignore_rerun  # a download does not rerun the page

@@ -53,7 +53,17 @@ def test_whole_journey_pack_holds_images_and_data(page: Page, app_url: str):
     assert name == f"{STEM}.zip"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
-        for ending in (".json", ".csv", ".graphml", ".mmd", "-map.png", "-heatmap.png", "-emotions.png", "-matrix.png"):
+        for ending in (
+            ".json",
+            ".csv",
+            ".graphml",
+            ".mmd",
+            "-flowchart.mmd",
+            "-map.png",
+            "-heatmap.png",
+            "-emotions.png",
+            "-matrix.png",
+        ):
             assert f"{STEM}/{STEM}{ending}" in names
         assert sum("-stage-" in n for n in names) == 7
         assert interchange.loads(archive.read(f"{STEM}/{STEM}.json")).graph["name"] == BROADBAND

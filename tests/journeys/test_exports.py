@@ -164,12 +164,82 @@ def test_mermaid_keeps_names_that_look_like_syntax():
     assert sections[2][1] == [("Rückruf", 3, [])]
 
 
+def parse_flowchart(text: str) -> dict:
+    """Read a Mermaid flowchart as :func:`exports.to_flowchart` writes it, line by line; every line must be one of
+    its forms, so a name that breaks out of its quotes fails here. Labels come back with their entity codes read."""
+    lines = text.splitlines()
+    assert lines[:1] == ["---"] and lines[2:4] == ["---", "flowchart LR"], lines[:4]
+    assert lines[1].startswith("title: ")
+    found = {"title": json.loads(lines[1].removeprefix("title: ")), "stages": [], "nodes": {}, "edges": {}}
+    classes: dict[str, set[str]] = {}
+
+    def read(label: str) -> str:
+        assert '"' not in label and "<" not in label and "`" not in label, label
+        return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), label)
+
+    for line in lines[4:]:
+        if group := re.fullmatch(r'    subgraph s\d+\["([^"]*)"\]', line):
+            found["stages"].append((read(group[1]), []))
+        elif node := re.fullmatch(r'        (t\d+)(\(\[|\[/|\[)"([^"]*)"(\]\)|/\]|\])', node_line := line):
+            shape = {"([": "entry", "[/": "exit", "[": "box"}[node[2]]
+            assert node[4] == {"entry": "])", "exit": "/]", "box": "]"}[shape], node_line
+            found["nodes"][node[1]] = (read(node[3]), shape)
+            found["stages"][-1][1].append(node[1])
+        elif edge := re.fullmatch(r'    (t\d+) (-->|-\.->)(?:\|"(\d+) %"\|)? (t\d+)', line):
+            found["edges"][edge[1], edge[4]] = (edge[2] == "-.->", int(edge[3]) if edge[3] else None)
+        elif marked := re.fullmatch(r"    class ([t\d,]+) (truth|backstage)", line):
+            classes[marked[2]] = set(marked[1].split(","))
+        else:
+            assert line in (
+                "    end",
+                "    classDef truth stroke-width:4px",
+                "    classDef backstage stroke-dasharray:4 3",
+            ), line
+    found["classes"] = classes
+    return found
+
+
+def test_flowchart_keeps_the_branches_shares_and_loop_of_the_broadband_journey():
+    """Stages as groups in order, every touchpoint once, every transition with its share, the loop back dashed,
+    entries rounded and drop-outs slanted, moments of truth starred and marked, back stage dotted."""
+    G = broadband_demo()
+    chart = parse_flowchart(exports.to_flowchart(G))
+    assert chart["title"] == "Broadband: router set-up and the hotline (as-is)"
+    assert [name for name, _ in chart["stages"]] == [s["name"] for s in G.graph["stages"]]
+    key = {node: k for node, k in zip(chart["nodes"], exports.touchpoint_frame(G)["touchpoint"], strict=True)}
+    for node, (label, shape) in chart["nodes"].items():
+        data = G.nodes[key[node]]
+        assert label == ("★ " if data.get("moment_of_truth") else "") + data["name"]
+        assert shape == ("entry" if data.get("entry") else "exit" if data.get("exit") else "box")
+    assert {(key[u], key[v]) for u, v in chart["edges"]} == set(G.edges)
+    for (u, v), (dashed, share) in chart["edges"].items():
+        expected = G.edges[key[u], key[v]].get("share")
+        assert share == (None if expected is None else round(expected * 100))
+        assert dashed == ((key[u], key[v]) == ("remote-fix", "daily-use"))  # the one transition leading back
+    assert {key[n] for n in chart["classes"].get("truth", ())} == {k for k in G if G.nodes[k].get("moment_of_truth")}
+    assert {key[n] for n in chart["classes"].get("backstage", ())} == {k for k in G if G.nodes[k].get("backstage")}
+    assert any(share is not None and share < 100 for _, share in chart["edges"].values())  # a branch, with shares
+
+
+def test_flowchart_keeps_names_that_look_like_syntax():
+    """Quotes, brackets, arrows, HTML, back ticks, hashes, comments and keywords in names stay text in their box."""
+    G = awkward_journey()
+    G.nodes["c"]["stage"] = "gone"  # left behind when its stage was deleted
+    hostile = 'end"] --> x[<img src=x onerror=alert(1)> `**b**` #1; %% subgraph'
+    G.nodes["a"]["name"] = hostile
+    G.graph["name"] = 'A "quoted" name\\ with a back slash'
+    chart = parse_flowchart(exports.to_flowchart(G))
+    assert chart["title"] == 'A "quoted" name\\ with a back slash (to-be)'
+    assert [name for name, _ in chart["stages"]] == ["Section one: calls", "Später", "Without a stage"]
+    assert [label for label, _ in chart["nodes"].values()] == [hostile, "★ Call #1: wait; 50%% hold", "Rückruf"]
+
+
 def test_data_files_zip_into_one_folder():
     """The pack holds each data format under the journey's name, inside one folder."""
     G = ebike_demo()
     files = exports.data_files(G)
     stem = exports.file_stem(G)
-    assert sorted(files) == sorted(f"{stem}{ext}" for ext in (".json", ".csv", ".graphml", ".mmd"))
+    assert sorted(files) == sorted(f"{stem}{ext}" for ext in (".json", ".csv", ".graphml", ".mmd", "-flowchart.mmd"))
     with zipfile.ZipFile(io.BytesIO(exports.zip_files(files, folder=stem))) as archive:
         assert sorted(archive.namelist()) == sorted(f"{stem}/{name}" for name in files)
         assert journey_equal(interchange.loads(archive.read(f"{stem}/{stem}.json")), G)

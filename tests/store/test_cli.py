@@ -111,6 +111,7 @@ def test_import_then_export_all_journeys_in_all_formats(db, demo_files, tmp_path
             ".csv",
             ".graphml",
             ".mmd",
+            "-flowchart.mmd",
             *(f"-{k}.{f}" for k in images.FIGURES for f in ("png", "svg")),
         ):
             assert f"{stem}{ending}" in names
