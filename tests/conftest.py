@@ -17,10 +17,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The two longest files first, then the tests without a browser, then the other browser tests. With several
-# workers (pytest-xdist, as `make test` runs them) a file stays on one worker: the longest ones started last would
-# leave the other workers idle at the end, and browser tests side by side on every core slow each other down.
-LONGEST_FIRST = ("tests/e2e/test_processes.py", "tests/e2e/test_cold_start.py")
+# The longest files first, then the tests without a browser, then the other browser tests. With several workers
+# (pytest-xdist, as `make test` runs them) a file stays on one worker: the longest ones started last would leave
+# the other workers idle at the end, and browser tests side by side on every core slow each other down.
+LONGEST_FIRST = (
+    "tests/e2e/test_processes.py",
+    "tests/e2e/test_cold_start.py",
+    "tests/e2e/test_rapid_edits.py",
+    "tests/app/test_interrupted_runs.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):

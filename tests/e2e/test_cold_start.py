@@ -22,7 +22,7 @@ from tests.stress import size
 
 pytestmark = pytest.mark.e2e
 
-COLD_STARTS = size(2, 8)  # without sign-in, 10 sessions each (tests/e2e/test_processes.py starts processes more)
+COLD_STARTS = size(1, 8)  # without sign-in, 10 sessions each (tests/e2e/test_processes.py starts processes more)
 SIGNED_STARTS = size(1, 3)  # with sign-in, 12 sessions each
 TITLES = {  # page → what its heading says once a journey is open
     "editor": "Broadband: router set-up and the hotline",

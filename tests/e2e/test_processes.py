@@ -29,7 +29,7 @@ from tests.test_deploy import CADDYFILE
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 PROCESSES, ROUNDS = 4, size(1, 5)  # four processes started at once on a new database (make stress: 5 times)
-SESSIONS = size(20, 50)  # sessions opening two freshly started processes at once
+SESSIONS = size(12, 50)  # sessions opening two freshly started processes at once
 BROWSERS = 16  # through the proxy, each its own cookies: all on one process by chance once in 30,000 runs
 LIBRARY = "Customer journeys"  # the heading of the first page
 START_S = 120  # for a process to answer, with others starting beside it on two cores

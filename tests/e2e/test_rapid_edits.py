@@ -150,7 +150,7 @@ def test_rapid_edits_of_touchpoint_owners_are_all_saved(page: Page, served):
     url, engine = served
     journey_id = make_journey(engine, touchpoints=EDITS, stages=2)
     open_page(page, url, "editor", journey_id)
-    grid = table(page, "Touchpoint 19")
+    grid = table(page, f"Touchpoint {EDITS - 1}")
     values = [f"Team {i}" for i in range(EDITS)]
     rapid(page, grid, 3, values)  # touchpoint, stage, channel, owner
     save(page)
@@ -164,7 +164,7 @@ def test_rapid_edits_of_transition_labels_are_all_saved(page: Page, served):
     journey_id = make_journey(engine, touchpoints=EDITS + 1, stages=2)
     open_page(page, url, "editor", journey_id)
     section(page, "Transitions")
-    grid = table(page, "t19")  # the table's cells hold the touchpoints' keys
+    grid = table(page, f"t{EDITS - 1}")  # the table's cells hold the touchpoints' keys
     values = [f"goes on {i}" for i in range(EDITS)]
     rapid(page, grid, 2, values)  # from, to, label
     save(page)
@@ -178,7 +178,7 @@ def test_rapid_edits_of_stage_names_are_all_saved(page: Page, served):
     journey_id = make_journey(engine, touchpoints=2, stages=EDITS)
     open_page(page, url, "editor", journey_id)
     section(page, "Stages")
-    grid = table(page, "Stage 19")
+    grid = table(page, f"Stage {EDITS - 1}")
     values = [f"Phase {i}" for i in range(EDITS)]
     rapid(page, grid, 0, values)
     save(page)
@@ -192,7 +192,7 @@ def test_rapid_edits_of_persona_quotes_are_all_saved(page: Page, served):
     journey_id = make_journey(engine, touchpoints=2, personas=EDITS)
     open_page(page, url, "editor", journey_id)
     section(page, "Personas")
-    grid = table(page, "Persona 19").filter(has_text="Quote")  # the detail panel's emotions list them too
+    grid = table(page, f"Persona {EDITS - 1}").filter(has_text="Quote")  # the detail panel's emotions list them too
     values = [f"I said {i}" for i in range(EDITS)]
     rapid(page, grid, 3, values)  # name, segment, goals, quote
     save(page)
@@ -205,7 +205,7 @@ def test_rapid_edits_of_a_touchpoints_needs_are_all_saved(page: Page, served):
     url, engine = served
     journey_id = make_journey(engine, touchpoints=2, needs=EDITS)
     open_page(page, url, "editor", journey_id)
-    grid = table(page, "Need 19")
+    grid = table(page, f"Need {EDITS - 1}")
     values = [f"Because {i}" for i in range(EDITS)]
     rapid(page, grid, 1, values)  # need, motivation
     save(page)
@@ -218,7 +218,7 @@ def test_rapid_edits_of_a_touchpoints_pain_points_are_all_saved(page: Page, serv
     url, engine = served
     journey_id = make_journey(engine, touchpoints=2, pains=EDITS)
     open_page(page, url, "editor", journey_id)
-    grid = table(page, "Pain 19")
+    grid = table(page, f"Pain {EDITS - 1}")
     values = [1 + i % 5 for i in range(EDITS)]
     rapid(page, grid, 1, [str(v) for v in values])  # pain point, severity
     save(page)
@@ -231,7 +231,7 @@ def test_rapid_edits_of_emotions_at_a_touchpoint_are_all_saved(page: Page, serve
     url, engine = served
     journey_id = make_journey(engine, touchpoints=2, personas=EDITS)
     open_page(page, url, "editor", journey_id)
-    grid = table(page, "Persona 19").filter(has_text="Emotion")  # not the touchpoint table's persona column
+    grid = table(page, f"Persona {EDITS - 1}").filter(has_text="Emotion")  # not the touchpoint table's persona column
     values = [i % 5 - 2 for i in range(EDITS)]
     rapid(page, grid, 1, [str(v) for v in values])  # persona, emotion
     save(page)
