@@ -12,7 +12,7 @@ from journeys.charts import images
 from journeys.io import exports
 from store import analysis
 from ui import frame
-from ui.deps import author, engine, lang, session, t
+from ui.deps import author, engine, lang, session, t, translated
 from ui.journey import journey_picker, load
 from ui.text import md
 
@@ -39,7 +39,7 @@ def size_options(G) -> dict:
         t("export.persona"),
         [None, *personas],
         format_func={None: t("export.persona_none"), **personas}.get,
-        key="export.persona",
+        key=translated("export.persona"),
     )
     return {"width": int(width), "height": int(height), "scale": scale, "persona": persona}
 

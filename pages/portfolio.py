@@ -14,7 +14,7 @@ from journeys.model.graph import STATES
 from store.analysis import GROUPINGS
 from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
-from ui.deps import labels, lang, t
+from ui.deps import labels, lang, t, translated
 from ui.journey import open_journey, portfolio_stamp
 from ui.widgets import chart, numbers, weights_panel
 
@@ -31,7 +31,7 @@ def filters(stamp: str) -> dict:
     ):
         chosen[name] = column.selectbox(
             t(key), options[name], index=None, format_func=shown, placeholder=t("portfolio.all"),
-            key=f"portfolio.{name}",
+            key=translated(f"portfolio.{name}"),
         )  # fmt: skip
     chosen["state"] = columns[3].selectbox(
         t("portfolio.state"),
@@ -39,7 +39,7 @@ def filters(stamp: str) -> dict:
         index=None,
         format_func=labels("state", STATES).get,
         placeholder=t("portfolio.all"),
-        key="portfolio.state",
+        key=translated("portfolio.state"),
     )
     return {k: v for k, v in chosen.items() if v}
 
@@ -53,13 +53,13 @@ def main() -> None:
         t("portfolio.rows"),
         ("journey", "channel", "owner"),
         format_func=labels("group", GROUPINGS).get,
-        key="portfolio.rows",
+        key=translated("portfolio.rows"),
     )
     columns = right.selectbox(
         t("portfolio.columns"),
         ("stage", "channel", "owner"),
         format_func=labels("group", GROUPINGS).get,
-        key="portfolio.columns",
+        key=translated("portfolio.columns"),
     )
     stamp = portfolio_stamp()
     chosen = filters(stamp)

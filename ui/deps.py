@@ -138,6 +138,25 @@ def day(value: date) -> str:
     return i18n.date(value, lang())
 
 
+TRANSLATED = "app.translated_choices"  # keys of the select boxes whose options show in the user's language
+
+
+def translated(key: str) -> str:
+    """The key of a select box whose option labels are translated, noted so that a language switch keeps what it
+    holds: Streamlit keeps such a box's value as its label, which the other language does not know, so the box
+    would go on showing the old label and hand it out instead of the option."""
+    st.session_state.setdefault(TRANSLATED, set()).add(key)
+    return key
+
+
+def _keep_choices() -> None:
+    """Before the first run in the new language: every noted select box set anew to the option it holds (read
+    with the labels of the language it was shown in), so that it shows and returns that option in the new one."""
+    for key in st.session_state.get(TRANSLATED, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def language_switch() -> None:
     """Language switch in the sidebar, remembered in the URL (``?lang=de``)."""
     # the bound switch writes its label (?lang=Deutsch) and would drop a code as invalid: take ?lang=de over first
@@ -151,6 +170,7 @@ def language_switch() -> None:
         required=True,
         key=LANG,
         bind="query-params",
+        on_change=_keep_choices,
     )
 
 

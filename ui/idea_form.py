@@ -10,7 +10,7 @@ from journeys.analysis.ideas import EFFORT_RANGE, MAX_TITLE, STATUSES, targets_f
 from journeys.model.graph import touchpoints_in_order
 from store import ideas as store_ideas
 from ui.access import allowed, can
-from ui.deps import labels, lang, require_author, session, t, when
+from ui.deps import labels, lang, require_author, session, t, translated, when
 from ui.text import md
 from ui.widgets import ask, confirm, conflict_screen, flash
 
@@ -111,7 +111,7 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
         left, middle, right = st.columns([2, 1, 2])
         left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable, persist_state=KEPT)
         middle.selectbox(
-            t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get, key=field(jid, "status"),
+            t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get, key=translated(field(jid, "status")),
             disabled=not editable, persist_state=KEPT,
         )  # fmt: skip
         right.segmented_control(

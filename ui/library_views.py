@@ -10,7 +10,7 @@ from journeys.model.graph import STATES
 from journeys.model.templates import STAGE_SETS, TEMPLATES, from_template
 from journeys.model.validation import JourneyInvalid
 from ui.access import allowed, can
-from ui.deps import labels, lang, require_author, session, t
+from ui.deps import labels, lang, require_author, session, t, translated
 from ui.journey import open_journey
 from ui.library import journey_table, select, show_problems, write
 from ui.text import md
@@ -30,7 +30,7 @@ def create_view() -> None:
             t("library.start_from"),
             ["blank", *TEMPLATES],
             format_func=labels("template", ["blank", *TEMPLATES]).get,
-            key="new.start",
+            key=translated("new.start"),
         )
         stage_set = "lifecycle"
         if start == "blank":
@@ -38,7 +38,7 @@ def create_view() -> None:
                 t("library.stage_set"),
                 list(STAGE_SETS),
                 format_func=labels("stageset", STAGE_SETS).get,
-                key="new.stages",
+                key=translated("new.stages"),
             )
         state = st.segmented_control(
             t("library.state"),

@@ -15,7 +15,7 @@ import streamlit as st
 from journeys.analysis.scoring import DISCIPLINES, LENSES, consensus
 from store import analysis
 from ui.access import allowed
-from ui.deps import labels, lang, require_author, session, t
+from ui.deps import labels, lang, require_author, session, t, translated
 from ui.editor.state import NO_EDITS, out_of_sight, refuse_cells, sent_edits, unbounded, untaken
 from ui.text import md
 from ui.widgets import flash, numbers
@@ -60,7 +60,7 @@ def rater_controls() -> tuple[str | None, str]:
         t("scoring.discipline"),
         DISCIPLINES,
         format_func=labels("discipline", DISCIPLINES).get,
-        key=DISCIPLINE,
+        key=translated(DISCIPLINE),
         persist_state="session",
     )
     return rater, discipline
