@@ -111,8 +111,8 @@ def form(jid: str, G, ideas: dict, weakness: dict[str, float]) -> None:
         left, middle, right = st.columns([2, 1, 2])
         left.text_input(t("ideas.owner"), key=field(jid, "owner"), disabled=not editable, persist_state=KEPT)
         middle.selectbox(
-            t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get, key=translated(field(jid, "status")),
-            disabled=not editable, persist_state=KEPT,
+            t("ideas.status"), STATUSES, format_func=labels("ideas.status", STATUSES).get,
+            key=translated(field(jid, "status")), disabled=not editable, persist_state=KEPT,
         )  # fmt: skip
         right.segmented_control(
             t("ideas.effort"), list(range(EFFORT_RANGE[0], EFFORT_RANGE[1] + 1)), key=field(jid, "effort"),

@@ -282,6 +282,17 @@ def mermaid_score(data: dict, dvf: dict | None = None) -> int:
     return min(5, max(1, int(value + 0.5)))  # half up: 4.5 is a 5, not Python's banker's 4
 
 
+def _stage_groups(G: nx.DiGraph, lang: str) -> list[tuple[str, list[str]]]:
+    """The stages in order, each with its name and its touchpoints in order; touchpoints of a stage that is gone
+    last, under "no stage" (only when there are any)."""
+    names = stage_names(G, lang)
+    by_stage: dict[str | None, list[str]] = {sid: [] for sid in names}
+    for key in touchpoints_in_order(G):
+        stage = G.nodes[key].get("stage")
+        by_stage.setdefault(stage if stage in names else None, []).append(key)
+    return [(names[sid] if sid is not None else t("export.no_stage", lang), keys) for sid, keys in by_stage.items()]
+
+
 def to_mermaid(G: nx.DiGraph, scores: dict | None = None, *, lang: str = "en") -> str:
     """Return a Mermaid ``journey`` diagram: stages as sections, touchpoints as tasks, personas as actors.
 
@@ -299,18 +310,12 @@ def to_mermaid(G: nx.DiGraph, scores: dict | None = None, *, lang: str = "en") -
     <BLANKLINE>
     """
     scores = scores or {}
-    names = stage_names(G, lang)
     personas = {p["id"]: p.get("name") or p["id"] for p in G.graph.get("personas", [])}
     state = t(f"state.{G.graph.get('state', 'as-is')}", lang)
     lines = ["journey", f"    title {mermaid_text(G.graph.get('name') or '')} ({mermaid_text(state)})"]
-    by_stage: dict[str | None, list[str]] = {}
-    for key in touchpoints_in_order(G):
-        stage = G.nodes[key].get("stage")
-        by_stage.setdefault(stage if stage in names else None, []).append(key)
-    sections = [*names.items(), *([(None, t("export.no_stage", lang))] if None in by_stage else [])]
-    for sid, name in sections:
+    for name, keys in _stage_groups(G, lang):
         lines.append(f"    section {mermaid_text(name) or '-'}")
-        for key in by_stage.get(sid, []):
+        for key in keys:
             data = G.nodes[key]
             actors = ", ".join(mermaid_text(personas.get(p, p), special="#:;,") for p in data.get("personas", []))
             task = f"        {mermaid_text(data.get('name') or key)}: {mermaid_score(data, scores.get(key))}"
@@ -356,22 +361,16 @@ def to_flowchart(G: nx.DiGraph, *, lang: str = "en") -> str:
         class t1 truth
     <BLANKLINE>
     """
-    names = stage_names(G, lang)
     order = touchpoints_in_order(G)
     ids = {key: f"t{i}" for i, key in enumerate(order)}
     state = t(f"state.{G.graph.get('state', 'as-is')}", lang)
     title = " ".join(f"{G.graph.get('name') or ''} ({state})".split())  # one line of YAML, quoted as JSON quotes
     lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "---", "flowchart LR"]
-    by_stage: dict[str | None, list[str]] = {}
-    for key in order:
-        stage = G.nodes[key].get("stage")
-        by_stage.setdefault(stage if stage in names else None, []).append(key)
-    sections = [*names.items(), *([(None, t("export.no_stage", lang))] if None in by_stage else [])]
-    for number, (sid, name) in enumerate(sections):
-        if not by_stage.get(sid):
+    for number, (name, keys) in enumerate(_stage_groups(G, lang)):
+        if not keys:
             continue
         lines.append(f'    subgraph s{number}["{_label(name) or "-"}"]')
-        for key in by_stage[sid]:
+        for key in keys:
             data = G.nodes[key]
             text = _label(("★ " if data.get("moment_of_truth") else "") + str(data.get("name") or key))
             shape = '(["{}"])' if data.get("entry") else '[/"{}"/]' if data.get("exit") else '["{}"]'
