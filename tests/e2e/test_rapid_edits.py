@@ -100,7 +100,10 @@ def type_cell(page: Page, grid: Locator, row: int, column: int, text: str) -> No
             expect(chosen).to_have_id(re.compile(rf"glide-cell-\d+-{row}$"), timeout=2_500)
             if first is None and before and before[1] == row:  # the click moves the selection within the row
                 expect(chosen).not_to_have_id(f"glide-cell-{before[0]}-{row}", timeout=2_500)
-            first = _cell(chosen)[0] if first is None else first
+            found = _cell(chosen)
+            if found is None:  # the table was drawn anew between the check and the read: look again
+                continue
+            first = found[0] if first is None else first
             for _ in range(column):
                 page.keyboard.press("ArrowRight")
             expect(chosen).to_have_id(f"glide-cell-{first + column}-{row}", timeout=2_500)
