@@ -13,7 +13,8 @@ cannot unpack into gigabytes); JSON nested at most ``MAX_DEPTH`` levels, numbers
 Checks: each journey's graph through the validating importer; each revision's version unique and
 its snapshot or patch readable and a valid journey; ratings 1..5 by a rater at most once per
 touchpoint or idea; ideas through :func:`journeys.analysis.ideas.check_idea`; surveys through
-:func:`store.surveys.check_summary`; every text as the app would take it (no control characters,
+:func:`store.surveys.check_summary`; comment threads (on touchpoints, and in each idea on the idea) through
+:func:`journeys.io.interchange.check_comments`, those on touchpoints deleted since included; every text as the app would take it (no control characters,
 NUL or lone surrogates), every time and date readable, every touchpoint named one of the journey.
 """
 
@@ -331,7 +332,16 @@ def _check_journey(doc) -> nx.DiGraph:
         _check_idea(check, (("idea", i),), idea, graph)
     for i, survey in enumerate(check.items(here, "surveys", doc.get("surveys"), optional=True), start=1):
         _check_survey(check, (("survey", i),), survey, graph)
+    _check_comments(check, here, doc.get("comments"))
     return graph
+
+
+def _check_comments(check: _Checker, where, threads, *, about: bool = True) -> None:
+    """Comment threads as the JSON format has them (``about=False``: an idea's, naming no touchpoint). A thread may
+    be on a touchpoint deleted since: its comments stay, as they stay in the database."""
+    threads = check.items(where, "comments", threads, optional=True)  # written before comments existed: none
+    if problems := interchange.check_comments(threads, about=about):
+        raise check.fail(where, "comments", problems=problems)
 
 
 def _check_summary_text(check: _Checker, where, revision: dict) -> None:
@@ -419,6 +429,7 @@ def _check_idea(check: _Checker, where, idea, graph: nx.DiGraph) -> None:
         place = (*where, ("rating", j))
         check.rating(place, rating)
         check.once(place, raters, "rater", rating["rater"])
+    _check_comments(check, where, idea.get("comments"), about=False)
 
 
 def _check_survey(check: _Checker, where, survey, graph: nx.DiGraph) -> None:
@@ -461,8 +472,11 @@ def read_backup(path: str | Path | BinaryIO) -> list[tuple[dict, nx.DiGraph]]:
             raise BackupError("duplicate_journey", journey=jid, file=name)
         ids.add(jid)
         graph.graph["id"] = jid
-        for part in ("ideas", "surveys"):  # backups written before ideas and surveys existed
+        for part in ("ideas", "surveys", "comments"):  # backups written before ideas, surveys and comments existed
             if doc.get(part) is None:
                 doc[part] = []
+        doc["comments"] = interchange.comments_of(doc)
+        for idea in doc["ideas"]:
+            idea["comments"] = interchange.comments_of(idea)
         checked.append((doc, graph))
     return checked

@@ -6,8 +6,10 @@ The archive is a ZIP file::
     journeys/00000.json    one file per journey: its own fields, its current graph in the lossless
                            JSON format (docs/json-format.md), every revision (author,
                            time, summary, snapshot), every rating, every idea (with the
-                           touchpoints and pain points it addresses and its ratings) and
-                           every survey (with its measurements per touchpoint)
+                           touchpoints and pain points it addresses, its ratings and its
+                           comment threads), every survey (with its measurements per
+                           touchpoint) and the comment threads on its touchpoints (those
+                           on touchpoints deleted since too)
 
 Journeys in the trash are included. A backup is read in one consistent snapshot
 of the database; a restore writes everything in one transaction into an empty
@@ -48,6 +50,7 @@ from store.archive import (
     BackupError,
     read_backup,
 )
+from store.comments import thread_documents, write_threads
 from store.db import head_revision
 from store.models import Idea, IdeaTarget, Journey, Measurement, Rating, Revision, Survey, Touchpoint, new_lifetime
 from store.repository import retry_when_busy, write_transaction
@@ -73,6 +76,7 @@ class BackupSummary:
     trashed: int
     ideas: int = 0
     surveys: int = 0
+    comments: int = 0  # threads, on touchpoints and ideas
 
 
 def _time(value: datetime | None) -> str | None:
@@ -116,6 +120,7 @@ def _journey_document(session: Session, journey: Journey) -> dict:
         ],
         "ideas": _ideas(session, journey.id),
         "surveys": _surveys(session, journey.id),
+        "comments": thread_documents(session, journey.id),
     }
 
 
@@ -136,6 +141,7 @@ def _ideas(session: Session, journey_id: str) -> list[dict]:
             **{f: _time(getattr(idea, f)) for f in IDEA_TIMES},
             "targets": [],
             "ratings": [],
+            "comments": thread_documents(session, journey_id, idea=idea.id),
         }
         for idea in ideas
     }
@@ -216,6 +222,9 @@ def _summary(documents) -> BackupSummary:
         trashed=sum(d["journey"]["deleted_at"] is not None for d in documents),
         ideas=sum(len(d.get("ideas", [])) for d in documents),
         surveys=sum(len(d.get("surveys", [])) for d in documents),
+        comments=sum(
+            len(d.get("comments", [])) + sum(len(i.get("comments", [])) for i in d.get("ideas", [])) for d in documents
+        ),
     )
 
 
@@ -291,6 +300,7 @@ def _restore(session: Session, path: str | Path | BinaryIO, replace: bool) -> Ba
                 )
             _restore_ideas(session, jid, ids, doc["ideas"])
             _restore_surveys(session, jid, ids, doc["surveys"])
+            write_threads(session, jid, doc["comments"])
     return _summary(doc for doc, _ in journeys)
 
 
@@ -321,6 +331,7 @@ def _restore_ideas(session: Session, journey_id: str, ids: dict[str, int], ideas
                     for r in idea["ratings"]
                 ],
             )
+        write_threads(session, journey_id, idea.get("comments") or [], idea=idea_id)
 
 
 def _restore_surveys(session: Session, journey_id: str, ids: dict[str, int], surveys: list[dict]) -> None:

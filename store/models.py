@@ -13,6 +13,8 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, Relationship, SQLModel
 
 __all__ = [
+    "Comment",
+    "CommentMention",
     "Emotion",
     "Idea",
     "IdeaTarget",
@@ -84,6 +86,7 @@ class Journey(SQLModel, table=True):
     ideas: list["Idea"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     surveys: list["Survey"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     kept_drafts: list["KeptDraft"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    comments: list["Comment"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
 
 
 class Stage(SQLModel, table=True):
@@ -305,6 +308,7 @@ class Idea(SQLModel, table=True):
     journey: "Journey" = Relationship(back_populates="ideas")
     targets: list["IdeaTarget"] = Relationship(back_populates="idea", cascade_delete=True, passive_deletes=True)
     ratings: list["Rating"] = Relationship(back_populates="idea", cascade_delete=True, passive_deletes=True)
+    comments: list["Comment"] = Relationship(back_populates="idea", cascade_delete=True, passive_deletes=True)
 
 
 class IdeaTarget(SQLModel, table=True):
@@ -377,3 +381,46 @@ class KeptDraft(SQLModel, table=True):
     updated_at: datetime = Field(sa_column_kwargs={"server_default": func.now()})
 
     journey: "Journey" = Relationship(back_populates="kept_drafts")
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a touchpoint (by its key) or on an idea of a journey: the first of a thread, or a reply to one.
+
+    Comments are rows of their own, never part of the journey's graph: writing one neither
+    conflicts with an edit of the journey nor changes its version. A touchpoint is named by its
+    key, as the journey's versions name it, so that its comments outlive a save that writes its
+    row anew and come back with a version that brings the touchpoint back. Threads are one
+    level deep (a reply's ``parent_id`` names a top comment); only a top comment is resolved.
+    Deleting the journey, the idea or the top comment deletes the comment.
+    """
+
+    __table_args__ = (
+        CheckConstraint("(touchpoint_key IS NULL) <> (idea_id IS NULL)", name="comment_one_subject"),
+        Index("ix_comment_journey_id_touchpoint_key", "journey_id", "touchpoint_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    # indexed with the touchpoint's key (ix_comment_journey_id_touchpoint_key), which also serves the journey alone
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", max_length=64)
+    touchpoint_key: str | None = Field(default=None, max_length=200)
+    idea_id: int | None = _fk("idea.id", nullable=True)
+    parent_id: int | None = _fk("comment.id", nullable=True)
+    author: str = Field(max_length=200)
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    resolved_by: str = Field(default="", max_length=200)
+    resolved_at: datetime | None = None
+
+    journey: "Journey" = Relationship(back_populates="comments")
+    idea: "Idea" = Relationship(back_populates="comments")
+    mentions: list["CommentMention"] = Relationship(back_populates="comment", cascade_delete=True, passive_deletes=True)
+
+
+class CommentMention(SQLModel, table=True):
+    """A person a comment mentions (``@Name``): the name as written, and folded (``casefold``) to look it up by."""
+
+    __tablename__ = "comment_mention"
+    comment_id: int = _fk("comment.id", primary_key=True)
+    person: str = Field(primary_key=True, max_length=200, index=True)  # the name, casefolded
+    name: str = Field(max_length=200)
+
+    comment: "Comment" = Relationship(back_populates="mentions")

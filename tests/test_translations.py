@@ -22,6 +22,7 @@ from journeys.i18n import MESSAGES
 from journeys.io import exports, interchange, survey_file
 from journeys.model import fields, graph, operations, templates, values
 from store import analysis, archive, backup, summaries
+from store import comments as stored_comments
 from store import surveys as stored_surveys
 from ui import access, widgets
 
@@ -96,6 +97,7 @@ DYNAMIC: dict[str, set[str]] = {
     "compare.field.": {*comparison.TOUCHPOINT_FIELDS, *scoring.LENSES, *comparison.TRANSITION_FIELDS},
     "compare.status.": set(comparison.STATUSES),
     "compare.view.": set(constant("pages/compare.py", "VIEWS")),
+    "comments.invalid.": codes(stored_comments, "CommentInvalid", 0) | {"missing"},  # CommentNotFound's code
     "discipline.": set(scoring.DISCIPLINES),
     "editor.section.": set(constant("pages/editor.py", "SECTIONS")),
     "emotion.": {str(v) for v in range(graph.EMOTION_RANGE[0], graph.EMOTION_RANGE[1] + 1)},

@@ -4,6 +4,10 @@ A document is networkx node-link data with ``edges="edges"`` plus a ``format``
 tag and a ``version``, so ``nx.node_link_graph(doc, edges="edges")`` reads it
 directly. Import checks the whole document first and either returns a complete,
 valid journey or raises :class:`JourneyFormatError` listing every problem.
+
+A document may carry the comment threads on its touchpoints (``comments``, optional): each a
+top comment with its author, text, time, the names it mentions, whether it is resolved and its
+replies. They are plain dicts here (:func:`comments_of`); the store keeps them as rows of their own.
 """
 
 from __future__ import annotations
@@ -27,24 +31,35 @@ from journeys.model.graph import (
     touchpoint_attrs,
     transition_attrs,
 )
+from journeys.model.text import MAX_SHORT, bad_character, first_bad
 from journeys.model.validation import Problem, validate
 
 __all__ = [
     "FORMAT",
     "VERSION",
     "MAX_BYTES",
+    "MAX_COMMENT",
     "JourneyFormatError",
     "schema",
     "to_document",
     "dumps",
     "from_document",
     "loads",
+    "loads_with_comments",
+    "comments_of",
+    "comment_problems",
+    "check_comments",
 ]
 
 FORMAT = "journey-workbench"
 VERSION = 1
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_COMMENT = 4_000  # characters of a comment's text: a note in a thread, not a document
+MAX_TIME = 64  # characters of a time (ISO 8601) in a comment
+# a comment thread's fields and a reply's, in the order a file holds them
+THREAD_FIELDS = ("touchpoint", "author", "text", "created_at", "mentions", "resolved_by", "resolved_at", "replies")
+REPLY_FIELDS = ("author", "text", "created_at", "mentions")
 
 
 class JourneyFormatError(ValueError):
@@ -63,10 +78,13 @@ def schema() -> dict:
     return json.loads(resources.files("journeys.io").joinpath("journey.schema.json").read_text("utf-8"))
 
 
-def to_document(G: nx.DiGraph, *, exported_by: str = "", copy_values: bool = True) -> dict:
+def to_document(
+    G: nx.DiGraph, *, exported_by: str = "", copy_values: bool = True, comments: list[dict] | None = None
+) -> dict:
     """Return the JSON-ready document of journey ``G``, every attribute included.
 
-    ``copy_values=False`` shares the touchpoints' values with ``G``: for a document written out at once and
+    ``comments``: the comment threads on its touchpoints, in the document's form (``docs/json-format.md``);
+    without any the document has no ``comments`` section. ``copy_values=False`` shares the touchpoints' values with ``G``: for a document written out at once and
     then dropped (at 2,000 touchpoints the copy is most of the time this takes).
 
     Examples
@@ -92,12 +110,14 @@ def to_document(G: nx.DiGraph, *, exported_by: str = "", copy_values: bool = Tru
     head = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if exported_by:
         head["exported_by"] = exported_by
+    if comments:
+        data["comments"] = comments
     return {**head, **data}
 
 
-def dumps(G: nx.DiGraph, *, exported_by: str = "", indent: int | None = 2) -> str:
-    """Return journey ``G`` as JSON text."""
-    document = to_document(G, exported_by=exported_by, copy_values=False)
+def dumps(G: nx.DiGraph, *, exported_by: str = "", indent: int | None = 2, comments: list[dict] | None = None) -> str:
+    """Return journey ``G`` as JSON text, with the comment threads ``comments`` when given."""
+    document = to_document(G, exported_by=exported_by, copy_values=False, comments=comments)
     return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
@@ -119,6 +139,12 @@ def _depth(value, limit: int) -> int:
 def _place(doc: dict, path) -> dict:
     """Return where ``path`` points in ``doc`` as :meth:`Problem.at` takes it: an entry's number and id, the rest."""
     parts = list(path)
+    if len(parts) >= 2 and parts[0] == "comments" and isinstance(parts[1], int):
+        items = doc.get("comments")
+        item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
+        key = item.get("touchpoint") if isinstance(item, dict) else None
+        place = {"subject": "comment", "item": parts[1] + 1, "path": ".".join(str(p) for p in parts[2:])}
+        return place | ({"ref": key} if isinstance(key, str) else {})
     if len(parts) >= 2 and parts[0] in ("nodes", "edges") and isinstance(parts[1], int):
         items = doc.get(parts[0])
         item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
@@ -267,9 +293,49 @@ def _edges_ok(edges) -> bool:
     )
 
 
+def _strings(values: list, most: int, *, required: bool = False) -> bool:
+    """Strings of at most ``most`` characters; required: not empty and not only white space."""
+    if not set(map(type, values)) <= _STR:
+        return False
+    if values and max(map(len, values)) > most:
+        return False
+    return not required or all(map(_NON_SPACE.search, values))
+
+
+def _comments_ok(threads, *, about: bool = True) -> bool:
+    """The ``comments`` section as the schema has it (``$defs/thread`` and ``$defs/reply``); ``about=False``:
+    threads on something other than a touchpoint (an idea's, in a backup), which name no touchpoint."""
+    required = frozenset(("touchpoint", "author", "text", "created_at") if about else ("author", "text", "created_at"))
+    if not _entries(threads, frozenset(THREAD_FIELDS if about else THREAD_FIELDS[1:]), required):
+        return False
+    replies = _lists(threads, "replies")
+    if replies is None or not _entries(replies, frozenset(REPLY_FIELDS), frozenset(("author", "text", "created_at"))):
+        return False
+    every = [*threads, *replies]
+    mentions = _lists(every, "mentions")
+    listed = _column(every, "mentions", [])
+    resolved_at = _column(threads, "resolved_at")
+    return (
+        _texts(_column(threads, "touchpoint"), key=True)
+        and _strings(_column(every, "author"), MAX_SHORT, required=True)
+        and _strings(_column(every, "text"), MAX_COMMENT, required=True)
+        and _strings(_column(every, "created_at"), MAX_TIME)
+        and _strings(_column(threads, "resolved_by", ""), MAX_SHORT)
+        and _types(resolved_at, str, _NONE)
+        and _strings(list(filter(None, resolved_at)), MAX_TIME)
+        and "" not in resolved_at
+        and mentions is not None
+        and _texts(mentions, key=True)
+        and list(map(len, map(set, listed))) == list(map(len, listed))  # a name twice in one comment
+    )
+
+
 def _well_formed(doc) -> bool:
     """True when ``doc`` certainly matches the schema (False: ask jsonschema)."""
-    top = ("format", "version", "directed", "multigraph", "exported_at", "exported_by", "graph", "nodes", "edges")
+    top = (
+        "format", "version", "directed", "multigraph", "exported_at", "exported_by", "graph", "nodes", "edges",
+        "comments",
+    )  # fmt: skip
     return (
         type(doc) is dict
         and doc.keys() <= set(top)
@@ -283,6 +349,7 @@ def _well_formed(doc) -> bool:
         and _graph_ok(doc["graph"])
         and _nodes_ok(doc["nodes"])
         and _edges_ok(doc["edges"])
+        and _comments_ok(doc.get("comments", []))
     )
 
 
@@ -325,6 +392,101 @@ def _reference_problems(doc: dict) -> list[Problem]:
     return problems
 
 
+def _time_problem(at: dict, field: str, value) -> Problem | None:
+    """A comment's time that is no ISO 8601 date and time, or None."""
+    if value is None and field == "resolved_at":
+        return None
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return Problem.at("comment_time", **at, field=field, value=value)
+    return None
+
+
+def comment_problems(threads: list[dict], touchpoints=None) -> list[Problem]:
+    """What is wrong with comment threads that have the schema's form: a touchpoint that ``touchpoints`` (keys;
+    None: any) does not hold, a time that is not one, a text with control characters.
+
+    Examples
+    --------
+    >>> thread = {"touchpoint": "ghost", "author": "Ada", "text": "Why?", "created_at": "2026-03-01T09:30:00+00:00"}
+    >>> [str(p) for p in comment_problems([thread], {"hotline"})]
+    ["comment #1 on 'ghost': the journey has no touchpoint 'ghost' to comment on"]
+    """
+    problems = []
+    for i, thread in enumerate(threads, start=1):
+        key = thread.get("touchpoint")
+        at = {"subject": "comment", "item": i, **({"ref": key} if isinstance(key, str) else {})}
+        if touchpoints is not None and key not in touchpoints:
+            problems.append(Problem.at("comment_about", **at, value=key))
+        for j, entry in enumerate([thread, *thread.get("replies", [])]):
+            place = at | ({"path": f"replies.{j - 1}"} if j else {})
+            fields = ("created_at", "resolved_at") if j == 0 else ("created_at",)
+            problems += filter(None, (_time_problem(place, f, entry.get(f)) for f in fields))
+            names = [
+                ("author", entry["author"]),
+                ("text", entry["text"]),
+                ("resolved_by", entry.get("resolved_by", "")),
+            ]
+            names += [("mentions", name) for name in entry.get("mentions", [])]
+            for field, value in names:
+                if bad := bad_character(value, long=field == "text"):
+                    char = first_bad(value, long=field == "text")
+                    problems.append(
+                        Problem.at("bad_text", **place, field=field, message="" if bad == "nul" else bad, char=char)
+                    )
+    return problems
+
+
+def check_comments(threads, touchpoints=None, *, about: bool = True) -> list[Problem]:
+    """Every problem of comment threads taken out of a document (say a backup's): their form as the schema has
+    it, then :func:`comment_problems`. ``about=False``: threads that name no touchpoint (an idea's)."""
+    if not _comments_ok(threads, about=about):
+        import jsonschema
+
+        items = {"$ref": "#/$defs/thread"}
+        items = (
+            {"allOf": [items, {"required": ["touchpoint"]}]}
+            if about
+            else {**items, "not": {"required": ["touchpoint"]}}
+        )
+        validator = jsonschema.Draft202012Validator({"$defs": schema()["$defs"], "type": "array", "items": items})
+        errors = sorted(validator.iter_errors(threads), key=lambda e: [str(p) for p in e.absolute_path])
+        if errors:
+            return [
+                Problem.at(
+                    "schema", **_place({"comments": threads}, ["comments", *e.absolute_path]), detail=e.message[:200]
+                )
+                for e in errors
+            ]
+    return comment_problems(threads, touchpoints)
+
+
+def comments_of(doc: dict) -> list[dict]:
+    """The comment threads of a document :func:`from_document` took, every field filled in: ``mentions`` ([]),
+    ``resolved_by`` ("") and ``resolved_at`` (None) of a thread, ``replies`` ([]), each reply's ``mentions``."""
+    threads = []
+    for thread in doc.get("comments") or []:
+        replies = [
+            {field: list(r.get(field, [])) if field == "mentions" else r[field] for field in REPLY_FIELDS}
+            for r in thread.get("replies", [])
+        ]
+        resolved_at = thread.get("resolved_at")
+        threads.append(
+            {
+                **({"touchpoint": thread["touchpoint"]} if "touchpoint" in thread else {}),
+                "author": thread["author"],
+                "text": thread["text"],
+                "created_at": thread["created_at"],
+                "mentions": list(thread.get("mentions", [])),
+                "resolved_by": thread.get("resolved_by", "") if resolved_at else "",
+                "resolved_at": resolved_at,
+                "replies": replies,
+            }
+        )
+    return threads
+
+
 def _graph(doc: dict) -> nx.DiGraph:
     """The journey of a document that matches the schema, every attribute filled in (nothing shared with ``doc``).
 
@@ -354,6 +516,7 @@ def from_document(doc) -> nx.DiGraph:
     problems = _structure_problems(doc)
     if not problems:
         problems = _reference_problems(doc)
+        problems += comment_problems(doc.get("comments") or [], {node["id"] for node in doc["nodes"]})
     if problems:
         raise JourneyFormatError(problems)
     G = _graph(doc)
@@ -365,6 +528,18 @@ def from_document(doc) -> nx.DiGraph:
 
 def loads(text: str | bytes) -> nx.DiGraph:
     """Return the journey in JSON ``text``; raise :class:`JourneyFormatError` if it is not one."""
+    return from_document(_parsed(text))
+
+
+def loads_with_comments(text: str | bytes) -> tuple[nx.DiGraph, list[dict]]:
+    """Return the journey in JSON ``text`` and its comment threads (:func:`comments_of`); raise
+    :class:`JourneyFormatError` if it is not a journey or a comment is broken."""
+    doc = _parsed(text)
+    return from_document(doc), comments_of(doc)
+
+
+def _parsed(text: str | bytes):
+    """The JSON value of ``text``, read within the limits of size, encoding and nesting."""
     # a character takes up to 4 bytes in UTF-8, so count bytes only when the characters alone do not decide
     size = len(text) if isinstance(text, bytes) or len(text) > MAX_BYTES else len(text.encode("utf-8", "replace"))
     if size > MAX_BYTES:
@@ -385,4 +560,4 @@ def loads(text: str | bytes) -> nx.DiGraph:
     except ValueError:  # Python refuses to read an integer of more than 4300 digits (a guard against slow parsing)
         detail = f"a number has more than {sys.get_int_max_str_digits()} digits"
         raise JourneyFormatError([Problem.at("not_json", "document", detail=detail)]) from None
-    return from_document(doc)
+    return doc

@@ -416,7 +416,18 @@ BROKEN_FILES = [
         lambda: changed(lambda d: d["edges"].append(dict(d["edges"][0]))), "problem.duplicate_transition", id="twice"
     ),
     pytest.param(lambda: changed(lambda d: d["nodes"][1].update(stage="nowhere")), "problem.unknown_stage", id="stage"),
+    pytest.param(lambda: commented(touchpoint="ghost"), "problem.comment_about", id="comment on no touchpoint"),
+    pytest.param(lambda: commented(created_at="yesterday"), "problem.comment_time", id="comment time"),
+    pytest.param(lambda: commented(text="a\x1bb"), "problem.bad_text.control", id="comment control character"),
+    pytest.param(lambda: commented(touchpoint=5), "problem.schema", id="comment schema"),
 ]
+
+
+def commented(**thread) -> dict:
+    """The test journey's document with one comment thread (a reply in it), its fields as given."""
+    reply = {"author": "Ben", "text": "A reply", "created_at": "2026-03-01T10:00:00+00:00"}
+    top = {"touchpoint": "tp-2", "author": "Ana", "text": "Why?", "created_at": "2026-03-01T09:30:00+00:00"}
+    return changed(lambda d: d.update(comments=[{**top, "replies": [reply], **thread}]))
 
 
 def refusals(source, key: str) -> list:
