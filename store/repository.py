@@ -2,8 +2,11 @@
 
 Every function takes the session as a keyword and is one transaction: it commits
 what it did or, on any error, rolls back so that nothing is half-written.
-Saving uses optimistic concurrency: the caller names the version it edited, and a
-save against a version someone else has replaced raises :class:`ConflictError`.
+Saving uses optimistic concurrency: the caller names the version it edited. A save against
+a version someone else has replaced merges the caller's changes onto the current version when
+the caller gives the version it began with (``base``), field by field
+(:mod:`journeys.model.merge`); where both changed the same thing differently, or without
+``base``, it raises :class:`ConflictError` and writes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -29,6 +32,7 @@ from sqlmodel import Session
 
 from journeys.io import interchange
 from journeys.model.graph import GRAPH_DEFAULTS, new_id, normalize
+from journeys.model.merge import Conflict, merge, value_of
 from journeys.model.validation import JourneyInvalid, check
 from store.models import Journey, Persona, Rating, Revision, Stage, Touchpoint, utcnow
 from store.rows import Changes, apply_patch, changes_between, describe, patch, read_journey, write_changes, write_diff
@@ -74,6 +78,9 @@ _PG_BUSY = {"40001", "40P01", "55P03"}
 # its touchpoints; in between only what changed (store.rows.patch), so that saving one touchpoint
 # does not write all of them again. Reading a version replays at most this many patches.
 SNAPSHOT_EVERY = 50
+# A save merged onto a version that is replaced again before it lands merges anew, this often at most
+# (each time someone else's save landed: with n people saving at once, n - 1 rounds at most).
+MERGE_ROUNDS = 100
 
 
 class JourneyNotFound(LookupError):
@@ -97,22 +104,35 @@ class RevisionInfo:
 
 
 class ConflictError(RuntimeError):
-    """Raised when a save is based on a version that someone else has replaced.
+    """Raised when a save is based on a version that someone else has replaced, and cannot be merged.
 
     ``newer`` lists the revisions saved since ``expected_version`` (who, when, what).
-    Nothing was written.
+    ``conflicts`` are what both changed differently (:class:`journeys.model.merge.Conflict`,
+    each with both values and who made the other change); empty where the save gave no
+    ``base`` to merge from. Nothing was written.
     """
 
-    def __init__(self, journey_id: str, expected_version: int, current_version: int, newer: list[RevisionInfo]):
+    def __init__(
+        self,
+        journey_id: str,
+        expected_version: int,
+        current_version: int,
+        newer: list[RevisionInfo],
+        conflicts: list[Conflict] | None = None,
+    ):
         self.journey_id = journey_id
         self.expected_version = expected_version
         self.current_version = current_version
         self.newer = newer
+        self.conflicts = conflicts or []
         who = "; ".join(f"{r.author or 'someone'} at {r.created_at:%H:%M}: {render(r.changes)}" for r in newer)
         who = who or "deleted"
+        fields = "; ".join(
+            f"{c.id} is {c.mine!r} in yours and {c.theirs!r} in {c.by or 'someone'}'s" for c in self.conflicts
+        )
         super().__init__(
             f"Journey {journey_id} was changed since you opened version {expected_version} "
-            f"(now version {current_version}): {who}"
+            f"(now version {current_version}): {who}" + (f". Both changed: {fields}" if fields else "")
         )
 
 
@@ -418,15 +438,14 @@ def _bump(
         if current is None or (lifetime is not None and current.lifetime != lifetime):
             raise JourneyNotFound(f"no journey with id {journey_id!r}")
         newer = _revisions(session, journey_id, after=expected_version)
-        log.warning(
-            "conflict: %r saved journey %s over version %d, which %s replaced (now version %d); nothing written",
+        log.info(
+            "%r saved journey %s over version %d, which %s replaced (now version %d)",
             author, journey_id, expected_version, ", ".join(repr(r.author) for r in newer) or "someone", current.version,
         )  # fmt: skip
         raise ConflictError(journey_id, expected_version, current.version, newer)
     return expected_version + 1, now
 
 
-@retry_when_busy
 def save_journey(
     *,
     session: Session,
@@ -444,13 +463,82 @@ def save_journey(
     ``base`` may be the graph as loaded at ``expected_version``: it spares reading the
     stored rows to compare against, and only what differs from it is validated
     (``base`` itself is trusted to be the valid journey the store gave).
+    With ``base``, a save over a version someone else has replaced meanwhile brings the
+    changes from ``base`` to ``graph`` into the current version, field by field
+    (:func:`journeys.model.merge.merge`), and saves that, validated like any save: the new
+    version then holds both people's changes, and what ``graph`` does not (the caller loads
+    it). Its revision is by ``author`` and tells what ``author`` changed.
     The revision tells what changed as records (:mod:`store.summaries`): ``records`` when
     given, else those of the difference; a ``summary`` text is kept in their place.
     With ``lifetime`` (of the :class:`JourneyStamp` the edit began with), a journey stored
     under the same id after that one was deleted for good is not written over.
-    Raises :class:`ConflictError` (someone saved meanwhile), :class:`JourneyNotFound` or
+    Raises :class:`ConflictError` (someone saved meanwhile: without ``base``, or where both
+    changed the same field differently, listed in it), :class:`JourneyNotFound` or
     :class:`journeys.model.validation.JourneyInvalid`; in each case nothing is written.
     """
+    began = expected_version
+    for _ in range(MERGE_ROUNDS):
+        try:
+            return _save(
+                session=session, graph=graph, expected_version=expected_version, author=author, base=base,
+                summary=summary, records=records, lifetime=lifetime,
+            )  # fmt: skip
+        except ConflictError as exc:
+            if base is None:
+                _log_conflict(author, exc, "")
+                raise
+            theirs, current = load_journey(session=session, journey_id=exc.journey_id, lifetime=lifetime)
+            merged = merge(base, graph, theirs)
+            if merged.conflicts:
+                conflicts = _blame(session, exc.journey_id, base, expected_version, current, merged.conflicts)
+                newer = _revisions(session, exc.journey_id, after=began)
+                session.rollback()
+                exc = ConflictError(exc.journey_id, began, current, newer, conflicts)
+                _log_conflict(author, exc, ", ".join(c.id for c in conflicts))
+                raise exc from None
+            log.info("merged %r's changes to journey %s version %d onto version %d", author, exc.journey_id,
+                     expected_version, current)  # fmt: skip
+            graph, base, expected_version = merged.graph, theirs, current
+    raise ConflictError(graph.graph.get("id", ""), began, expected_version, [])  # always replaced again: give up
+
+
+def _log_conflict(author: str, exc: ConflictError, fields: str) -> None:
+    log.warning(
+        "conflict: %r saved journey %s over version %d, which %s replaced (now version %d)%s; nothing written",
+        author, exc.journey_id, exc.expected_version, ", ".join(repr(r.author) for r in exc.newer) or "someone",
+        exc.current_version, f", both changing {fields}" if fields else "",
+    )  # fmt: skip
+
+
+def _blame(
+    session: Session, journey_id: str, base: nx.DiGraph, version: int, current: int, conflicts: list[Conflict]
+) -> list[Conflict]:
+    """``conflicts`` with who made the other change: the author of the last version after ``version`` (whose
+    journey is ``base``) up to ``current`` that changed the value there."""
+    authors = {r.version: r.author for r in _revisions(session, journey_id, after=version)}
+    by = dict.fromkeys(range(len(conflicts)), "")
+    before = base
+    for number in range(version + 1, current + 1):
+        after = load_revision(session=session, journey_id=journey_id, version=number)
+        for i, conflict in enumerate(conflicts):
+            if value_of(after, conflict) != value_of(before, conflict):
+                by[i] = authors.get(number, "")
+        before = after
+    return [replace(conflict, by=by[i]) for i, conflict in enumerate(conflicts)]
+
+
+@retry_when_busy
+def _save(
+    *,
+    session: Session,
+    graph: nx.DiGraph,
+    expected_version: int,
+    author: str,
+    base: nx.DiGraph | None,
+    summary: str | None,
+    records: list[dict] | None,
+    lifetime: str | None,
+) -> int:
     changes = None
     if base is None:
         check(graph)
