@@ -20,7 +20,7 @@ from journeys.analysis import comparison, ideas, scoring, survey
 from journeys.charts import canvas, images, surveys
 from journeys.i18n import MESSAGES
 from journeys.io import exports, interchange, survey_file
-from journeys.model import fields, graph, operations, templates, values
+from journeys.model import fields, graph, merge, operations, templates, values
 from store import analysis, archive, backup, summaries
 from store import comments as stored_comments
 from store import surveys as stored_surveys
@@ -100,6 +100,9 @@ DYNAMIC: dict[str, set[str]] = {
     "comments.invalid.": codes(stored_comments, "CommentInvalid", 0) | {"missing"},  # CommentNotFound's code
     "discipline.": set(scoring.DISCIPLINES),
     "editor.section.": set(constant("pages/editor.py", "SECTIONS")),
+    "editor.conflict_field.": {"whole", "order", *merge.JOURNEY_SCALARS},  # what a conflict is about
+    "editor.conflict_item.": set(merge.WHAT) - {"journey"},
+    "editor.conflict_order_": {"stage", "persona"},
     "emotion.": {str(v) for v in range(graph.EMOTION_RANGE[0], graph.EMOTION_RANGE[1] + 1)},
     "evidence.": set(graph.EVIDENCE),
     "export.": {*exports.DATA_FORMATS, *(f"{fmt}_help" for fmt in exports.DATA_FORMATS)},

@@ -206,8 +206,8 @@ def test_clicking_a_touchpoint_on_the_map_opens_its_details(app, demo):
     assert picker(at).value == "install-router"
 
 
-def test_conflicting_save_keeps_the_draft_and_names_who_saved(app, db, demo):
-    """When someone saved first, the second save writes nothing, says who and when, and keeps the draft."""
+def test_saves_of_different_touchpoints_at_once_both_land(app, db, demo):
+    """Two people edit different touchpoints of one version: the second save merges, nothing is retyped."""
     first = open_editor(app, demo)
     second = AppTest.from_file(str(APP), default_timeout=30)
     second.session_state["author"] = "Second User"
@@ -216,20 +216,87 @@ def test_conflicting_save_keeps_the_draft_and_names_who_saved(app, db, demo):
     first.button(key="editor.save").click().run()
     edit(second, "touchpoints", edited={8: {"name": "Service line"}})
     second.button(key="editor.save").click().run()
-    assert not second.exception
-    message = "\n".join(e.value for e in second.error)
-    assert (
-        "Test User" in message and "version 2" in message and "changed touchpoint Tariff comparison portal" in message
-    )
+    assert not second.exception and not second.error
+    assert any("version 3, together with what Test User saved" in s.value for s in [*second.success, *second.toast])
     graph, version = store.load_journey(session=db, journey_id=demo)
-    assert version == 2 and graph.nodes["hotline"]["name"] == "Call the hotline"
-    assert draft(second, demo).nodes["hotline"]["name"] == "Service line"
-    download = [d for d in second.get("download_button") if d.proto.id and "download_draft" in d.proto.id]
-    assert download, "no download of the draft"
-    second.button(key="editor.reload").click().run()
-    assert draft(second, demo).nodes["tariff-page"]["owner"] == "Marketing"
-    assert draft(second, demo).nodes["comparison-portal"]["owner"] == "Growth team"
-    assert not second.error
+    assert version == 3
+    assert (graph.nodes["comparison-portal"]["owner"], graph.nodes["hotline"]["name"]) == (
+        "Growth team",
+        "Service line",
+    )
+    assert draft(second, demo).nodes["comparison-portal"]["owner"] == "Growth team"  # the draft is the merged journey
+    assert second.session_state[f"editor.{demo}"].base == 3
+
+
+def test_the_same_field_saved_differently_is_settled_field_by_field(app, db, demo):
+    """Both change the portal's owner, the second also renames the hotline: the second save writes nothing and asks
+    about the owner alone, naming who saved the other value; choosing "mine" saves both of the second's edits."""
+    first = open_editor(app, demo)
+    second = AppTest.from_file(str(APP), default_timeout=30)
+    second.session_state["author"] = "Second User"
+    open_editor(second, demo)
+    edit(first, "touchpoints", edited={0: {"owner": "Growth team"}, 2: {"owner": "Shop staff"}})
+    first.button(key="editor.save").click().run()
+    edit(second, "touchpoints", edited={0: {"owner": "Sales"}, 8: {"name": "Service line"}})
+    second.button(key="editor.save").click().run()
+    assert not second.exception
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 2 and graph.nodes["hotline"]["name"] == "Call the hotline"  # nothing written yet
+    [choice] = [r for r in second.radio if r.key.startswith(f"editor.conflict.{demo}.")]
+    assert choice.key == f"editor.conflict.{demo}.touchpoint:comparison-portal:owner"
+    assert "Touchpoint Tariff comparison portal · owner" in choice.label
+    assert choice.options == ["Mine: Sales", "Test User: Growth team"]
+    assert "1 of your changes clash" in "\n".join(e.value for e in second.error)
+    assert second.button(key="editor.conflict_apply").disabled  # not before a choice is made
+    assert draft(second, demo).nodes["hotline"]["name"] == "Service line"  # nothing to retype
+
+    choice.set_value("mine").run()
+    second.button(key="editor.conflict_apply").click().run()
+    assert not second.exception and not second.error
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 3
+    assert graph.nodes["comparison-portal"]["owner"] == "Sales"  # mine, as chosen
+    assert graph.nodes["shop-advice"]["owner"] == "Shop staff"  # theirs, merged
+    assert graph.nodes["hotline"]["name"] == "Service line"  # mine, merged
+    [latest, *_] = store.list_revisions(session=db, journey_id=demo)
+    assert latest.author == "Second User"
+
+
+def test_choosing_theirs_keeps_their_value_and_the_rest_of_mine(app, db, demo):
+    first = open_editor(app, demo)
+    second = AppTest.from_file(str(APP), default_timeout=30)
+    second.session_state["author"] = "Second User"
+    open_editor(second, demo)
+    edit(first, "touchpoints", edited={0: {"owner": "Growth team"}})
+    first.button(key="editor.save").click().run()
+    edit(second, "touchpoints", edited={0: {"owner": "Sales"}, 8: {"name": "Service line"}})
+    second.button(key="editor.save").click().run()
+    second.radio(key=f"editor.conflict.{demo}.touchpoint:comparison-portal:owner").set_value("theirs").run()
+    second.button(key="editor.conflict_apply").click().run()
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 3
+    assert (graph.nodes["comparison-portal"]["owner"], graph.nodes["hotline"]["name"]) == (
+        "Growth team",
+        "Service line",
+    )
+
+
+def test_an_edit_of_a_touchpoint_deleted_meanwhile_can_keep_it(app, db, demo):
+    """One deletes "Recommends to others", the other changed its owner: keeping mine brings it back with the edit."""
+    first = open_editor(app, demo)
+    second = AppTest.from_file(str(APP), default_timeout=30)
+    second.session_state["author"] = "Second User"
+    open_editor(second, demo)
+    edit(first, "touchpoints", deleted=[12])
+    first.button(key="editor.save").click().run()
+    edit(second, "touchpoints", edited={12: {"owner": "Community"}})
+    second.button(key="editor.save").click().run()
+    choice = second.radio(key=f"editor.conflict.{demo}.touchpoint:recommend:")
+    assert choice.options == ["Mine: changed", "Test User: deleted"]
+    choice.set_value("mine").run()
+    second.button(key="editor.conflict_apply").click().run()
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 3 and graph.nodes["recommend"]["owner"] == "Community"
 
 
 def test_history_lists_revisions_and_restores_one(app, db, demo):

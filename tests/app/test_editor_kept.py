@@ -100,8 +100,8 @@ def test_discarding_a_kept_draft_asks_first(db, demo):
     assert not offered(open_editor(tab(), demo))  # nor in the next session
 
 
-def test_continuing_after_others_saved_keeps_the_base_and_the_save_meets_the_conflict(db, demo):
-    """A draft based on version 1 of a journey now at version 2: offered as such; its save shows the conflict screen."""
+def test_continuing_after_others_saved_keeps_the_base_and_the_save_merges_their_changes(db, demo):
+    """A draft based on version 1 of a journey now at version 2: offered as such; its save brings both together."""
     leave_an_edit(db, demo)
     graph, version = store.load_journey(session=db, journey_id=demo)
     graph.nodes["hotline"]["name"] = "Hotline (someone else)"
@@ -111,7 +111,24 @@ def test_continuing_after_others_saved_keeps_the_base_and_the_save_meets_the_con
     continue_button(at).click().run()
     assert at.session_state[f"editor.{demo}"].base == 1
     at.button(key="editor.save").click().run()
-    assert any("someone else saved this journey after you opened version 1" in e.value for e in at.error)
+    assert not at.error
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    assert version == 3
+    assert (graph.nodes[PORTAL]["name"], graph.nodes["hotline"]["name"]) == ("Portal (kept)", "Hotline (someone else)")
+
+
+def test_continuing_a_draft_that_clashes_with_a_newer_save_meets_the_conflict(db, demo):
+    """The kept draft renamed the portal; someone renamed it otherwise since: the save asks which name stays."""
+    leave_an_edit(db, demo)
+    graph, version = store.load_journey(session=db, journey_id=demo)
+    graph.nodes[PORTAL]["name"] = "Portal (someone else)"
+    store.save_journey(session=db, graph=graph, expected_version=version, author="Someone Else")
+    at = open_editor(tab(), demo)
+    continue_button(at).click().run()
+    at.button(key="editor.save").click().run()
+    assert any("clash" in e.value for e in at.error)
+    options = at.radio(key=f"editor.conflict.{demo}.touchpoint:{PORTAL}:name").options
+    assert [o.replace("\\", "") for o in options] == ["Mine: Portal (kept)", "Someone Else: Portal (someone else)"]
     assert store.current_version(session=db, journey_id=demo) == 2  # nothing of the draft written over it
 
 

@@ -11,7 +11,8 @@ import store
 from journeys.io import interchange
 from journeys.model import tables
 from journeys.model.graph import slugify
-from journeys.model.validation import Problem
+from journeys.model.merge import MINE, THEIRS, merge
+from journeys.model.validation import JourneyInvalid, Problem
 from store.rows import describe_diff
 from store.summaries import render
 from ui.access import allowed, can
@@ -106,29 +107,79 @@ def save(jid: str, G: nx.DiGraph, found: list[Problem]) -> None:
 
 
 def write(jid: str, G: nx.DiGraph, who: str) -> None:
-    """Save the draft ``G`` as ``who``: the saved version becomes the draft's base, or the conflict is kept."""
+    """Save the draft ``G`` as ``who``: the saved version becomes the draft's base, or the conflict is kept.
+
+    Where others saved meanwhile, the store merges the draft's changes into their version; the draft then
+    becomes the merged journey. A merge that leaves the journey with problems (each added a transition, say)
+    brings their version into the draft instead, for the user to fix and save.
+    """
+    began = state.base_version(jid)
     try:
         with session() as s:
             version = store.save_journey(
-                session=s, graph=G, expected_version=state.base_version(jid), author=who, base=state.base(jid),
+                session=s, graph=G, expected_version=began, author=who, base=state.base(jid),
                 lifetime=state.lifetime(jid),
             )  # fmt: skip
     except store.ConflictError as exc:
-        remember_conflict(jid, exc)
+        remember_conflict(jid, exc, saving=True)
         return
     except store.JourneyNotFound:  # deleted for good meanwhile: the page's next run says so (ui.editor.state.start)
         return
+    except JourneyInvalid:  # only the merge can make a draft without problems invalid
+        bring_in_latest(jid, saving=False)
+        flash(t("editor.merged_invalid"), icon=":material/error:")
+        return
     state.rebase(jid, state.saved(jid, version), version)
-    flash(t("editor.saved", version=version))
+    others = authors_between(jid, began, version - 1)
+    if others:
+        flash(t("editor.saved_merged", version=version, who=md(", ".join(others))))
+    else:
+        flash(t("editor.saved", version=version))
 
 
-def remember_conflict(jid: str, exc: store.ConflictError) -> None:
+def authors_between(jid: str, after: int, upto: int) -> list[str]:
+    """Who saved the versions after ``after`` up to ``upto``, each once, the first first."""
+    if upto <= after:
+        return []
+    with session() as s:
+        revisions = store.list_revisions(session=s, journey_id=jid)
+    found = [r.author or "?" for r in sorted(revisions, key=lambda r: r.version) if after < r.version <= upto]
+    return list(dict.fromkeys(found))
+
+
+def bring_in_latest(jid: str, *, choose: dict[str, str] | None = None, saving: bool = False) -> bool:
+    """Bring the latest version's changes into the draft, keeping the draft's own (``choose`` settling what both
+    changed). True when done; False when both changed something differently, kept as the conflict to settle."""
+    with session() as s:
+        theirs, current = store.load_journey(session=s, journey_id=jid, lifetime=state.lifetime(jid))
+    began = state.base_version(jid)
+    result = merge(state.base(jid), state.draft(jid), theirs, choose=choose)
+    if result.conflicts:
+        known = {c["id"]: c["by"] for c in (state.conflict(jid) or {}).get("conflicts", [])}
+        state.set_conflict(jid, {
+            "current": current, "newer": [], "saving": saving,
+            "conflicts": [_plain(c, known.get(c.id) or ", ".join(authors_between(jid, began, current))) for c in result.conflicts],
+        })  # fmt: skip
+        return False
+    state.bring_in(jid, result.graph, current)
+    return True
+
+
+def _plain(conflict, by: str) -> dict:
+    return {
+        "id": conflict.id, "what": conflict.what, "key": conflict.key, "field": conflict.field,
+        "mine": conflict.mine, "theirs": conflict.theirs, "by": by or conflict.by,
+    }  # fmt: skip
+
+
+def remember_conflict(jid: str, exc: store.ConflictError, *, saving: bool = False) -> None:
     """Keep what the conflict was about, as plain values, until the user resolves it."""
     newer = [
         {"version": r.version, "author": r.author, "at": r.created_at.isoformat(), "changes": r.changes}
         for r in exc.newer
     ]
-    state.set_conflict(jid, {"current": exc.current_version, "newer": newer})
+    conflicts = [_plain(c, c.by) for c in exc.conflicts]
+    state.set_conflict(jid, {"current": exc.current_version, "newer": newer, "conflicts": conflicts, "saving": saving})
 
 
 def show_problems(G: nx.DiGraph, found: list[Problem]) -> None:
@@ -145,9 +196,13 @@ def show_problems(G: nx.DiGraph, found: list[Problem]) -> None:
 
 
 def conflict_panel(jid: str, G: nx.DiGraph) -> None:
-    """After a conflict: who saved what meanwhile; keep the draft as a file, or take the latest version."""
+    """After a conflict: what both changed differently, each to settle as mine or theirs (everything else is
+    merged); or, where there is nothing to merge with, who saved what meanwhile and the ways out."""
     info = state.conflict(jid)
     if not info:
+        return
+    if info.get("conflicts"):
+        settle(jid, G, info)
         return
     lines = [
         t("editor.conflict_line", author=md(r["author"] or "?"), version=r["version"],
@@ -155,6 +210,10 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
         for r in info["newer"]
     ] or [t("editor.conflict_gone")]  # fmt: skip
     row = conflict_screen(t("editor.conflict", version=state.base_version(jid), current=info["current"]), lines)
+    ways_out(jid, G, row)
+
+
+def ways_out(jid: str, G: nx.DiGraph, row) -> None:
     row.download_button(
         t("editor.download_draft"), data=interchange.dumps(G, exported_by=author()), mime="application/json",
         file_name=f"{slugify(G.graph['name']) or 'journey'}-draft.json", icon=":material/download:",
@@ -164,3 +223,82 @@ def conflict_panel(jid: str, G: nx.DiGraph) -> None:
         state.start(jid, force=True)
         flash(t("editor.reloaded"))
         st.rerun()
+
+
+def settle(jid: str, G: nx.DiGraph, info: dict) -> None:
+    """Each field both changed differently, with both values and who made the other change: mine or theirs."""
+    conflicts = info["conflicts"]
+    row = conflict_screen(t("editor.conflict_fields", count=len(conflicts), current=info["current"]))
+    choices = {}
+    with st.container(border=True):
+        for c in conflicts:
+            mine, theirs = shown_value(c, c["mine"]), shown_value(c, c["theirs"])
+            labels = {MINE: t("editor.conflict_mine", value=mine),
+                      THEIRS: t("editor.conflict_theirs", who=md(c["by"] or "?"), value=theirs)}  # fmt: skip
+            choices[c["id"]] = st.radio(
+                where(G, c), [MINE, THEIRS], format_func=labels.__getitem__, index=None, horizontal=True,
+                key=f"editor.conflict.{jid}.{c['id']}",
+            )  # fmt: skip
+    undecided = sum(choice is None for choice in choices.values())
+    label = t("editor.conflict_save") if info.get("saving") else t("editor.conflict_take")
+    if row.button(label, type="primary", icon=":material/merge:", key="editor.conflict_apply", disabled=bool(undecided),
+                  help=t("editor.conflict_undecided", count=undecided) if undecided else None):  # fmt: skip
+        if bring_in_latest(jid, choose=choices, saving=info.get("saving", False)):
+            if info.get("saving") and can("edit") and valid_author():
+                merged = state.draft(jid)
+                if not problems(jid, merged):
+                    write(jid, merged, author())
+            else:
+                flash(t("editor.brought_in"))
+        st.rerun()
+    ways_out(jid, G, row)
+
+
+def where(G: nx.DiGraph, c: dict) -> str:
+    """Where a conflict is, in words: the item (by its name in the draft) and the field. Markdown, escaped."""
+    what, key, name = c["what"], c["key"], c["field"]
+    if what == "journey" or name in ("", "order"):
+        field = t(f"editor.conflict_field.{name or 'whole'}")
+    else:
+        field = t(f"where.field.{name}")
+    if what == "journey":
+        return field
+    if what == "touchpoint" and name == "order":
+        return t("editor.conflict_order")
+    names = {k: d.get("name") or k for k, d in G.nodes(data=True)}
+    if what == "touchpoint":
+        item = t("editor.conflict_item.touchpoint", name=md(names.get(key, key)))
+    elif what == "transition" and name == "order":
+        return t("editor.conflict_order_from", name=md(names.get(key, key)))
+    elif what == "transition":
+        source, target = key
+        item = t("editor.conflict_item.transition", source=md(names.get(source, source)),
+                 target=md(names.get(target, target)))  # fmt: skip
+    else:
+        items = {s["id"]: s.get("name") or s["id"] for s in G.graph.get(f"{what}s", [])}
+        if name == "order":
+            return t(f"editor.conflict_order_{what}")
+        item = t(f"editor.conflict_item.{what}", name=md(items.get(key, key)))
+    return f"{item} · {field}"
+
+
+def shown_value(c: dict, value) -> str:
+    """A value of a conflict in words, user text escaped."""
+    if c["field"] in ("", "order") and c["what"] != "journey":
+        if c["field"] == "order":
+            return t("editor.conflict_moved")
+        return t("editor.conflict_deleted") if value is None else t("editor.conflict_changed")
+    if value is None or value == "" or value == [] or value == {}:
+        return t("editor.conflict_empty")
+    if isinstance(value, bool):
+        return t("editor.conflict_yes") if value else t("editor.conflict_no")
+    if isinstance(value, list):
+        parts = [
+            str(v.get("text") or v.get("name") or v.get("id") or "") if isinstance(v, dict) else str(v) for v in value
+        ]
+        return md("; ".join(parts))
+    if isinstance(value, dict):
+        return md(", ".join(f"{k}: {v}" for k, v in value.items()))
+    if isinstance(value, float) and c["field"] == "share":
+        return f"{value:.0%}"
+    return md(str(value))

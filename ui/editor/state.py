@@ -113,6 +113,16 @@ def rebase(jid: str, graph: nx.DiGraph, version: int, lifetime: str | None = Non
     undo.forget(ws)
 
 
+def bring_in(jid: str, graph: nx.DiGraph, version: int) -> None:
+    """Make ``graph`` (the draft with version ``version``'s changes merged in) the draft, based on ``version``.
+
+    Transition rows not complete yet stay; what there was to undo goes (its steps undo what the draft was).
+    """
+    ws = workspace(jid)
+    ws.text, ws.base, ws.conflict = tables.write_draft(graph), version, None
+    undo.forget(ws)
+
+
 def draft(jid: str) -> nx.DiGraph:
     """The draft as a graph, to read only: one graph for all who read this draft (:func:`_shown`), never to be
     changed in place. What changes it makes a new journey of it (``operations.apply``, the ``tables.apply_*``)."""
