@@ -17,6 +17,7 @@ from store import ideas as store_ideas
 from ui import frame
 from ui.access import allowed, can
 from ui.analysis import default_weakness
+from ui.comments import thread_panel
 from ui.deps import labels, lang, session, t
 from ui.idea_form import VIEW, form, open_form, state
 from ui.journey import journey_picker, load
@@ -113,6 +114,9 @@ def main() -> None:
     else:
         st.info(t("ideas.empty"), icon=":material/lightbulb:")
     form(jid, G, ideas, weakness)
+    if (opened := st.session_state.get(state(jid, "open"))) in ideas:  # the comments on the idea open in the form
+        with st.container(border=True):
+            thread_panel(jid, idea=opened)
     st.session_state.setdefault(VIEW, "matrix")
     view = st.segmented_control(t("review.view"), VIEWS, format_func=labels("ideas.view", VIEWS).get, key=VIEW)
     if view == "rate":

@@ -10,7 +10,8 @@ import store
 from journeys.model.graph import STATES
 from ui import frame
 from ui.access import can, open_note
-from ui.deps import labels, require_author, session, t
+from ui.comments import mentions_of_me
+from ui.deps import author, labels, require_author, session, t
 from ui.journey import open_journey
 from ui.library import CLOSE_POPOVERS, journey_table, select, state_label, write
 from ui.library_views import create_view, import_view, trash_view
@@ -125,12 +126,14 @@ st.caption(t("library.intro"))
 with session() as s:
     journeys = store.list_journeys(session=s)
     trash = store.list_journeys(session=s, trash=True)
+    mentions = store.mentions_of(session=s, name=author())
 names = {j.id: j.name for j in [*journeys, *trash]}  # for "copied from", also when the source is in the trash
 views = {
     "list": f":material/route: {t('library.view.list', n=len(journeys))}",
     "create": f":material/add: {t('library.view.create')}",
     "import": f":material/upload_file: {t('library.view.import')}",
     "trash": f":material/delete: {t('library.view.trash', n=len(trash))}",
+    "mentions": f":material/alternate_email: {t('library.view.mentions', n=len(mentions))}",
 }
 if not can("edit"):  # access: a viewer neither creates nor imports
     del views["create"], views["import"]
@@ -149,6 +152,8 @@ elif view == "import":
     import_view()
 elif view == "trash":
     trash_view(trash, names)
+elif view == "mentions":
+    mentions_of_me(author(), mentions)
 else:
     list_view(journeys, names)
 open_note()

@@ -40,6 +40,7 @@ __all__ = [
     "CommentNotFound",
     "add_comment",
     "comment_counts",
+    "create_journey_with_comments",
     "delete_comment",
     "export_comments",
     "import_journey_with_comments",
@@ -488,11 +489,21 @@ def import_journey_with_comments(*, session: Session, data: str | bytes, author:
     """
     try:
         graph, threads = interchange.loads_with_comments(data)
-        journey_id = create_journey(session=session, graph=graph, author=author)
+        journey_id = create_journey_with_comments(session=session, graph=graph, threads=threads, author=author)
     except (interchange.JourneyFormatError, JourneyInvalid) as exc:
         kinds = ", ".join(sorted({str(p.code) for p in exc.problems}))  # codes only: the file's text stays out
         log.warning("import by %r refused: %d problem(s) (%s); nothing written", author, len(exc.problems), kinds)
         raise
+    log.info("imported journey %s %r with %d comment thread(s) by %r", journey_id, graph.graph.get("name"),
+             len(threads), author)  # fmt: skip
+    return journey_id
+
+
+def create_journey_with_comments(*, session: Session, graph, threads: list[dict], author: str) -> str:
+    """Store ``graph`` as a new journey (:func:`store.create_journey`) with the comment threads on its touchpoints
+    (as :func:`journeys.io.interchange.loads_with_comments` gives them, checked against it); return its id.
+    All or nothing."""
+    journey_id = create_journey(session=session, graph=graph, author=author)
     if threads:
         try:
             _import_threads(session=session, journey_id=journey_id, threads=threads)
@@ -500,6 +511,4 @@ def import_journey_with_comments(*, session: Session, data: str | bytes, author:
             with write_transaction(session):  # no journey without its comments
                 session.execute(delete(Journey).where(Journey.id == journey_id))
             raise
-    log.info("imported journey %s %r with %d comment thread(s) by %r", journey_id, graph.graph.get("name"),
-             len(threads), author)  # fmt: skip
     return journey_id

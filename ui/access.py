@@ -34,6 +34,7 @@ NEEDS = {  # action -> the least role that may do it
     "export": "viewer",
     "edit": "editor",  # create, duplicate, rename, import, the editor's Save
     "score": "editor",
+    "comment": "editor",  # whoever may score or edit may comment; a viewer reads the comments
     "delete": "admin",  # into the trash (only an admin can bring it back, so only an admin deletes)
     "restore": "admin",
     "purge": "admin",

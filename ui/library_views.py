@@ -65,7 +65,8 @@ def create_view() -> None:
 
 
 def import_view() -> None:
-    """Upload a journey as JSON; every problem of a broken file is listed and nothing is saved."""
+    """Upload a journey as JSON, with the comments it carries; every problem of a broken file is listed and nothing
+    is saved."""
     with st.container(border=True, width=720):
         upload = st.file_uploader(
             t("library.import_file"),
@@ -79,9 +80,12 @@ def import_view() -> None:
             st.info(t("library.import_choose"), icon=":material/upload_file:")
         elif go and allowed("edit") and (author := require_author()):
             try:
-                graph = interchange.loads(upload.getvalue())  # checks size, encoding, format and content
+                # checks size, encoding, format and content, the comments too
+                graph, threads = interchange.loads_with_comments(upload.getvalue())
                 with session() as s:
-                    journey_id = store.create_journey(session=s, graph=graph, author=author)
+                    journey_id = store.create_journey_with_comments(
+                        session=s, graph=graph, threads=threads, author=author
+                    )
             except (interchange.JourneyFormatError, JourneyInvalid) as exc:
                 show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
             else:

@@ -39,6 +39,7 @@ SIDES = {BELOW: "below", ABOVE: "above", RIGHT: "right", LEFT: "left"}
 WORDS = (
     "add_here", "new_name", "rename", "share_edit", "connect", "touchpoint", "moment_of_truth", "exit", "drop_out",
     "backstage", "map", "front_stage", "back_stage", "line_of_visibility", "help", "selected", "transition",
+    "comments",
 )  # fmt: skip
 """The editor's words (``canvas.<word>`` in the translation files) that the browser needs."""
 

@@ -417,10 +417,19 @@ def figure_file(stem: str, kind: str, ext: str, *, day: date | None = None) -> s
     return f"{stem}-{kind}.{ext}"
 
 
-def data_text(G: nx.DiGraph, fmt: str, scores: dict | None = None, *, lang: str = "en", exported_by: str = "") -> str:
-    """Return journey ``G`` as text in ``fmt``, one of :data:`DATA_FORMATS`."""
+def data_text(
+    G: nx.DiGraph,
+    fmt: str,
+    scores: dict | None = None,
+    *,
+    lang: str = "en",
+    exported_by: str = "",
+    comments: list[dict] | None = None,
+) -> str:
+    """Return journey ``G`` as text in ``fmt``, one of :data:`DATA_FORMATS`; the JSON with the comment threads
+    ``comments`` on its touchpoints, when given."""
     if fmt == "json":
-        return dumps(G, exported_by=exported_by)
+        return dumps(G, exported_by=exported_by, comments=comments)
     if fmt == "csv":
         return to_csv(G, scores, lang=lang)
     if fmt == "graphml":
@@ -440,11 +449,15 @@ def data_files(
     lang: str = "en",
     exported_by: str = "",
     stem: str | None = None,
+    comments: list[dict] | None = None,
 ) -> dict[str, bytes]:
-    """Return ``{file name: content}`` of journey ``G`` in each of ``formats`` (keys of :data:`DATA_FORMATS`)."""
+    """Return ``{file name: content}`` of journey ``G`` in each of ``formats`` (keys of :data:`DATA_FORMATS`); the
+    JSON with the comment threads ``comments``."""
     stem = stem or file_stem(G)
     return {
-        f"{stem}{DATA_FORMATS[f]}": data_text(G, f, scores, lang=lang, exported_by=exported_by).encode("utf-8")
+        f"{stem}{DATA_FORMATS[f]}": data_text(
+            G, f, scores, lang=lang, exported_by=exported_by, comments=comments
+        ).encode("utf-8")
         for f in formats
     }
 

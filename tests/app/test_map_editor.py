@@ -7,6 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+import store
 from tests.app.test_editor import badges, draft, edit, open_editor
 
 CLIENT = "tab-1"
@@ -163,3 +164,18 @@ def test_every_kind_of_edit_leaves_the_drafts_before_it_as_they_were(app, demo):
     assert len(set(shown)) == 6, "every edit made a new draft (undo and redo went back to two of them)"
     for text in shown:
         assert write_draft(state._shown(text)) == text
+
+
+def test_the_map_gets_the_open_comment_threads_per_touchpoint_for_its_badges(app, db, demo):
+    """The map is sent the number of open comment threads of each touchpoint it draws (the badge on the marker), the
+    same data again while nothing changes, and none for a thread resolved."""
+    at = open_editor(app, demo)
+    assert model(at)["comments"] == {}
+    first = store.add_comment(session=db, journey_id=demo, author="Ana", text="Q", touchpoint="hotline")
+    store.add_comment(session=db, journey_id=demo, author="Ana", text="Q2", touchpoint="hotline")
+    at.run()
+    drawn = model(at)
+    assert drawn["comments"] == {"hotline": 2}
+    assert model(at.run()) == drawn
+    store.resolve_comment(session=db, comment_id=first, author="Ana")
+    assert model(at.run())["comments"] == {"hotline": 1}

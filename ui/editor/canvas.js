@@ -1,8 +1,9 @@
 // The map editor: the journey map drawn as SVG, on which a workshop builds the journey.
 //
 // Python (ui/editor/canvas.py) sends `data`: the map model (journeys/charts/canvas.py), the touchpoint
-// chosen elsewhere (`selected`, with a number `seeded` that is new for each such choice), and for every
-// browser tab the number of its last edit already applied (`acked`). Every edit made here is an
+// chosen elsewhere (`selected`, with a number `seeded` that is new for each such choice), for every
+// browser tab the number of its last edit already applied (`acked`), and the number of open comment
+// threads per touchpoint key (`comments`), drawn as a badge on the marker. Every edit made here is an
 // operation (journeys/model/operations.py); it is shown at once and queued: the whole queue of edits
 // not yet applied goes to Python as the state value `queue`, so an edit made while Python is still
 // busy with the previous one is never lost. Python applies each edit once. The queue belongs to the
@@ -341,6 +342,8 @@ class MapEditor {
       tabindex: "0", role: "button", "data-key": node.key, "aria-pressed": chosen ? "true" : "false" }, this.nodes);
     const kinds = [node.moment_of_truth && words.moment_of_truth, node.exit && words.exit,
       node.drop_out && words.drop_out, node.backstage && words.backstage].filter(Boolean);
+    const open = (this.data.comments || {})[node.key] || 0;
+    if (open) kinds.push(`${words.comments}: ${open}`);
     g.setAttribute("aria-label", `${words.touchpoint}: ${node.name || node.key}${kinds.length ? " (" + kinds.join(", ") + ")" : ""}`);
     if (chosen) el("circle", { r: RADIUS + 9, class: "ring" }, g);
     let shape;
@@ -367,6 +370,16 @@ class MapEditor {
       const span = el("tspan", { x: place[0], dy: i ? LINE : 0 }, label);
       span.textContent = part;
     });
+    if (open) {
+      // the open comment threads: a count on the marker's upper right, as text
+      const badge = el("g", { class: "comment-badge", transform: `translate(${RADIUS - 1} ${-RADIUS + 1})`,
+        "data-comments": node.key }, g);
+      el("circle", { r: 8 }, badge);
+      const count = el("text", { y: 3.5, "text-anchor": "middle" }, badge);
+      count.textContent = open > 99 ? "99+" : String(open);
+      const tip = el("title", {}, badge);
+      tip.textContent = `${words.comments}: ${open}`;
+    }
     const handle = el("circle", { cx: RADIUS + 6, cy: 0, r: 5.5, class: "handle", "data-handle": node.key }, g);
     const hint = el("title", {}, handle);
     hint.textContent = words.connect;

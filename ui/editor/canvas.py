@@ -17,6 +17,7 @@ import streamlit as st
 
 from journeys.charts.canvas import map_key, map_model
 from journeys.model import operations
+from ui.comments import open_counts
 from ui.deps import guarded, lang, t
 from ui.editor import state, undo
 from ui.text import md
@@ -51,8 +52,10 @@ def map_editor(jid: str, G: nx.DiGraph, selected: str | None, persona: str | Non
     # the map gets the same data as before, which Streamlit does not send again.
     if ws.seed not in G:
         ws.seed = selected
+    # the open comment threads per touchpoint, drawn as a badge on its marker (numbers only, no text of anyone's)
+    comments = {key: n for key, n in open_counts(jid).items() if key in G}
     data = {"model": _model(_drawn_from(ws.text, G), persona, lang(), G), "selected": ws.seed, "seeded": ws.seeds,
-            "acked": ws.applied, "journey": jid}  # fmt: skip
+            "acked": ws.applied, "journey": jid, "comments": comments}  # fmt: skip
     result = COMPONENT(
         key=f"editor.canvas.{jid}", data=data, default={"queue": [], "selection": None},
         on_queue_change=lambda: take_edits(jid, rerun=True), on_selection_change=lambda: None,

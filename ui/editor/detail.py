@@ -1,4 +1,4 @@
-"""The detail panel of one touchpoint: scores, emotions, needs and pain points."""
+"""The detail panel of one touchpoint: scores, emotions, needs and pain points, and its comments."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import streamlit as st
 
 from journeys.model import tables
 from journeys.model.graph import EMOTION_RANGE, EVIDENCE, NEED_KINDS, SCORE_RANGE, SEVERITY_RANGE
+from ui.comments import open_badge, open_counts, thread_panel
 from ui.deps import guarded, labels, t
 from ui.editor import state
 from ui.editor.tables import col, persona_names, score_column
+from ui.journey import load
 
 HEADINGS = {  # a touchpoint's tables: the heading of each, and its help
     "emotions": ("editor.emotions", "editor.help.emotions"),
@@ -52,6 +54,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
             t("editor.touchpoint"), options=list(names), format_func=state.labels(names), key=picker,
             help=t("editor.help.pick"), on_change=lambda: state.select(jid, st.session_state[picker]),
         )  # fmt: skip
+        open_badge(open_counts(jid).get(key, 0))
         expectation, experience = st.columns(2)
         with expectation:
             _score(jid, G, key, "expectation", t("editor.col.expectation"))
@@ -62,6 +65,9 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
         with left if kind == "emotions" else right.container():
             st.markdown(f"**{t(heading)}**", help=t(help))
             state.edit_table(jid, f"{kind}.{key}", **table)
+    with right.container():
+        saved, _ = load(jid)  # comments are on saved touchpoints: one added to the draft is not stored yet
+        thread_panel(jid, touchpoint=key, stored=key in saved)
 
 
 def _take_left_behind(jid: str, G: nx.DiGraph, key: str) -> None:
