@@ -42,14 +42,42 @@ FUZZ_HOSTILE = 1000
 """Documents with hostile text and numbers (lone surrogates, control characters, 10**400 …) per run."""
 FUZZ_HOSTILE_STORE = 150
 """Of those, imported into the store per run, on SQLite and on PostgreSQL each."""
-FUZZ_CASES = 2 * FUZZ_DOCUMENTS + 2 * FUZZ_RAW + FUZZ_STORE + FUZZ_HOSTILE + 2 * FUZZ_HOSTILE_STORE
+FUZZ_COMMENTS = 600
+"""Documents whose comment threads are mutated, per run (read by the importer; half of them checked by the schema)."""
+FUZZ_COMMENTS_STORE = 100
+"""Of those, imported with their comments into the store per run, on SQLite and on PostgreSQL each."""
+FUZZ_CASES = (
+    2 * FUZZ_DOCUMENTS
+    + 2 * FUZZ_RAW
+    + FUZZ_STORE
+    + FUZZ_HOSTILE
+    + 2 * FUZZ_HOSTILE_STORE
+    + 2 * FUZZ_COMMENTS
+    + 2 * FUZZ_COMMENTS_STORE
+)
 """All hypothesis cases of this module together."""
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+THREADS = [
+    {
+        "touchpoint": "hotline",
+        "author": "Ana",
+        "text": "Who owns the queue? @Ben",
+        "created_at": "2026-03-01T09:30:00+00:00",
+        "mentions": ["Ben"],
+        "resolved_by": "Ben",
+        "resolved_at": "2026-03-02T10:00:00+00:00",
+        "replies": [
+            {"author": "Ben", "text": "Service desk\n@Ana", "created_at": "2026-03-01T10:00:00Z", "mentions": ["Ana"]}
+        ],
+    },
+    {"touchpoint": "install-router", "author": "Cem", "text": "<b>why</b>", "created_at": "2026-03-03T08:00:00"},
+]
 BASES = [
     json.loads(interchange.dumps(broadband_demo())),
     json.loads(interchange.dumps(make_journey(4, personas=2))),
+    json.loads(interchange.dumps(broadband_demo(), comments=THREADS)),  # with comment threads
 ]
 
 
@@ -489,3 +517,115 @@ def test_hostile_text_and_numbers_through_the_store_write_all_or_nothing(store_e
         expected = interchange.loads(raw)
         expected.graph["id"] = jid
         assert journey_equal(stored, expected)
+
+
+# comment threads ------------------------------------------------------------------------------------------------
+
+COMMENTED = BASES[-1]
+COMMENT_PATHS = [p for p in PATHS[-1] if p[:1] == ("comments",)]
+
+
+@st.composite
+def mutated_comments(draw) -> dict:
+    """The export with comment threads, one to four places in its ``comments`` mutated: another value, a plausible
+    one, hostile text, a deletion, an extra key, a duplicate."""
+    doc = copy.deepcopy(COMMENTED)
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(COMMENT_PATHS))
+        try:
+            parent = _parent(doc, path)
+            value = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        kind = draw(st.sampled_from(["replace", "plausible", "plausible", "hostile", "delete", "extra", "duplicate"]))
+        if kind == "replace":
+            parent[path[-1]] = draw(replacements())
+        elif kind == "plausible":
+            parent[path[-1]] = draw(PLAUSIBLE | st.sampled_from(["ghost", "yesterday", "2026-13-01", None, [], {}]))
+        elif kind == "hostile" and isinstance(value, str):
+            at = draw(st.integers(0, len(value)))
+            parent[path[-1]] = value[:at] + draw(st.sampled_from(HOSTILE_CHARACTERS) | CONTROL_TEXT) + value[at:]
+        elif kind == "delete" and isinstance(parent, dict | list):
+            del parent[path[-1]]
+        elif kind == "extra" and isinstance(value, dict):
+            value[draw(st.text(min_size=1, max_size=10))] = draw(JSON_VALUES)
+        elif kind == "duplicate" and isinstance(value, list) and value:
+            value.append(copy.deepcopy(value[0]))
+    return doc
+
+
+def check_comments_import(text: str) -> tuple[nx.DiGraph, list[dict]] | None:
+    """Import ``text`` with its comments: a journey whose threads are on its touchpoints, hold only storable text
+    and survive a second round trip; or ``None`` after a clear refusal."""
+    try:
+        G, threads = interchange.loads_with_comments(text)
+    except JourneyFormatError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.where.strip() and problem.what.strip(), problem
+            assert_showable(problem.text("en"))
+            assert_showable(problem.text("de"))
+        _event(f"refused: {error.problems[0].code}")
+        return None
+    _event("imported")
+    for thread in threads:
+        assert thread["touchpoint"] in G
+        for entry in (thread, *thread["replies"]):
+            json.dumps(entry, ensure_ascii=False).encode("utf-8")  # no lone surrogate
+            assert "\x00" not in entry["text"] and "\x1b" not in entry["text"] and entry["text"].strip()
+    assert interchange.loads_with_comments(interchange.dumps(G, comments=threads))[1] == threads
+    return G, threads
+
+
+@settings(FUZZ, max_examples=FUZZ_COMMENTS)
+@given(doc=mutated_comments(), ascii_only=st.booleans())
+def test_mutated_comments_are_imported_or_refused_clearly(doc, ascii_only):
+    """A comment on no touchpoint, a time that is none, control characters, a reply to a reply, wrong types: a
+    clear refusal or threads the journey can hold; never a traceback."""
+    check_comments_import(_as_text(doc, ascii_only))
+
+
+@settings(FUZZ, max_examples=FUZZ_COMMENTS)
+@given(doc=mutated_comments())
+def test_the_quick_structure_check_passes_no_comment_the_schema_refuses(doc):
+    """The fast check of well-formed files never lets through comment threads that the JSON Schema refuses."""
+    if interchange._well_formed(doc):
+        _event("quick check passed")
+        assert jsonschema.Draft202012Validator(interchange.schema()).is_valid(doc)
+
+
+def test_the_commented_base_imports_with_its_threads_and_networkx_reads_it():
+    G, threads = check_comments_import(json.dumps(COMMENTED))
+    assert [t["text"] for t in threads] == [t["text"] for t in THREADS]
+    assert nx.node_link_graph(COMMENTED, edges="edges").number_of_nodes() == G.number_of_nodes()
+
+
+@settings(
+    FUZZ,
+    max_examples=FUZZ_COMMENTS_STORE,
+    suppress_health_check=[*FUZZ.suppress_health_check, HealthCheck.function_scoped_fixture],
+)
+@given(doc=mutated_comments(), ascii_only=st.booleans())
+def test_mutated_comments_through_the_store_write_all_or_nothing(store_engine, doc, ascii_only):
+    """Through store.import_journey_with_comments on SQLite and PostgreSQL: the journey with every thread, or refused
+    with every table as it was; never a database error."""
+    raw = _as_text(doc, ascii_only)
+    with Session(store_engine) as session:
+        before = row_counts(session)
+        try:
+            jid = store.import_journey_with_comments(session=session, data=raw, author="fuzz")
+        except (JourneyFormatError, JourneyInvalid) as error:
+            event(f"refused: {error.problems[0].code}")
+            for problem in error.problems:
+                assert_showable(problem.text("de"))
+            session.rollback()
+            assert row_counts(session) == before
+            return
+        event("imported")
+        _, expected = interchange.loads_with_comments(raw)
+        stored = store.list_comments(session=session, journey_id=jid)
+        assert [(t["touchpoint"], t["author"], t["text"], len(t["replies"])) for t in stored] == [
+            (t["touchpoint"], t["author"], t["text"], len(t["replies"])) for t in expected
+        ]
+        after = row_counts(session)
+        assert after["comment"] - before["comment"] == sum(1 + len(t["replies"]) for t in expected)
