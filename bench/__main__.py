@@ -65,6 +65,7 @@ def main() -> None:
         rows += server.server_rows(dbs, folder, q(3), want=want)
         rows += domain.load_rows(dbs, sizes(*data.SIZES), {20: q(30), 200: q(20), 2_000: q(7)}, want=want)
         rows += domain.save_rows(dbs, sizes(200, 2_000), {200: q(10), 2_000: q(7)}, want=want)
+        rows += domain.poll_rows(dbs, q(30), want=want)
         rows += domain.analysis_rows(sizes(200, 2_000, 20_000), {200: q(10), 2_000: q(7), 20_000: q(3)}, want=want)
         reps = {"page": q(7), "page_2000": q(2)}
         rows += apptest.page_rows(dbs, folder, reps, growth=True, want=want, recompile=args.recompile)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 import store
 from bench.data import journey
-from bench.report import ANALYSIS, JSON, LOAD, PNG, SAVE
+from bench.report import ANALYSIS, JSON, LOAD, PNG, POLL, SAVE
 from bench.timing import Row, compare, everything
 from journeys.analysis.diagnostics import diagnose
 from journeys.analysis.flow import flow
@@ -21,8 +21,9 @@ from journeys.analysis.scoring import weakness_table
 from journeys.charts import images
 from journeys.io import interchange
 from journeys.io.exports import touchpoint_scores
+from store import presence
 
-__all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "png_rows", "save_rows"]
+__all__ = ["analysis_rows", "json_rows", "load_rows", "png_row", "png_rows", "poll_rows", "save_rows"]
 
 # The rows read_graph reads, as plain SQL over the same tables.
 _CHILD = "SELECT c.* FROM {table} c JOIN touchpoint t ON t.id = c.touchpoint_id WHERE t.journey_id = ? ORDER BY {order}"
@@ -110,6 +111,38 @@ def save_rows(dbs, sizes, reps, *, want=everything) -> list[Row]:
     engine.dispose()
     con.close()
     return rows
+
+
+# The poll of store.presence.look, as plain SQL: the journey's row by its key, and the presence rows under it.
+POLL_SQL = (
+    "SELECT j.version, j.change_count, j.updated_by, CURRENT_TIMESTAMP, p.tab, p.name, p.page, p.seen_at "
+    "FROM journey j LEFT OUTER JOIN presence p ON p.journey_id = j.id WHERE j.id = ? AND j.deleted_at IS NULL"
+)
+PEOPLE = 50
+
+
+def poll_rows(dbs, reps, *, want=everything) -> list[Row]:
+    """What every open journey page asks every few seconds (ui/live.py), with 50 people on the journey."""
+    if not want(POLL):
+        return []
+    engine, con = store.make_engine(dbs.url()), _raw(dbs.core)
+    jid = dbs.ids[200]
+    with Session(engine) as session:
+        for i in range(PEOPLE):
+            presence.beat(session=session, journey_id=jid, tab=f"tab-{i}", name=f"Person {i}", page="edit")
+
+    def ours():
+        with Session(engine) as session:
+            seen = presence.look(session=session, journey_id=jid)
+        assert len(seen.here) == PEOPLE
+
+    def floor():
+        assert len(con.execute(POLL_SQL, (jid,)).fetchall()) == PEOPLE
+
+    row = compare(POLL, ours, floor, reps=reps, target=3, note=f"{PEOPLE} presence rows under the journey")
+    engine.dispose()
+    con.close()
+    return [row]
 
 
 def _analyse(G: nx.DiGraph) -> None:

@@ -28,6 +28,7 @@ __all__ = [
 # The rows' names, in the order of the table (``--only`` matches against these).
 LOAD = "load a journey from the store, {n:,} touchpoints"
 SAVE = "save one changed touchpoint, {n:,} touchpoints"
+POLL = "poll an open journey (its version, who is here), 50 people on it"
 ANALYSIS = "flow + weakness + diagnostics, {n:,} touchpoints"
 EDITOR = "Editor page rerun (AppTest), {n:,} touchpoints"
 REVIEW = "Review page rerun (AppTest), {n:,} touchpoints"
@@ -56,6 +57,7 @@ ROWS = (
     START,
     *(LOAD.format(n=n) for n in (20, 200, 2_000)),
     *(SAVE.format(n=n) for n in (200, 2_000)),
+    POLL,
     *(ANALYSIS.format(n=n) for n in (200, 2_000, 20_000)),
     *(EDITOR.format(n=n) for n in (200, 2_000)),
     *(REVIEW.format(n=n) for n in (200, 2_000)),
@@ -65,7 +67,7 @@ ROWS = (
     MEMORY,
 )
 NEEDS_CORE = tuple(  # rows that read the core database (one journey per size)
-    what for what in ROWS if what.startswith(("load ", "save ", "Editor ", "Review ", "browser: "))
+    what for what in ROWS if what.startswith(("load ", "save ", "poll ", "Editor ", "Review ", "browser: "))
 )
 NEEDS_PORTFOLIO = (PORTFOLIO, MEMORY)  # rows that read the portfolio database (200 journeys × 50)
 SLOW = (  # rows a quick run leaves out: each starts a server or a browser anew, or works on the largest data

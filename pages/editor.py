@@ -20,11 +20,12 @@ from ui.deps import labels, t
 from ui.editor import canvas, kept, state
 from ui.editor.detail import panel
 from ui.editor.history import history
-from ui.editor.save import conflict_panel, problems, save_when_asked, show_problems, status
+from ui.editor.save import bring_in_latest, conflict_panel, problems, save_when_asked, show_problems, status
 from ui.editor.tables import persona_names, personas, stages, touchpoints, transitions
 from ui.journey import forget, stamped_journey
+from ui.live import live
 from ui.text import md
-from ui.widgets import show_flash
+from ui.widgets import flash, show_flash
 
 DRAWN = "editor.drawn"  # the draft as the page was last drawn with it (its text)
 
@@ -70,6 +71,25 @@ def touchpoint_view(jid: str) -> None:
             panel(jid, G, selected)
 
 
+def others_saved(jid: str):
+    """What the Editor does when others saved a newer version: say who saved what, and offer to bring it into the
+    draft, the draft's own changes kept (never on its own: someone may be typing into a table)."""
+
+    def told(lines: list[str]) -> None:
+        if state.conflict(jid):  # the conflict panel says it already
+            return
+        dirty = state.dirty(jid, state.draft(jid))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.info("  \n".join([*lines, *([t("live.yours_kept")] if dirty else [])]), icon=":material/sync:",
+                    width="stretch")  # fmt: skip
+            if st.button(t("live.bring_in") if dirty else t("live.take"), icon=":material/merge:", key="live.bring_in"):
+                if bring_in_latest(jid):
+                    flash(t("editor.brought_in") if dirty else t("editor.reloaded"))
+                st.rerun(scope="app")
+
+    return told
+
+
 def edit(jid: str) -> None:
     """The page for one journey: title and status, problems, map, details, and the chosen section."""
     canvas.take_edits(jid)
@@ -78,6 +98,7 @@ def edit(jid: str) -> None:
     with st.container():  # what comes and goes above the map, in one place: the map stays where it is on the page
         show_flash()
         st.title(md(G.graph["name"]) or t("editor.title"), anchor=False)
+        live(jid, "edit", (state.base_version(jid), 0), on_new=others_saved(jid))
         kept.offer(jid)
         found = problems(jid, G)
         notes = status(jid, G, found)

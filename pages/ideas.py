@@ -21,6 +21,7 @@ from ui.comments import thread_panel
 from ui.deps import labels, lang, session, t
 from ui.idea_form import VIEW, form, open_form, state
 from ui.journey import journey_picker, load
+from ui.live import live
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
 from ui.widgets import numbers, plot, show_flash
@@ -90,6 +91,7 @@ def main() -> None:
     G, stamp = load(jid)
     show_flash()
     st.title(t("ideas.title"))
+    live(jid, "ideas", (stamp.version, stamp.changes))
     st.caption(t("ideas.intro", journey=md(G.graph["name"])))
     if (linked := st.query_params.get("touchpoint")) is not None:  # "idea for this touchpoint" from the Review
         del st.query_params["touchpoint"]

@@ -16,6 +16,7 @@ from ui import frame
 from ui.analysis import cells, filter_choices, weakest_shown
 from ui.deps import labels, lang, t, translated
 from ui.journey import open_journey, portfolio_stamp
+from ui.live import portfolio_watch
 from ui.widgets import chart, numbers, weights_panel
 
 
@@ -62,6 +63,7 @@ def main() -> None:
         key=translated("portfolio.columns"),
     )
     stamp = portfolio_stamp()
+    portfolio_watch(stamp)
     chosen = filters(stamp)
     weights = astuple(weights_panel("portfolio.weights"))
     if rows == columns:

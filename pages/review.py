@@ -19,8 +19,9 @@ from ui.access import can
 from ui.analysis import analysed, by_persona, summary
 from ui.deps import labels, lang, number, percent, t
 from ui.journey import stamped_graph, stamped_journey
+from ui.live import live
 from ui.text import md
-from ui.widgets import chart, numbers, plot, weights_panel
+from ui.widgets import chart, numbers, plot, show_flash, weights_panel
 
 VIEWS = ("heatmap", "weakest", "matrix", "emotions", "diagnostics", "rollups")
 ROLLUPS = ("stage", "channel", "owner", "persona")
@@ -118,7 +119,9 @@ def main() -> None:
     if not picked:
         return
     jid, stamp = picked  # the journey and its ratings are read only when its stamp is new
+    show_flash()
     st.title(t("review.title"))
+    live(jid, "review", (stamp.version, stamp.changes))
     caption = st.empty()  # the journey's name, once the summary is known
     weights = astuple(weights_panel("review.weights"))
     left, right = st.columns([3, 2], vertical_alignment="bottom")

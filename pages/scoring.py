@@ -11,6 +11,7 @@ from store import analysis
 from ui import frame
 from ui.deps import session, t
 from ui.journey import journey_picker, load
+from ui.live import live
 from ui.ratings import consensus_table, progress, rater_controls, score_editor
 from ui.text import md
 from ui.widgets import show_flash
@@ -27,9 +28,10 @@ def main() -> None:
     jid = journey_picker("scoring.title")
     if not jid:
         return
-    G, _ = load(jid)
+    G, stamp = load(jid)
     show_flash()
     st.title(t("scoring.title"))
+    live(jid, "score", (stamp.version, stamp.changes))
     st.caption(t("scoring.intro", journey=md(G.graph["name"])))
     if not G:
         st.info(t("scoring.no_touchpoints"), icon=":material/info:")

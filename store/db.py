@@ -45,7 +45,7 @@ PROJECT = Path(__file__).resolve().parent.parent  # the folder that holds app.py
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions, known without alembic (tests/store/test_db.py holds it to
 # alembic's head). With it a start on a current database skips alembic, which costs half a second to import.
-HEAD = "0008"
+HEAD = "0009"
 # How long a connection to PostgreSQL is tried before the database counts as not reachable (seconds), unless the URL
 # says (?connect_timeout=): a server whose host is gone would otherwise hold a page, or a health check, for minutes.
 PG_CONNECT_TIMEOUT_S = 10

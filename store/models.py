@@ -24,6 +24,7 @@ __all__ = [
     "Need",
     "PainPoint",
     "Persona",
+    "Presence",
     "Revision",
     "Stage",
     "Survey",
@@ -87,6 +88,7 @@ class Journey(SQLModel, table=True):
     surveys: list["Survey"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     kept_drafts: list["KeptDraft"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
     comments: list["Comment"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
+    presence: list["Presence"] = Relationship(back_populates="journey", cascade_delete=True, passive_deletes=True)
 
 
 class Stage(SQLModel, table=True):
@@ -424,3 +426,21 @@ class CommentMention(SQLModel, table=True):
     name: str = Field(max_length=200)
 
     comment: "Comment" = Relationship(back_populates="mentions")
+
+
+class Presence(SQLModel, table=True):
+    """Who has a journey open right now, and on which page: one row per browser tab, renewed while it is open.
+
+    ``seen_at`` is the database's clock at the last heartbeat (never the app server's: several
+    servers may share the database); a row not renewed for :data:`store.presence.GONE_AFTER_S`
+    counts as gone, and is deleted by a later heartbeat. Backups leave presence out; deleting the
+    journey deletes it.
+    """
+
+    journey_id: str = Field(foreign_key="journey.id", ondelete="CASCADE", primary_key=True, max_length=64)
+    tab: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    page: str = Field(max_length=32)
+    seen_at: datetime = Field(sa_column_kwargs={"server_default": func.now()})
+
+    journey: "Journey" = Relationship(back_populates="presence")

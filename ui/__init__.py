@@ -13,6 +13,7 @@
 ``editor``    the Editor's draft (kept per person until saved), tables, detail panel, saving and history
 ``idea_form`` the Ideas page's form: a new or changed idea, saved or deleted
 ``surveys``   the Surveys page's import (read, map, check a file) and its result tables
+``live``      who else has the journey open and what others saved, refreshed on its own
 
 Arrows point one way: ``ui`` uses ``store`` and ``journeys``; nothing below imports ``ui``.
 Nothing here runs, reruns or stops anything at import time.
@@ -37,6 +38,7 @@ from ui import (
     journey,
     library,
     library_views,
+    live,
     ratings,
     surveys,
     text,
@@ -58,6 +60,7 @@ __all__ = [
     "kept",
     "library",
     "library_views",
+    "live",
     "ratings",
     "save",
     "state",

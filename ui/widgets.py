@@ -31,15 +31,17 @@ def ask(action: str, subject: object) -> None:
     st.session_state[CONFIRM] = (action, subject)
 
 
-def conflict_screen(message: str, changes: list[str] = ()):
+def conflict_screen(message: str, changes: list[str] = (), *, choices: Callable[[], None] | None = None):
     """The one conflict screen: someone else saved first, so nothing of this user's was written.
 
     Shows ``message`` (what happened) and the ``changes`` saved meanwhile (who, when,
-    what; Markdown, user text escaped) in one box, and returns the row in which the page
-    offers its ways out (keep mine, take theirs, download mine …). The user's input stays
-    where it is until they choose.
+    what; Markdown, user text escaped) in one box, then what ``choices`` draws (the choice
+    for each clash), and returns the row in which the page offers its ways out (keep mine,
+    take theirs, download mine …). The user's input stays where it is until they choose.
     """
     st.error("\n".join([message, "", *(f"- {change}" for change in changes)]), icon=":material/sync_problem:")
+    if choices is not None:
+        choices()
     return st.container(horizontal=True)
 
 

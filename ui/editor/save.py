@@ -228,17 +228,20 @@ def ways_out(jid: str, G: nx.DiGraph, row) -> None:
 def settle(jid: str, G: nx.DiGraph, info: dict) -> None:
     """Each field both changed differently, with both values and who made the other change: mine or theirs."""
     conflicts = info["conflicts"]
-    row = conflict_screen(t("editor.conflict_fields", count=len(conflicts), current=info["current"]))
     choices = {}
-    with st.container(border=True):
-        for c in conflicts:
-            mine, theirs = shown_value(c, c["mine"]), shown_value(c, c["theirs"])
-            labels = {MINE: t("editor.conflict_mine", value=mine),
-                      THEIRS: t("editor.conflict_theirs", who=md(c["by"] or "?"), value=theirs)}  # fmt: skip
-            choices[c["id"]] = st.radio(
-                where(G, c), [MINE, THEIRS], format_func=labels.__getitem__, index=None, horizontal=True,
-                key=f"editor.conflict.{jid}.{c['id']}",
-            )  # fmt: skip
+
+    def choose() -> None:
+        with st.container(border=True):
+            for c in conflicts:
+                mine, theirs = shown_value(c, c["mine"]), shown_value(c, c["theirs"])
+                labels = {MINE: t("editor.conflict_mine", value=mine),
+                          THEIRS: t("editor.conflict_theirs", who=md(c["by"] or "?"), value=theirs)}  # fmt: skip
+                choices[c["id"]] = st.radio(
+                    where(G, c), [MINE, THEIRS], format_func=labels.__getitem__, index=None, horizontal=True,
+                    key=f"editor.conflict.{jid}.{c['id']}",
+                )  # fmt: skip
+
+    row = conflict_screen(t("editor.conflict_fields", count=len(conflicts), current=info["current"]), choices=choose)
     undecided = sum(choice is None for choice in choices.values())
     label = t("editor.conflict_save") if info.get("saving") else t("editor.conflict_take")
     if row.button(label, type="primary", icon=":material/merge:", key="editor.conflict_apply", disabled=bool(undecided),
