@@ -274,13 +274,13 @@ def _export(args, engine, chosen, figures, stages, image_formats) -> int:
 
 
 def import_files(args, engine) -> int:
-    """Import each JSON file as a new journey; report every file that cannot be imported."""
+    """Import each JSON file as a new journey with its comment threads; report every file that cannot be imported."""
     code = EXIT_OK
     for path in args.files:
         try:
             data = _read(path, MAX_BYTES)
             with Session(engine) as session:
-                jid = store.import_journey(session=session, data=data, author=args.author)
+                jid = store.import_journey_with_comments(session=session, data=data, author=args.author)
                 G, _ = store.load_journey(session=session, journey_id=jid)
         except OSError as exc:
             _fail(f"{path}: cannot be read ({exc.strerror or exc})")

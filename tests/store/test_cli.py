@@ -175,6 +175,23 @@ def test_import_reports_broken_files_and_imports_the_rest(call, demo_files, tmp_
     assert broadband_demo().graph["name"] not in out
 
 
+def test_import_brings_the_files_comment_threads(call, tmp_path):
+    """A journey file with a thread on a touchpoint comes in with it, under the journey's new id."""
+    doc = json.loads(interchange.dumps(broadband_demo()))
+    doc["comments"] = [{"touchpoint": "hotline", "author": "Ada", "text": "Why 12 minutes on hold? @Bob",
+                        "created_at": "2026-12-01T10:00:00+00:00"}]  # fmt: skip
+    path = tmp_path / "with-comments.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = call("import", str(path))
+    assert code == cli.EXIT_OK, err
+    jid = out.split("(")[-1].split(")")[0]
+    engine = store.make_engine(os.environ["JOURNEYS_DB_URL"])
+    with Session(engine) as session:
+        [thread] = store.list_comments(session=session, journey_id=jid, touchpoint="hotline")
+    engine.dispose()
+    assert (thread["author"], thread["text"]) == ("Ada", "Why 12 minutes on hold? @Bob")
+
+
 # hostile input ------------------------------------------------------------------------------------------------
 
 
