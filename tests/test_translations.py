@@ -19,7 +19,7 @@ import pytest
 from journeys.analysis import comparison, ideas, scoring, survey
 from journeys.charts import canvas, images, surveys
 from journeys.i18n import MESSAGES
-from journeys.io import exports, interchange, survey_file
+from journeys.io import exports, interchange, sections, survey_file
 from journeys.model import fields, graph, merge, operations, templates, values
 from store import analysis, archive, backup, summaries
 from store import comments as stored_comments
@@ -198,7 +198,7 @@ def problem_keys() -> set[str]:
     found += [p for param in BROKEN_JOURNEYS for p in problems_of_kind(*param.values)]
     found += [p for param in PENDING_ROWS for p in tables.incomplete_problems(make_journey(), [param.values[0]])]
     # a field is named in the place of a problem (where.field.*) where the checks of a journey or a file name it
-    checks = (validation, interchange, tables)
+    checks = (validation, interchange, sections, tables)
     named = {n.value for m in checks for n in ast.walk(tree(Path(m.__file__))) if isinstance(n, ast.Constant)}
     named |= {f.name for f in (*fields.TOUCHPOINT_FIELDS, *fields.TRANSITION_FIELDS)}  # each checked as declared
     keys = {key for key in KEYS if key.startswith("where.field.") and key.removeprefix("where.field.") in named}

@@ -8,6 +8,9 @@ valid journey or raises :class:`JourneyFormatError` listing every problem.
 A document may carry the comment threads on its touchpoints (``comments``, optional): each a
 top comment with its author, text, time, the names it mentions, whether it is resolved and its
 replies. They are plain dicts here (:func:`comments_of`); the store keeps them as rows of their own.
+Since version 2 it may also carry the team's ratings, its ideas and its surveys (:mod:`journeys.io.sections`);
+:func:`loads_whole` returns the journey with all of them. A file is written as version 2 only when it holds one of
+these, so that a journey without them still opens in a workbench that reads version 1.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from itertools import chain, repeat
 
 import networkx as nx
 
+from journeys.io import sections
 from journeys.model.fields import TOUCHPOINT_FIELDS
 from journeys.model.graph import (
     GRAPH_DEFAULTS,
@@ -37,6 +41,7 @@ from journeys.model.validation import Problem, validate
 __all__ = [
     "FORMAT",
     "VERSION",
+    "VERSIONS",
     "MAX_BYTES",
     "MAX_COMMENT",
     "JourneyFormatError",
@@ -46,13 +51,15 @@ __all__ = [
     "from_document",
     "loads",
     "loads_with_comments",
+    "loads_whole",
     "comments_of",
     "comment_problems",
     "check_comments",
 ]
 
 FORMAT = "journey-workbench"
-VERSION = 1
+VERSION = 2  # the newest version, written when a file holds ratings, ideas or surveys; 1 otherwise
+VERSIONS = (1, 2)  # the versions this workbench reads
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_COMMENT = 4_000  # characters of a comment's text: a note in a thread, not a document
@@ -79,12 +86,20 @@ def schema() -> dict:
 
 
 def to_document(
-    G: nx.DiGraph, *, exported_by: str = "", copy_values: bool = True, comments: list[dict] | None = None
+    G: nx.DiGraph,
+    *,
+    exported_by: str = "",
+    copy_values: bool = True,
+    comments: list[dict] | None = None,
+    ratings: list[dict] | None = None,
+    ideas: list[dict] | None = None,
+    surveys: list[dict] | None = None,
 ) -> dict:
     """Return the JSON-ready document of journey ``G``, every attribute included.
 
     ``comments``: the comment threads on its touchpoints, in the document's form (``docs/json-format.md``);
-    without any the document has no ``comments`` section. ``copy_values=False`` shares the touchpoints' values with ``G``: for a document written out at once and
+    without any the document has no ``comments`` section; likewise ``ratings``, ``ideas`` and ``surveys``
+    (:mod:`journeys.io.sections`), with any of which the document is of version 2, else of version 1. ``copy_values=False`` shares the touchpoints' values with ``G``: for a document written out at once and
     then dropped (at 2,000 touchpoints the copy is most of the time this takes).
 
     Examples
@@ -107,17 +122,31 @@ def to_document(
             for u, v, attrs in G.edges(data=True)
         ],
     }
-    head = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    extra = {name: part for name, part in zip(sections.SECTIONS, (ratings, ideas, surveys), strict=True) if part}
+    version = VERSION if extra else 1
+    head = {"format": FORMAT, "version": version, "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if exported_by:
         head["exported_by"] = exported_by
     if comments:
         data["comments"] = comments
-    return {**head, **data}
+    return {**head, **data, **extra}
 
 
-def dumps(G: nx.DiGraph, *, exported_by: str = "", indent: int | None = 2, comments: list[dict] | None = None) -> str:
-    """Return journey ``G`` as JSON text, with the comment threads ``comments`` when given."""
-    document = to_document(G, exported_by=exported_by, copy_values=False, comments=comments)
+def dumps(
+    G: nx.DiGraph,
+    *,
+    exported_by: str = "",
+    indent: int | None = 2,
+    comments: list[dict] | None = None,
+    ratings: list[dict] | None = None,
+    ideas: list[dict] | None = None,
+    surveys: list[dict] | None = None,
+) -> str:
+    """Return journey ``G`` as JSON text, with the comment threads ``comments``, ``ratings``, ``ideas`` and
+    ``surveys`` when given (:func:`to_document`)."""
+    document = to_document(
+        G, exported_by=exported_by, copy_values=False, comments=comments, ratings=ratings, ideas=ideas, surveys=surveys
+    )
     return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
@@ -139,6 +168,8 @@ def _depth(value, limit: int) -> int:
 def _place(doc: dict, path) -> dict:
     """Return where ``path`` points in ``doc`` as :meth:`Problem.at` takes it: an entry's number and id, the rest."""
     parts = list(path)
+    if len(parts) >= 2 and parts[0] in sections.SECTIONS and isinstance(parts[1], int):
+        return sections.place(doc, parts)
     if len(parts) >= 2 and parts[0] == "comments" and isinstance(parts[1], int):
         items = doc.get("comments")
         item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
@@ -334,7 +365,7 @@ def _well_formed(doc) -> bool:
     """True when ``doc`` certainly matches the schema (False: ask jsonschema)."""
     top = (
         "format", "version", "directed", "multigraph", "exported_at", "exported_by", "graph", "nodes", "edges",
-        "comments",
+        "comments", *sections.SECTIONS,
     )  # fmt: skip
     return (
         type(doc) is dict
@@ -342,7 +373,7 @@ def _well_formed(doc) -> bool:
         and {"format", "version", "directed", "multigraph", "graph", "nodes", "edges"} <= doc.keys()
         and doc["format"] == FORMAT
         and type(doc["version"]) is int
-        and doc["version"] == VERSION
+        and doc["version"] in VERSIONS
         and doc["directed"] is True
         and doc["multigraph"] is False
         and _texts([doc.get("exported_at", ""), doc.get("exported_by", "")])
@@ -350,6 +381,7 @@ def _well_formed(doc) -> bool:
         and _nodes_ok(doc["nodes"])
         and _edges_ok(doc["edges"])
         and _comments_ok(doc.get("comments", []))
+        and sections.well_formed(doc)
     )
 
 
@@ -362,8 +394,9 @@ def _structure_problems(doc) -> list[Problem]:
         return [Problem.at("not_a_journey", "document", type=type(doc).__name__)]
     if doc.get("format") != FORMAT:
         return [Problem.at("foreign_format", "format", expected=FORMAT, found=doc.get("format"))]
-    if doc.get("version") != VERSION:
-        return [Problem.at("unknown_version", "version", expected=VERSION, found=doc.get("version"))]
+    if isinstance(doc.get("version"), bool) or doc.get("version") not in VERSIONS:
+        expected = " or ".join(map(str, VERSIONS))
+        return [Problem.at("unknown_version", "version", expected=expected, found=doc.get("version"))]
     if _depth(doc, MAX_DEPTH) > MAX_DEPTH:
         return [Problem.at("too_deep", "document", max=MAX_DEPTH)]
     validator = jsonschema.Draft202012Validator(schema())
@@ -516,7 +549,9 @@ def from_document(doc) -> nx.DiGraph:
     problems = _structure_problems(doc)
     if not problems:
         problems = _reference_problems(doc)
-        problems += comment_problems(doc.get("comments") or [], {node["id"] for node in doc["nodes"]})
+        keys = {node["id"] for node in doc["nodes"]}
+        problems += comment_problems(doc.get("comments") or [], keys)
+        problems += sections.section_problems(doc, keys)
     if problems:
         raise JourneyFormatError(problems)
     G = _graph(doc)
@@ -536,6 +571,14 @@ def loads_with_comments(text: str | bytes) -> tuple[nx.DiGraph, list[dict]]:
     :class:`JourneyFormatError` if it is not a journey or a comment is broken."""
     doc = _parsed(text)
     return from_document(doc), comments_of(doc)
+
+
+def loads_whole(text: str | bytes) -> tuple[nx.DiGraph, dict[str, list[dict]]]:
+    """Return the journey in JSON ``text`` and what the file holds beside it: ``{"comments", "ratings", "ideas",
+    "surveys"}`` (:func:`comments_of`, :func:`journeys.io.sections.sections_of`; empty lists where it holds none).
+    Raise :class:`JourneyFormatError` listing every problem of the journey and of each section."""
+    doc = _parsed(text)
+    return from_document(doc), {"comments": comments_of(doc), **sections.sections_of(doc)}
 
 
 def _parsed(text: str | bytes):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 
 from journeys.demo import broadband_demo
 from journeys.i18n import MESSAGES
-from journeys.io import interchange
+from journeys.io import interchange, sections
 from journeys.io.interchange import (
     FORMAT,
     MAX_DEPTH,
@@ -116,7 +116,10 @@ def test_demo_round_trip_as_bytes():
 def test_export_header():
     """An export says what it is, which version, when and (if given) by whom it was written."""
     doc = to_document(make_journey(), exported_by="Workshop team")
-    assert (doc["format"], doc["version"]) == (FORMAT, VERSION) == ("journey-workbench", 1)
+    assert (doc["format"], doc["version"]) == (FORMAT, 1)  # a journey alone: any workbench that reads 1 reads it
+    assert VERSION == 2
+    rated = to_document(make_journey(), ratings=[{"touchpoint": "tp-1", "rater": "Ana", "desirable": 4}])
+    assert rated["version"] == 2
     assert doc["exported_by"] == "Workshop team"
     assert doc["exported_at"][:2] == "20"
 
@@ -199,8 +202,8 @@ def test_plain_networkx_data_is_foreign():
 def test_unknown_version():
     """A file from a newer version is refused, saying which version this workbench reads."""
     doc = document()
-    doc["version"] = 2
-    only(rejected(doc), "unknown_version", "version", "version 1", "has 2")
+    doc["version"] = 3
+    only(rejected(doc), "unknown_version", "version", "version 1 or 2", "has 3")
 
 
 def test_missing_nodes():
@@ -394,7 +397,7 @@ BROKEN_FILES = [
     pytest.param(lambda: "[" * 200_000 + "]" * 200_000, "problem.too_deep", id="too deep to parse"),
     pytest.param(lambda: [1, 2], "problem.not_a_journey", id="list"),
     pytest.param(lambda: changed(lambda d: d.update(format="other")), "problem.foreign_format", id="format"),
-    pytest.param(lambda: changed(lambda d: d.update(version=2)), "problem.unknown_version", id="version"),
+    pytest.param(lambda: changed(lambda d: d.update(version=3)), "problem.unknown_version", id="version"),
     pytest.param(
         lambda: changed(lambda d: d["graph"].update(description=nested(MAX_DEPTH))), "problem.too_deep", id="deep"
     ),
@@ -420,7 +423,43 @@ BROKEN_FILES = [
     pytest.param(lambda: commented(created_at="yesterday"), "problem.comment_time", id="comment time"),
     pytest.param(lambda: commented(text="a\x1bb"), "problem.bad_text.control", id="comment control character"),
     pytest.param(lambda: commented(touchpoint=5), "problem.schema", id="comment schema"),
+    pytest.param(lambda: rated(touchpoint="ghost"), "problem.rating_about", id="rating of no touchpoint"),
+    pytest.param(lambda: rated(desirable=9), "problem.schema", id="rating schema"),
+    pytest.param(lambda: rated(touchpoint=None), "problem.schema", id="rating schema without touchpoint"),
+    pytest.param(lambda: rated(updated_at="yesterday"), "problem.comment_time", id="rating time"),
+    pytest.param(lambda: rated(twice=True), "problem.listed_twice.rater", id="rater twice"),
+    pytest.param(lambda: with_idea(targets=[{"touchpoint": "ghost"}]), "problem.idea_about", id="idea on no touchpoint"),
+    pytest.param(lambda: with_idea(targets=[{"touchpoint": "tp-1"}] * 2), "problem.listed_twice.touchpoint", id="target twice"),
+    pytest.param(lambda: with_idea(title=None), "problem.schema", id="idea schema"),
+    pytest.param(lambda: with_idea(owner="a\x1bb"), "problem.bad_text.control", id="idea control character"),
+    pytest.param(lambda: with_survey(measure={"touchpoint": "ghost"}), "problem.survey_about", id="survey of no touchpoint"),
+    pytest.param(lambda: with_survey(measure={"mean": 6.5}), "problem.out_of_range", id="mean outside the scale"),
+    pytest.param(lambda: with_survey(measure={"n": 40}), "problem.survey_count", id="more answers than responses"),
+    pytest.param(lambda: with_survey(surveyed_on="spring"), "problem.not_a_date", id="survey date"),
+    pytest.param(lambda: with_survey(name=None), "problem.schema", id="survey schema"),
 ]
+
+
+def rated(twice: bool = False, **fields) -> dict:
+    """The test journey's document with one rating (two by the same rater with ``twice``), its fields as given."""
+    rating = {"touchpoint": "tp-2", "rater": "Ana", "discipline": "design", "desirable": 4, **fields}
+    rating = {k: v for k, v in rating.items() if v is not None}
+    return changed(lambda d: d.update(version=2, ratings=[rating, dict(rating)] if twice else [rating]))
+
+
+def with_idea(**fields) -> dict:
+    """The test journey's document with one idea, its fields as given."""
+    idea = {"title": "Call back", "status": "open", "effort": 2, "targets": [{"touchpoint": "tp-2"}], **fields}
+    idea = {k: v for k, v in idea.items() if v is not None}
+    return changed(lambda d: d.update(version=2, ideas=[idea]))
+
+
+def with_survey(measure: dict | None = None, **fields) -> dict:
+    """The test journey's document with one survey of 30 responses measuring tp-2 on CSAT, its fields as given."""
+    measurement = {"touchpoint": "tp-2", "scale": "csat", "mean": 3.5, "top2": 0.5, "n": 30, **(measure or {})}
+    survey = {"name": "Spring", "surveyed_on": "2026-03-01", "responses": 30, "measurements": [measurement], **fields}
+    survey = {k: v for k, v in survey.items() if v is not None}
+    return changed(lambda d: d.update(version=2, surveys=[survey]))
 
 
 def commented(**thread) -> dict:
@@ -456,7 +495,7 @@ def test_german_refusal_of_a_schema_error():
 
 def test_every_code_of_loads_has_a_broken_file():
     """Each problem code in journeys/io/interchange.py is among the broken files above, so each is checked in German."""
-    assert codes_in(interchange) <= {param.values[1].split(".")[1] for param in BROKEN_FILES}
+    assert codes_in(interchange) | codes_in(sections) <= {param.values[1].split(".")[1] for param in BROKEN_FILES}
 
 
 def test_every_problem_text_is_used(monkeypatch):
