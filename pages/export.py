@@ -10,7 +10,7 @@ from sqlmodel import Session
 from journeys.analysis.scoring import consensus
 from journeys.charts import images
 from journeys.io import exports
-from store import analysis, export_comments
+from store import analysis, journey_sections
 from ui import frame
 from ui.deps import author, engine, lang, session, t, translated
 from ui.journey import journey_picker, load
@@ -98,14 +98,14 @@ def image_buttons(G, table, stem: str, options: dict, browser: bool) -> None:
     )
 
 
-def data_buttons(G, scores: dict, stem: str, comments: list[dict]) -> None:
-    """JSON (with the comments), CSV, GraphML and Mermaid (a journey diagram and a flowchart); the Mermaid texts are
+def data_buttons(G, scores: dict, stem: str, sections: dict) -> None:
+    """JSON (the whole journey: with its ratings, ideas, surveys and comments), CSV, GraphML and Mermaid (a journey diagram and a flowchart); the Mermaid texts are
     also shown to copy."""
     lg, by = lang(), author()
     for column, fmt in zip(st.columns(len(exports.DATA_FORMATS)), exports.DATA_FORMATS, strict=True):
         column.download_button(
             t(f"export.{fmt}"),
-            data=lambda fmt=fmt: exports.data_text(G, fmt, scores, lang=lg, exported_by=by, comments=comments),
+            data=lambda fmt=fmt: exports.data_text(G, fmt, scores, lang=lg, exported_by=by, sections=sections),
             file_name=f"{stem}{exports.DATA_FORMATS[fmt]}",
             mime=MIME[fmt],
             key=f"export.{fmt}",
@@ -120,13 +120,13 @@ def data_buttons(G, scores: dict, stem: str, comments: list[dict]) -> None:
         st.code(exports.to_flowchart(G, lang=lg), language=None)
 
 
-def pack_button(G, scores: dict, table, stem: str, options: dict, browser: bool, comments: list[dict]) -> None:
+def pack_button(G, scores: dict, table, stem: str, options: dict, browser: bool, sections: dict) -> None:
     """Everything about the journey in one ZIP: the figures (when a browser is there) and the data."""
     lg, by = lang(), author()
     pixels = {k: options[k] for k in ("width", "height", "scale")}
 
     def pack() -> bytes:
-        files = exports.data_files(G, scores, lang=lg, exported_by=by, stem=stem, comments=comments)
+        files = exports.data_files(G, scores, lang=lg, exported_by=by, stem=stem, sections=sections)
         if browser:
             files |= images.image_files(G, table, lang=lg, persona=options["persona"], stem=stem, **pixels)
         return exports.zip_files(files, folder=stem)
@@ -157,7 +157,7 @@ def main() -> None:
         st.warning(t("export.no_browser"), icon=":material/warning:")
     with session() as s:
         scores = consensus(analysis.list_ratings(session=s, journey_id=jid))
-        comments = export_comments(session=s, journey_id=jid, touchpoints=set(G))
+        sections = journey_sections(session=s, journey_id=jid, touchpoints=set(G))  # the JSON's ratings, ideas …
     table, stem = exports.touchpoint_scores(G, scores), exports.file_stem(G)
     st.subheader(t("export.images"))
     options = size_options(G)
@@ -166,9 +166,9 @@ def main() -> None:
     else:  # a blank journey: its pictures would be empty frames
         st.info(t("export.no_touchpoints"), icon=":material/info:")
     st.subheader(t("export.data"))
-    data_buttons(G, scores, stem, comments)
+    data_buttons(G, scores, stem, sections)
     st.divider()
-    pack_button(G, scores, table, stem, options, browser, comments)
+    pack_button(G, scores, table, stem, options, browser, sections)
 
 
 main()

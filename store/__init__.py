@@ -17,6 +17,7 @@ from store.comments import (
     resolve_comment,
 )
 from store.db import database_url, make_engine, migrate
+from store.exchange import existing_journey, import_journey_whole, imported_name, journey_sections, store_journey_whole
 from store.repository import (
     ConflictError,
     JourneyInfo,
@@ -60,10 +61,14 @@ __all__ = [
     "delete_comment",
     "delete_journey",
     "duplicate_journey",
+    "existing_journey",
     "export_comments",
     "import_journey",
     "import_journey_with_comments",
+    "import_journey_whole",
+    "imported_name",
     "journey_is_live",
+    "journey_sections",
     "journey_stamp",
     "list_comments",
     "list_journeys",
@@ -85,4 +90,5 @@ __all__ = [
     "restore_revision",
     "save_journey",
     "seed_demo_journeys",
+    "store_journey_whole",
 ]

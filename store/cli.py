@@ -10,6 +10,7 @@ Installed (``pip install .``) it is the ``journeys`` command; in a checkout ``py
     python -m store.cli export --all --format png json --out exports/
     python -m store.cli export "Broadband: router set-up and the hotline" --format mermaid csv
     python -m store.cli import exports/*.json
+    python -m store.cli import --on-duplicate replace exports/broadband.json
     python -m store.cli backup journeys-backup.zip
     python -m store.cli restore journeys-backup.zip
 """
@@ -33,7 +34,7 @@ from journeys.io import exports
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
-from store import analysis, backup, logs
+from store import analysis, backup, exchange, logs
 from store.db import default_url, failure, schema_revision
 from store.models import Journey
 
@@ -49,7 +50,8 @@ FORMATS = (*IMAGE_FORMATS, *exports.DATA_FORMATS)
 FIGURES = (*images.FIGURES, "stages", "portfolio")
 
 EPILOG = f"""\
-formats: png, svg (images, need Chrome or Chromium), json (lossless), csv (touchpoints
+formats: png, svg (images, need Chrome or Chromium), json (lossless: the journey with its
+ratings, ideas, surveys and comments), csv (touchpoints
 with all scores), graphml (networkx, Gephi, yEd), mermaid (a Mermaid journey diagram),
 flowchart (a Mermaid flowchart with the branches, shares and loops).
 
@@ -124,9 +126,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale", type=_within(float, 0.1, 10), default=1, help="multiplies the pixels, e.g. 2 for print"
     )
     export.add_argument("--persona", help="draw this persona's emotion curve on the map (id or name)")
-    imported = commands.add_parser("import", help="import journey JSON files into the database")
+    imported = commands.add_parser(
+        "import",
+        help="import journey JSON files into the database, with their ratings, ideas, surveys and comments",
+        description="Import journey JSON files with everything they hold: the journey, its ratings, ideas, surveys "
+        "and comments, each file all or nothing.",
+    )
     imported.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a JSON file exported by the workbench")
     imported.add_argument("--author", type=_name, default="command line", help="recorded as the author of the import")
+    imported.add_argument(
+        "--on-duplicate",
+        choices=exchange.ON_DUPLICATE,
+        default="new",
+        help="when a journey with the file's id is already there: import it as a new journey named "
+        '"... (imported YYYY-MM-DD)" (new, the default), or make the file\'s journey its next version, its history '
+        "kept and its ratings, ideas, surveys and comments replaced by the file's (replace)",
+    )
     commands.add_parser("list", help="list the journeys with their ids")
     saved = commands.add_parser(
         "backup", help="write every journey with its history and scores to one archive file (ZIP)"
@@ -238,9 +253,10 @@ def _export(args, engine, chosen, figures, stages, image_formats) -> int:
         with Session(engine) as session:
             G, _ = store.load_journey(session=session, journey_id=info.id)
             scores = consensus(analysis.list_ratings(session=session, journey_id=info.id))
+            sections = store.journey_sections(session=session, journey_id=info.id, touchpoints=set(G))
         data = [f for f in args.format if f in exports.DATA_FORMATS]
         files = exports.data_files(
-            G, scores, formats=data, lang=args.lang, exported_by="command line", stem=stems[info.id]
+            G, scores, formats=data, lang=args.lang, exported_by="command line", stem=stems[info.id], sections=sections
         )
         if image_formats and code != EXIT_NO_BROWSER:
             try:
@@ -274,14 +290,17 @@ def _export(args, engine, chosen, figures, stages, image_formats) -> int:
 
 
 def import_files(args, engine) -> int:
-    """Import each JSON file as a new journey with its comment threads; report every file that cannot be imported."""
+    """Import each JSON file with its ratings, ideas, surveys and comment threads, as a new journey or (with
+    ``--on-duplicate replace``) over the journey with its id; report every file that cannot be imported."""
     code = EXIT_OK
     for path in args.files:
         try:
             data = _read(path, MAX_BYTES)
             with Session(engine) as session:
-                jid = store.import_journey_with_comments(session=session, data=data, author=args.author)
-                G, _ = store.load_journey(session=session, journey_id=jid)
+                jid = store.import_journey_whole(
+                    session=session, data=data, author=args.author, on_duplicate=args.on_duplicate
+                )
+                G, version = store.load_journey(session=session, journey_id=jid)
         except OSError as exc:
             _fail(f"{path}: cannot be read ({exc.strerror or exc})")
             code = EXIT_FAILED
@@ -289,7 +308,8 @@ def import_files(args, engine) -> int:
             _fail(f"{path}: {_refusal(exc)}")
             code = EXIT_FAILED
         else:
-            _say(f"imported {path} as {G.graph['name']!r} ({jid})")
+            replaced = f", replacing it as version {version}" if version > 1 else ""
+            _say(f"imported {path} as {G.graph['name']!r} ({jid}){replaced}")
     return code
 
 

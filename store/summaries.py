@@ -4,6 +4,7 @@ A revision keeps what changed as a list of records, JSON-ready and in no languag
 (:func:`store.rows.describe` makes them)::
 
     {"op": "created"}
+    {"op": "imported"}                            # from a journey file (store.exchange)
     {"op": "restored", "version": 3}
     {"op": "renamed", "name": "Moving house"}
     {"op": "changed", "what": "stages"}            # or personas, state, description
@@ -47,6 +48,8 @@ def _part(record, lang: str) -> str:
         return str(record.get("text", ""))
     if op == "created":
         return t("changes.created", lang)
+    if op == "imported":
+        return t("changes.imported", lang)
     if op == "restored":
         return t("changes.restored", lang, version=record.get("version"))
     if op == "renamed":

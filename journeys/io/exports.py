@@ -425,11 +425,13 @@ def data_text(
     lang: str = "en",
     exported_by: str = "",
     comments: list[dict] | None = None,
+    sections: dict | None = None,
 ) -> str:
     """Return journey ``G`` as text in ``fmt``, one of :data:`DATA_FORMATS`; the JSON with the comment threads
-    ``comments`` on its touchpoints, when given."""
+    ``comments`` on its touchpoints, or with everything ``sections`` holds (``comments``, ``ratings``, ``ideas``,
+    ``surveys``: the whole journey, see :func:`store.exchange.journey_sections`), when given."""
     if fmt == "json":
-        return dumps(G, exported_by=exported_by, comments=comments)
+        return dumps(G, exported_by=exported_by, **({"comments": comments} | (sections or {})))
     if fmt == "csv":
         return to_csv(G, scores, lang=lang)
     if fmt == "graphml":
@@ -450,13 +452,14 @@ def data_files(
     exported_by: str = "",
     stem: str | None = None,
     comments: list[dict] | None = None,
+    sections: dict | None = None,
 ) -> dict[str, bytes]:
     """Return ``{file name: content}`` of journey ``G`` in each of ``formats`` (keys of :data:`DATA_FORMATS`); the
-    JSON with the comment threads ``comments``."""
+    JSON with the comment threads ``comments``, or with everything ``sections`` holds (see :func:`data_text`)."""
     stem = stem or file_stem(G)
     return {
         f"{stem}{DATA_FORMATS[f]}": data_text(
-            G, f, scores, lang=lang, exported_by=exported_by, comments=comments
+            G, f, scores, lang=lang, exported_by=exported_by, comments=comments, sections=sections
         ).encode("utf-8")
         for f in formats
     }

@@ -192,6 +192,69 @@ def test_import_brings_the_files_comment_threads(call, tmp_path):
     assert (thread["author"], thread["text"]) == ("Ada", "Why 12 minutes on hold? @Bob")
 
 
+def _versions_and_names(db: str) -> dict[str, tuple[str, int]]:
+    """Each journey's name and version, by id."""
+    engine = store.make_engine(db)
+    with Session(engine) as session:
+        found = {j.id: (j.name, j.version) for j in store.list_journeys(session=session)}
+    engine.dispose()
+    return found
+
+
+def test_a_journey_already_there_comes_in_beside_it_or_replaces_it_as_asked(call, db, tmp_path):
+    """--on-duplicate new (the default) imports a journey whose id is taken under a name with the day;
+    --on-duplicate replace makes the file the journey's next version, with the file's ratings."""
+    G = broadband_demo()
+    G.graph["id"] = "broadband-1"
+    rating = {"touchpoint": "hotline", "rater": "Ana", "discipline": "design", "desirable": 2, "viable": 3}
+    path = tmp_path / "broadband.json"
+    path.write_text(interchange.dumps(G, ratings=[rating]), encoding="utf-8")
+    assert call("import", str(path))[0] == cli.EXIT_OK
+    code, out, err = call("import", str(path))
+    assert code == cli.EXIT_OK, err
+    name = store.imported_name(G.graph["name"])  # today, in English
+    assert f"as {name!r}" in out
+    journeys = _versions_and_names(db)
+    assert journeys["broadband-1"] == (G.graph["name"], 1) and sorted(journeys.values())[1] == (name, 1)
+
+    G.nodes["hotline"]["name"] = "Call the service line"
+    path.write_text(interchange.dumps(G, ratings=[rating | {"desirable": 5}]), encoding="utf-8")
+    code, out, err = call("import", "--on-duplicate", "replace", str(path))
+    assert code == cli.EXIT_OK, err
+    assert "(broadband-1), replacing it as version 2" in out
+    assert _versions_and_names(db)["broadband-1"] == (G.graph["name"], 2) and len(_versions_and_names(db)) == 2
+    engine = store.make_engine(db)
+    with Session(engine) as session:
+        stored, _ = store.load_journey(session=session, journey_id="broadband-1")
+        [scores] = store.analysis.list_ratings(session=session, journey_id="broadband-1")
+    engine.dispose()
+    assert stored.nodes["hotline"]["name"] == "Call the service line"
+    assert (scores["rater"], scores["desirable"]) == ("Ana", 5)
+    assert call("import", "--on-duplicate", "merge", str(path))[0] == cli.EXIT_USAGE
+
+
+def test_the_exported_json_holds_the_ratings_and_imports_whole_elsewhere(call, db, tmp_path, monkeypatch):
+    """The command line's JSON export carries the team's ratings, ideas and surveys; imported into another database
+    they give the same CSV."""
+    engine = store.make_engine(db)
+    store.migrate(engine)
+    with Session(engine) as session:
+        store.seed_demo_journeys(session=session)
+    engine.dispose()
+    out = tmp_path / "out"
+    code, _, err = call("export", "Broadband: router", "--format", "json", "csv", "--out", str(out))
+    assert code == cli.EXIT_OK, err
+    stem = exports.file_stem(broadband_demo())
+    doc = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+    assert doc["version"] == 2 and doc["ratings"] and len(doc["ideas"]) == 5 and len(doc["surveys"]) == 2
+    other = f"sqlite:///{tmp_path}/other.db"
+    monkeypatch.setenv("JOURNEYS_DB_URL", other)
+    assert cli.main(["import", str(out / f"{stem}.json")]) == cli.EXIT_OK
+    assert cli.main(["export", "--all", "--format", "csv", "--out", str(tmp_path / "again")]) == cli.EXIT_OK
+    again = (tmp_path / "again" / f"{stem}.csv").read_text(encoding="utf-8")
+    assert again == (out / f"{stem}.csv").read_text(encoding="utf-8")
+
+
 # hostile input ------------------------------------------------------------------------------------------------
 
 
