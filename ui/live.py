@@ -90,8 +90,8 @@ def _live(jid: str, page: str, drawn: tuple[int, int], on_new) -> None:
     for here in found.here:
         if here.tab != me:
             others.setdefault(here.name or t("live.someone"), here.page)
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        if others:
+    if others:
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.caption(t("live.here"), width="content")
             for name, where in sorted(others.items()):
                 st.badge(md(f"{name} · {t(PAGES[where]) if where in PAGES else where}"), icon=":material/person:",

@@ -160,7 +160,8 @@ def test_viewer_reads_but_cannot_write(db_url, menu):
     assert "vic@elsewhere.org" in at.sidebar.caption[0].value and "viewer" in at.sidebar.caption[0].value
     assert at.sidebar.text_input[0].value == "Vic Viewer" and at.sidebar.text_input[0].disabled
     views = at.segmented_control(key="library.view").options
-    assert len(views) == 2 and not any("New" in v or "Import" in v for v in views)
+    assert len(views) == 3 and not any("New" in v or "Import" in v for v in views)
+    assert any(v.startswith("Mentions of me") for v in views)  # comments are read by everyone
     at = pick(at, "list", BROADBAND)
     assert buttons(at) == {"Open in review"}
     assert not at.get("popover")  # no duplicate, no rename
@@ -202,7 +203,7 @@ def test_editor_edits_and_scores_but_does_not_delete_or_restore(db_url, db, menu
     at = signed_in(db_url, user).run()
     assert listed(menu) == EVERY_PAGE
     assert "editor" in at.sidebar.caption[0].value
-    assert len(at.segmented_control(key="library.view").options) == 4
+    assert len(at.segmented_control(key="library.view").options) == 5  # list, new, import, trash, mentions
     at = pick(at, "list", BROADBAND)
     assert "Open in editor" in buttons(at) and "Delete" not in buttons(at) and len(at.get("popover")) == 2
     assert backup_button(at) is None
