@@ -81,6 +81,11 @@ def test_a_save_is_told_within_5_s_and_brought_in_without_retyping(page: Page, s
     edit_cell(second, table(second, HOTLINE), 8, 120, "Hotline with call-back")  # Bernd's own unsaved edit
     expect(second.get_by_text("Unsaved changes")).to_be_visible()
     wait_for_app(second)
+    review = page.context.new_page()  # a manager's tab on the Review of the same journey
+    review.goto(f"{url}/review?journey={journey_id}")
+    chart = review.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_contain_text(PORTAL)
+    settled(review)
     edit_cell(page, table(page, PORTAL), 0, 120, "Price portal")
     save(page, 2)
     saved_at = time.monotonic()
@@ -91,6 +96,8 @@ def test_a_save_is_told_within_5_s_and_brought_in_without_retyping(page: Page, s
     assert told_after < 5, told_after
     notice.scroll_into_view_if_needed()
     second.screenshot(path=str(screenshots / "live-notice.png"), full_page=False)
+    expect(chart).to_contain_text("Price portal", timeout=10_000)  # Review redraws on its own
+    expect(chart).not_to_contain_text(PORTAL)
     second.get_by_role("button", name="Bring their changes into my draft").click()
     expect(table(second, "Price portal")).to_be_visible()  # theirs in the draft
     expect(table(second, "Hotline with call-back")).to_be_visible()  # mine still there: nothing retyped
