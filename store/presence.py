@@ -21,8 +21,9 @@ from sqlmodel import Session
 from store.models import Journey, Presence
 from store.repository import JourneyNotFound, retry_when_busy, write_transaction
 
-__all__ = ["GONE_AFTER_S", "BEAT_EVERY_S", "Here", "Look", "beat", "leave", "look"]
+__all__ = ["BEAT_EVERY_S", "GONE_AFTER_S", "POLL_EVERY_S", "Here", "Look", "beat", "leave", "look"]
 
+POLL_EVERY_S = 3  # how often an open journey page asks (ui/live.py): a save by someone else is told within seconds
 BEAT_EVERY_S = 15  # how often an open tab renews its row
 GONE_AFTER_S = 45  # a row older than this counts as gone: three heartbeats missed
 FORGOTTEN_AFTER_S = 600  # and one older than this is deleted by the next heartbeat on the journey

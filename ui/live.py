@@ -30,7 +30,7 @@ from ui.widgets import flash
 
 __all__ = ["POLL_S", "live", "portfolio_watch", "tab"]
 
-POLL_S = 3  # how often an open journey page asks whether someone saved, and who is here
+POLL_S = presence.POLL_EVERY_S  # how often an open journey page asks whether someone saved, and who is here
 TAB = "live.tab"  # this browser tab's id (one Streamlit session)
 BEAT = "live.beat"  # (journey, page, name) → when this tab last renewed its presence (time.monotonic())
 PAGES = {"edit": "nav.editor", "score": "nav.scoring", "review": "nav.review", "ideas": "nav.ideas"}  # their names
