@@ -133,3 +133,21 @@ def test_a_clash_over_one_field_is_settled_by_choosing_mine(page: Page, second: 
     assert (graph.nodes["comparison-portal"]["name"], graph.nodes["hotline"]["name"]) == (
         "Bernd's portal", "Bernd's hotline"
     )  # fmt: skip
+
+
+def test_the_portfolio_redraws_when_a_journey_changes(page: Page, live_app):
+    """A manager's Portfolio shows a journey renamed elsewhere (here: by the store, as another process would)
+    without a click."""
+    url, db_url, journey_id = live_app
+    page.goto(f"{url}/portfolio")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_contain_text("Broadband")
+    settled(page)
+    engine = store.make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            store.rename_journey(session=session, journey_id=journey_id, name="Fibre: the hotline", author="Olga")
+    finally:
+        engine.dispose()
+    expect(chart).to_contain_text("Fibre: the hotline", timeout=15_000)  # the page asks every 6 s
+    expect(chart).not_to_contain_text("Broadband")
