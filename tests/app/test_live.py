@@ -114,3 +114,21 @@ def test_bringing_in_a_clash_asks_field_by_field_and_saves_nothing(app, db, demo
     assert draft(first, demo).nodes["comparison-portal"]["owner"] == "Growth team"
     assert first.session_state[f"editor.{demo}"].base == 2
     assert store.current_version(session=db, journey_id=demo) == 2  # brought in, not saved
+
+
+def test_in_german(app, db, demo):
+    """The live line and the notice speak German."""
+    first = app
+    first.query_params["lang"] = "de"
+    open_editor(first, demo)
+    edit(first, "touchpoints", edited={0: {"owner": "Wachstumsteam"}})
+    second = person("Zoë Zweite")
+    edit(open_editor(second, demo), "touchpoints", edited={8: {"name": "Service-Hotline"}})
+    second.button(key="editor.save").click().run()
+    first.run()
+    assert any("Auch hier:" in c.value for c in first.caption)
+    assert any("Zoë Zweite · Editor" in h for h in here(first)), here(first)
+    told = "\n".join(i.value for i in first.info).replace("\\", "")
+    assert "Zoë Zweite hat Version 2 gespeichert: Touchpoint Service-Hotline geändert" in told
+    assert "Ihre ungespeicherten Änderungen bleiben im Entwurf." in told
+    assert first.button(key="live.bring_in").label == "Deren Änderungen in meinen Entwurf übernehmen"
