@@ -189,6 +189,7 @@ def dynamic_keys() -> set[str]:
 def problem_keys() -> set[str]:
     """The keys of what is wrong and where, for every broken journey, file and table row of the validation tests."""
     from journeys.model import tables, validation
+    from tests.journeys.test_foreign import refused as foreign_refusals
     from tests.journeys.test_interchange import BROKEN_FILES, refusals
     from tests.journeys.test_validation import BROKEN_JOURNEYS, PENDING_ROWS, make_journey, problems_of_kind
 
@@ -197,6 +198,7 @@ def problem_keys() -> set[str]:
         found = [p for param in BROKEN_FILES for p in refusals(param.values[0](), param.values[1])]
     found += [p for param in BROKEN_JOURNEYS for p in problems_of_kind(*param.values)]
     found += [p for param in PENDING_ROWS for p in tables.incomplete_problems(make_journey(), [param.values[0]])]
+    found += foreign_refusals()  # GraphML and touchpoint tables
     # a field is named in the place of a problem (where.field.*) where the checks of a journey or a file name it
     checks = (validation, interchange, sections, tables)
     named = {n.value for m in checks for n in ast.walk(tree(Path(m.__file__))) if isinstance(n, ast.Constant)}
