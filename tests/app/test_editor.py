@@ -263,6 +263,7 @@ def test_the_same_field_saved_differently_is_settled_field_by_field(app, db, dem
 
 
 def test_choosing_theirs_keeps_their_value_and_the_rest_of_mine(app, db, demo):
+    """Choosing "theirs" for the one clash keeps their owner, and the second user's other edit is saved with it."""
     first = open_editor(app, demo)
     second = AppTest.from_file(str(APP), default_timeout=30)
     second.session_state["author"] = "Second User"
@@ -293,6 +294,7 @@ def test_an_edit_of_a_touchpoint_deleted_meanwhile_can_keep_it(app, db, demo):
     second.button(key="editor.save").click().run()
     choice = second.radio(key=f"editor.conflict.{demo}.touchpoint:recommend:")
     assert choice.options == ["Mine: changed", "Test User: deleted"]
+    assert choice.label == "Touchpoint Recommends to neighbours · deleted on one side, changed on the other"
     choice.set_value("mine").run()
     second.button(key="editor.conflict_apply").click().run()
     graph, version = store.load_journey(session=db, journey_id=demo)

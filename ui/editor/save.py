@@ -269,6 +269,9 @@ def where(G: nx.DiGraph, c: dict) -> str:
     if what == "touchpoint" and name == "order":
         return t("editor.conflict_order")
     names = {k: d.get("name") or k for k, d in G.nodes(data=True)}
+    whole = c["mine"] if isinstance(c["mine"], dict) else c["theirs"] if isinstance(c["theirs"], dict) else {}
+    if what == "touchpoint" and key not in names and whole.get("name"):  # deleted in the draft: its name as kept
+        names[key] = whole["name"]
     if what == "touchpoint":
         item = t("editor.conflict_item.touchpoint", name=md(names.get(key, key)))
     elif what == "transition" and name == "order":
