@@ -16,7 +16,8 @@ from ui.library import journey_table, select, show_problems, write
 from ui.text import md
 from ui.widgets import ask, confirm
 
-IMPORTED = "library.imported"  # (id, name) of the journey imported last, to offer opening it
+IMPORTED = "library.imported"  # (id, name, version) of the journey imported last, to offer opening it
+PENDING = "library.import_pending"  # the uploaded file whose journey is already here, while asking what to do
 UPLOADS = "library.uploads"  # bumped after an import so that the uploader starts empty
 
 
@@ -65,8 +66,9 @@ def create_view() -> None:
 
 
 def import_view() -> None:
-    """Upload a journey as JSON, with the comments it carries; every problem of a broken file is listed and nothing
-    is saved."""
+    """Upload a journey as JSON, with the ratings, ideas, surveys and comments it carries; every problem of a broken
+    file is listed and nothing is saved. A file whose journey is already here asks first: a new journey or a new
+    version of that one."""
     with st.container(border=True, width=720):
         upload = st.file_uploader(
             t("library.import_file"),
@@ -75,30 +77,97 @@ def import_view() -> None:
             max_upload_size=interchange.MAX_BYTES // 2**20,
             help=t("library.import_help", mb=interchange.MAX_BYTES // 2**20),
         )
-        go = st.button(t("library.import_button"), type="primary", icon=":material/upload:", key="import.go")
-        if go and upload is None:
-            st.info(t("library.import_choose"), icon=":material/upload_file:")
-        elif go and allowed("edit") and (author := require_author()):
-            try:
-                # checks size, encoding, format and content, the comments too
-                graph, threads = interchange.loads_with_comments(upload.getvalue())
-                with session() as s:
-                    journey_id = store.create_journey_with_comments(
-                        session=s, graph=graph, threads=threads, author=author
-                    )
-            except (interchange.JourneyFormatError, JourneyInvalid) as exc:
-                show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
-            else:
-                name = graph.graph["name"]
-                st.session_state[IMPORTED] = (journey_id, name)
-                st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
-                st.toast(t("library.imported", name=md(name)), icon=":material/check_circle:")
-                st.rerun()
+        pending = st.session_state.get(PENDING)
+        if pending is not None and (upload is None or pending["file"] != _file_of(upload)):
+            del st.session_state[PENDING]  # another file, or none: ask about it anew
+            pending = None
+        if pending is not None:
+            on_duplicate = _duplicate_choice(pending)
+            if on_duplicate and allowed("edit") and (author := require_author()):
+                _import(upload, author, on_duplicate)
+        elif st.button(t("library.import_button"), type="primary", icon=":material/upload:", key="import.go"):
+            if upload is None:
+                st.info(t("library.import_choose"), icon=":material/upload_file:")
+            elif allowed("edit") and (author := require_author()):
+                _check_then_import(upload, author)
         if imported := st.session_state.get(IMPORTED):
-            journey_id, name = imported
-            st.success(t("library.imported", name=md(name)), icon=":material/check_circle:")
+            journey_id, name, version = imported
+            done = t("library.replaced", name=md(name), version=version) if version > 1 else None
+            st.success(done or t("library.imported", name=md(name)), icon=":material/check_circle:")
             if st.button(t("library.open_named", name=md(name)), icon=":material/edit_note:", key="import.open"):
                 open_journey(journey_id)
+
+
+def _file_of(upload) -> tuple:
+    """What tells one uploaded file from another (a new upload of the same file too)."""
+    return (getattr(upload, "file_id", None), upload.name, upload.size)
+
+
+def _check_then_import(upload, author: str) -> None:
+    """Import the file, or, when a journey with its id is already here, ask what to do first."""
+    try:
+        read = interchange.loads_whole(upload.getvalue())  # size, encoding, format, content and every section
+    except (interchange.JourneyFormatError, JourneyInvalid) as exc:
+        show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
+        return
+    graph = read[0]
+    with session() as s:
+        existing = store.existing_journey(session=s, journey_id=graph.graph.get("id", ""))
+    if existing is None:
+        _import(upload, author, "new", read)
+        return
+    st.session_state[PENDING] = {"file": _file_of(upload), "existing": existing, "name": graph.graph["name"]}
+    st.rerun()
+
+
+def _duplicate_choice(pending: dict) -> str | None:
+    """Ask whether the file becomes a journey of its own or the next version of the one here; the choice once
+    confirmed, else None."""
+    st.warning(t("library.duplicate_found", name=md(pending["existing"])), icon=":material/content_copy:")
+    new_name = store.imported_name(pending["name"], lang=lang())
+    choices = {
+        "new": t("library.on_duplicate.new", name=md(new_name)),
+        "replace": t("library.on_duplicate.replace", name=md(pending["existing"])),
+    }
+    choice = st.radio(
+        t("library.on_duplicate"),
+        list(choices),
+        format_func=choices.get,
+        key="import.duplicate",
+        help=t("library.on_duplicate_help"),
+    )
+    with st.container(horizontal=True):
+        go = st.button(t("library.import_confirm"), type="primary", icon=":material/upload:", key="import.confirm")
+        if st.button(t("library.import_cancel"), key="import.cancel"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+    return choice if go else None
+
+
+def _import(upload, author: str, on_duplicate: str, read: tuple | None = None) -> None:
+    """Store the file's journey with all it holds (``read``: as the file was read already), all or nothing; say what
+    happened."""
+    try:
+        with session() as s:
+            if read is None:
+                journey_id = store.import_journey_whole(
+                    session=s, data=upload.getvalue(), author=author, on_duplicate=on_duplicate, lang=lang()
+                )
+            else:
+                graph, sections = read
+                journey_id = store.store_journey_whole(
+                    session=s, graph=graph, sections=sections, author=author, on_duplicate=on_duplicate, lang=lang()
+                )
+            name = store.existing_journey(session=s, journey_id=journey_id)
+            version = store.current_version(session=s, journey_id=journey_id)
+    except (interchange.JourneyFormatError, JourneyInvalid) as exc:
+        show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
+        return
+    st.session_state.pop(PENDING, None)
+    st.session_state[IMPORTED] = (journey_id, name, version)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    st.toast(t("library.imported", name=md(name)), icon=":material/check_circle:")
+    st.rerun()
 
 
 def trash_view(trash: list[store.JourneyInfo], names: dict[str, str]) -> None:

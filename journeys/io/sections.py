@@ -19,7 +19,7 @@ pain point was reworded since (as the workbench keeps them).
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from journeys.model.text import bad_character, first_bad
@@ -102,8 +102,10 @@ def _time_problems(at: dict, entry: dict, fields) -> list[Problem]:
         if (value := entry.get(field)) is None:
             continue
         try:
-            datetime.fromisoformat(value)
-        except ValueError:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                moment.astimezone(UTC)  # 0001-01-01T00:00+01:00 is a time no database holds
+        except (ValueError, OverflowError):
             problems.append(Problem.at("comment_time", **at, field=field, value=value))
     return problems
 

@@ -7,6 +7,7 @@ import pytest
 import store
 from journeys.demo import broadband_demo, broadband_to_be
 from journeys.io import interchange
+from store import analysis, ideas
 from ui.text import md
 
 BROADBAND = "Broadband: router set-up and the hotline"
@@ -324,3 +325,69 @@ def test_link_with_lang_de_opens_the_page_in_german(app):
     assert app.title[0].value == "Customer Journeys"
     assert app.caption[0].value.startswith("Halten Sie fest")
     assert set(table(app)["state"]) == {"Ist", "Soll"}
+
+
+def demo_file(db, journey_id: str) -> bytes:
+    """The stored journey's JSON file as the Export page writes it: with its scores, ideas and surveys."""
+    db.rollback()
+    G, _ = store.load_journey(session=db, journey_id=journey_id)
+    sections = store.journey_sections(session=db, journey_id=journey_id, touchpoints=set(G))
+    return interchange.dumps(G, **sections).encode()
+
+
+def upload_and_import(at, content: bytes):
+    show(at, "import")
+    at.file_uploader[0].upload("broadband.json", content, "application/json")
+    return at.button(key="import.go").click().run()
+
+
+def test_a_journey_already_here_is_asked_about_then_imported_beside_it(app, db, demo):
+    """A file whose journey is here asks first and writes nothing; "new" imports it whole beside the original,
+    named with today's date; the original stays as it was."""
+    upload_and_import(app.run(), demo_file(db, demo))
+    assert not app.exception
+    assert f"already here: “{BROADBAND}”" in warnings(app).replace("\\", "")
+    choice = app.radio(key="import.duplicate")
+    assert choice.options == [
+        f"Import as a new journey, named “{md(store.imported_name(BROADBAND))}”",
+        f"Replace “{md(BROADBAND)}”: the file's journey becomes its next version, its history stays",
+    ]
+    assert len(listed(db)) == 3  # nothing written before the choice
+    choice.set_value("new")
+    app.button(key="import.confirm").click().run()
+    copy = by_name(db, store.imported_name(BROADBAND))
+    assert copy.id != demo and copy.version == 1 and copy.touchpoints == 13
+    assert by_name(db, BROADBAND).version == 1
+    db.rollback()
+    copied = analysis.list_ratings(session=db, journey_id=copy.id)
+    assert copied and len(copied) == len(analysis.list_ratings(session=db, journey_id=demo))
+    assert len(ideas.list_ideas(session=db, journey_id=copy.id)) == 5
+    assert "Imported" in app.success[0].value and not any(r.key == "import.duplicate" for r in app.radio)
+
+
+def test_the_duplicate_choice_in_german_replaces_as_a_new_version(app, db, demo):
+    """In German the question and the choices are German; "ersetzen" makes the file the journey's version 2, its
+    first version kept in the history."""
+    app.session_state["lang"] = "de"
+    upload_and_import(app.run(), demo_file(db, demo))
+    assert f"gibt es hier schon: „{BROADBAND}“" in warnings(app).replace("\\", "")
+    choice = app.radio(key="import.duplicate")
+    assert choice.label == "Wenn es die Journey schon gibt"
+    new_name = store.imported_name(BROADBAND, lang="de")
+    assert "(importiert am " in new_name and f"„{md(new_name)}“" in choice.options[0]
+    choice.set_value("replace")
+    app.button(key="import.confirm").click().run()
+    assert not app.exception
+    assert [j.version for j in listed(db) if j.id == demo] == [2] and len(listed(db)) == 3
+    assert [r.version for r in store.list_revisions(session=db, journey_id=demo)] == [2, 1]
+    assert "ersetzt" in app.success[0].value and "Version 2" in app.success[0].value
+
+
+def test_the_duplicate_choice_can_be_cancelled(app, db, demo):
+    """Cancel drops the question; nothing is written and the Import button is back."""
+    before = {j.id: j.version for j in listed(db)}
+    upload_and_import(app.run(), demo_file(db, demo))
+    app.button(key="import.cancel").click().run()
+    assert not any(r.key == "import.duplicate" for r in app.radio)
+    assert any(b.key == "import.go" for b in app.button)
+    assert {j.id: j.version for j in listed(db)} == before

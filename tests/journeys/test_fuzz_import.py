@@ -46,6 +46,11 @@ FUZZ_COMMENTS = 600
 """Documents whose comment threads are mutated, per run (read by the importer; half of them checked by the schema)."""
 FUZZ_COMMENTS_STORE = 100
 """Of those, imported with their comments into the store per run, on SQLite and on PostgreSQL each."""
+FUZZ_SECTIONS = 600
+"""Documents whose ratings, ideas and surveys are mutated, per run (read by the importer; half of them checked by the
+schema)."""
+FUZZ_SECTIONS_STORE = 100
+"""Of those, imported whole into the store per run, on SQLite and on PostgreSQL each."""
 FUZZ_CASES = (
     2 * FUZZ_DOCUMENTS
     + 2 * FUZZ_RAW
@@ -54,6 +59,8 @@ FUZZ_CASES = (
     + 2 * FUZZ_HOSTILE_STORE
     + 2 * FUZZ_COMMENTS
     + 2 * FUZZ_COMMENTS_STORE
+    + 2 * FUZZ_SECTIONS
+    + 2 * FUZZ_SECTIONS_STORE
 )
 """All hypothesis cases of this module together."""
 
@@ -634,3 +641,160 @@ def test_mutated_comments_through_the_store_write_all_or_nothing(store_engine, d
         )
         after = row_counts(session)
         assert after["comment"] - before["comment"] == sum(1 + len(t["replies"]) for t in expected)
+
+
+# ratings, ideas and surveys -------------------------------------------------------------------------------------
+
+SECTIONS = {
+    "ratings": [
+        {"touchpoint": "hotline", "rater": "Ana", "discipline": "design", "desirable": 2, "viable": 3, "feasible": 4,
+         "comment": "Queue\ttoo long", "updated_at": "2026-03-01T09:30:00+00:00"},
+        {"touchpoint": "hotline", "rater": "Ben", "discipline": "finance", "desirable": None, "viable": 2},
+        {"touchpoint": "install-router", "rater": "Ana", "feasible": 5},
+    ],
+    "ideas": [
+        {"title": "Call-back slot", "description": "After 2 minutes\n@Ben", "owner": "Service", "status": "open",
+         "effort": 2, "created_at": "2026-03-02T10:00:00+00:00", "created_by": "Ana",
+         "updated_at": "2026-03-02T10:00:00Z", "updated_by": "Ana",
+         "targets": [{"touchpoint": "hotline", "pains": ["25 minutes in the queue"]}, {"touchpoint": "install-router"}],
+         "ratings": [{"rater": "Ben", "discipline": "finance", "desirable": 5, "viable": 3, "feasible": 4}],
+         "comments": [{"author": "Cem", "text": "Costs?", "created_at": "2026-03-03T08:00:00"}]},
+        {"title": "<b>Setup video</b>", "status": "done", "targets": []},
+    ],
+    "surveys": [
+        {"name": "Spring", "surveyed_on": "2026-04-15", "responses": 40, "skipped_rows": [3, 17],
+         "overall": {"scale": "nps", "mean": 6.9, "top2": 0.31, "n": 38, "nps": -12.5},
+         "imported_at": "2026-04-20T08:00:00+00:00", "imported_by": "Ana",
+         "measurements": [
+             {"touchpoint": "hotline", "scale": "csat", "mean": 2.4, "top2": 0.18, "n": 40, "nps": None,
+              "importance": 0.61, "importance_n": 37},
+             {"touchpoint": "install-router", "scale": "ces", "mean": 4, "top2": 0, "n": 1},
+         ]},
+    ],
+}  # fmt: skip
+WHOLE = json.loads(interchange.dumps(broadband_demo(), comments=THREADS, **SECTIONS))
+SECTION_PATHS = [p for p in _paths(WHOLE) if p[:1] in {("ratings",), ("ideas",), ("surveys",)}]
+
+
+@st.composite
+def mutated_sections(draw) -> dict:
+    """The export with ratings, ideas and surveys, one to four places in them mutated: another value, a plausible
+    one (a touchpoint the journey lacks, a date that is none, a number off its scale), hostile text, a number no
+    column holds, a deletion, an extra key, a duplicate."""
+    doc = copy.deepcopy(WHOLE)
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(SECTION_PATHS))
+        try:
+            parent = _parent(doc, path)
+            value = parent[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(parent, dict | list):  # an earlier mutation made it text, which reads by index too
+            continue
+        kind = draw(
+            st.sampled_from(["replace", "plausible", "plausible", "hostile", "number", "delete", "extra", "duplicate"])
+        )
+        if kind == "replace":
+            parent[path[-1]] = draw(replacements())
+        elif kind == "plausible":
+            odd = ["ghost", "2026-02-30", "yesterday", "csat", "nps", 0, 6, 41, 10**6, -1, 0.5, None, [], {}]
+            parent[path[-1]] = draw(PLAUSIBLE | st.sampled_from(odd))
+        elif kind == "hostile" and isinstance(value, str):
+            at = draw(st.integers(0, len(value)))
+            parent[path[-1]] = value[:at] + draw(st.sampled_from(HOSTILE_CHARACTERS) | CONTROL_TEXT) + value[at:]
+        elif kind == "number" and (isinstance(value, int | float) or value is None):
+            parent[path[-1]] = draw(st.sampled_from(HOSTILE_NUMBERS))
+        elif kind == "delete" and isinstance(parent, dict | list):
+            del parent[path[-1]]
+        elif kind == "extra" and isinstance(value, dict):
+            value[draw(st.text(min_size=1, max_size=10))] = draw(JSON_VALUES)
+        elif kind == "duplicate" and isinstance(value, list) and value:
+            value.append(copy.deepcopy(value[0]))
+    return doc
+
+
+def check_whole_import(text: str) -> tuple[nx.DiGraph, dict] | None:
+    """Import ``text`` with everything it holds: sections about the journey's touchpoints only, with storable text
+    and numbers, that survive a second round trip; or ``None`` after a clear refusal."""
+    try:
+        G, sections = interchange.loads_whole(text)
+    except JourneyFormatError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.where.strip() and problem.what.strip(), problem
+            assert_showable(problem.text("en"))
+            assert_showable(problem.text("de"))
+        _event(f"refused: {error.problems[0].code}")
+        return None
+    _event("imported")
+    about = [r["touchpoint"] for r in sections["ratings"]]
+    about += [t["touchpoint"] for idea in sections["ideas"] for t in idea["targets"]]
+    about += [m["touchpoint"] for survey in sections["surveys"] for m in survey["measurements"]]
+    assert set(about) <= set(G)
+    written = json.dumps(sections, ensure_ascii=False, allow_nan=False)  # no NaN, no Infinity
+    written.encode("utf-8")  # no lone surrogate
+    assert "\\u0000" not in written and "\\u001b" not in written
+    again = interchange.dumps(G, **sections)
+    assert interchange.loads_whole(again)[1] == sections
+    return G, sections
+
+
+@settings(FUZZ, max_examples=FUZZ_SECTIONS)
+@given(doc=mutated_sections(), ascii_only=st.booleans())
+def test_mutated_sections_are_imported_or_refused_clearly(doc, ascii_only):
+    """A rating or idea on no touchpoint, a rater twice, a survey date that is none, a mean off its scale, more
+    answers than responses, control characters, 10**400, wrong types: a clear refusal in English and German or
+    sections the journey can hold; never a traceback."""
+    check_whole_import(_as_text(doc, ascii_only))
+
+
+@settings(FUZZ, max_examples=FUZZ_SECTIONS)
+@given(doc=mutated_sections())
+def test_the_quick_structure_check_passes_no_section_the_schema_refuses(doc):
+    """The fast check of well-formed files never lets through ratings, ideas or surveys that the JSON Schema refuses."""
+    if interchange._well_formed(doc):
+        _event("quick check passed")
+        assert jsonschema.Draft202012Validator(interchange.schema()).is_valid(doc)
+
+
+def test_the_whole_base_imports_with_every_section_and_networkx_reads_it():
+    G, sections = check_whole_import(json.dumps(WHOLE))
+    assert WHOLE["version"] == 2
+    assert [len(sections[part]) for part in ("ratings", "ideas", "surveys", "comments")] == [3, 2, 1, 2]
+    assert nx.node_link_graph(WHOLE, edges="edges").number_of_nodes() == G.number_of_nodes()
+
+
+@settings(
+    FUZZ,
+    max_examples=FUZZ_SECTIONS_STORE,
+    suppress_health_check=[*FUZZ.suppress_health_check, HealthCheck.function_scoped_fixture],
+)
+@given(doc=mutated_sections(), ascii_only=st.booleans())
+def test_mutated_sections_through_the_store_write_all_or_nothing(store_engine, doc, ascii_only):
+    """Through store.import_journey_whole on SQLite and PostgreSQL: the journey with every rating, idea, survey and
+    comment, or refused with every table as it was; never a database error."""
+    raw = _as_text(doc, ascii_only)
+    with Session(store_engine) as session:
+        before = row_counts(session)
+        try:
+            jid = store.import_journey_whole(session=session, data=raw, author="fuzz")
+        except (JourneyFormatError, JourneyInvalid) as error:
+            event(f"refused: {error.problems[0].code}")
+            for problem in error.problems:
+                assert_showable(problem.text("de"))
+            session.rollback()
+            assert row_counts(session) == before
+            return
+        event("imported")
+        _, expected = interchange.loads_whole(raw)
+        after = row_counts(session)
+        ratings = len(expected["ratings"]) + sum(len(i["ratings"]) for i in expected["ideas"])
+        assert after["rating"] - before["rating"] == ratings
+        assert after["idea"] - before["idea"] == len(expected["ideas"])
+        assert after["survey"] - before["survey"] == len(expected["surveys"])
+        assert after["measurement"] - before["measurement"] == sum(len(s["measurements"]) for s in expected["surveys"])
+        stored = store.journey_sections(session=session, journey_id=jid)
+        fields = ("touchpoint", "rater", "discipline", "desirable", "viable", "feasible", "comment")
+        assert sorted(tuple(r[f] for f in fields) for r in stored["ratings"]) == sorted(
+            tuple(r[f] for f in fields) for r in expected["ratings"]
+        )

@@ -428,11 +428,17 @@ BROKEN_FILES = [
     pytest.param(lambda: rated(touchpoint=None), "problem.schema", id="rating schema without touchpoint"),
     pytest.param(lambda: rated(updated_at="yesterday"), "problem.comment_time", id="rating time"),
     pytest.param(lambda: rated(twice=True), "problem.listed_twice.rater", id="rater twice"),
-    pytest.param(lambda: with_idea(targets=[{"touchpoint": "ghost"}]), "problem.idea_about", id="idea on no touchpoint"),
-    pytest.param(lambda: with_idea(targets=[{"touchpoint": "tp-1"}] * 2), "problem.listed_twice.touchpoint", id="target twice"),
+    pytest.param(
+        lambda: with_idea(targets=[{"touchpoint": "ghost"}]), "problem.idea_about", id="idea on no touchpoint"
+    ),
+    pytest.param(
+        lambda: with_idea(targets=[{"touchpoint": "tp-1"}] * 2), "problem.listed_twice.touchpoint", id="target twice"
+    ),
     pytest.param(lambda: with_idea(title=None), "problem.schema", id="idea schema"),
     pytest.param(lambda: with_idea(owner="a\x1bb"), "problem.bad_text.control", id="idea control character"),
-    pytest.param(lambda: with_survey(measure={"touchpoint": "ghost"}), "problem.survey_about", id="survey of no touchpoint"),
+    pytest.param(
+        lambda: with_survey(measure={"touchpoint": "ghost"}), "problem.survey_about", id="survey of no touchpoint"
+    ),
     pytest.param(lambda: with_survey(measure={"mean": 6.5}), "problem.out_of_range", id="mean outside the scale"),
     pytest.param(lambda: with_survey(measure={"n": 40}), "problem.survey_count", id="more answers than responses"),
     pytest.param(lambda: with_survey(surveyed_on="spring"), "problem.not_a_date", id="survey date"),
