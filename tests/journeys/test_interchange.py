@@ -25,6 +25,7 @@ from journeys.io.interchange import (
 )
 from journeys.model import tables
 from journeys.model.graph import journey_equal, normalize
+from tests.journeys.test_foreign import refused as foreign_refusals
 from tests.journeys.test_validation import (
     BROKEN_JOURNEYS,
     PENDING_ROWS,
@@ -510,4 +511,5 @@ def test_every_problem_text_is_used(monkeypatch):
     used = {key_of(p) for param in BROKEN_FILES for p in refusals(param.values[0](), param.values[1])}
     used |= {key_of(p) for param in BROKEN_JOURNEYS for p in problems_of_kind(*param.values)}
     used |= {key_of(p) for param in PENDING_ROWS for p in tables.incomplete_problems(make_journey(), [param.values[0]])}
+    used |= {key_of(p) for p in foreign_refusals()}  # GraphML and touchpoint tables (tests/journeys/test_foreign.py)
     assert used == {key for key in MESSAGES["en"] if key.startswith("problem.")}
