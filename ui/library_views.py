@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import store
-from journeys.io import interchange
+from journeys.io import foreign, interchange
 from journeys.model.graph import STATES
 from journeys.model.templates import STAGE_SETS, TEMPLATES, from_template
 from journeys.model.validation import JourneyInvalid
@@ -66,13 +66,13 @@ def create_view() -> None:
 
 
 def import_view() -> None:
-    """Upload a journey as JSON, with the ratings, ideas, surveys and comments it carries; every problem of a broken
-    file is listed and nothing is saved. A file whose journey is already here asks first: a new journey or a new
+    """Upload a journey as JSON, with the ratings, ideas, surveys and comments it carries, or as GraphML or the
+    touchpoint table (CSV); every problem of a broken file is listed and nothing is saved. A file whose journey is already here asks first: a new journey or a new
     version of that one."""
     with st.container(border=True, width=720):
         upload = st.file_uploader(
             t("library.import_file"),
-            type=["json"],
+            type=[ending.removeprefix(".") for ending in foreign.KINDS],
             key=f"import.file.{st.session_state.get(UPLOADS, 0)}",
             max_upload_size=interchange.MAX_BYTES // 2**20,
             help=t("library.import_help", mb=interchange.MAX_BYTES // 2**20),
@@ -84,7 +84,7 @@ def import_view() -> None:
         if pending is not None:
             on_duplicate = _duplicate_choice(pending)
             if on_duplicate and allowed("edit") and (author := require_author()):
-                _import(upload, author, on_duplicate)
+                _import(upload, author, on_duplicate, _read(upload))
         elif st.button(t("library.import_button"), type="primary", icon=":material/upload:", key="import.go"):
             if upload is None:
                 st.info(t("library.import_choose"), icon=":material/upload_file:")
@@ -103,12 +103,19 @@ def _file_of(upload) -> tuple:
     return (getattr(upload, "file_id", None), upload.name, upload.size)
 
 
-def _check_then_import(upload, author: str) -> None:
-    """Import the file, or, when a journey with its id is already here, ask what to do first."""
+def _read(upload) -> tuple | None:
+    """The uploaded file read (its journey and sections), or None with its problems shown."""
     try:
-        read = interchange.loads_whole(upload.getvalue())  # size, encoding, format, content and every section
+        return foreign.read_file(upload.name, upload.getvalue(), lang=lang())  # size, encoding, format, sections
     except (interchange.JourneyFormatError, JourneyInvalid) as exc:
         show_problems(t("library.import_failed", file=md(upload.name)), exc.problems)
+        return None
+
+
+def _check_then_import(upload, author: str) -> None:
+    """Import the file, or, when a journey with its id is already here, ask what to do first."""
+    read = _read(upload)
+    if read is None:
         return
     graph = read[0]
     with session() as s:
@@ -144,20 +151,17 @@ def _duplicate_choice(pending: dict) -> str | None:
     return choice if go else None
 
 
-def _import(upload, author: str, on_duplicate: str, read: tuple | None = None) -> None:
-    """Store the file's journey with all it holds (``read``: as the file was read already), all or nothing; say what
-    happened."""
+def _import(upload, author: str, on_duplicate: str, read: tuple | None) -> None:
+    """Store the file's journey with all it holds (``read``: the file read, None when it could not be), all or
+    nothing; say what happened."""
+    if read is None:
+        return
+    graph, sections = read
     try:
         with session() as s:
-            if read is None:
-                journey_id = store.import_journey_whole(
-                    session=s, data=upload.getvalue(), author=author, on_duplicate=on_duplicate, lang=lang()
-                )
-            else:
-                graph, sections = read
-                journey_id = store.store_journey_whole(
-                    session=s, graph=graph, sections=sections, author=author, on_duplicate=on_duplicate, lang=lang()
-                )
+            journey_id = store.store_journey_whole(
+                session=s, graph=graph, sections=sections, author=author, on_duplicate=on_duplicate, lang=lang()
+            )
             name = store.existing_journey(session=s, journey_id=journey_id)
             version = store.current_version(session=s, journey_id=journey_id)
     except (interchange.JourneyFormatError, JourneyInvalid) as exc:

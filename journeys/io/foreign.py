@@ -23,18 +23,22 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ElementTree
+from pathlib import PurePath
 
 import networkx as nx
 
 from journeys.i18n import t
+from journeys.io import interchange
 from journeys.io.exports import read_graphml
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.graph import CHANNELS, add_touchpoint, add_transition, new_journey, unique_key
 from journeys.model.validation import Problem, check
 
-__all__ = ["MAX_ROWS", "from_csv", "from_graphml"]
+__all__ = ["KINDS", "MAX_ROWS", "from_csv", "from_graphml", "read_file"]
 
 MAX_ROWS = 5_000  # touchpoints in one file: a journey, not a database
+KINDS = {".json": "json", ".graphml": "graphml", ".xml": "graphml", ".csv": "csv"}
+"""The file name endings an import takes, and what each is read as."""
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # what spreadsheet_safe put a ' in front of
 
 
@@ -231,3 +235,29 @@ def from_csv(data: str | bytes, *, name: str = "", lang: str = "en") -> nx.DiGra
         fields.update({score: _number(row[score]) for score in ("expectation", "experience") if score in row})
         add_touchpoint(G, key, **fields)
     return _checked(G)
+
+
+def read_file(filename: str, data: str | bytes, *, lang: str = "en") -> tuple[nx.DiGraph, dict]:
+    """Read an uploaded file by its name's ending (:data:`KINDS`): the journey and the sections it carries.
+
+    A journey file (JSON) brings its ratings, ideas, surveys and comments
+    (:func:`journeys.io.interchange.loads_whole`); GraphML and a touchpoint table bring the journey alone, named
+    after the file where the file does not name it.
+
+    Examples
+    --------
+    >>> from journeys.demo import broadband_demo
+    >>> from journeys.io.exports import to_csv
+    >>> G, sections = read_file("Hotline team.csv", to_csv(broadband_demo()))
+    >>> G.graph["name"], sections
+    ('Hotline team', {})
+    """
+    path = PurePath(filename)
+    kind = KINDS.get(path.suffix.lower())
+    if kind == "json":
+        return interchange.loads_whole(data)
+    if kind == "graphml":
+        return from_graphml(data, name=path.stem, lang=lang), {}
+    if kind == "csv":
+        return from_csv(data, name=path.stem, lang=lang), {}
+    raise JourneyFormatError([Problem.at("file_kind", "file", value=path.suffix or filename, allowed=", ".join(KINDS))])

@@ -288,6 +288,35 @@ def test_valid_import_is_saved_and_offered_to_open(app, db):
     assert app.query_params["journey"] == imported.id
 
 
+def test_a_yed_drawing_and_a_touchpoint_table_are_imported_as_journeys(app, db):
+    """A GraphML drawing from yEd becomes a journey named after the file with its arrows; the touchpoint table
+    exported as CSV becomes one with its touchpoints and stages; a broken one is refused, nothing saved."""
+    from journeys.io.exports import to_csv
+    from tests.journeys.test_foreign import YED
+
+    app.run()
+    show(app, "import")
+    app.file_uploader[0].upload("Shop visit.graphml", YED.encode(), "application/xml")
+    app.button(key="import.go").click().run()
+    drawn = by_name(db, "Shop visit")
+    assert drawn.touchpoints == 4
+    G, _ = store.load_journey(session=db, journey_id=drawn.id)
+    assert G.number_of_edges() == 4 and G.nodes["see-the-advert"]["entry"]
+
+    app.file_uploader[0].upload("Hotline table.csv", to_csv(broadband_demo()).encode(), "text/csv")
+    app.button(key="import.go").click().run()
+    table = by_name(db, "Hotline table")
+    assert table.touchpoints == 13
+    H, _ = store.load_journey(session=db, journey_id=table.id)
+    assert H.nodes["hotline"]["experience"] == 1 and H.number_of_edges() == 0
+
+    before = len(listed(db))
+    app.file_uploader[0].upload("broken.graphml", b"<graphml><graph>", "application/xml")
+    app.button(key="import.go").click().run()
+    assert "broken\\.graphml" in errors(app) and "not GraphML" in errors(app)
+    assert len(listed(db)) == before
+
+
 def test_actions_without_author_warn_and_write_nothing(app, db):
     """Without a name in the sidebar, create and duplicate only ask for the name."""
     app.session_state["author"] = ""

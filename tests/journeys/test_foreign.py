@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeys.demo import broadband_demo, ebike_demo
+from journeys.io import interchange
 from journeys.io.exports import to_csv, to_graphml
-from journeys.io.foreign import MAX_ROWS, from_csv, from_graphml
+from journeys.io.foreign import MAX_ROWS, from_csv, from_graphml, read_file
 from journeys.io.interchange import JourneyFormatError
 from journeys.model.graph import journey_equal, touchpoint_attrs
 from journeys.model.validation import JourneyInvalid
@@ -144,12 +145,27 @@ def refused() -> list:
     found = []
     cases = [(from_graphml, data) for data, _ in GRAPHML_REFUSALS] + [(from_csv, data) for data, _ in CSV_REFUSALS]
     cases.append((from_csv, "touchpoint,name,stage\r\n" + "".join(f"t{i},T{i},s\r\n" for i in range(MAX_ROWS + 1))))
+    cases.append((lambda data: read_file("journey.docx", data), b"PK"))
     for read, data in cases:
         try:
             read(data)
         except JourneyFormatError as exc:
             found += exc.problems
     return found
+
+
+def test_a_file_is_read_by_its_ending():
+    H = broadband_demo()
+    G, sections = read_file("Broadband export.GRAPHML", to_graphml(H))
+    assert journey_equal(G, H) and sections == {}
+    G, _ = read_file("team table.csv", to_csv(H))
+    assert G.graph["name"] == "team table" and set(G) == set(H)
+    G, sections = read_file("journey.json", interchange.dumps(H))
+    assert journey_equal(G, H)
+    with pytest.raises(JourneyFormatError) as caught:
+        read_file("journey.docx", b"PK")
+    assert [p.code for p in caught.value.problems] == ["file_kind"]
+    assert "'.docx'" in caught.value.problems[0].text("en") and ".graphml" in caught.value.problems[0].text("de")
 
 
 def test_entities_that_grow_a_billion_times_are_refused():
