@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from journeys.analysis.scoring import consensus
 from journeys.charts import images
-from journeys.io import exports
-from store import analysis, journey_sections
+from journeys.io import deck, exports
+from store import analysis, journey_sections, presenting
 from ui import frame
 from ui.deps import author, engine, lang, session, t, translated
 from ui.journey import journey_picker, load
@@ -25,7 +25,10 @@ MIME = {
     "graphml": "application/xml",
     "mermaid": "text/plain",
     "flowchart": "text/plain",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
 }
+DECK_FILES = {"pptx": ("pptx", ".pptx"), "pdf": ("pdf", "-deck.pdf"), "poster": ("pdf", "-poster-a3.pdf")}
 
 
 def size_options(G) -> dict:
@@ -98,6 +101,33 @@ def image_buttons(G, table, stem: str, options: dict, browser: bool) -> None:
     )
 
 
+def deck_buttons(jid: str, stem: str, persona: str | None, browser: bool) -> None:
+    """The presentation deck (PPTX and PDF) and the A3 poster, each drawn when its button is clicked."""
+    lg, db = lang(), engine()  # the deferred downloads run outside the page's thread: hand them the engine itself
+
+    def made(fmt: str) -> bytes:
+        with Session(db) as s:
+            inputs = presenting.deck_inputs(session=s, journey_id=jid)
+        if fmt == "poster":
+            return deck.poster_pdf(inputs.graph, inputs.table, lang=lg, persona=persona)
+        slides = deck.deck_slides(inputs.graph, inputs.table, lang=lg, persona=persona, **inputs.slides_kwargs())
+        return deck.to_pptx(slides) if fmt == "pptx" else deck.to_pdf(slides)
+
+    for column, (fmt, (mime, ending)) in zip(st.columns(len(DECK_FILES)), DECK_FILES.items(), strict=True):
+        column.download_button(
+            t(f"deck.{fmt}"),
+            data=lambda fmt=fmt: made(fmt),
+            file_name=f"{stem}{ending}",
+            mime=MIME[mime],
+            key=f"export.deck.{fmt}",
+            on_click="ignore",
+            icon=":material/slideshow:" if fmt != "poster" else ":material/picture_as_pdf:",
+            width="stretch",
+            disabled=not browser,
+            help=t(f"deck.{fmt}_help") if browser else t("export.no_browser_short"),
+        )
+
+
 def data_buttons(G, scores: dict, stem: str, sections: dict) -> None:
     """JSON (the whole journey: with its ratings, ideas, surveys and comments), CSV, GraphML and Mermaid (a journey diagram and a flowchart); the Mermaid texts are
     also shown to copy."""
@@ -163,6 +193,8 @@ def main() -> None:
     options = size_options(G)
     if G:
         image_buttons(G, table, stem, options, browser)
+        st.subheader(t("deck.heading"))
+        deck_buttons(jid, stem, options["persona"], browser)
     else:  # a blank journey: its pictures would be empty frames
         st.info(t("export.no_touchpoints"), icon=":material/info:")
     st.subheader(t("export.data"))

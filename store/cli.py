@@ -9,6 +9,7 @@ Installed (``pip install .``) it is the ``journeys`` command; in a checkout ``py
     python -m store.cli list
     python -m store.cli export --all --format png json --out exports/
     python -m store.cli export "Broadband: router set-up and the hotline" --format mermaid csv
+    python -m store.cli export "Broadband: router set-up and the hotline" --format pptx pdf poster --lang de
     python -m store.cli import exports/*.json
     python -m store.cli import --on-duplicate replace exports/broadband.json
     python -m store.cli backup journeys-backup.zip
@@ -30,11 +31,11 @@ from sqlmodel import Session
 import store
 from journeys.analysis.scoring import consensus
 from journeys.charts import images
-from journeys.io import exports
+from journeys.io import deck, exports
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
-from store import analysis, backup, exchange, logs
+from store import analysis, backup, exchange, logs, presenting
 from store.db import default_url, failure, schema_revision
 from store.models import Journey
 
@@ -46,14 +47,19 @@ EXIT_USAGE = 2  # argparse's own code for a wrong command line
 EXIT_NO_BROWSER = 3  # images were asked for but no browser was found; everything else was written
 
 IMAGE_FORMATS = ("png", "svg")
-FORMATS = (*IMAGE_FORMATS, *exports.DATA_FORMATS)
+DECK_FORMATS = {"pptx": ".pptx", "pdf": "-deck.pdf", "poster": "-poster-a3.pdf"}  # need Chrome or Chromium too
+FORMATS = (*IMAGE_FORMATS, *exports.DATA_FORMATS, *DECK_FORMATS)
 FIGURES = (*images.FIGURES, "stages", "portfolio")
 
 EPILOG = f"""\
 formats: png, svg (images, need Chrome or Chromium), json (lossless: the journey with its
 ratings, ideas, surveys and comments), csv (touchpoints
 with all scores), graphml (networkx, Gephi, yEd), mermaid (a Mermaid journey diagram),
-flowchart (a Mermaid flowchart with the branches, shares and loops).
+flowchart (a Mermaid flowchart with the branches, shares and loops); on request also
+pptx (a 16:9 presentation deck: title, map, heatmap, the weakest touchpoints and why,
+emotions, importance and performance, ideas, to-be; the numbers in the speaker notes),
+pdf (the same deck as PDF) and poster (the map and its heatmap on one A3 PDF page),
+which need Chrome or Chromium as the images do.
 
 figures: map, heatmap, emotions, matrix, stages (one map per stage) and portfolio (the
 weakness of all journeys in one heatmap). By default all of them, the stage maps only
@@ -111,7 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("journeys", nargs="*", metavar="JOURNEY", help="a journey id or name (see the list command)")
     export.add_argument("--all", action="store_true", help="export every journey")
     export.add_argument(
-        "--format", nargs="+", choices=FORMATS, default=list(FORMATS), metavar="FORMAT", help="default: all, see below"
+        "--format",
+        nargs="+",
+        choices=FORMATS,
+        default=[*IMAGE_FORMATS, *exports.DATA_FORMATS],
+        metavar="FORMAT",
+        help="default: the images and data files, see below",
     )
     export.add_argument("--figure", nargs="+", choices=FIGURES, metavar="FIGURE", help="default: all, see below")
     export.add_argument("--out", type=Path, default=Path("exports"), help="folder to write to (default: exports)")
@@ -274,6 +285,13 @@ def _export(args, engine, chosen, figures, stages, image_formats) -> int:
             except images.BrowserMissing as exc:
                 _fail(f"no images: {exc}")
                 code = EXIT_NO_BROWSER
+        wanted = [f for f in args.format if f in DECK_FORMATS]
+        if wanted and code != EXIT_NO_BROWSER:
+            try:
+                files |= _deck_files(engine, info.id, wanted, stems[info.id], args)
+            except images.BrowserMissing as exc:
+                _fail(f"no presentation: {exc}")
+                code = EXIT_NO_BROWSER
         _write(args.out, files)
         _say(f"{info.name}: {len(files)} file(s) in {args.out}")
     if "portfolio" in figures and image_formats and code != EXIT_NO_BROWSER:
@@ -287,6 +305,29 @@ def _export(args, engine, chosen, figures, stages, image_formats) -> int:
         _write(args.out, files)
         _say(f"portfolio: {len(files)} file(s) in {args.out}")
     return code
+
+
+def _deck_files(engine, journey_id: str, formats: list[str], stem: str, args) -> dict[str, bytes]:
+    """The presentation deck (PPTX, PDF) and the A3 poster of one journey, as asked; empty for a journey without
+    touchpoints (there is nothing to draw)."""
+    with Session(engine) as session:
+        inputs = presenting.deck_inputs(session=session, journey_id=journey_id)
+    if not inputs.graph:
+        _say(f"{inputs.graph.graph.get('name', journey_id)}: no touchpoints, so no presentation or poster")
+        return {}
+    files = {}
+    if {"pptx", "pdf"} & set(formats):
+        slides = deck.deck_slides(
+            inputs.graph, inputs.table, lang=args.lang, persona=args.persona, **inputs.slides_kwargs()
+        )
+        if "pptx" in formats:
+            files[stem + DECK_FORMATS["pptx"]] = deck.to_pptx(slides)
+        if "pdf" in formats:
+            files[stem + DECK_FORMATS["pdf"]] = deck.to_pdf(slides)
+    if "poster" in formats:
+        poster = deck.poster_pdf(inputs.graph, inputs.table, lang=args.lang, persona=args.persona)
+        files[stem + DECK_FORMATS["poster"]] = poster
+    return files
 
 
 def import_files(args, engine) -> int:

@@ -19,7 +19,7 @@ import pytest
 from journeys.analysis import comparison, ideas, scoring, survey
 from journeys.charts import canvas, images, surveys
 from journeys.i18n import MESSAGES
-from journeys.io import exports, interchange, sections, survey_file
+from journeys.io import deck, exports, interchange, sections, survey_file
 from journeys.model import fields, graph, merge, operations, templates, values
 from store import analysis, archive, backup, summaries
 from store import comments as stored_comments
@@ -107,6 +107,8 @@ DYNAMIC: dict[str, set[str]] = {
     "evidence.": set(graph.EVIDENCE),
     "export.": {*exports.DATA_FORMATS, *(f"{fmt}_help" for fmt in exports.DATA_FORMATS)},
     "export.figure.": {*images.FIGURES, "portfolio"},
+    "deck.": {*(f"{fmt}{end}" for fmt in constant("pages/export.py", "DECK_FILES") for end in ("", "_help"))},
+    "deck.slide.": set(deck.SLIDES) - {"title", "stage"},  # the title slide is the journey's name, a stage its own
     "group.": {*analysis.GROUPINGS, *constant("pages/review.py", "ROLLUPS")},
     "ideas.problem.": codes(ideas, "IdeaProblem", 0),
     "ideas.quadrant.": set(ideas.QUADRANTS),
