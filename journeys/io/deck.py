@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from journeys.analysis.comparison import Comparison
 from journeys.charts import images
-from journeys.charts.captions import escape, stage_names
+from journeys.charts.captions import escape, stage_names, wrap
 from journeys.charts.comparison import weakness_change
 from journeys.charts.ideas import value_effort_matrix
 from journeys.charts.review import importance_performance_frame
@@ -298,7 +298,7 @@ def to_pptx(slides: list[DeckSlide], *, pictures: dict[int, bytes] | None = None
         if slide.kind == "title":
             box = page.shapes.add_textbox(Inches(0.8), Inches(2.2), width - Inches(1.6), Inches(1.6))
             box.name = "Title"
-            _text(box.text_frame, [slide.title], size=40, bold=True)
+            _text(box.text_frame, [slide.title], size=40 if len(slide.title) <= 60 else 28, bold=True)
             info = page.shapes.add_textbox(Inches(0.8), Inches(4.0), width - Inches(1.6), Inches(2.0))
             info.name = "Details"
             _text(info.text_frame, slide.lines, size=20, color=_MUTED)
@@ -342,11 +342,11 @@ _FONT = {"family": "Liberation Sans, DejaVu Sans, Arial, sans-serif"}
 def _title_figure(slide: DeckSlide) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(
-        text=f"<b>{escape(slide.title)}</b>", x=0.04, y=0.62, xref="paper", yref="paper", xanchor="left",
-        yanchor="bottom", showarrow=False, font={"size": 48, "color": f"#{_TEXT}"},
+        text=f"<b>{wrap(slide.title, 52, 3)}</b>", x=0.04, y=0.62, xref="paper", yref="paper", xanchor="left",
+        yanchor="bottom", align="left", showarrow=False, font={"size": 48, "color": f"#{_TEXT}"},
     )  # fmt: skip
     fig.add_annotation(
-        text="<br>".join(escape(line) for line in slide.lines), x=0.04, y=0.55, xref="paper", yref="paper",
+        text="<br>".join(wrap(line, 110, 3) for line in slide.lines), x=0.04, y=0.55, xref="paper", yref="paper",
         xanchor="left", yanchor="top", align="left", showarrow=False, font={"size": 26, "color": f"#{_MUTED}"},
     )  # fmt: skip
     fig.update_xaxes(visible=False)
