@@ -31,7 +31,7 @@ from sqlmodel import Session
 import store
 from journeys.analysis.scoring import consensus
 from journeys.charts import images
-from journeys.io import deck, exports
+from journeys.io import deck, exports, foreign
 from journeys.io.interchange import MAX_BYTES, JourneyFormatError
 from journeys.model.text import MAX_SHORT, bad_character, escaped
 from journeys.model.validation import JourneyInvalid
@@ -139,11 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--persona", help="draw this persona's emotion curve on the map (id or name)")
     imported = commands.add_parser(
         "import",
-        help="import journey JSON files into the database, with their ratings, ideas, surveys and comments",
-        description="Import journey JSON files with everything they hold: the journey, its ratings, ideas, surveys "
-        "and comments, each file all or nothing.",
+        help="import journey files into the database: JSON with their ratings, ideas, surveys and comments, "
+        "GraphML, or the touchpoint table (CSV)",
+        description="Import journey files, each all or nothing: JSON exported by the workbench with everything it "
+        "holds (the journey, its ratings, ideas, surveys and comments); GraphML from the workbench, yEd or Gephi "
+        "(a node's name or label names the touchpoint, its stage attribute the stage); or the touchpoint table the "
+        "workbench exports as CSV (the touchpoints, without transitions). The file's ending says which.",
     )
-    imported.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a JSON file exported by the workbench")
+    imported.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a .json, .graphml (or .xml) or .csv file"
+    )
     imported.add_argument("--author", type=_name, default="command line", help="recorded as the author of the import")
     imported.add_argument(
         "--on-duplicate",
@@ -331,15 +336,17 @@ def _deck_files(engine, journey_id: str, formats: list[str], stem: str, args) ->
 
 
 def import_files(args, engine) -> int:
-    """Import each JSON file with its ratings, ideas, surveys and comment threads, as a new journey or (with
-    ``--on-duplicate replace``) over the journey with its id; report every file that cannot be imported."""
+    """Import each file (JSON with its ratings, ideas, surveys and comment threads; GraphML; the touchpoint table) as
+    a new journey or (with ``--on-duplicate replace``) over the journey with its id; report every file that cannot
+    be imported."""
     code = EXIT_OK
     for path in args.files:
         try:
             data = _read(path, MAX_BYTES)
+            graph, sections = foreign.read_file(path.name, data)
             with Session(engine) as session:
-                jid = store.import_journey_whole(
-                    session=session, data=data, author=args.author, on_duplicate=args.on_duplicate
+                jid = store.store_journey_whole(
+                    session=session, graph=graph, sections=sections, author=args.author, on_duplicate=args.on_duplicate
                 )
                 G, version = store.load_journey(session=session, journey_id=jid)
         except OSError as exc:

@@ -46,7 +46,7 @@ def _text(data: str | bytes, kind: str) -> str:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
         raise JourneyFormatError(
-            [Problem.at("too_large", "file", size=len(raw) / 1e6, limit=MAX_BYTES / 1e6)]
+            [Problem.at("too_large", "file", size=len(raw) / 2**20, limit=MAX_BYTES / 2**20)]
         )  # fmt: skip
     try:
         return raw.decode("utf-8-sig")
@@ -253,6 +253,9 @@ def read_file(filename: str, data: str | bytes, *, lang: str = "en") -> tuple[nx
     ('Hotline team', {})
     """
     path = PurePath(filename)
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > MAX_BYTES:  # whatever it is
+        raise JourneyFormatError([Problem.at("too_large", "file", size=size / 2**20, limit=MAX_BYTES / 2**20)])
     kind = KINDS.get(path.suffix.lower())
     if kind == "json":
         return interchange.loads_whole(data)
@@ -260,4 +263,7 @@ def read_file(filename: str, data: str | bytes, *, lang: str = "en") -> tuple[nx
         return from_graphml(data, name=path.stem, lang=lang), {}
     if kind == "csv":
         return from_csv(data, name=path.stem, lang=lang), {}
-    raise JourneyFormatError([Problem.at("file_kind", "file", value=path.suffix or filename, allowed=", ".join(KINDS))])
+    allowed = ", ".join(KINDS)
+    if not path.suffix:
+        raise JourneyFormatError([Problem.at("file_kind", "file", message="none", allowed=allowed)])
+    raise JourneyFormatError([Problem.at("file_kind", "file", value=path.suffix, allowed=allowed)])

@@ -146,6 +146,7 @@ def refused() -> list:
     cases = [(from_graphml, data) for data, _ in GRAPHML_REFUSALS] + [(from_csv, data) for data, _ in CSV_REFUSALS]
     cases.append((from_csv, "touchpoint,name,stage\r\n" + "".join(f"t{i},T{i},s\r\n" for i in range(MAX_ROWS + 1))))
     cases.append((lambda data: read_file("journey.docx", data), b"PK"))
+    cases.append((lambda data: read_file("journey", data), b"{}"))
     for read, data in cases:
         try:
             read(data)

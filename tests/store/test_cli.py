@@ -255,6 +255,24 @@ def test_the_exported_json_holds_the_ratings_and_imports_whole_elsewhere(call, d
     assert again == (out / f"{stem}.csv").read_text(encoding="utf-8")
 
 
+def test_import_reads_graphml_and_the_touchpoint_table_by_their_ending(call, tmp_path):
+    """A yEd drawing and the exported touchpoint table come in as journeys named after their files; another ending
+    is refused on one line."""
+    from tests.journeys.test_foreign import YED
+
+    (tmp_path / "Shop visit.graphml").write_text(YED, encoding="utf-8")
+    (tmp_path / "Hotline table.csv").write_text(exports.to_csv(broadband_demo()), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    code, out, err = call(
+        "import", str(tmp_path / "Shop visit.graphml"), str(tmp_path / "Hotline table.csv"), str(tmp_path / "notes.txt")
+    )
+    assert code == cli.EXIT_FAILED
+    assert "imported" in out and "'Shop visit'" in out and "'Hotline table'" in out
+    assert "notes.txt" in err and "'.txt'" in err and "Traceback" not in err
+    code, out, _ = call("list")
+    assert "  4 touchpoints  Shop visit" in out and " 13 touchpoints  Hotline table" in out
+
+
 # hostile input ------------------------------------------------------------------------------------------------
 
 
