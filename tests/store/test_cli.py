@@ -402,7 +402,7 @@ def test_the_readmes_examples_work_as_written_on_the_demo(call, db, tmp_path, mo
     engine.dispose()
     monkeypatch.chdir(tmp_path)
     commands = readme_commands("**On the command line**")
-    assert len(commands) == 8
+    assert len(commands) == 9
     for args in commands:
         args = [found for arg in args for found in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
         code, _, err = call(*args)
