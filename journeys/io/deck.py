@@ -96,7 +96,7 @@ def weakest_rows(G: nx.DiGraph, table: pd.DataFrame, *, lang: str = "en", top: i
     >>> G = broadband_demo()
     >>> rows = weakest_rows(G, touchpoint_scores(G), top=2)
     >>> rows[0], rows[1][0]
-    (['Touchpoint', 'Stage', 'Weakness', 'Why'], 'Install the router')
+    (['Touchpoint', 'Stage', 'Weakness', 'Why'], 'Set up the router')
     """
     stages = stage_names(G, lang)
     ranked = _ranked(table)
