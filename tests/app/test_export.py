@@ -6,8 +6,8 @@ import pytest
 
 import store
 from journeys.charts import images
+from tests.marks import needs_browser
 
-needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 IMAGE_KEYS = [f"export.{fmt}.{kind}" for kind in (*images.FIGURES, "portfolio") for fmt in ("png", "svg")]
 DECK_KEYS = ["export.deck.pptx", "export.deck.pdf", "export.deck.poster"]
 DATA_KEYS = ["export.json", "export.csv", "export.graphml", "export.mermaid", "export.flowchart"]

@@ -20,8 +20,8 @@ from journeys.demo import ebike_demo
 from journeys.i18n import number, percent, t
 from journeys.io import deck, exports
 from store import presenting
+from tests.marks import needs_browser
 
-needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 DAY = date(2026, 3, 14)
 A3 = (1190.55, 841.89)  # points, landscape
 
@@ -62,8 +62,6 @@ def table_of(slide) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def broadband_deck(demo) -> tuple[presenting.DeckInputs, list, Presentation, bytes]:
-    if images.browser_path() is None:
-        pytest.skip("no Chrome or Chromium to draw images")
     found, slides = slides_of(demo)
     data = deck.to_pptx(slides)
     return found, slides, Presentation(io.BytesIO(data)), data

@@ -14,9 +14,11 @@ from journeys.charts import images
 from journeys.demo import broadband_demo, ebike_demo
 from journeys.io import exports
 from journeys.model.graph import touchpoints_in_order
+from tests.marks import needs_browser
+from tests.stress import size as stress_size
 
-needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 DAY = date(2025, 3, 14)
+EACH = stress_size(20, 50)  # images each of two users exports at the same time (make stress: 50)
 
 
 def pixels(png: bytes) -> tuple[tuple[int, int], float, float]:
@@ -137,13 +139,13 @@ def test_a_browser_that_cannot_start_is_an_error_not_a_hang(monkeypatch):
 
 @needs_browser
 def test_two_users_exporting_at_once_each_get_their_own_images():
-    """Two threads draw 50 different images each at the same time: every image is the one asked for (its own size
-    and colour), never the other thread's; one warm browser serves both."""
+    """Two threads draw different images at the same time (20 each; 50 under `make stress`): every image is the one
+    asked for (its own size and colour), never the other thread's; one warm browser serves both."""
     colours = {"red": (200, 30, 30), "blue": (30, 30, 200)}
     results: dict[str, list] = {name: [] for name in colours}
 
     def export(name: str, offset: int) -> None:
-        for i in range(50):
+        for i in range(EACH):
             width, height = 320 + 2 * i + offset, 200 + i
             figure = go.Figure(go.Bar(x=["a"], y=[i]), layout={"paper_bgcolor": f"rgb{colours[name]}"})
             png = images.to_png(figure, width=width, height=height)
@@ -155,7 +157,7 @@ def test_two_users_exporting_at_once_each_get_their_own_images():
     for thread in threads:
         thread.join(300)
     for name, colour in colours.items():
-        assert len(results[name]) == 50, f"{name}: {len(results[name])} of 50 images"
+        assert len(results[name]) == EACH, f"{name}: {len(results[name])} of {EACH} images"
         for size, png in results[name]:
             image = Image.open(io.BytesIO(png)).convert("RGB")
             assert image.size == size, f"{name}: an image of {image.size}, asked for {size}"

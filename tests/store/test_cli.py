@@ -20,9 +20,9 @@ from journeys.io import exports, interchange
 from journeys.model.graph import journey_equal
 from store import cli
 from store.models import Journey
+from tests.marks import needs_browser
 
 ROOT = Path(__file__).parent.parent.parent
-needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 
 
 def run(*args: str, db: str, **env: str) -> subprocess.CompletedProcess:

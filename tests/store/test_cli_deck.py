@@ -9,12 +9,10 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 import store
-from journeys.charts import images
 from journeys.io import exports
 from store import cli
+from tests.marks import needs_browser
 from tests.store.test_cli import call, db  # noqa: F401  the command line in this process, on its own database
-
-needs_browser = pytest.mark.skipif(images.browser_path() is None, reason="no Chrome or Chromium to draw images")
 
 
 @pytest.fixture
