@@ -7,7 +7,9 @@ typed into a touchpoint's needs at a quick typist's pace, on a busy machine, and
 
 Here each kind of edit is made once per point of its run where Streamlit may stop it, stopped there by a rerun
 request as the browser makes one, and after the run that follows the edit must be in the draft (or in the
-unsaved scores) exactly once. Every point up to the one where the edit lands is tried, and every twentieth after.
+unsaved scores) exactly once. The points just before the one where the edit lands are all tried (where an edit is
+read, checked and applied), every fifth before those, and every fortieth after (under `make stress`: every point
+before the landing and every tenth after).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from tests.stress import size
 
 AFTER = size(40, 10)  # past the landing, every 40th point (make stress: every 10th)
 """Past the point where the edit lands, every AFTER-th point is tried."""
+CLOSE = size(60, 10**6)  # the points right before the landing, all tried (make stress: every point before it)
+"""How many points before the landing are all tried; before those, every BEFORE-th."""
+BEFORE = 5
 
 
 class Stops:
@@ -46,7 +51,9 @@ class Stops:
     def points(self, total: int) -> list[int]:
         """The points to stop at, after a run without a stop that counted ``total`` and saw the edit land."""
         assert self.landed_at is not None, "the edit never landed"
-        return [*range(1, self.landed_at + 2), *range(self.landed_at + 2, total + 1, AFTER)]
+        close = max(1, self.landed_at - CLOSE)
+        landed = self.landed_at
+        return [*range(1, close, BEFORE), *range(close, landed + 2), *range(landed + 2, total + 1, AFTER)]
 
 
 @pytest.fixture

@@ -31,25 +31,26 @@ from journeys.io.interchange import MAX_BYTES, MAX_DEPTH, JourneyFormatError
 from journeys.model.graph import journey_equal
 from journeys.model.validation import JourneyInvalid, validate
 from tests.strategies import make_journey
+from tests.stress import size
 
-FUZZ_DOCUMENTS = 1500
-"""Mutated documents per run (the README quotes it)."""
-FUZZ_RAW = 300
+FUZZ_DOCUMENTS = size(750, 1500)
+"""Mutated documents per run (the README quotes it; twice as many of each kind under `make stress`)."""
+FUZZ_RAW = size(150, 300)
 """Random byte strings and random texts per run."""
-FUZZ_STORE = 300
+FUZZ_STORE = size(150, 300)
 """Mutated documents imported into a fresh SQLite database per run."""
-FUZZ_HOSTILE = 1000
+FUZZ_HOSTILE = size(500, 1000)
 """Documents with hostile text and numbers (lone surrogates, control characters, 10**400 …) per run."""
-FUZZ_HOSTILE_STORE = 150
+FUZZ_HOSTILE_STORE = size(75, 150)
 """Of those, imported into the store per run, on SQLite and on PostgreSQL each."""
-FUZZ_COMMENTS = 600
+FUZZ_COMMENTS = size(300, 600)
 """Documents whose comment threads are mutated, per run (read by the importer; half of them checked by the schema)."""
-FUZZ_COMMENTS_STORE = 100
+FUZZ_COMMENTS_STORE = size(50, 100)
 """Of those, imported with their comments into the store per run, on SQLite and on PostgreSQL each."""
-FUZZ_SECTIONS = 600
+FUZZ_SECTIONS = size(300, 600)
 """Documents whose ratings, ideas and surveys are mutated, per run (read by the importer; half of them checked by the
 schema)."""
-FUZZ_SECTIONS_STORE = 100
+FUZZ_SECTIONS_STORE = size(50, 100)
 """Of those, imported whole into the store per run, on SQLite and on PostgreSQL each."""
 FUZZ_CASES = (
     2 * FUZZ_DOCUMENTS
