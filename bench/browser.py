@@ -27,10 +27,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.report import BROWSER, BROWSER_BYTES
+from bench.report import BROWSER, BROWSER_BYTES, ROWS
 from bench.timing import Row, everything
 
 __all__ = ["browser_rows"]
@@ -86,7 +87,7 @@ class Served:
     page: Page
     wire: Wire
     url: str
-    owner: str = "Marketing"  # what the touchpoint table shows as the first touchpoint's owner
+    first_column: int | None = None  # the number the touchpoint table gives its first column, once seen
 
     def waited(self, action: Callable[[], object], shown: Callable[[], object]) -> tuple[float, int]:
         """Do ``action``; wait until its script runs are done, ``shown()`` returns (it waits until the result is
@@ -183,8 +184,7 @@ def _wait_until_up(script: Path, url: str, server: subprocess.Popen) -> str:
 def select_on_map(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
     k = 2 + (i * 7) % (min(n, 20) - 1)  # near the start (in view on the map), never the one shown first
     marker = s.page.locator(f"g.touchpoint[data-key='tp-{k}'] .marker")
-    marker.scroll_into_view_if_needed()
-    box = marker.bounding_box()
+    box = _box(marker)
     picker = s.page.get_by_role("combobox", name="Touchpoint")  # the detail panel's choice of touchpoint
     return s.waited(
         lambda: s.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2),
@@ -192,25 +192,47 @@ def select_on_map(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
     )
 
 
+def _box(locator) -> dict:
+    """The element's box on screen, scrolled into view; looked for again where the map was drawn anew meanwhile
+    (after a run the page asked for by itself, such as the one a name given in the sidebar sets off)."""
+    for _ in range(50):
+        try:
+            locator.scroll_into_view_if_needed(timeout=5_000)
+            if box := locator.bounding_box():
+                return box
+        except PlaywrightError:  # the element was replaced by the map's next drawing
+            pass
+        locator.page.wait_for_timeout(50)
+    raise RuntimeError(f"{locator} never stayed on the page long enough to be clicked")
+
+
 def edit_cell(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
     grid = s.page.get_by_test_id("stDataFrame").last  # the touchpoint table, below the detail panel
     grid.scroll_into_view_if_needed()
     editor = s.page.locator("#portal").locator("textarea.gdg-input, input").last
-    for _ in range(3):  # the first row's owner cell; a click a table just drawn did not take is made again
+    chosen = grid.locator("td[aria-selected='true']")  # the grid's hidden cells say which one is selected
+    for _ in range(5):  # the first row's owner cell; a click a table just drawn did not take is made again
         s.page.keyboard.press("Escape")
         grid.click(position={"x": 60, "y": 35 + 17})  # the first row's first column: ours its name, the floor's key
-        for _ in range(3 if ours else 4):  # to the owner (the floor shows the key first)
-            s.page.keyboard.press("ArrowRight")
-        s.page.keyboard.press("Enter")
         try:
-            expect(editor).to_have_value(s.owner, timeout=5_000)
+            if s.first_column is None:  # the first time: nothing is selected before the click
+                expect(chosen).to_have_id(re.compile(r"glide-cell-\d+-0$"), timeout=2_000)
+                s.first_column = int(re.fullmatch(r"glide-cell-(\d+)-0", chosen.get_attribute("id") or "")[1])
+            else:  # the selection of the round before moves to where the click was
+                expect(chosen).to_have_id(f"glide-cell-{s.first_column}-0", timeout=2_000)
+            owner = s.first_column + (3 if ours else 4)  # ours: name, stage, channel, owner; the floor: key first
+            for _ in range(owner - s.first_column):
+                s.page.keyboard.press("ArrowRight")
+            expect(chosen).to_have_id(f"glide-cell-{owner}-0", timeout=5_000)
+            s.page.keyboard.press("Enter")
+            expect(editor).to_be_editable(timeout=5_000)
             break
-        except AssertionError:
+        except (AssertionError, TypeError):  # not taken, or the table drawn anew between the check and the read
             continue
-    s.owner = f"Owner {i}"
-    editor.fill(s.owner)
+    owner_text = f"Owner {i}"
+    editor.fill(owner_text)
     return s.waited(
-        lambda: editor.press("Tab"), lambda: grid.get_by_text(s.owner, exact=True).first.wait_for(state="attached")
+        lambda: editor.press("Tab"), lambda: grid.get_by_text(owner_text, exact=True).first.wait_for(state="attached")
     )
 
 
@@ -257,50 +279,62 @@ class Interaction:
     run: Callable[[Served, int, int, bool], tuple[float, int]]
 
 
-INTERACTIONS = (
+INTERACTIONS = (  # those on one page next to each other: the page opened once serves them in turn
     Interaction("select a touchpoint on the map", "editor?journey={jid}", select_on_map),
     Interaction("edit a table cell", "editor?journey={jid}", edit_cell),
     Interaction("add a touchpoint on the map", "editor?journey={jid}", add_on_map),
-    Interaction("switch the Review view", "review?journey={jid}", switch_view),
     Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review),
     Interaction("save", "editor?journey={jid}", save),
+    Interaction("switch the Review view", "review?journey={jid}", switch_view),
 )  # fmt: skip
 
 
 def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> list[Row]:
-    """Every interaction at every size, ours against the floor, alternately, in one browser."""
-    todo = [(x, n) for x in INTERACTIONS for n in sizes if want(BROWSER.format(what=x.what, n=n))]
+    """Every interaction at every size, ours against the floor, alternately, in one browser. Interactions on the
+    same page follow each other on it, as a user's do: the page is opened (both at once, untimed) when the next
+    interaction is on another page or journey."""
+    todo = [(x, n) for n in sizes for x in INTERACTIONS if want(BROWSER.format(what=x.what, n=n))]
     if not todo:
         return []
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         with served(browser, (APP, FLOOR), dbs.url("core")) as (ours, floor):
-            _sign_in(ours)
+            opened, pages = None, {}
             for x, n in todo:
-                rows += _measure(x, n, reps[n], ours, floor, dbs.ids[n], warm)
+                path = x.path.format(jid=dbs.ids[n])
+                if path != opened:
+                    _close(pages)
+                    opened, pages = path, {"ours": ours(path), "floor": floor(path)}  # both load at once
+                    ready(*pages.values())
+                    if not rows:
+                        _sign_in(pages["ours"])
+                rows += _measure(x, n, reps[n], pages, warm)
+            _close(pages)
         browser.close()
-    return rows
+    return sorted(rows, key=lambda row: ROWS.index(row.what))  # in the report's order
 
 
-def _sign_in(open_page) -> None:
-    """The app asks for a name before a save; the bench gives it once, in the browser's storage."""
-    served_page = open_page("")
-    ready(served_page)
+def _close(pages: dict[str, Served]) -> None:
+    for served_page in pages.values():
+        served_page.page.close()
+
+
+def _sign_in(served_page: Served) -> None:
+    """The app asks for a name before a save; the bench gives it once, on the first page it opens (the browser's
+    storage keeps it for the pages after)."""
     page = served_page.page
     page.get_by_label("Your name").fill("Bench")
     page.get_by_label("Your name").press("Enter")
     page.wait_for_function(IDLE)
+    page.evaluate(PAINTED)
+    page.wait_for_function(IDLE)  # and a run the page asked for after it
 
 
-def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str, warm: int) -> list[Row]:
-    path = x.path.format(jid=jid)
+def _measure(x: Interaction, n: int, reps: int, pages: dict[str, Served], warm: int) -> list[Row]:
     samples = {"ours": [], "floor": []}
-    sides = (("ours", ours, True), ("floor", floor, False))
-    pages = {name: opener(path) for name, opener, _ in sides}  # both load at once
-    ready(*pages.values())
     for i in range(warm + reps):  # the first rounds warm caches on both sides (a quick run has none)
-        for name, _, is_ours in sides:
+        for name, is_ours in (("ours", True), ("floor", False)):
             try:
                 took = x.run(pages[name], n, i, is_ours)
             except Exception as error:
@@ -309,8 +343,6 @@ def _measure(x: Interaction, n: int, reps: int, ours, floor, jid: str, warm: int
                 raise RuntimeError(f"{x.what}, {n} touchpoints, {name}: {error}; the page: {picture}") from error
             if i >= warm:
                 samples[name].append(took)
-    for name, _, _ in sides:
-        pages[name].page.close()
     ours_s = statistics.median(t for t, _ in samples["ours"])
     floor_s = statistics.median(t for t, _ in samples["floor"])
     ours_b = statistics.median(b for _, b in samples["ours"])
