@@ -10,7 +10,7 @@ once. Such a run builds the same frame itself and shows the page inside it (see 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import NamedTuple
@@ -23,7 +23,7 @@ from store import logs
 from ui import access
 from ui.deps import DATABASE_DOWN, language_switch, t, unreachable
 
-__all__ = ["PAGES", "framed", "navigation", "page"]
+__all__ = ["PAGES", "at_end", "framed", "navigation", "page"]
 
 
 class Entry(NamedTuple):
@@ -52,6 +52,7 @@ PAGES: dict[str, list[Entry]] = {  # section (translation key) → its pages, in
 }
 
 _FRAMED: ContextVar[bool] = ContextVar("framed", default=False)
+_AT_END: ContextVar[list[Callable[[], None]] | None] = ContextVar("at_end", default=None)  # this run's, in order
 RETRY_SECONDS = 3  # while the database cannot be reached, a page asks this often whether it is back
 
 
@@ -89,9 +90,11 @@ def framed() -> Iterator[None]:
     A page that meets an unreachable database, or follows a callback that met one, says so and
     runs again by itself once the database answers (:func:`database_down`): no error, no URL.
     """
-    token = _FRAMED.set(True)
+    token, waiting = _FRAMED.set(True), _AT_END.set([])
     try:
         yield
+        for action in _AT_END.get():
+            action()
     except SQLAlchemyError as exc:
         if not unreachable(exc):
             raise
@@ -101,7 +104,18 @@ def framed() -> Iterator[None]:
         if st.session_state.pop(DATABASE_DOWN, False):
             database_down()
     finally:
+        _AT_END.reset(waiting)
         _FRAMED.reset(token)
+
+
+def at_end(action: Callable[[], None]) -> None:
+    """Run ``action`` once the page has drawn everything else (at once outside a framed run, e.g. in a fragment's
+    own run). What it draws goes wherever the cursor is inside ``action``: into a container kept for it."""
+    waiting = _AT_END.get()
+    if waiting is None:
+        action()
+    else:
+        waiting.append(action)
 
 
 def database_down() -> None:

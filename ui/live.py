@@ -24,6 +24,7 @@ import streamlit as st
 import store
 from store import presence
 from store.summaries import render
+from ui import frame
 from ui.deps import author, lang, session, t
 from ui.text import md
 from ui.widgets import flash
@@ -72,9 +73,11 @@ def live(jid: str, page: str, drawn: tuple[int, int], *, on_new: Callable[[list[
     """Who else is here, and what others saved since the page drew the journey at ``drawn`` (version, change count).
 
     ``on_new`` decides what a page does with a newer version (the Editor's own way); without it, Review redraws
-    and the other pages offer to. Refreshes on its own every :data:`POLL_S` seconds.
+    and the other pages offer to. Refreshes on its own every :data:`POLL_S` seconds, counted from the end of the
+    page's run: the part is drawn here, but last, so that no poll waits on (or delays) a page still being drawn.
     """
-    _live(jid, page, drawn, on_new)
+    slot = st.container()
+    frame.at_end(lambda: _drawn_in(slot, _live, jid, page, drawn, on_new))
 
 
 @st.fragment(run_every=POLL_S)
@@ -114,8 +117,15 @@ def _live(jid: str, page: str, drawn: tuple[int, int], on_new) -> None:
 
 
 def portfolio_watch(stamp: str) -> None:
-    """Redraw the Portfolio when any journey or rating changed since it was drawn with ``stamp``."""
-    _portfolio_watch(stamp)
+    """Redraw the Portfolio when any journey or rating changed since it was drawn with ``stamp`` (asked from the
+    end of the page's run on)."""
+    slot = st.container()
+    frame.at_end(lambda: _drawn_in(slot, _portfolio_watch, stamp))
+
+
+def _drawn_in(slot, part: Callable[..., None], *args) -> None:
+    with slot:
+        part(*args)
 
 
 @st.fragment(run_every=POLL_S * 2)

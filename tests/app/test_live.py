@@ -132,3 +132,41 @@ def test_in_german(app, db, demo):
     assert "Zoë Zweite hat Version 2 gespeichert: Touchpoint Service-Hotline geändert" in told
     assert "Ihre ungespeicherten Änderungen bleiben im Entwurf." in told
     assert first.button(key="live.bring_in").label == "Deren Änderungen in meinen Entwurf übernehmen"
+
+
+def _page_with_a_part_drawn_last() -> None:
+    import streamlit as st
+
+    from ui import frame
+
+    drawn = st.session_state.setdefault("drawn", [])
+    with frame.framed():
+        st.title("Title")
+        slot = st.container()
+        frame.at_end(lambda: (drawn.append("live part"), slot.caption("Who else is here")))
+        for part in ("map", "tables"):
+            drawn.append(part)
+            st.write(part)
+
+
+def test_the_live_part_is_drawn_under_the_title_but_after_the_rest_of_the_page():
+    """The part that polls is drawn where it belongs, once everything else is drawn: its timer starts when the
+    page is done, so that no poll waits on (or slows) a page still being drawn."""
+    at = AppTest.from_function(_page_with_a_part_drawn_last, default_timeout=30).run()
+    assert at.session_state["drawn"] == ["map", "tables", "live part"]
+    shown = [e.value for e in at.main if hasattr(e, "value")]
+    assert shown == ["Title", "Who else is here", "map", "tables"]
+
+
+def test_the_editor_asks_who_is_here_once_it_has_drawn_its_map(app, db, demo, monkeypatch):
+    """The Editor's presence query (its live part) runs after the page's slowest part, the map."""
+    import ui.live
+    from ui.editor import canvas
+
+    order = []
+    look = ui.live.presence.look
+    monkeypatch.setattr(ui.live.presence, "look", lambda **kw: (order.append("look"), look(**kw))[1])
+    map_editor = canvas.map_editor
+    monkeypatch.setattr(canvas, "map_editor", lambda *a, **kw: (order.append("map"), map_editor(*a, **kw))[1])
+    open_editor(app, demo)
+    assert order[-2:] == ["map", "look"], order
