@@ -61,22 +61,47 @@ FREE_SPOT = """(map, n) => {
 
 
 class Wire:
-    """What the server sends a page over the WebSocket: bytes in all, and every script run's end."""
+    """What the server sends a page over the WebSocket: the bytes and the ends of the runs that the page's own
+    actions set off, and apart from them those of the runs of a timer.
+
+    A part of a page that refreshes on its own (``st.fragment(run_every=…)``, the app's live part) is announced
+    by an ``auto_rerun`` message naming the fragment; the browser then asks for a run of it every few seconds,
+    whatever the user does. Every run begins with a ``new_session`` message naming the fragments it runs
+    (``metadata.run.fragment_ids``) and ends with ``script_finished``, and a session's runs follow each other
+    on the wire: a run of timed fragments only, from its ``new_session`` to its ``script_finished``, is the
+    timer's, not an interaction's (a run of an interaction's fragment and a timed one together is counted as
+    the interaction's). The floor has no timer, so its counts are the same either way."""
 
     def __init__(self, page: Page):
         self.received = 0
         self.finished: list[int] = []
+        self.timed: set[str] = set()  # the fragments that rerun on a timer
+        self.by_timer = False  # whether the run now on the wire is a timer's
+        self.polls: list[int] = []  # the bytes of each timer run
         page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
         data = payload if isinstance(payload, bytes) else payload.encode()
-        self.received += len(data)
         message = ForwardMsg()
         try:
             message.ParseFromString(data)
         except Exception:  # not a message of Streamlit's: counted, not read
+            self.received += len(data)
             return
-        if message.WhichOneof("type") == "script_finished":
+        kind = message.WhichOneof("type")
+        if kind == "auto_rerun":
+            self.timed.add(message.auto_rerun.fragment_id)
+        elif kind == "new_session":
+            run = set(message.metadata.run.fragment_ids)
+            self.by_timer = bool(run) and run <= self.timed
+            if self.by_timer:
+                self.polls.append(0)
+        if self.by_timer:
+            self.polls[-1] += len(data)
+            self.by_timer = kind != "script_finished"
+            return
+        self.received += len(data)
+        if kind == "script_finished":
             self.finished.append(message.script_finished)
 
 
@@ -296,7 +321,7 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
     todo = [(x, n) for n in sizes for x in INTERACTIONS if want(BROWSER.format(what=x.what, n=n))]
     if not todo:
         return []
-    rows = []
+    rows, polls = [], {"ours": [], "floor": []}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         with served(browser, (APP, FLOOR), dbs.url("core")) as (ours, floor):
@@ -304,19 +329,23 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
             for x, n in todo:
                 path = x.path.format(jid=dbs.ids[n])
                 if path != opened:
-                    _close(pages)
+                    _close(pages, polls)
                     opened, pages = path, {"ours": ours(path), "floor": floor(path)}  # both load at once
                     ready(*pages.values())
                     if not rows:
                         _sign_in(pages["ours"])
                 rows += _measure(x, n, reps[n], pages, warm)
-            _close(pages)
+            _close(pages, polls)
         browser.close()
+    for name, sizes_ in polls.items():  # what the interactions' bytes leave out: the live part's own refreshes
+        print(f"  timer runs on the {name} pages, left out of the interactions' bytes: {len(sizes_)}"
+              + (f", {statistics.median(sizes_) / 1024:.2f} KB each (median)" if sizes_ else ""), flush=True)  # fmt: skip
     return sorted(rows, key=lambda row: ROWS.index(row.what))  # in the report's order
 
 
-def _close(pages: dict[str, Served]) -> None:
-    for served_page in pages.values():
+def _close(pages: dict[str, Served], polls: dict[str, list[int]]) -> None:
+    for name, served_page in pages.items():
+        polls[name] += served_page.wire.polls
         served_page.page.close()
 
 
