@@ -1,10 +1,12 @@
 """Shared fixtures: a database per test (SQLite and PostgreSQL) and Debian's Chromium for browser tests."""
 
 import os
+import shutil
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlmodel import Session
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,6 +64,65 @@ def pg_database_url(pg_url):
         yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory):
+    """Make the empty database at a URL (an SQLite file not yet there, or an empty PostgreSQL database) a migrated
+    one, with the demo journeys stored when ``demo`` is true, exactly as ``store.migrate`` and
+    ``store.seed_demo_journeys`` leave it: by copying a database prepared so once per test process. A copy takes
+    milliseconds; migrating takes a tenth of a second on SQLite and more on PostgreSQL, storing the demo half a
+    second, in each of hundreds of tests. (tests/store/test_db.py and test_startup.py migrate and seed for real.)"""
+    import store
+
+    folder = tmp_path_factory.mktemp("prepared")
+    made: dict[tuple[str, bool], str] = {}  # (backend, demo) → the SQLite file or the PostgreSQL database
+
+    def make(url: str, demo: bool) -> None:
+        engine = store.make_engine(url)
+        try:
+            store.migrate(engine)
+            if demo:
+                with Session(engine) as session:
+                    store.seed_demo_journeys(session=session)
+            if engine.url.get_backend_name() == "sqlite":
+                with engine.connect() as connection:  # all of it in the file itself, none left in its WAL
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+
+    def fill(url: str, *, demo: bool = False) -> None:
+        target = make_url(url)
+        backend = target.get_backend_name()
+        if (backend, demo) not in made:
+            if backend == "sqlite":
+                made[backend, demo] = str(folder / f"{'demo' if demo else 'migrated'}.db")
+                make(f"sqlite:///{made[backend, demo]}", demo)
+            else:
+                made[backend, demo] = f"journeys_prepared_{uuid.uuid4().hex[:12]}"
+                _on_server(f'CREATE DATABASE "{made[backend, demo]}"')
+                make(target.set(database=made[backend, demo]).render_as_string(hide_password=False), demo)
+        if backend == "sqlite":
+            shutil.copyfile(made[backend, demo], target.database)
+        else:
+            _on_server(f'DROP DATABASE "{target.database}" WITH (FORCE)',
+                       f'CREATE DATABASE "{target.database}" TEMPLATE "{made[backend, demo]}"')  # fmt: skip
+
+    yield fill
+    for (backend, _), name in made.items():
+        if backend != "sqlite":
+            _on_server(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _on_server(*statements: str) -> None:
+    """Run ``statements`` on the test server (``pg_url``): a database is made and dropped from another one."""
+    server = create_engine(os.environ["JOURNEYS_TEST_PG_URL"], isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
     finally:
         server.dispose()
 

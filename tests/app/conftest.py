@@ -32,26 +32,39 @@ def app_database(url: str, monkeypatch) -> Iterator[str]:
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    """The app's database for this test: an empty SQLite file."""
-    with app_database(f"sqlite:///{tmp_path}/app.db", monkeypatch) as url:
+def db_url(request, tmp_path, monkeypatch, prepared):
+    """The app's database for this test, an SQLite file: migrated for a test that writes to it first (``db``),
+    with the demo journeys for one that takes them (``demo``) or leaves the app to store them (no ``db``: the
+    app's first run stores them in an empty database), copied from one prepared so once (``prepared``)."""
+    url = f"sqlite:///{tmp_path}/app.db"
+    needs = request.fixturenames
+    if "demo_stored" in needs or "db" not in needs:
+        prepared(url, demo=True)
+    else:
+        prepared(url)
+    with app_database(url, monkeypatch) as url:
         yield url
 
 
 @pytest.fixture
 def db(db_url):
-    """A session on the app's database, to check what landed there."""
+    """A session on the app's database (migrated), to check what landed there."""
     engine = store.make_engine(db_url)
-    store.migrate(engine)
+    store.migrate(engine)  # one query where it is (a test file's own db_url may give an empty database)
     with Session(engine) as session:
         yield session
     engine.dispose()
 
 
 @pytest.fixture
-def demo(db) -> str:
+def demo_stored() -> None:
+    """Asks :func:`db_url` for a database that holds the demo journeys (``demo`` takes their ids)."""
+
+
+@pytest.fixture
+def demo(demo_stored, db) -> str:
     """The id of the stored broadband demo journey (the demo journeys seeded into the app's database)."""
-    store.seed_demo_journeys(session=db)
+    store.seed_demo_journeys(session=db)  # where db_url did not store them already (one query where it did)
     journey_id = next(j.id for j in store.list_journeys(session=db) if j.name.startswith("Broadband"))
     db.rollback()  # end the read, so that later reads see what the app writes
     return journey_id

@@ -3,14 +3,14 @@
 import pytest
 from sqlmodel import Session
 
-from store import make_engine, migrate
+from store import make_engine
 
 
 @pytest.fixture
-def engine(db_url):
+def engine(db_url, prepared):
     """A migrated, empty database (SQLite file in tmp_path, or a fresh PostgreSQL database)."""
+    prepared(db_url)
     engine = make_engine(db_url)
-    migrate(engine)
     yield engine
     engine.dispose()
 
