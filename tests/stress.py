@@ -13,3 +13,9 @@ FULL = os.environ.get("JOURNEYS_TEST_STRESS") == "full"
 def size(quick: int, full: int) -> int:
     """``full`` under `make stress` (JOURNEYS_TEST_STRESS=full), ``quick`` otherwise."""
     return full if FULL else quick
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws: ``full`` under `make stress`, half as many otherwise (hypothesis
+    draws new ones in every run, so that the runs together cover more than any one)."""
+    return size(max(10, full // 2), full)

@@ -10,6 +10,7 @@ from journeys.demo import broadband_demo
 from journeys.model.fields import TOUCHPOINT_FIELDS
 from journeys.model.tables import update_touchpoint
 from tests.strategies import _touchpoint, journeys
+from tests.stress import examples
 
 
 @st.composite
@@ -23,7 +24,7 @@ def journey_and_other_values(draw):
     return G, key, {field: other[field] for field in OFF_MAP}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(journey_and_other_values())
 def test_fields_off_the_map_leave_the_map_as_it_was(drawn):
     """Whatever a touchpoint's owner, description, channel, personas, needs, pains and expectation become, the map

@@ -27,6 +27,7 @@ from journeys.demo import broadband_demo
 from journeys.model.graph import add_touchpoint, add_transition, new_journey
 from tests.journeys.test_scoring import HOTLINE_RATINGS
 from tests.strategies import journeys as journey_graphs
+from tests.stress import examples
 
 STAGES = [{"id": "buy", "name": "Buy"}, {"id": "use", "name": "Use"}]
 PERSONAS = [{"id": "ana", "name": "Ana"}, {"id": "ben", "name": "Ben"}]
@@ -270,7 +271,7 @@ def weakness_sum(G) -> float:
     return float(table["weakness"].sum()) if not table.empty else 0.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(G=journey_graphs(max_touchpoints=12))
 def test_a_journey_compared_with_itself_has_no_change(G):
     """Property: compare(G, copy of G) finds nothing added, removed or changed, and every delta is 0."""
@@ -282,7 +283,7 @@ def test_a_journey_compared_with_itself_has_no_change(G):
     assert result.delta == 0 and result.unrated == ()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(G=journey_graphs(max_touchpoints=12), H=journey_graphs(max_touchpoints=12))
 def test_swapping_the_journeys_swaps_added_and_removed(G, H):
     """Property: compare(H, G) adds what compare(G, H) removes, and every delta changes sign."""
@@ -299,7 +300,7 @@ def test_swapping_the_journeys_swaps_added_and_removed(G, H):
     assert forth.delta == pytest.approx(-back.delta, abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(G=journey_graphs(max_touchpoints=12), H=journey_graphs(max_touchpoints=12))
 def test_totals_are_the_sums_of_the_touchpoints(G, H):
     """Property: the journeys' weakness, the sum of the touchpoints' changes and the stage sums all agree."""

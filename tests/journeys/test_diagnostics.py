@@ -20,6 +20,7 @@ from journeys.analysis.flow import FlowError, entries, flow, transition_shares
 from journeys.analysis.scoring import weakness_table
 from journeys.demo import broadband_demo, ebike_demo
 from tests.strategies import journeys
+from tests.stress import examples
 
 
 def test_demo_journeys_have_no_structural_faults():
@@ -173,7 +174,7 @@ def loopy_journeys():
     return st.one_of(journeys(max_touchpoints=15), st.tuples(edges, flags, st.integers(1, 10)).map(build))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(G=loopy_journeys(), data=st.data())
 def test_the_diagnostics_find_what_networkx_finds(G, data):
     """Bottlenecks, cut vertices, both paths and the unreachable: the same as networkx's algorithms, ties included."""
@@ -187,7 +188,7 @@ def test_the_diagnostics_find_what_networkx_finds(G, data):
     assert worst_path(G, weakness) == reference_worst_path(G, weakness)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(G=loopy_journeys())
 def test_the_weakness_column_gives_the_diagnostics_its_dict_gives(G):
     """Handing diagnose the table's weakness column finds the same worst path as handing it the column's dict."""
@@ -200,7 +201,7 @@ def test_the_weakness_column_gives_the_diagnostics_its_dict_gives(G):
         assert diagnose(G, partial) == diagnose(G, partial.to_dict())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(G=loopy_journeys(), data=st.data())
 def test_diagnose_handed_the_flow_finds_what_it_finds_alone(G, data):
     """Reusing the flow's numbering of the journey changes no diagnostic; a flow of another graph is refused."""

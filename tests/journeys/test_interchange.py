@@ -35,8 +35,9 @@ from tests.journeys.test_validation import (
     problems_of_kind,
 )
 from tests.strategies import journeys, make_journey
+from tests.stress import examples
 
-PROPERTY = settings(max_examples=100, deadline=None)
+PROPERTY = settings(max_examples=examples(100), deadline=None)
 
 
 def document(G: nx.DiGraph | None = None) -> dict:

@@ -38,6 +38,7 @@ from journeys.model.operations import (
 from journeys.model.validation import validate
 from journeys.model.values import CHECKS, EXPECTED, MAX_ITEMS
 from tests.strategies import journeys, keys, make_journey, names, texts
+from tests.stress import examples
 
 
 @pytest.fixture
@@ -405,7 +406,7 @@ def hostile_operations(draw) -> dict:
     return op
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=st.lists(hostile_operations() | JSON, max_size=3))
 def test_any_json_is_applied_or_refused(ops):
     """Whatever arrives, apply returns a journey or raises OperationError with a message, and G stays as it was."""
@@ -542,7 +543,7 @@ def edits(draw, G: nx.DiGraph, *, max_size: int = 6) -> list[dict]:
     return ops
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_diff_reproduces_an_edited_journey_and_undo_brings_it_back(data):
     """For random edits of the demo: the diff applied gives the edited journey; undo gives the demo again."""
@@ -557,7 +558,7 @@ def test_diff_reproduces_an_edited_journey_and_undo_brings_it_back(data):
         assert len(describe(ops, G, lang)) == len(ops)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(G=journeys(max_touchpoints=8), H=journeys(max_touchpoints=8))
 def test_diff_turns_any_journey_into_any_other(G, H):
     """Between two unrelated valid journeys too: the diff, checked like a browser's edit, gives the other one."""

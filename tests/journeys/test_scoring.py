@@ -17,6 +17,7 @@ from journeys.analysis.flow import Chain, FlowError, _system, _topological, flow
 from journeys.analysis.scoring import Weights, components, consensus, rollup, weakest_touchpoints, weakness_table
 from journeys.demo import broadband_demo, ebike_demo
 from tests.strategies import journeys, make_journey
+from tests.stress import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,7 +180,7 @@ def severity_of(data, dvf, flow_value=1.0):
     return weakness_table(G, scored, visits={"t": flow_value}).loc["t", "weakness"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=touchpoint_data, dvf=dvf_scores, lens=st.sampled_from(["desirable", "viable", "feasible"]))
 def test_lowering_a_dvf_score_never_lowers_weakness(data, dvf, lens):
     """Property: a worse DVF consensus never makes a touchpoint look better."""
@@ -187,7 +188,7 @@ def test_lowering_a_dvf_score_never_lowers_weakness(data, dvf, lens):
     assert severity_of(data, lower) >= severity_of(data, dvf)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=touchpoint_data, dvf=dvf_scores)
 def test_lowering_experience_or_emotion_never_lowers_weakness(data, dvf):
     """Property: a worse experience or a worse feeling never lowers the weakness."""
@@ -199,7 +200,7 @@ def test_lowering_experience_or_emotion_never_lowers_weakness(data, dvf):
         assert severity_of(worse_emotion, dvf) >= severity_of(data, dvf)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=touchpoint_data, dvf=dvf_scores, index=st.integers(0, 3))
 def test_raising_a_severity_never_lowers_weakness(data, dvf, index):
     """Property: a more severe (or an extra) pain point never lowers the weakness."""
@@ -211,7 +212,7 @@ def test_raising_a_severity_never_lowers_weakness(data, dvf, index):
     assert severity_of({**data, "pains": pains}, dvf) >= severity_of(data, dvf)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=touchpoint_data, dvf=dvf_scores, base=st.floats(0, 3), extra=st.floats(0, 3))
 def test_raising_the_flow_never_lowers_weakness(data, dvf, base, extra):
     """Property: more customers passing the same touchpoint never lowers its weakness."""
@@ -224,7 +225,7 @@ def test_components_ignore_missing_data():
     assert math.isclose(components({"expectation": 5, "experience": 1}, None)["gap"], 1.0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     G=journeys(max_touchpoints=15),
     data=st.data(),
@@ -245,7 +246,7 @@ def test_the_table_is_the_same_whether_computed_at_once_or_touchpoint_by_touchpo
     pd.testing.assert_frame_equal(table, one_by_one, check_exact=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(G=journeys(max_touchpoints=15))
 def test_flow_is_the_solution_of_the_markov_chain(G):
     """Flow satisfies its defining equation: visits = entering customers + what flows in over the shares."""
@@ -260,7 +261,7 @@ def test_flow_is_the_solution_of_the_markov_chain(G):
         assert result.visits[node] == pytest.approx(max(entering + inflow, 0.0), abs=1e-6)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(G=journeys(max_touchpoints=15), data=st.data())
 def test_a_journey_without_loops_is_solved_in_topological_order_as_superlu_solves_it(G, data):
     """Forward substitution (in any numbering of the touchpoints) finds SuperLU's visits, to rounding (1e-12, not bit for bit)."""
@@ -340,7 +341,7 @@ def test_the_table_of_a_whole_journey_is_the_row_by_row_table(G):
     assert str(table.index.dtype) == "str" and str(table["name"].dtype) == "str"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(G=journeys(max_touchpoints=15))
 def test_the_linear_system_is_the_one_scipy_builds(G):
     """The flow's system I − Qᵀ, built at once, is bit for bit the matrix scipy makes of identity(n) − Q.T."""

@@ -22,6 +22,7 @@ from journeys.charts.surveys import assumptions_vs_evidence, evidence_frame, tre
 from journeys.demo import broadband_demo
 from journeys.io import survey_file
 from journeys.io.survey_file import SurveyInvalid, Target, check, read_csv, responses, suggest_mapping, summarize
+from tests.stress import examples
 from tests.survey_data import BROADBAND, broadband_survey, make_responses, to_csv, to_long_csv
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "surveys.md"
@@ -346,7 +347,7 @@ def summarize_frame(frame: pd.DataFrame, **kwargs) -> survey.SurveySummary | Non
         return None
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(survey_files())
 def test_aggregates_stay_within_their_scales(frame):
     s = summarize_frame(frame, skip_bad_rows=True)
@@ -376,7 +377,7 @@ def same(a: survey.SurveySummary | None, b: survey.SurveySummary | None) -> None
         assert x.nps == pytest.approx(y.nps) and x.importance == pytest.approx(y.importance)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(survey_files(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(frame, random):
     order = list(frame.index)
@@ -384,7 +385,7 @@ def test_row_order_does_not_matter(frame, random):
     same(summarize_frame(frame, skip_bad_rows=True), summarize_frame(frame.loc[order], skip_bad_rows=True))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(survey_files())
 def test_skipping_bad_rows_is_aggregating_the_good_rows_alone(frame):
     answers = responses(frame)
@@ -396,7 +397,7 @@ def test_skipping_bad_rows_is_aggregating_the_good_rows_alone(frame):
         assert skipped.skipped_rows == tuple(sorted(bad))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(survey_files(bad=False))
 def test_good_files_need_no_skipping(frame):
     answers = responses(frame)
@@ -417,7 +418,7 @@ PIECES = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join).map(str.encode) | st.binary(max_size=100))
 def test_any_file_is_read_or_refused_with_a_reason(data):
     """Hostile or broken files end in a named refusal, never in another error, at every step."""

@@ -12,6 +12,7 @@ from journeys.model import tables
 from journeys.model.graph import add_touchpoint, journey_equal, new_journey, normalize
 from journeys.model.validation import validate
 from tests.strategies import journeys
+from tests.stress import examples
 
 
 @pytest.fixture
@@ -268,7 +269,7 @@ def test_read_draft_accepts_an_invalid_journey(G):
     assert {p.code for p in validate(H)} >= {"missing", "unknown_stage", "out_of_range"}
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(journeys())
 def test_a_written_draft_reads_back_as_normalized_without_normalizing_it_again(G):
     """The Editor reads the drafts it wrote itself without filling in defaults a second time (``written=True``): the

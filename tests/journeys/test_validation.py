@@ -16,6 +16,7 @@ from journeys.model import tables, validation
 from journeys.model.graph import add_touchpoint, add_transition, unique_key
 from journeys.model.validation import MAX_KEY, MAX_TEXT, JourneyInvalid, Problem, check, validate
 from tests.strategies import journeys, make_journey
+from tests.stress import examples
 
 
 def problems_of(G: nx.DiGraph) -> set[tuple[str, str]]:
@@ -35,7 +36,7 @@ def test_factory_journey_is_valid():
     assert validate(make_journey()) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(journeys())
 def test_generated_journeys_are_valid(G):
     """Every journey the hypothesis strategy draws validates, loops and unicode included."""
