@@ -113,7 +113,6 @@ class Served:
     wire: Wire
     url: str
     first_column: int | None = None  # the number the touchpoint table gives its first column, once seen
-    at: str = ""  # the page it shows now, as an interaction's path names it
 
     def waited(self, action: Callable[[], object], shown: Callable[[], object]) -> tuple[float, int]:
         """Do ``action``; wait until its script runs are done, ``shown()`` returns (it waits until the result is
@@ -152,7 +151,7 @@ def served(browser, scripts: tuple[Path, ...], db_url: str) -> Iterator[tuple[Ca
                 page = context.new_page()
                 wire = Wire(page)
                 page.goto(f"{url}/{path}", wait_until="commit")
-                return Served(page, wire, url, at=path)
+                return Served(page, wire, url)
 
             return open_page
 
@@ -284,12 +283,10 @@ def switch_view(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
 
 def to_review(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
     nav = s.page.get_by_test_id("stSidebarNav")
-    if s.at.startswith("review"):  # the round before left it on Review: back to the Editor, untimed
-        canvas = s.page.locator(".journey-canvas svg")
-        s.waited(nav.get_by_role("link", name="Editor").click, lambda: canvas.wait_for())
     chart = s.page.locator(".js-plotly-plot").first
     took = s.waited(nav.get_by_role("link", name="Review").click, lambda: chart.wait_for())
-    s.at = s.at.replace("editor", "review", 1)  # the Review view switches go on on this page
+    canvas = s.page.locator(".journey-canvas svg")
+    s.waited(nav.get_by_role("link", name="Editor").click, lambda: canvas.wait_for())  # back, untimed
     return took
 
 
@@ -311,16 +308,16 @@ INTERACTIONS = (  # those on one page next to each other: the page opened once s
     Interaction("select a touchpoint on the map", "editor?journey={jid}", select_on_map),
     Interaction("edit a table cell", "editor?journey={jid}", edit_cell),
     Interaction("add a touchpoint on the map", "editor?journey={jid}", add_on_map),
+    Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review),
     Interaction("save", "editor?journey={jid}", save),
-    Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review),  # and stays on Review
     Interaction("switch the Review view", "review?journey={jid}", switch_view),
 )  # fmt: skip
 
 
 def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> list[Row]:
     """Every interaction at every size, ours against the floor, alternately, in one browser. Interactions on the
-    same page follow each other on it, as a user's do (Editor → Review leaves the page on Review for the view
-    switches): the page is opened (both at once, untimed) when the next interaction is on another page or journey."""
+    same page follow each other on it, as a user's do: the page is opened (both at once, untimed) when the next
+    interaction is on another page or journey."""
     todo = [(x, n) for n in sizes for x in INTERACTIONS if want(BROWSER.format(what=x.what, n=n))]
     if not todo:
         return []
@@ -328,13 +325,12 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         with served(browser, (APP, FLOOR), dbs.url("core")) as (ours, floor):
-            pages = {}
+            opened, pages = None, {}
             for x, n in todo:
                 path = x.path.format(jid=dbs.ids[n])
-                here = {path, path.replace("editor", "review", 1)} if x.run is to_review else {path}
-                if not pages or pages["ours"].at not in here:
+                if path != opened:
                     _close(pages, polls)
-                    pages = {"ours": ours(path), "floor": floor(path)}  # both load at once
+                    opened, pages = path, {"ours": ours(path), "floor": floor(path)}  # both load at once
                     ready(*pages.values())
                     if not rows:
                         _sign_in(pages["ours"])
