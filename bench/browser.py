@@ -70,7 +70,11 @@ class Wire:
     (``metadata.run.fragment_ids``) and ends with ``script_finished``, and a session's runs follow each other
     on the wire: a run of timed fragments only, from its ``new_session`` to its ``script_finished``, is the
     timer's, not an interaction's (a run of an interaction's fragment and a timed one together is counted as
-    the interaction's). The floor has no timer, so its counts are the same either way."""
+    the interaction's). The floor has no timer, so its counts are the same either way.
+
+    Every run's end counts as an end, a timer run's too: where a timer run starts before the server has sent the
+    messages of the run just before it, Streamlit rewrites that run's end to "finished early for a rerun", and
+    the timer run's end is then the first one that says the page is done."""
 
     def __init__(self, page: Page):
         self.received = 0
@@ -99,9 +103,9 @@ class Wire:
         if self.by_timer:
             self.polls[-1] += len(data)
             self.by_timer = kind != "script_finished"
-            return
-        self.received += len(data)
-        if kind == "script_finished":
+        else:
+            self.received += len(data)
+        if kind == "script_finished":  # a timer run's end too: it may be the interaction's (see above)
             self.finished.append(message.script_finished)
 
 
