@@ -8,7 +8,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 import store
-from tests.app.test_editor import badges, draft, edit, open_editor
+from tests.app.test_editor import badges, draft, edit, open_editor, picker
 
 CLIENT = "tab-1"
 
@@ -62,10 +62,49 @@ def test_a_touchpoint_chosen_on_the_map_opens_and_the_map_gets_the_same_data_aga
     one, other = list(draft(at, demo))[2:4]
     for number, key in enumerate((one, other, one), start=1):
         at = pick(at, demo, key, number)
-        assert at.selectbox(key=f"editor.w.pick.{demo}").value == key
+        assert picker(at).value == key
         assert model(at) == first
-    at.selectbox(key=f"editor.w.pick.{demo}").set_value(other).run()
+    picker(at).set_value(other).run()
     assert model(at)["selected"] == other
+
+
+def test_a_click_on_the_map_holds_when_a_later_run_brings_the_choice_the_browser_showed_before(app, demo):
+    """A run can carry the widget values the browser held before the last run's reached it (a refresh of the live
+    part, sent while the click's run was under way). The detail panel's old choice of touchpoint must not read as
+    a new choice then: the touchpoint clicked stays open, and the map gets the same data again."""
+    at = open_editor(app, demo)
+    one, other = list(draft(at, demo))[2:4]
+    at = pick(at, demo, one, 1)
+    first = model(at)
+    held_before = picker(at)  # the page as the browser still holds it
+    at = pick(at, demo, other, 2)
+    at = held_before.set_value(one).run()
+    assert picker(at).value == other
+    assert model(at) == first
+    at = at.run()
+    assert picker(at).value == other
+    assert model(at) == first
+
+
+def _choice_made_for(shown: str, value: str) -> None:
+    """A run in which the choice of touchpoint drawn for ``shown`` reports ``value``, after a click on the map
+    opened touchpoint "b"."""
+    import streamlit as st
+
+    from ui.editor import detail, state
+
+    state.workspace("j").selected = "b"
+    st.session_state["editor.w.pick.j"] = value
+    detail._pick("j", shown, "editor.w.pick.j")
+    st.text(state.workspace("j").selected)
+
+
+def test_a_choice_of_touchpoint_drawn_before_a_click_on_the_map_undoes_nothing():
+    """A run cut short by the next one leaves the choice drawn for the touchpoint shown before in place; its value
+    can still come back with a later run. Holding its own touchpoint, it is no choice: "b", opened on the map, stays
+    open. A choice of another touchpoint in it is one."""
+    shown = [AppTest.from_function(_choice_made_for, args=("a", value), default_timeout=30).run() for value in "ac"]
+    assert [at.text[0].value for at in shown] == ["b", "c"]
 
 
 def test_an_edit_from_the_map_lands_once_and_in_order(app, demo):
@@ -156,7 +195,7 @@ def test_every_kind_of_edit_leaves_the_drafts_before_it_as_they_were(app, demo):
     at = seen(send(at, demo, ops(1, add), ops(2, move)))
     at = seen(send(at, demo, ops(1, add), ops(2, move), ops(3, {"op": "delete", "keys": ["line-check"]})))
     at = seen(edit(at, "touchpoints", edited={0: {"owner": "Marketing team", "personas": ["petra"]}}))
-    at = seen(at.selectbox(key=f"editor.w.pick.{demo}").set_value("remote-fix").run())
+    at = seen(picker(at).set_value("remote-fix").run())
     at = seen(edit(at, "pains.remote-fix", added=[{"text": "Nobody calls back", "severity": 4}]))
     at = seen(edit(at, "needs.remote-fix", edited={0: {"text": "Know when it works again"}}))
     at = seen(button(at, "editor.undo").click().run())

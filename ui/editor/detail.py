@@ -42,17 +42,24 @@ def _set_score(jid: str, key: str, field: str, widget: str) -> None:
         state.change(jid, tables.update_touchpoint(G, key, **{field: st.session_state[widget]}))
 
 
+def _pick(jid: str, shown: str, picker: str) -> None:
+    """Show the touchpoint chosen in the choice of touchpoint drawn while ``shown`` was shown. Still holding
+    ``shown``, it is a value the browser held before the last run reached it, and no choice (:func:`state.picker`)."""
+    if st.session_state[picker] != shown:
+        state.select(jid, st.session_state[picker])
+
+
 def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     """Show and edit everything about touchpoint ``key``; a choice of touchpoint above it."""
     _take_left_behind(jid, G, key)
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
-        picker = state.widget_key(jid, "pick")  # one widget for every touchpoint: told the one shown in every run
+        picker = state.picker(jid, key)  # a new widget whenever another touchpoint is shown
         st.session_state[picker] = key
         st.selectbox(
             t("editor.touchpoint"), options=list(names), format_func=state.labels(names), key=picker,
-            help=t("editor.help.pick"), on_change=lambda: state.select(jid, st.session_state[picker]),
+            help=t("editor.help.pick"), on_change=_pick, args=(jid, key, picker),
         )  # fmt: skip
         open_badge(open_counts(jid).get(key, 0))
         expectation, experience = st.columns(2)

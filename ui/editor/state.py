@@ -75,6 +75,10 @@ class Workspace:
     seeds: int = 0
     """How many times a touchpoint was chosen elsewhere than on the map (the detail panel's choice): each time
     the map shows that one chosen, whatever it had chosen itself."""
+    shown: str | None = None
+    """The touchpoint the detail panel's choice of touchpoint was last drawn for (:func:`picker`)."""
+    shows: int = 0
+    """How many times that choice was drawn for another touchpoint than the time before."""
 
     @property
     def draft(self) -> Draft | None:
@@ -244,6 +248,21 @@ def select(jid: str, key: str) -> None:
     ws = workspace(jid)
     ws.selected = ws.seed = key
     ws.seeds += 1
+
+
+def picker(jid: str, key: str) -> str:
+    """The key of the detail panel's choice of touchpoint while it shows ``key``: a new one whenever it shows another.
+
+    A run can bring a widget's value as the browser held it before the last run reached it (a refresh of the live
+    part, sent while a click on the map was under way). From one widget for all touchpoints, the touchpoint shown
+    before would read as a new choice and undo the click; from one per touchpoint, what was chosen in it the last
+    time that touchpoint was shown would. A widget made for one showing holds its own touchpoint until the user
+    chooses in it, so what it reports is a choice only when it is another touchpoint (:func:`ui.editor.detail._pick`).
+    """
+    ws = workspace(jid)
+    if ws.shown != key:
+        ws.shown, ws.shows = key, ws.shows + 1
+    return widget_key(jid, f"pick.{ws.shows}")
 
 
 def widget_key(jid: str, name: str) -> str:
