@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
@@ -44,6 +45,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]  # fmt: skip
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+DRAWN = """() => !document.querySelector("[data-testid='stSkeleton']")
+    && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(chart => chart.querySelector('.main-svg'))"""
 IDLE = "() => document.querySelector(\"[data-testid='stApp']\")?.dataset.testScriptState === 'notRunning'"
 FREE_SPOT = """(map, n) => {
     const root = map.getRootNode();
@@ -170,12 +173,17 @@ def served(browser, scripts: tuple[Path, ...], db_url: str) -> Iterator[tuple[Ca
 
 
 def ready(*pages: Served) -> None:
-    """Wait until each of ``pages`` (loading at once) has been served: its first script run has finished (a page
-    just loaded says it is idle before that run has begun) and its script is idle."""
+    """Wait until each of ``pages`` (loading at once) has been served and drawn, as a person sees it before they
+    click: its first script run has finished (a page just loaded says it is idle before that run has begun), its
+    script is idle, no element waits for its code any more (Streamlit loads a chart's, a table's on first use and
+    shows a placeholder until then) and its charts are drawn."""
     start = time.perf_counter()
     for served_page in pages:
         served_page._settle(0, start)
         served_page.page.wait_for_function(IDLE, timeout=180_000)
+    for served_page in pages:
+        served_page.page.wait_for_function(DRAWN, timeout=180_000)
+        served_page.page.evaluate(PAINTED)
 
 
 def _launch(script: Path, db_url: str) -> tuple[str, subprocess.Popen]:
@@ -287,11 +295,11 @@ def switch_view(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
 
 def to_review(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
     nav = s.page.get_by_test_id("stSidebarNav")
+    if urlsplit(s.page.url).path.endswith("/review"):  # the round before left the page there: back, untimed
+        canvas = s.page.locator(".journey-canvas svg")
+        s.waited(nav.get_by_role("link", name="Editor").click, lambda: canvas.wait_for())
     chart = s.page.locator(".js-plotly-plot").first
-    took = s.waited(nav.get_by_role("link", name="Review").click, lambda: chart.wait_for())
-    canvas = s.page.locator(".journey-canvas svg")
-    s.waited(nav.get_by_role("link", name="Editor").click, lambda: canvas.wait_for())  # back, untimed
-    return took
+    return s.waited(nav.get_by_role("link", name="Review").click, lambda: chart.wait_for())
 
 
 def save(s: Served, n: int, i: int, ours: bool) -> tuple[float, int]:
@@ -306,14 +314,15 @@ class Interaction:
     what: str  # the row's name, with {n}
     path: str  # the page, with {jid}
     run: Callable[[Served, int, int, bool], tuple[float, int]]
+    ends: str | None = None  # the page it leaves open, where that is another than ``path``
 
 
 INTERACTIONS = (  # those on one page next to each other: the page opened once serves them in turn
     Interaction("select a touchpoint on the map", "editor?journey={jid}", select_on_map),
     Interaction("edit a table cell", "editor?journey={jid}", edit_cell),
     Interaction("add a touchpoint on the map", "editor?journey={jid}", add_on_map),
-    Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review),
     Interaction("save", "editor?journey={jid}", save),
+    Interaction("Editor → Review in the sidebar", "editor?journey={jid}", to_review, ends="review?journey={jid}"),
     Interaction("switch the Review view", "review?journey={jid}", switch_view),
 )  # fmt: skip
 
@@ -339,6 +348,7 @@ def browser_rows(dbs, sizes, reps: dict, *, want=everything, warm: int = 1) -> l
                     if not rows:
                         _sign_in(pages["ours"])
                 rows += _measure(x, n, reps[n], pages, warm)
+                opened = (x.ends or x.path).format(jid=dbs.ids[n])
             _close(pages, polls)
         browser.close()
     for name, sizes_ in polls.items():  # what the interactions' bytes leave out: the live part's own refreshes
