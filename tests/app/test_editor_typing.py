@@ -11,6 +11,7 @@ import store
 from journeys.model import tables
 from journeys.model.graph import journey_equal
 from tests.app.test_editor import draft, edit, editor_key, open_editor, picker, show, texts
+from tests.app.test_map_editor import button
 
 
 def score(at, label: str):
@@ -36,6 +37,23 @@ def test_a_table_keeps_its_editor_while_only_it_edits_and_starts_anew_after_a_ch
     table = at.data_editor(key=editor_key(at, "touchpoints")).value
     assert (table.loc[0, "experience"], table.loc[0, "owner"]) == (5, "Growth team")
     assert draft(at, demo).nodes["comparison-portal"]["experience"] == 5
+
+
+def test_an_undone_score_stays_undone_when_a_later_run_brings_the_score_the_browser_held_before(app, demo):
+    """A run can carry the score as the browser held it before the undo's run reached it (a refresh of the live
+    part, sent meanwhile). That old score is no input: the undo stays. A score typed afterwards lands."""
+    at = open_editor(app, demo)
+    first = draft(at, demo).nodes["comparison-portal"]["experience"]
+    typed = 5 if first != 5 else 4
+    at = score(at, "Experience").set_value(typed).run()
+    held_before = score(at, "Experience")  # the page as the browser still holds it
+    at = button(at, "editor.undo").click().run()
+    assert draft(at, demo).nodes["comparison-portal"]["experience"] == first
+    at = held_before.set_value(typed).run()
+    assert draft(at, demo).nodes["comparison-portal"]["experience"] == first
+    assert score(at, "Experience").value == first
+    at = score(at, "Experience").set_value(typed).run()
+    assert draft(at, demo).nodes["comparison-portal"]["experience"] == typed
 
 
 def test_typing_into_two_tables_at_once_keeps_both(app, demo):

@@ -93,9 +93,10 @@ def _choice_made_for(shown: str, value: str) -> None:
 
     from ui.editor import detail, state
 
+    picker = state.showing("j", "pick", shown)
     state.workspace("j").selected = "b"
-    st.session_state["editor.w.pick.j"] = value
-    detail._pick("j", shown, "editor.w.pick.j")
+    st.session_state[picker] = value
+    detail._pick("j", shown, picker)
     st.text(state.workspace("j").selected)
 
 

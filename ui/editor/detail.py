@@ -23,29 +23,26 @@ HEADINGS = {  # a touchpoint's tables: the heading of each, and its help
 def _score(jid: str, G: nx.DiGraph, key: str, field: str, label: str) -> None:
     low, high = SCORE_RANGE
     shown = G.nodes[key][field] if G.nodes[key][field] in range(low, high + 1) else None  # an invalid one: blank
-    widget = state.widget_key(jid, f"{field}.{key}")
-    # given to the widget in every run, not only when it changed: a browser that mounts the widget anew without
-    # the value (seen after a run cut short) would otherwise start it empty and hand that empty score to the draft
-    st.session_state[widget] = shown
+    name = f"{field}.{key}"
+    widget = state.showing(jid, name, shown)
     st.number_input(
         label, min_value=low, max_value=high, step=1, value=None, placeholder="–", key=widget,
-        help=t("editor.help.scores"), on_change=_set_score, args=(jid, key, field, widget),
+        help=t("editor.help.scores"), on_change=_set_score, args=(jid, key, field, widget, shown),
     )  # fmt: skip
 
 
 @guarded
-def _set_score(jid: str, key: str, field: str, widget: str) -> None:
+def _set_score(jid: str, key: str, field: str, widget: str, shown: int | None) -> None:
     """The score typed into ``widget`` into the draft, before the page runs: the whole page's run, not only the
     detail panel's, so that all of it shows the change."""
     G = state.draft(jid)
-    if key in G:
+    if key in G and state.entered(jid, f"{field}.{key}", widget, shown):
         state.change(jid, tables.update_touchpoint(G, key, **{field: st.session_state[widget]}))
 
 
 def _pick(jid: str, shown: str, picker: str) -> None:
-    """Show the touchpoint chosen in the choice of touchpoint drawn while ``shown`` was shown. Still holding
-    ``shown``, it is a value the browser held before the last run reached it, and no choice (:func:`state.picker`)."""
-    if st.session_state[picker] != shown:
+    """Show the touchpoint chosen in the choice of touchpoint."""
+    if state.entered(jid, "pick", picker, shown):
         state.select(jid, st.session_state[picker])
 
 
@@ -55,8 +52,7 @@ def panel(jid: str, G: nx.DiGraph, key: str) -> None:
     names = {k: d["name"] or k for k, d in G.nodes(data=True)}
     left, right = st.columns([1, 2.6], gap="medium")
     with left:
-        picker = state.picker(jid, key)  # a new widget whenever another touchpoint is shown
-        st.session_state[picker] = key
+        picker = state.showing(jid, "pick", key)
         st.selectbox(
             t("editor.touchpoint"), options=list(names), format_func=state.labels(names), key=picker,
             help=t("editor.help.pick"), on_change=_pick, args=(jid, key, picker),

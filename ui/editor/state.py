@@ -75,10 +75,8 @@ class Workspace:
     seeds: int = 0
     """How many times a touchpoint was chosen elsewhere than on the map (the detail panel's choice): each time
     the map shows that one chosen, whatever it had chosen itself."""
-    shown: str | None = None
-    """The touchpoint the detail panel's choice of touchpoint was last drawn for (:func:`picker`)."""
-    shows: int = 0
-    """How many times that choice was drawn for another touchpoint than the time before."""
+    showing: dict[str, tuple] = field(default_factory=dict)
+    """Per editing widget that is no table (:func:`showing`): the value it shows, and the number of its key."""
 
     @property
     def draft(self) -> Draft | None:
@@ -250,24 +248,42 @@ def select(jid: str, key: str) -> None:
     ws.seeds += 1
 
 
-def picker(jid: str, key: str) -> str:
-    """The key of the detail panel's choice of touchpoint while it shows ``key``: a new one whenever it shows another.
+def showing(jid: str, name: str, value: object) -> str:
+    """The key of editing widget ``name`` (one that is no table: a score, the choice of touchpoint) drawn to show
+    ``value``; the value is given to it.
 
-    A run can bring a widget's value as the browser held it before the last run reached it (a refresh of the live
-    part, sent while a click on the map was under way). From one widget for all touchpoints, the touchpoint shown
-    before would read as a new choice and undo the click; from one per touchpoint, what was chosen in it the last
-    time that touchpoint was shown would. A widget made for one showing holds its own touchpoint until the user
-    chooses in it, so what it reports is a choice only when it is another touchpoint (:func:`ui.editor.detail._pick`).
-    """
+    The value is given in every run, not only when it changed: a browser that mounts the widget anew without the
+    value (seen after a run cut short) would otherwise start it empty. But a run can bring a widget's value as the
+    browser held it before the last run reached it: a refresh of the page's live part, sent while another run was
+    under way, carries the touchpoint shown before a click on the map, or the score before an undo. Read as the
+    user's input, it would undo the click or the undo. So a widget gets a new key whenever it is to show another value
+    than the one it shows, and what it reports is input only where it differs from what it was drawn with
+    (:func:`entered`)."""
     ws = workspace(jid)
-    if ws.shown != key:
-        ws.shown, ws.shows = key, ws.shows + 1
-    return widget_key(jid, f"pick.{ws.shows}")
+    shown, number = ws.showing.get(name, (value, 0))
+    if shown != value:
+        number += 1
+    ws.showing[name] = (value, number)
+    key = widget_key(jid, f"{name}.{number}")
+    st.session_state[key] = value
+    return key
+
+
+def entered(jid: str, name: str, key: str, drawn: object) -> bool:
+    """Whether what widget ``key``, drawn by :func:`showing` ``name`` with ``drawn``, reports is the user's input. If
+    it is, the widget shows it from now on under the same key: the user's own input draws no new widget."""
+    value = st.session_state[key]
+    if value == drawn:
+        return False
+    ws = workspace(jid)
+    number = ws.showing.get(name, (None, 0))[1]
+    if key == widget_key(jid, f"{name}.{number}"):
+        ws.showing[name] = (value, number)
+    return True
 
 
 def widget_key(jid: str, name: str) -> str:
-    """The key of an editing widget that is no table (a score, the choice of touchpoint): the same for as long as
-    the journey is open."""
+    """The key of an editing widget that is no table (a score, the choice of touchpoint; :func:`showing`)."""
     return f"editor.w.{name}.{jid}"
 
 
