@@ -57,15 +57,9 @@ def pg_url() -> str:
 def pg_database_url(pg_url):
     """URL of a fresh, empty database on the test server, dropped after the test."""
     name = f"journeys_{uuid.uuid4().hex[:12]}"
-    server = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        server.dispose()
+    _on_server(f'CREATE DATABASE "{name}"')
+    yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    _on_server(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
